@@ -1,0 +1,323 @@
+"""The plan as data: frozen dataclasses for DESIGN.md "Vocabulary" and "Plan file".
+
+Pure standard library. Every reader (YAML, XLSX, database) builds these; every rule and
+renderer reads them. Measured values are ``Decimal`` built from the text as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+from typing import ClassVar
+
+
+class Status(StrEnum):
+    """The seven statuses (DESIGN.md "Statuses")."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    BLUE = "blue"
+    NONE = "none"
+    NA = "na"
+    MISSING = "missing"
+
+    @property
+    def rated(self) -> bool:
+        """Counts as rated (blue counts as green in roll-ups)."""
+        return self in RATED
+
+    @property
+    def letter(self) -> str:
+        """The letter or short word shown beside the colour, so reports read in greyscale."""
+        return _LETTERS[self]
+
+    @property
+    def word(self) -> str:
+        return _WORDS[self]
+
+
+RATED: frozenset[Status] = frozenset({Status.GREEN, Status.AMBER, Status.RED, Status.BLUE})
+STATUS_ORDER: tuple[Status, ...] = tuple(Status)
+_LETTERS = {
+    Status.GREEN: "G",
+    Status.AMBER: "A",
+    Status.RED: "R",
+    Status.BLUE: "B",
+    Status.NONE: "–",
+    Status.NA: "N/A",
+    Status.MISSING: "M",
+}
+_WORDS = {
+    Status.GREEN: "Green",
+    Status.AMBER: "Amber",
+    Status.RED: "Red",
+    Status.BLUE: "Blue (complete)",
+    Status.NONE: "No update required",
+    Status.NA: "Not available",
+    Status.MISSING: "Missing",
+}
+
+
+class Direction(StrEnum):
+    """Direction of travel (DESIGN.md "Direction of travel"); ``None`` stands for null."""
+
+    IMPROVING = "improving"
+    SAME = "same"
+    WORSENING = "worsening"
+
+
+class Kind(StrEnum):
+    """The four kinds of item; the value is the key used in files and JSON."""
+
+    ACTION = "actions"
+    KPI = "kpis"
+    QUALITY = "quality"
+    FEEDBACK = "feedback"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    Kind.ACTION: "Action",
+    Kind.KPI: "KPI",
+    Kind.QUALITY: "Quality measure",
+    Kind.FEEDBACK: "Feedback measure",
+}
+
+
+class Aim(StrEnum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    MAINTAIN = "maintain"
+
+
+class Better(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+    CLOSER = "closer"
+
+
+class Unit(StrEnum):
+    COUNT = "count"
+    PERCENT = "percent"
+    RATE = "rate"
+    NUMBER = "number"
+
+
+def _frozen(mapping: Mapping | None = None) -> Mapping:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Plan settings for the rules (DESIGN.md "Rules"), percentages as Decimal."""
+
+    kpi_tolerance: Decimal = Decimal(10)
+    dot_band: Decimal = Decimal(2)
+    rollup_green: Decimal = Decimal(75)
+    rollup_red: Decimal = Decimal(25)
+
+
+@dataclass(frozen=True)
+class Period:
+    id: str
+    label: str
+    start: date
+    end: date
+    scrutiny: date | None = None
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    """A quarterly update of an action, measure or risk: a status is required."""
+
+    status: Status
+    commentary: str | None = None
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    """A KPI's entry for one period. ``value`` None means not available (``na``).
+
+    ``status`` is a given status (an override when it differs from the calculated one).
+    """
+
+    value: Decimal | None
+    display: str | None = None
+    status: Status | None = None
+    reason: str | None = None
+    commentary: str | None = None
+
+
+@dataclass(frozen=True)
+class Baseline:
+    label: str | None = None
+    value: Decimal | None = None
+    display: str | None = None
+    status: Status | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str | None = None
+    date: date | None = None
+    value: Decimal | None = None
+    display: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """Fields shared by the four kinds of item."""
+
+    ref: str
+    title: str
+    owner: str | None = None
+    from_period: str | None = None
+    until_period: str | None = None
+    expected: tuple[str, ...] | None = None
+
+    kind: ClassVar[Kind]
+
+
+@dataclass(frozen=True)
+class Action(Item):
+    due: date | None = None
+    updates: Mapping[str, Update] = field(default_factory=_frozen)
+
+    kind: ClassVar[Kind] = Kind.ACTION
+
+
+@dataclass(frozen=True)
+class Kpi(Item):
+    aim: Aim = Aim.INCREASE
+    better: Better | None = None
+    unit: Unit = Unit.NUMBER
+    baseline: Baseline | None = None
+    target: Target | None = None
+    targets: Mapping[str, Decimal] = field(default_factory=_frozen)
+    tolerance: Decimal | None = None
+    tolerance_points: Decimal | None = None
+    source: str | None = None
+    values: Mapping[str, KpiValue] = field(default_factory=_frozen)
+
+    kind: ClassVar[Kind] = Kind.KPI
+
+    @property
+    def effective_better(self) -> Better:
+        """``better`` as given, else from ``aim`` (increase→higher, decrease→lower)."""
+        if self.better is not None:
+            return self.better
+        if self.aim is Aim.DECREASE:
+            return Better.LOWER
+        return Better.HIGHER
+
+
+@dataclass(frozen=True)
+class Measure(Item):
+    """A quality (audit) or feedback measure."""
+
+    frequency: str | None = None
+    method: str | None = None
+    updates: Mapping[str, Update] = field(default_factory=_frozen)
+
+
+@dataclass(frozen=True)
+class QualityMeasure(Measure):
+    kind: ClassVar[Kind] = Kind.QUALITY
+
+
+@dataclass(frozen=True)
+class FeedbackMeasure(Measure):
+    kind: ClassVar[Kind] = Kind.FEEDBACK
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    number: int
+    title: str
+    aim: str
+    lead: str | None = None
+    actions: tuple[Action, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+    quality: tuple[QualityMeasure, ...] = ()
+    feedback: tuple[FeedbackMeasure, ...] = ()
+
+    def items(self, kind: Kind) -> tuple[Item, ...]:
+        return {
+            Kind.ACTION: self.actions,
+            Kind.KPI: self.kpis,
+            Kind.QUALITY: self.quality,
+            Kind.FEEDBACK: self.feedback,
+        }[kind]
+
+
+@dataclass(frozen=True)
+class Risk:
+    title: str
+    mitigation: str
+    owner: str | None = None
+    updates: Mapping[str, Update] = field(default_factory=_frozen)
+
+
+class Box(StrEnum):
+    """The overview's boxes that the narrative may set by hand."""
+
+    OVERALL = "overall"
+    PROGRESS = "progress"
+    RISKS = "risks"
+    FINANCE = "finance"
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """The lead's words for one period (DESIGN.md "Narrative")."""
+
+    headlines: tuple[str, ...] = ()
+    decisions: tuple[str, ...] = ()
+    milestones: tuple[str, ...] = ()
+    next_steps: tuple[str, ...] = ()
+    deep_dives: tuple[int, ...] = ()
+    commentary: Mapping[int, tuple[str, ...]] = field(default_factory=_frozen)
+    boxes: Mapping[Box, Status] = field(default_factory=_frozen)
+    box_reasons: Mapping[Box, str] = field(default_factory=_frozen)
+
+
+@dataclass(frozen=True)
+class Plan:
+    title: str
+    organisation: str
+    rules: Rules = field(default_factory=Rules)
+    periods: tuple[Period, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
+    risks: tuple[Risk, ...] = ()
+    narrative: Mapping[str, Narrative] = field(default_factory=_frozen)
+
+    def period(self, period_id: str) -> Period:
+        for period in self.periods:
+            if period.id == period_id:
+                return period
+        raise KeyError(period_id)
+
+    def period_index(self, period_id: str) -> int:
+        for index, period in enumerate(self.periods):
+            if period.id == period_id:
+                return index
+        raise KeyError(period_id)
+
+    def previous_period(self, period_id: str) -> Period | None:
+        index = self.period_index(period_id)
+        return self.periods[index - 1] if index > 0 else None
+
+    def recommendation(self, number: int) -> Recommendation:
+        for recommendation in self.recommendations:
+            if recommendation.number == number:
+                return recommendation
+        raise KeyError(number)

@@ -1,0 +1,145 @@
+"""What the rules compute for one period: the single source every output is drawn from.
+
+``plantracker.domain.evaluate.evaluate(plan, period_id)`` returns a ``PeriodResult``; the
+summary JSON, the reports in every format and the web pages all read it, so they cannot
+disagree (DESIGN.md "The quarterly report").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from plantracker.domain.counting import percent
+from plantracker.domain.model import (
+    Box,
+    Direction,
+    Item,
+    Kind,
+    Period,
+    Plan,
+    Recommendation,
+    Risk,
+    Status,
+)
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One item's outcome in the period.
+
+    ``status`` is what is shown; ``calculated`` what the rule gave; they differ only when
+    ``overridden`` (then ``reason`` is the override's reason, possibly None → a problem).
+    """
+
+    item: Item
+    kind: Kind
+    recommendation: int
+    status: Status
+    calculated: Status
+    overridden: bool
+    reason: str | None
+    direction: Direction | None
+    long_direction: Direction | None
+    previous_status: Status | None
+    commentary: str | None
+    value: Decimal | None = None  # KPIs only
+    display: str | None = None  # KPIs only: text printed instead of the value
+    target_value: Decimal | None = None  # KPIs only: the comparison point t used
+
+    @property
+    def ref(self) -> str:
+        return self.item.ref
+
+    @property
+    def title(self) -> str:
+        return self.item.title
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Items of one scope by status, with the scope's roll-up status."""
+
+    count: int
+    by_status: Mapping[Status, int]  # all seven keys present
+    status: Status
+
+    def percent(self, status: Status) -> int:
+        """Whole-number share of ``count``, rounded half up (DESIGN.md "Counts and percentages")."""
+        return percent(self.by_status[status], self.count)
+
+    def __getitem__(self, status: Status) -> int:
+        return self.by_status[status]
+
+
+@dataclass(frozen=True)
+class RecommendationResult:
+    recommendation: Recommendation
+    status: Status  # roll-up of all its items of the four kinds
+    previous_status: Status | None
+    direction: Direction | None
+    kinds: Mapping[Kind, Counts]
+    items: Mapping[Kind, tuple[ItemResult, ...]]
+
+    @property
+    def number(self) -> int:
+        return self.recommendation.number
+
+    @property
+    def red_items(self) -> int:
+        return sum(counts[Status.RED] for counts in self.kinds.values())
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    risk: Risk
+    status: Status
+    previous_status: Status | None
+    direction: Direction | None
+    commentary: str | None
+
+
+@dataclass(frozen=True)
+class BoxResult:
+    """An overview box (overall, progress, risks, finance): reported status, maybe hand-set."""
+
+    box: Box
+    status: Status
+    calculated: Status
+    overridden: bool
+    reason: str | None
+    previous: Status | None
+    direction: Direction | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A data-quality warning: where (``KPI 9.K2, 2018-19-Q2``) and what is wrong."""
+
+    where: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    plan: Plan
+    period: Period
+    previous_period: Period | None
+    boxes: Mapping[Box, BoxResult]
+    totals: Mapping[Kind, Counts]
+    recommendations: tuple[RecommendationResult, ...]
+    risks: tuple[RiskResult, ...]
+    problems: tuple[Problem, ...]
+    most_concern: tuple[int, ...]  # recommendation numbers with red items, most first
+
+    @property
+    def overall(self) -> BoxResult:
+        return self.boxes[Box.OVERALL]
+
+    def items(self, kind: Kind | None = None) -> tuple[ItemResult, ...]:
+        """All item results in plan order, optionally of one kind."""
+        kinds = [kind] if kind else list(Kind)
+        return tuple(
+            result for rec in self.recommendations for k in kinds for result in rec.items[k]
+        )

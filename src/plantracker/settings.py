@@ -1,0 +1,209 @@
+"""Django settings: safe local defaults, every deployment value from the environment.
+
+Run locally with no configuration at all: DEBUG is on, the database is SQLite in ./var and
+only 127.0.0.1/localhost are served. A deployment sets SECRET_KEY (which turns DEBUG off
+unless DEBUG is set explicitly), ALLOWED_HOSTS and DATABASE_URL, and uses
+plantracker.settings_production for secure cookies and HSTS.
+
+Environment variables:
+    SECRET_KEY          Django secret key. Unset → a development-only key and DEBUG on.
+    DEBUG               true/false (also 1/0, yes/no, on/off). Default: on only without SECRET_KEY.
+    ALLOWED_HOSTS       comma-separated host names. Default: 127.0.0.1,localhost.
+    DATABASE_URL        e.g. postgres://user:pass@host/db. Default: SQLite in $PLANTRACKER_VAR_DIR.
+    PLANTRACKER_VAR_DIR folder for the local database and collected static files. Default: ./var.
+    LOG_LEVEL           level of plantracker's own console log. Default: INFO.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a boolean environment variable, refusing values that are neither true nor false."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"environment variable {name}={raw!r} is not a boolean; use true or false"
+    )
+
+
+def env_log_level(name: str, default: str) -> str:
+    """Read a logging level name (DEBUG, INFO, WARNING, ERROR, CRITICAL)."""
+    raw = os.environ.get(name, default)
+    level = raw.strip().upper()
+    if level not in _LOG_LEVELS:
+        raise ImproperlyConfigured(
+            f"environment variable {name}={raw!r} is not a log level; use one of "
+            + ", ".join(_LOG_LEVELS)
+        )
+    return level
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Read a comma-separated environment variable; blank items are dropped."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# Paths relative to the working directory, so `make run` in a checkout keeps its data in
+# ./var. The folder is created only when the SQLite database is first opened
+# (plantracker.sqlite_backend), so commands that never touch the database leave no trace.
+VAR_DIR = Path(os.environ.get("PLANTRACKER_VAR_DIR", Path.cwd() / "var")).resolve()
+
+# --- Security -----------------------------------------------------------------------------
+
+_secret_key_from_env = os.environ.get("SECRET_KEY", "")
+# Without a configured key this is a developer's machine: a fixed, publicly known key is
+# acceptable only because DEBUG is on and the hosts are local.
+SECRET_KEY = _secret_key_from_env or "django-insecure-plantracker-local-development-only"
+DEBUG = env_bool("DEBUG", default=not _secret_key_from_env)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Applications -------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    # Third-party apps.
+    "simple_history",
+    "axes",
+    "plantracker.tracker",
+    # plantracker.web and plantracker.api go here when they exist.
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # whitenoise.middleware.WhiteNoiseMiddleware goes here (right after SecurityMiddleware).
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records the signed-in user as the author of each audited change (issue 5).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: django-axes (and csp.middleware.CSPMiddleware when the web app adds it).
+    "axes.middleware.AxesMiddleware",
+]
+
+# --- Accounts -----------------------------------------------------------------------------
+
+# username = email, lower-case (ADR 0013).
+AUTH_USER_MODEL = "tracker.User"
+
+# django-axes first, so a locked-out username/address is refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lock a username from one address after 5 failures for an hour. Locking by username and
+# address together stops guessing without letting a stranger lock a colleague out.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "plantracker.tracker.auth.axes_username"
+
+ROOT_URLCONF = "plantracker.urls"
+WSGI_APPLICATION = "plantracker.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------
+
+_database_url = os.environ.get("DATABASE_URL")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            **dj_database_url.parse(f"sqlite:///{VAR_DIR / 'plantracker.sqlite3'}"),
+            # Same as Django's SQLite backend, but creates VAR_DIR on first connection.
+            "ENGINE": "plantracker.sqlite_backend",
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Internationalisation -----------------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -------------------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+# --- Logging ------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    # Libraries speak only when something is wrong (a command's output stays clean);
+    # plantracker's own messages follow LOG_LEVEL.
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "plantracker": {
+            "handlers": ["console"],
+            "level": env_log_level("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+    },
+}

@@ -1,0 +1,1 @@
+"""Django app: the plan's database models, services (writes), selectors (reads), commands."""

@@ -1,0 +1,1 @@
+"""plantracker's subcommands, one module per command (Django management commands)."""

@@ -1,0 +1,8 @@
+"""Root URL configuration; plantracker.web and plantracker.api add their routes here."""
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, path
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("admin/", admin.site.urls),
+]
