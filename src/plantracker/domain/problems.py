@@ -1,0 +1,89 @@
+"""Data-quality problems of one period (DESIGN.md "Rules": "Errors and problems").
+
+A problem is a warning about the chosen period, never a crash: an override without a
+reason, a red or amber action or measure without commentary, a missing update, an action
+past its ``due`` date and not ``blue``. Each names where it is (``KPI 9.K2, 2018-19-Q2``).
+"""
+
+from __future__ import annotations
+
+from plantracker.domain.model import Action, Kind, Period, Status
+from plantracker.domain.results import BoxResult, ItemResult, Problem, RiskResult
+
+_NEEDS_COMMENTARY = frozenset({Status.RED, Status.AMBER})
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or not text.strip()
+
+
+def is_past_due(action: Action, period: Period) -> bool:
+    """True when the action's ``due`` date is before the period's end (ADR 0009).
+
+    "Past its due date" is judged at the end of the period being reported, so the same
+    data always gives the same problems whenever the report is produced.
+    """
+    return action.due is not None and action.due < period.end
+
+
+def item_problems(result: ItemResult, period: Period) -> list[Problem]:
+    """Problems of one item existing in ``period`` (DESIGN.md "Errors and problems")."""
+    where = f"{result.kind.label} {result.ref}, {period.id}"
+    problems: list[Problem] = []
+    if result.overridden and _blank(result.reason):
+        problems.append(
+            Problem(
+                where,
+                f"status set to {result.status} by hand (calculated {result.calculated}) "
+                "without a reason",
+            )
+        )
+    if result.status is Status.MISSING:
+        what = "value" if result.kind is Kind.KPI else "update"
+        problems.append(Problem(where, f"no {what} was given for this period"))
+    if (
+        result.kind is not Kind.KPI
+        and result.status in _NEEDS_COMMENTARY
+        and _blank(result.commentary)
+    ):
+        problems.append(Problem(where, f"{result.status} without commentary"))
+    item = result.item
+    if (
+        isinstance(item, Action)
+        and item.due is not None
+        and result.status is not Status.BLUE
+        and is_past_due(item, period)
+    ):
+        problems.append(
+            Problem(
+                where,
+                f"past its due date {item.due.isoformat()} and not complete (blue) "
+                "at the end of the period",
+            )
+        )
+    return problems
+
+
+def box_problems(result: BoxResult, period: Period) -> list[Problem]:
+    """A hand-set overview status that differs from the calculated one needs a reason."""
+    if result.overridden and _blank(result.reason):
+        return [
+            Problem(
+                f"Overview box {result.box}, {period.id}",
+                f"status set to {result.status} by hand (calculated {result.calculated}) "
+                "without a reason",
+            )
+        ]
+    return []
+
+
+def risk_problems(result: RiskResult, number: int, period: Period) -> list[Problem]:
+    """A risk with no update for the period (ADR 0008); ``number`` is its place, from 1."""
+    if result.status is Status.MISSING:
+        return [
+            Problem(
+                f"Risk {number}, {period.id}",
+                f"no update was given for this period ({result.risk.title})",
+            )
+        ]
+    return []

@@ -1,0 +1,110 @@
+"""The ``summary --json`` document (DESIGN.md "Command line": the JSON shape).
+
+Built from a ``PeriodResult`` only, so it cannot disagree with the reports. Every kind in
+every scope carries ``count``, the seven statuses and ``status``; values are JSON numbers
+or null, never strings. Keys beyond DESIGN.md's (``calculated``, ``boxes``, ``percent``,
+``most_concern`` …) are additions; none of the contract's keys is left out.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from plantracker.domain.model import STATUS_ORDER, Kind, Status
+from plantracker.domain.results import BoxResult, Counts, ItemResult, PeriodResult
+
+
+def json_number(value: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number: an int when whole (``60``), else a float (``58.6``)."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    number = float(value)
+    # A number with more digits than a float holds would print as Infinity, which is not
+    # JSON; the whole part is then the honest approximation.
+    return number if math.isfinite(number) else int(value)
+
+
+def counts_dict(counts: Counts) -> dict[str, Any]:
+    """``count``, the seven statuses, ``status`` and (added) whole-number ``percent``."""
+    document: dict[str, Any] = {"count": counts.count}
+    for status in STATUS_ORDER:
+        document[status.value] = counts[status]
+    document["status"] = counts.status.value
+    document["percent"] = {status.value: counts.percent(status) for status in STATUS_ORDER}
+    return document
+
+
+def _status(status: Status | None) -> str | None:
+    return status.value if status is not None else None
+
+
+def box_dict(box: BoxResult) -> dict[str, Any]:
+    return {
+        "status": box.status.value,
+        "previous": _status(box.previous),
+        "direction": box.direction.value if box.direction is not None else None,
+        "calculated": box.calculated.value,
+        "overridden": box.overridden,
+        "reason": box.reason,
+    }
+
+
+def kpi_dict(item: ItemResult) -> dict[str, Any]:
+    return {
+        "ref": item.ref,
+        "recommendation": item.recommendation,
+        "value": json_number(item.value),
+        "status": item.status.value,
+        "calculated": item.calculated.value,
+        "overridden": item.overridden,
+        "direction": item.direction.value if item.direction is not None else None,
+        "title": item.title,
+        "display": item.display,
+        "target": json_number(item.target_value),
+        "reason": item.reason,
+        "previous": _status(item.previous_status),
+        "long_direction": item.long_direction.value if item.long_direction is not None else None,
+    }
+
+
+def summary_dict(result: PeriodResult) -> dict[str, Any]:
+    """The period's counts, statuses and directions as DESIGN.md's JSON document."""
+    previous = result.previous_period
+    return {
+        "plan": result.plan.title,
+        "period": result.period.id,
+        "period_label": result.period.label,
+        "previous_period": previous.id if previous is not None else None,
+        "overall": box_dict(result.overall),
+        "boxes": {box.value: box_dict(outcome) for box, outcome in result.boxes.items()},
+        "totals": {kind.value: counts_dict(result.totals[kind]) for kind in Kind},
+        "recommendations": [
+            {
+                "number": rec.number,
+                "title": rec.recommendation.title,
+                "status": rec.status.value,
+                "previous": _status(rec.previous_status),
+                "direction": rec.direction.value if rec.direction is not None else None,
+                **{kind.value: counts_dict(rec.kinds[kind]) for kind in Kind},
+            }
+            for rec in result.recommendations
+        ],
+        "most_concern": list(result.most_concern),
+        "kpis": [kpi_dict(item) for item in result.items(Kind.KPI)],
+        "risks": [
+            {
+                "title": risk.risk.title,
+                "status": risk.status.value,
+                "previous": _status(risk.previous_status),
+                "direction": risk.direction.value if risk.direction is not None else None,
+            }
+            for risk in result.risks
+        ],
+        "problems": [
+            {"where": problem.where, "message": problem.message} for problem in result.problems
+        ],
+    }
