@@ -10,14 +10,18 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE := examples/childrens-improvement-plan.yaml
 PERIOD := 2018-19-Q2
+# The stylesheet: GOV.UK Frontend compiled with Sass (frontend/); generated, not committed.
+CSS := src/plantracker/web/static/web/app.css
+SCSS := $(wildcard frontend/scss/*.scss)
+NODE_MODULES := frontend/node_modules/.package-lock.json
 
-.PHONY: help setup system run test lint bench lock
+.PHONY: help setup system frontend run test lint bench lock
 
 help: ## List the targets
 	@echo "plantracker — make TARGET"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  %-7s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-setup: system $(STAMP) ## Install missing Debian packages (as root) and the virtualenv .venv
+setup: system $(STAMP) frontend ## Install missing Debian packages (as root), .venv and the stylesheet
 
 system:
 	@scripts/setup-system
@@ -33,10 +37,22 @@ $(STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml | $(BI
 	$(BIN)/uv pip install --quiet --system-certs --python $(BIN)/python --no-deps -e .
 	@touch $@
 
-run: setup ## Summarise the example plan's 2018-19 Q2 update
-	@test -f $(EXAMPLE) || { echo "make run: $(EXAMPLE) is missing; nothing to summarise" >&2; exit 1; }
-	$(BIN)/plantracker summary $(EXAMPLE) --period $(PERIOD)
-	@echo "The rendered report will be written under out/ by the demo command (not built yet)."
+# Build the stylesheet only where npm exists, and only when the Sass or the lock is newer
+# than the built file; without npm the pages still work, unstyled.
+frontend:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory --silent $(CSS); \
+	else echo "setup: npm not found; skipping the stylesheet (pages will be unstyled)" >&2; fi
+
+$(NODE_MODULES): frontend/package-lock.json frontend/package.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(CSS): $(SCSS) $(NODE_MODULES)
+	cd frontend && npx --no-install sass --pkg-importer=node --style=compressed --no-source-map \
+		scss/app.scss ../$(CSS)
+
+run: setup ## The demo: example plan, demo accounts, reports in out/, http://127.0.0.1:8000
+	$(BIN)/plantracker demo
 
 test: setup ## Run the test suite on 2 cores
 	$(BIN)/pytest -n 2 -q

@@ -101,12 +101,13 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "plantracker.tracker",
-    # plantracker.web and plantracker.api go here when they exist.
+    "plantracker.web",
+    # plantracker.api goes here when it exists.
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # whitenoise.middleware.WhiteNoiseMiddleware goes here (right after SecurityMiddleware).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,7 +116,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last: django-axes (and csp.middleware.CSPMiddleware when the web app adds it).
+    "csp.middleware.CSPMiddleware",
+    # Last: django-axes.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -139,6 +141,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "plantracker.tracker.auth.axes_username"
 
+# The web app's sign-in page; a locked-out person sees the web app's explanation (HTTP 429).
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:plan-list"
+LOGOUT_REDIRECT_URL = "web:login"
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+
 ROOT_URLCONF = "plantracker.urls"
 WSGI_APPLICATION = "plantracker.wsgi.application"
 
@@ -152,6 +160,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "plantracker.web.context.navigation",
             ],
         },
     },
@@ -168,6 +177,10 @@ else:
             **dj_database_url.parse(f"sqlite:///{VAR_DIR / 'plantracker.sqlite3'}"),
             # Same as Django's SQLite backend, but creates VAR_DIR on first connection.
             "ENGINE": "plantracker.sqlite_backend",
+            # Tests use an in-memory database. Said explicitly because pytest-django
+            # recognises only Django's own SQLite engine as SQLite: for ours it would give
+            # each xdist worker a file beside the checkout, shared by concurrent test runs.
+            "TEST": {"NAME": ":memory:"},
         }
     }
 
@@ -184,6 +197,34 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# whitenoise serves the collected files with hashed names and far-future caching; the
+# storage falls back to the plain name for a file the front-end build has not made yet.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "plantracker.web.storage.StaticStorage"},
+}
+
+# --- Security headers ---------------------------------------------------------------------
+
+# No page runs JavaScript; styles come from our stylesheet, and the inline SVG charts carry
+# style attributes (matplotlib's output), hence 'unsafe-inline' for styles only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
 
 # --- Logging ------------------------------------------------------------------------------
 

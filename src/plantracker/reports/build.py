@@ -1,0 +1,565 @@
+"""Build the report model from the rules' results (DESIGN.md "The quarterly report").
+
+``build_report(result)`` reads one ``PeriodResult`` (and the previous period's, for the
+directions of the plan-wide roll-ups) and turns it into the ``Report`` tree that every
+renderer draws. Statuses, counts, percentages, directions, the most-concern ranking and the
+problems all come from the domain; this module only chooses words and order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from decimal import Decimal
+
+from plantracker.domain.direction import status_direction
+from plantracker.domain.evaluate import evaluate
+from plantracker.domain.model import (
+    STATUS_ORDER,
+    Box,
+    Kind,
+    Kpi,
+    Measure,
+    Narrative,
+    Plan,
+    Status,
+    Unit,
+)
+from plantracker.domain.periods import PeriodIndex
+from plantracker.domain.rating import comparison_point
+from plantracker.domain.results import (
+    BoxResult,
+    Counts,
+    ItemResult,
+    PeriodResult,
+    RecommendationResult,
+)
+from plantracker.domain.trajectory import kpi_trajectory
+from plantracker.reports.model import (
+    Cover,
+    DeepDive,
+    Donut,
+    ExceptionRow,
+    Footnote,
+    Headlines,
+    KpiRow,
+    KpiTable,
+    MeasureRow,
+    MeasureTable,
+    Overview,
+    OverviewBox,
+    ProblemRow,
+    RecommendationSection,
+    Report,
+    RiskRow,
+    StatusCount,
+    TrendChart,
+    TrendPoint,
+    WorkstreamRow,
+)
+from plantracker.reports.text import (
+    KIND_CENTRE,
+    KIND_HEADINGS,
+    KIND_NOUNS,
+    KIND_ROWS,
+    NO_VALUE,
+    counted,
+    direction_view,
+    join_words,
+    long_date,
+    places_of,
+    quantity,
+    rounded,
+    shown,
+    status_word,
+    unit_suffix,
+    value_movement,
+)
+
+MOST_CONCERN_SHOWN = 3
+"""The seed names its three recommendations of most concern; ties at the cut are kept."""
+
+_EMPTY_NARRATIVE = Narrative()
+_EXCEPTION_KINDS = (Kind.ACTION, Kind.QUALITY, Kind.FEEDBACK)
+_EXCEPTION_STATUSES = (Status.RED, Status.AMBER)
+_BOX_LABELS = {Box.PROGRESS: "Progress", Box.FINANCE: "Finance", Box.RISKS: "Risks / issues"}
+
+
+def report_for(plan: Plan, period_id: str) -> Report:
+    """Evaluate ``plan`` for ``period_id`` and build its report."""
+    return build_report(evaluate(plan, period_id))
+
+
+def build_report(result: PeriodResult, previous: PeriodResult | None = None) -> Report:
+    """The report of ``result``'s period.
+
+    ``previous`` is the previous period's result (a closed period's snapshot in the
+    application); when not given and the plan has a previous period, it is evaluated.
+    """
+    if previous is None and result.previous_period is not None:
+        previous = evaluate(result.plan, result.previous_period.id)
+    narrative = result.plan.narrative.get(result.period.id, _EMPTY_NARRATIVE)
+    return Report(
+        cover=_cover(result),
+        overview=_overview(result, previous, narrative),
+        overall=tuple(_donut(kind, result.totals[kind], show="count") for kind in Kind),
+        recommendations=tuple(_recommendation(rec) for rec in result.recommendations),
+        deep_dives=_deep_dives(result, narrative),
+        exceptions=_exceptions(result),
+        next_steps=tuple(narrative.next_steps),
+        problems=tuple(ProblemRow(p.where, p.message) for p in result.problems),
+    )
+
+
+# --- cover and overview ---------------------------------------------------------------------
+
+
+def _cover(result: PeriodResult) -> Cover:
+    period = result.period
+    scrutiny = "Update for Scrutiny"
+    if period.scrutiny is not None:
+        scrutiny += " " + long_date(period.scrutiny)
+    return Cover(
+        title=result.plan.title,
+        organisation=result.plan.organisation,
+        period_id=period.id,
+        period_label=period.label,
+        scrutiny=period.scrutiny,
+        scrutiny_text=scrutiny,
+        footer=" · ".join((result.plan.title, period.label, scrutiny)),
+    )
+
+
+def _overview(
+    result: PeriodResult, previous: PeriodResult | None, narrative: Narrative
+) -> Overview:
+    overall = result.overall
+    prev_period = result.previous_period
+    if prev_period is None or previous is None:
+        previous_box = OverviewBox(
+            key="previous",
+            label="Overall: previous",
+            status=None,
+            direction=None,
+            note="No previous period",
+        )
+    else:
+        previous_overall = previous.overall
+        previous_box = replace(
+            _box_view(previous_overall, key="previous", label="Overall: previous"),
+            period=prev_period.label,
+        )
+    return Overview(
+        heading=f"Quarter overview: {result.period.label}",
+        current=replace(
+            _box_view(overall, key="overall", label="Overall: this period"),
+            period=result.period.label,
+        ),
+        previous=previous_box,
+        boxes=tuple(
+            _box_view(result.boxes[box], key=box.value, label=label)
+            for box, label in _BOX_LABELS.items()
+        ),
+        headlines=Headlines(factual=_factual_headlines(result), lead=tuple(narrative.headlines)),
+        workstreams=tuple(_workstream(kind, result, previous) for kind in Kind),
+        risks=tuple(
+            RiskRow(
+                title=risk.risk.title,
+                mitigation=risk.risk.mitigation,
+                owner=risk.risk.owner,
+                status=risk.status,
+                direction=direction_view(risk.direction),
+            )
+            for risk in result.risks
+        ),
+        milestones=tuple(narrative.milestones),
+        decisions=tuple(narrative.decisions),
+    )
+
+
+def _box_view(box: BoxResult, *, key: str, label: str) -> OverviewBox:
+    return OverviewBox(
+        key=key,
+        label=label,
+        status=box.status,
+        direction=direction_view(box.direction),
+        overridden=box.overridden,
+        calculated=box.calculated if box.overridden else None,
+        reason=box.reason,
+    )
+
+
+def _workstream(kind: Kind, result: PeriodResult, previous: PeriodResult | None) -> WorkstreamRow:
+    counts = result.totals[kind]
+    before = previous.totals[kind].status if previous is not None else None
+    return WorkstreamRow(
+        kind=kind,
+        label=KIND_ROWS[kind],
+        status=counts.status,
+        direction=direction_view(status_direction(before, counts.status)),
+        counts=_status_counts(counts, STATUS_ORDER),
+        total=counts.count,
+    )
+
+
+def _status_counts(counts: Counts, statuses: Iterable[Status]) -> tuple[StatusCount, ...]:
+    return tuple(StatusCount(s, counts[s], counts.percent(s)) for s in statuses)
+
+
+def _factual_headlines(result: PeriodResult) -> tuple[str, ...]:
+    """Sentences drafted from the counts: red share per kind, most concern."""
+    lines: list[str] = []
+    for kind in Kind:
+        counts = result.totals[kind]
+        if counts.count == 0:
+            continue
+        red = counts[Status.RED]
+        verb = "is" if red == 1 else "are"
+        lines.append(
+            f"{red} of {counted(counts.count, KIND_NOUNS[kind])} "
+            f"({counts.percent(Status.RED)}%) {verb} red"
+        )
+    lines.append(_most_concern_headline(result))
+    return tuple(lines)
+
+
+def _most_concern(result: PeriodResult) -> list[RecommendationResult]:
+    """The first ``MOST_CONCERN_SHOWN`` of the domain's ranking, plus any tied with the last.
+
+    A tie at the cut is kept so that a recommendation with as many red items as one that is
+    named is never silently left out.
+    """
+    by_number = {rec.number: rec for rec in result.recommendations}
+    ranked = [by_number[number] for number in result.most_concern]
+    if len(ranked) <= MOST_CONCERN_SHOWN:
+        return ranked
+    cut = ranked[MOST_CONCERN_SHOWN - 1].red_items
+    return [
+        rec
+        for index, rec in enumerate(ranked)
+        if index < MOST_CONCERN_SHOWN or rec.red_items == cut
+    ]
+
+
+def _most_concern_headline(result: PeriodResult) -> str:
+    chosen = _most_concern(result)
+    if not chosen:
+        return "No recommendation has a red item"
+    names = join_words([f"{rec.recommendation.title} (Rec. no. {rec.number})" for rec in chosen])
+    shares: list[str] = []
+    for kind in Kind:
+        total = result.totals[kind][Status.RED]
+        part = sum(rec.kinds[kind][Status.RED] for rec in chosen)
+        if part == 0:
+            continue
+        nouns = KIND_NOUNS[kind]
+        if part == total:
+            shares.append(_whole(total, nouns))
+        else:
+            shares.append(f"{part} of the {total} red {nouns[1]}")
+    label = (
+        "Recommendation with most red items"
+        if len(chosen) == 1
+        else ("Recommendations with most red items")
+    )
+    return f"{label}: {names} — accounting for {join_words(shares)}"
+
+
+def _whole(total: int, nouns: tuple[str, str]) -> str:
+    """All of the plan's red items of a kind: "the 1 red action", "both …", "all 17 …"."""
+    if total == 1:
+        return f"the 1 red {nouns[0]}"
+    if total == 2:
+        return f"both red {nouns[1]}"
+    return f"all {total} red {nouns[1]}"
+
+
+# --- donuts and recommendations -------------------------------------------------------------
+
+
+def _donut(kind: Kind, counts: Counts, *, show: str) -> Donut:
+    slices = tuple(s for s in _status_counts(counts, STATUS_ORDER) if s.count)
+    heading = KIND_HEADINGS[kind]
+    centre = KIND_CENTRE[kind]
+    if counts.count == 0:
+        alt = f"{heading}: none"
+    else:
+        parts = ", ".join(f"{s.count} {status_word(s.status)} ({s.percent}%)" for s in slices)
+        alt = f"{heading}: {counted(counts.count, centre)} — {parts}"
+    return Donut(
+        kind=kind,
+        heading=heading,
+        noun=centre[0] if counts.count == 1 else centre[1],
+        count=counts.count,
+        status=counts.status,
+        slices=slices,
+        show=show,
+        alt=alt,
+    )
+
+
+def _recommendation(rec: RecommendationResult) -> RecommendationSection:
+    return RecommendationSection(
+        number=rec.number,
+        title=rec.recommendation.title,
+        aim=rec.recommendation.aim,
+        lead=rec.recommendation.lead,
+        status=rec.status,
+        direction=direction_view(rec.direction),
+        donuts=tuple(_donut(kind, rec.kinds[kind], show="percent") for kind in Kind),
+    )
+
+
+# --- deep dives -----------------------------------------------------------------------------
+
+
+def _deep_dives(result: PeriodResult, narrative: Narrative) -> tuple[DeepDive, ...]:
+    by_number = {rec.number: rec for rec in result.recommendations}
+    periods = PeriodIndex(result.plan)
+    dives: list[DeepDive] = []
+    for number in narrative.deep_dives:
+        rec = by_number.get(number)
+        if rec is None:  # the plan file refuses this; a hand-built plan might not
+            continue
+        kpis = rec.items[Kind.KPI]
+        dives.append(
+            DeepDive(
+                number=rec.number,
+                title=rec.recommendation.title,
+                commentary=tuple(narrative.commentary.get(number, ())),
+                kpis=_kpi_table(result, rec, periods) if kpis else None,
+                measures=tuple(_measure_table(rec, kind) for kind in (Kind.QUALITY, Kind.FEEDBACK)),
+                trends=tuple(_trend(result, item) for item in kpis),
+            )
+        )
+    return tuple(dives)
+
+
+def _common(labels: list[str | None]) -> str | None:
+    """The one label all rows share, if they do (it then goes in the column heading)."""
+    distinct = set(labels)
+    if len(distinct) == 1:
+        return distinct.pop()
+    return None
+
+
+def _kpi_table(result: PeriodResult, rec: RecommendationResult, periods: PeriodIndex) -> KpiTable:
+    items = rec.items[Kind.KPI]
+    kpis = [item.item for item in items if isinstance(item.item, Kpi)]
+    baseline_labels = [k.baseline.label if k.baseline else None for k in kpis]
+    target_labels = [_target_label(k) for k in kpis]
+    baseline_common = _common(baseline_labels)
+    target_common = _common(target_labels)
+    index = periods.index(result.period.id)
+    previous_id = result.previous_period.id if result.previous_period else None
+    year = periods.year_earlier(index)
+    year_id = periods.ids[year] if year is not None else None
+
+    rows: list[KpiRow] = []
+    footnotes: list[Footnote] = []
+    for item, kpi in zip(items, kpis, strict=True):
+        footnote = None
+        if item.overridden:
+            footnote = Footnote(
+                anchor=f"fn-{rec.number}-{len(footnotes) + 1}",
+                number=len(footnotes) + 1,
+                text=_override_note(item),
+            )
+            footnotes.append(footnote)
+        baseline = kpi.baseline
+        rows.append(
+            KpiRow(
+                ref=item.ref,
+                title=item.title,
+                figure_will=kpi.aim.value.capitalize(),
+                baseline=(
+                    shown(baseline.value, baseline.display, kpi.unit, "N/A") if baseline else "N/A"
+                ),
+                baseline_label=None if baseline_common else (baseline.label if baseline else None),
+                baseline_status=baseline.status if baseline else None,
+                target=_target_text(kpi),
+                target_label=None if target_common else _target_label(kpi),
+                value=shown(item.value, item.display, kpi.unit),
+                status=item.status,
+                calculated=item.calculated if item.overridden else None,
+                footnote=footnote,
+                direction=direction_view(
+                    item.direction, value_movement(item.value, _value_in(kpi, previous_id))
+                ),
+                long_direction=(
+                    direction_view(
+                        item.long_direction, value_movement(item.value, _value_in(kpi, year_id))
+                    )
+                    if year_id is not None
+                    else None
+                ),
+            )
+        )
+    return KpiTable(
+        caption=f"Key performance indicators of recommendation {rec.number}, "
+        f"{rec.recommendation.title}: {result.period.label}",
+        baseline_heading=f"Baseline {baseline_common}" if baseline_common else "Baseline",
+        target_heading=f"Target {target_common}" if target_common else "Target",
+        value_heading=result.period.label,
+        rows=tuple(rows),
+        footnotes=tuple(footnotes),
+        show_long_direction=year_id is not None,
+    )
+
+
+def _value_in(kpi: Kpi, period_id: str | None) -> Decimal | None:
+    entry = kpi.values.get(period_id) if period_id is not None else None
+    return entry.value if entry is not None else None
+
+
+def _target_label(kpi: Kpi) -> str | None:
+    target = kpi.target
+    if target is None:
+        return None
+    if target.label:
+        return target.label
+    return long_date(target.date) if target.date else None
+
+
+def _target_text(kpi: Kpi) -> str:
+    target = kpi.target
+    if target is None:
+        return "None set"
+    if target.display:
+        return target.display
+    if target.value is not None:
+        return quantity(target.value, kpi.unit)
+    return "Better than baseline"
+
+
+def _override_note(item: ItemResult) -> str:
+    reason = item.reason.strip() if item.reason and item.reason.strip() else None
+    text = (
+        f"{item.ref}: shown as {item.status.word}, set by hand; "
+        f"the rules calculate {item.calculated.word}."
+    )
+    if reason:
+        return f"{text} Reason: {reason}"
+    return f"{text} No reason was given (see the data-quality annex)."
+
+
+def _measure_table(rec: RecommendationResult, kind: Kind) -> MeasureTable:
+    heading = "Quality measure" if kind is Kind.QUALITY else "Feedback measure"
+    rows = []
+    for item in rec.items[kind]:
+        measure = item.item
+        assert isinstance(measure, Measure)
+        rows.append(
+            MeasureRow(
+                ref=item.ref,
+                title=item.title,
+                frequency=measure.frequency or NO_VALUE,
+                method=measure.method or NO_VALUE,
+                status=item.status,
+                update=item.commentary,
+            )
+        )
+    noun = KIND_NOUNS[kind][1]
+    return MeasureTable(
+        kind=kind,
+        caption=f"{noun.capitalize()} of recommendation {rec.number}, {rec.recommendation.title}",
+        heading=heading,
+        rows=tuple(rows),
+    )
+
+
+def _trend(result: PeriodResult, item: ItemResult) -> TrendChart:
+    kpi = item.item
+    assert isinstance(kpi, Kpi)
+    plan = result.plan
+    last = plan.period_index(result.period.id)
+    has_target = bool(kpi.targets) or (kpi.target is not None and kpi.target.value is not None)
+    # Without a target value the rules compare with the baseline ("Increase" means better
+    # than the baseline), so that is the line the value is measured against.
+    line_label = ""
+    if has_target:
+        line_label = f"Target {_target_text(kpi)}"
+    elif kpi.baseline is not None and kpi.baseline.value is not None:
+        baseline = shown(kpi.baseline.value, kpi.baseline.display, kpi.unit)
+        line_label = f"Baseline {baseline}"
+    points = []
+    for period in plan.periods[: last + 1]:
+        entry = kpi.values.get(period.id)
+        value = entry.value if entry is not None and entry.status != Status.NONE else None
+        points.append(
+            TrendPoint(
+                period_id=period.id,
+                period_label=period.label,
+                end=period.end,
+                value=value,
+                value_text=shown(value, entry.display if entry else None, kpi.unit),
+                label=shown(value, None, kpi.unit),
+                target=comparison_point(kpi, period.id),
+            )
+        )
+    trajectory = kpi_trajectory(plan, kpi, result.period.id)
+    target_value = kpi.target.value if kpi.target is not None else None
+    note = None
+    if trajectory is not None:
+        places = places_of([value for _, value in trajectory.points] + [trajectory.target])
+        projected = quantity(rounded(trajectory.projected, places), kpi.unit)
+        note = (
+            f"On the trend of its {len(trajectory.points)} values, {kpi.ref} is projected to "
+            f"reach {projected} by {long_date(trajectory.target_date)} against a target of "
+            f"{quantity(trajectory.target, kpi.unit)}: {trajectory.verdict}."
+        )
+    values = "; ".join(f"{p.period_id} {p.value_text}" for p in points)
+    alt = f"Trend of {kpi.ref} {kpi.title}: {values}. Target: {_target_text(kpi)}."
+    if line_label and not has_target:
+        alt += f" The line is the baseline, {baseline}."
+    if note:
+        alt += " " + note
+    return TrendChart(
+        ref=kpi.ref,
+        title=kpi.title,
+        unit_suffix=unit_suffix(kpi.unit),
+        whole_numbers=kpi.unit is Unit.COUNT,
+        points=tuple(points),
+        target_value=target_value,
+        target_date=kpi.target.date if kpi.target is not None else None,
+        target_date_text=_target_label(kpi) or "Target date",
+        target_text=_target_text(kpi),
+        line_label=line_label,
+        trajectory=trajectory,
+        note=note,
+        alt=alt,
+    )
+
+
+# --- exceptions -----------------------------------------------------------------------------
+
+
+def _exceptions(result: PeriodResult) -> tuple[ExceptionRow, ...]:
+    """Every red, then every amber, action and measure, each in plan order."""
+    rows = []
+    for status in _EXCEPTION_STATUSES:
+        for rec in result.recommendations:
+            for kind in _EXCEPTION_KINDS:
+                for item in rec.items[kind]:
+                    if item.status is status:
+                        rows.append(
+                            ExceptionRow(
+                                recommendation=f"{rec.number}. {rec.recommendation.title}",
+                                kind_label=kind.label,
+                                ref=item.ref,
+                                title=item.title,
+                                owner=item.item.owner,
+                                status=item.status,
+                                commentary=item.commentary,
+                            )
+                        )
+    return tuple(rows)
+
+
+def trend_chart(result: PeriodResult, item: ItemResult) -> TrendChart:
+    """A KPI's trend chart up to ``result``'s period, as the deep dives draw it.
+
+    Public for the web application's item page, which shows any KPI's trend, not only
+    those of the deep dives.
+    """
+    return _trend(result, item)

@@ -1,0 +1,422 @@
+"""The quarterly report as a Word document (DESIGN.md "The quarterly report").
+
+Drawn from the report model only. Headings use Word's own Heading 1–3 styles, so the
+navigation pane lists every section; tables repeat their header row on each page and carry
+a caption; charts are the report's matplotlib charts as PNG, each with its text
+alternative; every status is written as a word in a cell filled with its colour. The deep
+dives and exceptions, whose tables are wide, are in a landscape section; the footer names
+the report and numbers the pages.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_BREAK
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from plantracker.domain.model import STATUS_ORDER, Status
+from plantracker.reports.charts import donut_png, trend_png
+from plantracker.reports.docx_parts import (
+    LANDSCAPE_WIDTH_MM,
+    PORTRAIT_WIDTH_MM,
+    CellText,
+    alt_text,
+    keep_rows_whole,
+    new_section,
+    page_field,
+    set_page,
+    set_widths,
+    shade_run,
+    table,
+)
+from plantracker.reports.model import (
+    DeepDive,
+    Donut,
+    RecommendationSection,
+    Report,
+    TrendChart,
+)
+from plantracker.reports.office import (
+    FONT,
+    body_ink,
+    box_detail,
+    box_status_text,
+    fill,
+    footnote_text,
+    ink,
+    kpi_status_text,
+    tone_ink,
+)
+
+_SHORT = {
+    Status.GREEN: "Green",
+    Status.AMBER: "Amber",
+    Status.RED: "Red",
+    Status.BLUE: "Blue",
+    Status.NONE: "None",
+    Status.NA: "N/A",
+    Status.MISSING: "Missing",
+}
+_DONUT_MM = 42
+_TREND_MM = 105
+# Sharp on screen at Word's zoom levels; a print-quality resolution would double the time
+# the report takes (docs/benchmarks.md).
+_DONUT_DPI = 120
+_TREND_DPI = 120
+
+
+def render_docx(report: Report) -> bytes:
+    """The report as a .docx file's bytes."""
+    document = Document()
+    _styles(document, report)
+    _cover(document, report)
+    _overview(document, report)
+    _overall(document, report)
+    for section in report.recommendations:
+        _recommendation(document, section)
+    new_section(document, landscape=True)
+    for dive in report.deep_dives:
+        _deep_dive(document, dive)
+    _exceptions(document, report)
+    new_section(document, landscape=False)
+    document.add_heading("Next steps", level=1)
+    _bullets(document, report.next_steps, "No next steps were recorded.")
+    _problems(document, report)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _styles(document: DocumentType, report: Report) -> None:
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(10.5)
+    for name, size in (
+        ("Title", 30),
+        ("Subtitle", 16),
+        ("Heading 1", 18),
+        ("Heading 2", 14),
+        ("Heading 3", 12),
+    ):
+        style = document.styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.color.rgb = RGBColor.from_string(body_ink())
+        # The theme's heading font would otherwise win over the style's font name.
+        fonts = style.element.rPr.rFonts
+        for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attribute), None)
+    properties = document.core_properties
+    properties.title = f"{report.cover.title}: {report.cover.period_label}"
+    properties.subject = report.cover.scrutiny_text
+    properties.author = report.cover.organisation
+    section = document.sections[0]
+    set_page(section, landscape=False)
+    footer = section.footer.paragraphs[0]
+    footer.style = document.styles["Footer"]
+    run = footer.add_run(report.cover.footer + "    Page ")
+    run.font.size = Pt(8)
+    page_field(footer, "PAGE")
+    footer.add_run(" of ").font.size = Pt(8)
+    page_field(footer, "NUMPAGES")
+
+
+def _cover(document: DocumentType, report: Report) -> None:
+    cover = report.cover
+    for _ in range(6):
+        document.add_paragraph()
+    document.add_paragraph(cover.title, style="Title")
+    document.add_paragraph(cover.organisation, style="Subtitle")
+    document.add_paragraph(f"Quarterly update: {cover.period_label}", style="Subtitle")
+    document.add_paragraph(cover.scrutiny_text, style="Subtitle")
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+# --- overview -------------------------------------------------------------------------------
+
+
+def _overview(document: DocumentType, report: Report) -> None:
+    overview = report.overview
+    document.add_heading(overview.heading, level=1)
+    boxes = (overview.current, overview.previous, *overview.boxes)
+    table(
+        document,
+        [box.label for box in boxes],
+        [
+            [
+                CellText(box_status_text(box), status=box.status or Status.NONE, bold=True)
+                for box in boxes
+            ],
+            [CellText(box_detail(box) or "–") for box in boxes],
+        ],
+        [PORTRAIT_WIDTH_MM / len(boxes)] * len(boxes),
+        caption="Overall status now and in the previous period; progress, finance and risks",
+    )
+    for box in boxes:
+        if box.overridden and box.reason:
+            document.add_paragraph(f"{box.label}: set by hand. Reason: {box.reason}")
+    document.add_heading("Recent activity and headlines", level=2)
+    _bullets(document, [*overview.headlines.factual, *overview.headlines.lead], "None.")
+    document.add_heading("Workstreams", level=2)
+    table(
+        document,
+        ["Workstream", "Status", "Direction", *(_SHORT[s] for s in STATUS_ORDER), "Total"],
+        [
+            [
+                CellText(row.label, bold=True),
+                CellText(row.status.word, status=row.status),
+                CellText(row.direction.text, colour=tone_ink(row.direction)),
+            ]
+            + [CellText(str(c.count)) for c in row.counts]
+            + [CellText(str(row.total), bold=True)]
+            for row in overview.workstreams
+        ],
+        [27, 15, 21] + [13.6] * 8,
+        caption="Items of each kind by status, with their roll-up status and direction",
+        size=8,
+        cell_margin_mm=1,
+    )
+    document.add_heading("Key risks", level=2)
+    if overview.risks:
+        table(
+            document,
+            ["Risk", "Mitigation", "Owner", "Status", "Direction"],
+            [
+                [
+                    CellText(r.title),
+                    CellText(r.mitigation),
+                    CellText(r.owner or "–"),
+                    CellText(r.status.word, status=r.status),
+                    CellText(r.direction.text, colour=tone_ink(r.direction)),
+                ]
+                for r in overview.risks
+            ],
+            [50, 55, 25, 20, 24],
+            caption="Key risks with their mitigation and status",
+        )
+    else:
+        document.add_paragraph("No risks are recorded.")
+    document.add_heading("Planned activity and milestones", level=2)
+    _bullets(document, overview.milestones, "None recorded.")
+    document.add_heading("Decisions", level=2)
+    _bullets(document, overview.decisions, "None recorded.")
+
+
+# --- doughnuts ------------------------------------------------------------------------------
+
+
+def _overall(document: DocumentType, report: Report) -> None:
+    document.add_page_break()
+    document.add_heading("Overall plan", level=1)
+    _donuts(document, report.overall)
+
+
+def _recommendation(document: DocumentType, section: RecommendationSection) -> None:
+    # A page each, like the seed's slide per recommendation.
+    heading = document.add_heading(f"{section.number}. {section.title}", level=1)
+    heading.paragraph_format.page_break_before = True
+    status = document.add_paragraph("Status: ")
+    word = status.add_run(f" {section.status.word} ")
+    word.bold = True
+    word.font.color.rgb = RGBColor.from_string(ink(section.status))
+    shade_run(word, fill(section.status))
+    direction = status.add_run(f"   Direction: {section.direction.text}")
+    direction.font.color.rgb = RGBColor.from_string(tone_ink(section.direction))
+    document.add_paragraph(section.aim)
+    if section.lead:
+        lead = document.add_paragraph()
+        lead.add_run("Lead: ").bold = True
+        lead.add_run(section.lead)
+    _donuts(document, section.donuts)
+
+
+def _donuts(document: DocumentType, donuts: Sequence[Donut]) -> None:
+    """The four kinds in a two-by-two layout: heading, chart (or "None") and its legend."""
+    grid = document.add_table(rows=2, cols=2)
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    set_widths(grid, [PORTRAIT_WIDTH_MM / 2] * 2)
+    keep_rows_whole(grid)
+    for index, donut in enumerate(donuts):
+        cell = grid.rows[index // 2].cells[index % 2]
+        heading = cell.paragraphs[0]
+        heading.add_run(donut.heading).bold = True
+        if donut.empty:
+            cell.add_paragraph("None")
+            continue
+        heading.add_run(f" ({donut.count} {donut.noun})")
+        picture = (
+            cell.add_paragraph()
+            .add_run()
+            .add_picture(io.BytesIO(donut_png(donut, _DONUT_DPI)), width=Mm(_DONUT_MM))
+        )
+        alt_text(picture, donut.alt)
+        for share in donut.slices:
+            line = cell.add_paragraph()
+            line.paragraph_format.space_after = Pt(0)
+            swatch = line.add_run("■ ")
+            swatch.font.color.rgb = RGBColor.from_string(fill(share.status))
+            numbers = (
+                f"{share.count} ({share.percent}%)"
+                if donut.show == "count"
+                else f"{share.percent}% ({share.count})"
+            )
+            line.add_run(f"{share.status.word}: {numbers}")
+
+
+# --- deep dives -----------------------------------------------------------------------------
+
+
+def _deep_dive(document: DocumentType, dive: DeepDive) -> None:
+    heading = document.add_heading(f"Deep dive: {dive.number}. {dive.title}", level=1)
+    heading.paragraph_format.page_break_before = True
+    document.add_heading("Commentary", level=2)
+    _bullets(document, dive.commentary, "No commentary was given for this quarter.")
+    if dive.kpis is not None:
+        kpis = dive.kpis
+        document.add_heading("Key performance indicators", level=2)
+        headings = [
+            "KPI",
+            "Figure will",
+            kpis.baseline_heading,
+            "RAG",
+            kpis.target_heading,
+            kpis.value_heading,
+            "RAG",
+            "Direction",
+        ]
+        widths = [86, 20, 26, 18, 30, 26, 30, 25]
+        if kpis.show_long_direction:
+            headings.append("Year on year")
+            widths = [70, 18, 24, 17, 28, 24, 30, 25, 25]
+        rows = []
+        for row in kpis.rows:
+            baseline = row.baseline + (f" ({row.baseline_label})" if row.baseline_label else "")
+            target = row.target + (f" ({row.target_label})" if row.target_label else "")
+            cells = [
+                CellText(row.title),
+                CellText(row.figure_will),
+                CellText(baseline),
+                CellText(row.baseline_status.word, status=row.baseline_status)
+                if row.baseline_status is not None
+                else CellText("N/A"),
+                CellText(target),
+                CellText(row.value, bold=True),
+                CellText(kpi_status_text(row), status=row.status),
+                CellText(row.direction.text, colour=tone_ink(row.direction)),
+            ]
+            if kpis.show_long_direction:
+                long = row.long_direction
+                cells.append(CellText(long.text, colour=tone_ink(long)) if long else CellText("–"))
+            rows.append(cells)
+        table(document, headings, rows, widths, caption=kpis.caption)
+        for note in kpis.footnotes:
+            paragraph = document.add_paragraph(footnote_text(note.number, note.text))
+            paragraph.runs[0].font.size = Pt(9)
+    for measures in dive.measures:
+        if not measures.rows:
+            continue
+        document.add_heading(f"{measures.heading}s", level=2)
+        table(
+            document,
+            [measures.heading, "Frequency", "Collection method", "Status", "Update"],
+            [
+                [
+                    CellText(r.title),
+                    CellText(r.frequency),
+                    CellText(r.method),
+                    CellText(r.status.word, status=r.status),
+                    CellText(r.update or "No update given."),
+                ]
+                for r in measures.rows
+            ],
+            [70, 30, 50, 20, LANDSCAPE_WIDTH_MM - 170],
+            caption=measures.caption,
+        )
+    if dive.trends:
+        document.add_heading("Trends", level=2)
+        _trends(document, dive.trends)
+
+
+def _trends(document: DocumentType, charts: Sequence[TrendChart]) -> None:
+    """The KPI trend charts two abreast, each with its title above and its note below."""
+    grid = document.add_table(rows=(len(charts) + 1) // 2, cols=2)
+    set_widths(grid, [LANDSCAPE_WIDTH_MM / 2] * 2)
+    keep_rows_whole(grid)
+    for index, chart in enumerate(charts):
+        cell = grid.rows[index // 2].cells[index % 2]
+        cell.paragraphs[0].add_run(f"{chart.ref} {chart.title}").bold = True
+        picture = (
+            cell.add_paragraph()
+            .add_run()
+            .add_picture(io.BytesIO(trend_png(chart, _TREND_DPI)), width=Mm(_TREND_MM))
+        )
+        alt_text(picture, chart.alt)
+        if chart.note:
+            note = cell.add_paragraph(chart.note)
+            note.runs[0].font.size = Pt(8.5)
+
+
+def _exceptions(document: DocumentType, report: Report) -> None:
+    heading = document.add_heading("Exceptions", level=1)
+    heading.paragraph_format.page_break_before = True
+    if not report.exceptions:
+        document.add_paragraph("No action or measure is red or amber this quarter.")
+        return
+    document.add_paragraph("Every red, then every amber, action and measure.")
+    table(
+        document,
+        ["Recommendation", "Kind", "Ref", "Title", "Owner", "Status", "Commentary"],
+        [
+            [
+                CellText(e.recommendation),
+                CellText(e.kind_label),
+                CellText(e.ref),
+                CellText(e.title),
+                CellText(e.owner or "–"),
+                CellText(e.status.word, status=e.status),
+                CellText(e.commentary or "No commentary given."),
+            ]
+            for e in report.exceptions
+        ],
+        [38, 24, 14, 60, 34, 18, LANDSCAPE_WIDTH_MM - 188],
+        caption="Red and amber actions and measures with owner and commentary",
+    )
+
+
+def _problems(document: DocumentType, report: Report) -> None:
+    document.add_heading("Data quality", level=1)
+    if not report.problems:
+        document.add_paragraph("No data-quality problems were found for this quarter.")
+        return
+    table(
+        document,
+        ["Where", "Problem"],
+        [[CellText(p.where), CellText(p.message)] for p in report.problems],
+        [60, PORTRAIT_WIDTH_MM - 60],
+        caption="Data-quality problems of the period",
+    )
+
+
+def _bullets(document: DocumentType, items: Sequence[str], empty: str) -> None:
+    if not items:
+        document.add_paragraph(empty)
+        return
+    for item in items:
+        document.add_paragraph(item, style="List Bullet")
+
+
+class DocxRenderer:
+    """``RENDERERS["docx"]``."""
+
+    name = "docx"
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    suffix = ".docx"
+
+    def render(self, report: Report) -> bytes:
+        return render_docx(report)

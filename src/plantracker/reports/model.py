@@ -1,0 +1,287 @@
+"""The quarterly report as data (DESIGN.md "The quarterly report").
+
+``build.build_report`` fills this tree once from a ``PeriodResult``; every renderer (HTML,
+PDF, and later Word, PowerPoint, Excel) reads it and nothing else, so no format computes a
+status, count, percentage or direction of its own. Everything a reader sees as text is
+already text here (formatted values, labels, sentences); statuses stay ``Status`` so each
+format can show its colour *and* its word or letter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from plantracker.domain.model import Direction, Kind, Status
+from plantracker.domain.trajectory import Trajectory
+
+
+@dataclass(frozen=True)
+class DirectionView:
+    """A direction of travel as shown: an arrow for the movement, a word for its meaning.
+
+    ``movement`` is where the value (or the status) went — ``up``, ``down`` or ``level`` —
+    and ``arrow`` draws it; ``tone`` says whether that was good (``good``, ``bad``,
+    ``same``, ``none``), which the colour and ``word`` carry.
+    """
+
+    direction: Direction | None
+    movement: str
+    arrow: str
+    word: str
+    tone: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.arrow} {self.word}"
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """One slice of a donut or one cell of a counts row."""
+
+    status: Status
+    count: int
+    percent: int  # of the scope's count, from ``Counts.percent``
+
+
+@dataclass(frozen=True)
+class Donut:
+    """A donut chart of one kind of item in one scope, by status.
+
+    ``slices`` holds every status with at least one item, in status order; ``legend`` is
+    the same with the counts a reader needs; ``show`` is ``count`` (the overall plan: counts
+    in the legend) or ``percent`` (a recommendation: percentages). The chart itself is
+    drawn by ``charts.donut_svg`` from these numbers alone.
+    """
+
+    kind: Kind
+    heading: str  # "Actions", "Key Performance Indicators", ...
+    noun: str  # "actions", "KPIs", "measures" — for the centre and the text alternative
+    count: int
+    status: Status  # the kind's roll-up in this scope
+    slices: tuple[StatusCount, ...]
+    show: str
+    alt: str  # the text alternative: every number the chart shows
+
+    @property
+    def empty(self) -> bool:
+        return self.count == 0
+
+
+@dataclass(frozen=True)
+class OverviewBox:
+    """One box of the quarter overview: Overall (now and previous), Progress, Finance, Risks."""
+
+    key: str
+    label: str
+    status: Status | None  # None: nothing to show (no previous period)
+    direction: DirectionView | None
+    overridden: bool = False
+    calculated: Status | None = None
+    reason: str | None = None
+    note: str | None = None
+    period: str | None = None  # the period the box describes, when not the reported one
+
+
+@dataclass(frozen=True)
+class WorkstreamRow:
+    """A row of the quarter overview's workstream table: one kind across the plan."""
+
+    kind: Kind
+    label: str
+    status: Status
+    direction: DirectionView
+    counts: tuple[StatusCount, ...]  # all seven statuses, in status order
+    total: int
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    title: str
+    mitigation: str
+    owner: str | None
+    status: Status
+    direction: DirectionView
+
+
+@dataclass(frozen=True)
+class Headlines:
+    """The overview's headlines: drafted from the data, then the plan lead's own."""
+
+    factual: tuple[str, ...]
+    lead: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Overview:
+    heading: str
+    current: OverviewBox
+    previous: OverviewBox
+    boxes: tuple[OverviewBox, ...]  # Progress, Finance, Risks
+    headlines: Headlines
+    workstreams: tuple[WorkstreamRow, ...]
+    risks: tuple[RiskRow, ...]
+    milestones: tuple[str, ...]
+    decisions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecommendationSection:
+    number: int
+    title: str
+    aim: str
+    lead: str | None
+    status: Status
+    direction: DirectionView
+    donuts: tuple[Donut, ...]  # the four kinds, empty ones included (printed "None")
+
+    @property
+    def anchor(self) -> str:
+        return f"rec-{self.number}"
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """An override's explanation, referenced from the status it explains."""
+
+    anchor: str
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    ref: str
+    title: str
+    figure_will: str
+    baseline: str
+    baseline_label: str | None  # None when the column heading already says it
+    baseline_status: Status | None
+    target: str
+    target_label: str | None
+    value: str
+    status: Status
+    calculated: Status | None  # set only when the status was overridden
+    footnote: Footnote | None
+    direction: DirectionView
+    long_direction: DirectionView | None
+
+
+@dataclass(frozen=True)
+class KpiTable:
+    caption: str
+    baseline_heading: str
+    target_heading: str
+    value_heading: str
+    rows: tuple[KpiRow, ...]
+    footnotes: tuple[Footnote, ...]
+    show_long_direction: bool
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    ref: str
+    title: str
+    frequency: str
+    method: str
+    status: Status
+    update: str | None
+
+
+@dataclass(frozen=True)
+class MeasureTable:
+    kind: Kind
+    caption: str
+    heading: str  # "Quality measure" / "Feedback measure"
+    rows: tuple[MeasureRow, ...]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period_id: str
+    period_label: str
+    end: date
+    value: Decimal | None
+    value_text: str  # as the tables print it (its ``display`` text, if any)
+    label: str  # the short number written beside the point on the chart
+    target: Decimal | None  # the rules' comparison point in that period, if any
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """One KPI's values over the periods up to the reported one, with its target line."""
+
+    ref: str
+    title: str
+    unit_suffix: str  # "%" for percentages, else ""
+    whole_numbers: bool  # a count: the value axis has whole-number ticks
+    points: tuple[TrendPoint, ...]
+    target_value: Decimal | None
+    target_date: date | None
+    target_date_text: str  # the x-axis label of the target date ("March 2019")
+    target_text: str
+    line_label: str  # the legend of the comparison line: the target, or the baseline
+    trajectory: Trajectory | None
+    note: str | None  # the trajectory sentence ("… on course" / "… will miss")
+    alt: str
+
+    @property
+    def has_values(self) -> bool:
+        """False when no period has a value yet: there is nothing to draw."""
+        return any(point.value is not None for point in self.points)
+
+
+@dataclass(frozen=True)
+class DeepDive:
+    number: int
+    title: str
+    commentary: tuple[str, ...]
+    kpis: KpiTable | None
+    measures: tuple[MeasureTable, ...]
+    trends: tuple[TrendChart, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"deep-dive-{self.number}"
+
+
+@dataclass(frozen=True)
+class ExceptionRow:
+    recommendation: str  # "9. EET opportunities for CLA"
+    kind_label: str
+    ref: str
+    title: str
+    owner: str | None
+    status: Status
+    commentary: str | None
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    where: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Cover:
+    title: str
+    organisation: str
+    period_id: str
+    period_label: str
+    scrutiny: date | None
+    scrutiny_text: str  # "Update for Scrutiny 7 December 2018"
+    footer: str  # "plan · period · Update for Scrutiny <date>"
+
+
+@dataclass(frozen=True)
+class Report:
+    cover: Cover
+    overview: Overview
+    overall: tuple[Donut, ...]
+    recommendations: tuple[RecommendationSection, ...]
+    deep_dives: tuple[DeepDive, ...]
+    exceptions: tuple[ExceptionRow, ...]
+    next_steps: tuple[str, ...]
+    problems: tuple[ProblemRow, ...]

@@ -1,0 +1,73 @@
+"""Words and colours the Office renderers (Word, PowerPoint, Excel) share.
+
+Presentation only, from the report model: a status is always written as its word beside
+its colour (DESIGN.md "Statuses"), an overridden KPI status also names the calculated one.
+"""
+
+from __future__ import annotations
+
+from plantracker.domain.model import Status
+from plantracker.reports.model import DirectionView, KpiRow, OverviewBox
+from plantracker.reports.palette import INK, STATUS_FILL, STATUS_INK, TONE_INK
+
+FONT = "Arial"
+HEADER_FILL = "0B0C0C"  # table headings: white on near-black
+HEADER_INK = "FFFFFF"
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def hex_digits(colour: str) -> str:
+    """``#00703c`` → ``00703C`` (the form python-docx, python-pptx and openpyxl take)."""
+    return colour.lstrip("#").upper()
+
+
+def fill(status: Status) -> str:
+    return hex_digits(STATUS_FILL[status])
+
+
+def ink(status: Status) -> str:
+    return hex_digits(STATUS_INK[status])
+
+
+def tone_ink(direction: DirectionView) -> str:
+    return hex_digits(TONE_INK[direction.tone])
+
+
+def body_ink() -> str:
+    return hex_digits(INK)
+
+
+def superscript(number: int) -> str:
+    return str(number).translate(_SUPERSCRIPTS)
+
+
+def kpi_status_text(row: KpiRow) -> str:
+    """``Green¹`` and, when overridden, ``(calculated Amber)`` on a second line."""
+    text = row.status.word
+    if row.footnote is not None:
+        text += superscript(row.footnote.number)
+    if row.calculated is not None:
+        text += f"\n(calculated {row.calculated.word})"
+    return text
+
+
+def box_status_text(box: OverviewBox) -> str:
+    """An overview box's status word, or its note when there is nothing to show."""
+    if box.status is None:
+        return box.note or "–"
+    return box.status.word
+
+
+def box_detail(box: OverviewBox) -> str | None:
+    """The line under a box's status: its direction, and a hand-set status's calculation."""
+    parts: list[str] = []
+    if box.direction is not None and box.status is not None:
+        parts.append(box.direction.text)
+    if box.overridden and box.calculated is not None:
+        parts.append(f"Set by hand (calculated {box.calculated.word})")
+    return "; ".join(parts) or None
+
+
+def footnote_text(number: int, text: str) -> str:
+    return f"{superscript(number)} {text}"

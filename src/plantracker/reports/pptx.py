@@ -1,0 +1,510 @@
+"""The quarterly report as a PowerPoint deck, slide by slide like the seed report.
+
+Cover; quarter overview (status tiles, workstream table, key risks); headlines; planned
+activity and decisions; the overall plan's four doughnuts; a slide per recommendation;
+deep dives (commentary, KPI table, quality and feedback tables); exceptions; next steps;
+data-quality annex. Drawn from the report model only (DESIGN.md "The quarterly report").
+Anything longer than a slide continues on the next one, titled "(continued)".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pptx.slide import Slide
+
+from plantracker.domain.model import STATUS_ORDER, Status
+from plantracker.reports.model import (
+    DeepDive,
+    Donut,
+    KpiTable,
+    MeasureTable,
+    RecommendationSection,
+    Report,
+)
+from plantracker.reports.office import (
+    box_detail,
+    box_status_text,
+    fill,
+    footnote_text,
+    kpi_status_text,
+    tone_ink,
+)
+from plantracker.reports.pptx_deck import (
+    CONTENT_BOTTOM,
+    CONTENT_HEIGHT,
+    CONTENT_LEFT,
+    CONTENT_TOP,
+    CONTENT_WIDTH,
+    INSET_X,
+    INSET_Y,
+    Cell,
+    Column,
+    Deck,
+    Para,
+    Run,
+    Table,
+    fit_row,
+    header_height,
+    note_height,
+    paginate,
+)
+from plantracker.reports.textfit import fitting_size, shorten_to_fit, split_to_fit, text_height
+
+_GAP = 12.0
+_BULLET_SIZE = 16.0
+_NOTE_SIZE = 10.0
+_DOUGHNUT = 190.0
+_SMALL_DOUGHNUT = 170.0  # under a recommendation's aim: room for a seven-line legend
+_SHORT = {
+    Status.GREEN: "Green",
+    Status.AMBER: "Amber",
+    Status.RED: "Red",
+    Status.BLUE: "Blue",
+    Status.NONE: "None",
+    Status.NA: "N/A",
+    Status.MISSING: "Missing",
+}
+
+
+def render_pptx(report: Report) -> bytes:
+    """The report as a .pptx file's bytes."""
+    deck = Deck(report.cover.footer)
+    cover = report.cover
+    deck.cover(
+        cover.title,
+        [cover.organisation, f"Quarterly update {cover.period_label}", cover.scrutiny_text],
+    )
+    _overview(deck, report)
+    _bullets(
+        deck,
+        "Recent activity and headlines",
+        [*report.overview.headlines.factual, *report.overview.headlines.lead],
+    )
+    _planned(deck, report)
+    _overall(deck, report)
+    for section in report.recommendations:
+        _recommendation(deck, section)
+    for dive in report.deep_dives:
+        _deep_dive(deck, dive)
+    _exceptions(deck, report)
+    _bullets(deck, "Next steps", list(report.next_steps), empty="No next steps were recorded.")
+    _problems(deck, report)
+    return deck.save()
+
+
+# --- overview -------------------------------------------------------------------------------
+
+
+def _overview(deck: Deck, report: Report) -> None:
+    overview = report.overview
+    slide = deck.slide(overview.heading)
+    boxes = (overview.current, overview.previous, *overview.boxes)
+    width = (CONTENT_WIDTH - _GAP * (len(boxes) - 1)) / len(boxes)
+    tile_height = 84.0
+    for index, box in enumerate(boxes):
+        deck.tile(
+            slide,
+            CONTENT_LEFT + index * (width + _GAP),
+            CONTENT_TOP,
+            width,
+            tile_height,
+            label=box.label,
+            status=box.status,
+            word=box_status_text(box),
+            detail=box_detail(box),
+        )
+    top = CONTENT_TOP + tile_height + 6
+    reasons = [f"{box.label}: {box.reason}" for box in boxes if box.overridden and box.reason]
+    if reasons:
+        height = sum(note_height(r, CONTENT_WIDTH, _NOTE_SIZE) for r in reasons) + 8
+        deck.text(
+            slide,
+            CONTENT_LEFT,
+            top,
+            CONTENT_WIDTH,
+            height,
+            [Para.plain(r) for r in reasons],
+            _NOTE_SIZE,
+        )
+        top += height
+    top += 6
+    counts = Table(
+        columns=[Column("Workstream", 170), Column("Status", 90), Column("Direction", 120)]
+        + [Column(_SHORT[status], 62, "right") for status in STATUS_ORDER]
+        + [Column("Total", 62, "right")],
+        rows=[
+            [
+                Cell(row.label, bold=True),
+                Cell(row.status.word, status=row.status),
+                Cell(row.direction.text, colour=tone_ink(row.direction)),
+            ]
+            + [Cell(str(c.count)) for c in row.counts]
+            + [Cell(str(row.total), bold=True)]
+            for row in overview.workstreams
+        ],
+        size=12.0,
+    )
+    top += deck.table(slide, CONTENT_LEFT, top, counts, range(len(counts.rows))) + _GAP
+    risks = Table(
+        columns=[
+            Column("Key risk", 300),
+            Column("Mitigation", 318),
+            Column("Owner", 120),
+            Column("Status", 70),
+            Column("Direction", 80),
+        ],
+        rows=[
+            [
+                Cell(r.title),
+                Cell(r.mitigation),
+                Cell(r.owner or "–"),
+                Cell(r.status.word, status=r.status),
+                Cell(r.direction.text, colour=tone_ink(r.direction)),
+            ]
+            for r in overview.risks
+        ],
+        size=11.0,
+    )
+    if not risks.rows:
+        deck.text(
+            slide,
+            CONTENT_LEFT,
+            top,
+            CONTENT_WIDTH,
+            24.0,
+            [Para.plain("No risks are recorded.")],
+            12.0,
+        )
+        return
+    _flow_tables(deck, f"{overview.heading}: key risks", [risks], slide=slide, top=top)
+
+
+def _planned(deck: Deck, report: Report) -> None:
+    overview = report.overview
+    blocks = [
+        ("Planned activity and milestones", list(overview.milestones)),
+        ("Decisions", list(overview.decisions)),
+    ]
+    column = (CONTENT_WIDTH - _GAP) / 2
+    inner = column - 2 * INSET_X - _BULLET_SIZE * 1.1
+    height = CONTENT_HEIGHT - 30
+    pages = [
+        split_to_fit(
+            [shorten_to_fit(i, inner, height - 14, _BULLET_SIZE) for i in items]
+            or ["None recorded."],
+            inner,
+            height - 8,
+            _BULLET_SIZE,
+            space_after=6.0,
+        )
+        for _, items in blocks
+    ]
+    for page in range(max(len(p) for p in pages)):
+        title = "Planned activity, milestones and decisions"
+        slide = deck.slide(title + (" (continued)" if page else ""))
+        for index, (heading, _) in enumerate(blocks):
+            left = CONTENT_LEFT + index * (column + _GAP)
+            if page >= len(pages[index]):
+                continue
+            deck.text(
+                slide, left, CONTENT_TOP, column, 28.0, [Para.plain(heading, bold=True)], 18.0
+            )
+            deck.text(
+                slide,
+                left,
+                CONTENT_TOP + 30,
+                column,
+                height,
+                [Para.plain(t, bullet=True) for t in pages[index][page]],
+                _BULLET_SIZE,
+                space_after=6.0,
+            )
+
+
+# --- doughnuts ------------------------------------------------------------------------------
+
+
+def _overall(deck: Deck, report: Report) -> None:
+    slide = deck.slide("Overall plan")
+    _doughnuts(deck, slide, CONTENT_TOP, report.overall)
+
+
+def _recommendation(deck: Deck, section: RecommendationSection) -> None:
+    slide = deck.slide(f"{section.number}. {section.title}")
+    tile = 150.0
+    deck.tile(
+        slide,
+        CONTENT_LEFT + CONTENT_WIDTH - tile,
+        CONTENT_TOP,
+        tile,
+        70.0,
+        label="Recommendation",
+        status=section.status,
+        word=section.status.word,
+        detail=section.direction.text,
+    )
+    text_width = CONTENT_WIDTH - tile - _GAP
+    lead = f"Lead: {section.lead}" if section.lead else None
+    inner, height = text_width - 2 * INSET_X, 100.0 - 2 * INSET_Y
+    sizes = (16.0, 14.0, 12.0, 11.0, 10.0, 9.0)
+    size = fitting_size([section.aim, *([lead] if lead else [])], inner, height, sizes)
+    room = height - (text_height(lead, inner, size) if lead else 0)
+    runs = [Para.plain(shorten_to_fit(section.aim, inner, room, size))]
+    if section.lead:
+        runs.append(Para((Run("Lead: ", bold=True), Run(section.lead))))
+    deck.text(slide, CONTENT_LEFT, CONTENT_TOP, text_width, 100.0, runs, size)
+    _doughnuts(deck, slide, CONTENT_TOP + 108, section.donuts, _SMALL_DOUGHNUT)
+
+
+def _doughnuts(
+    deck: Deck, slide: Slide, top: float, donuts: Sequence[Donut], size: float = _DOUGHNUT
+) -> None:
+    """The four kinds side by side: heading, item count, doughnut (or "None"), legend."""
+    width = (CONTENT_WIDTH - _GAP * (len(donuts) - 1)) / len(donuts)
+    inner = width - 2 * INSET_X
+    for index, donut in enumerate(donuts):
+        left = CONTENT_LEFT + index * (width + _GAP)
+        heading = fitting_size(
+            [donut.heading], inner, 26.0 - 2 * INSET_Y, (14.0, 12.0, 10.0), bold=True
+        )
+        deck.text(slide, left, top, width, 26.0, [Para.plain(donut.heading, bold=True)], heading)
+        if donut.empty:
+            deck.text(slide, left, top + 28, width, 30.0, [Para.plain("None")], 16.0)
+            continue
+        deck.text(
+            slide, left, top + 24, width, 22.0, [Para.plain(f"({donut.count} {donut.noun})")], 11.0
+        )
+        chart_top = top + 46
+        deck.doughnut(slide, left + (width - size) / 2, chart_top, size, donut)
+        legend = [
+            Para(
+                (
+                    Run("■ ", colour=fill(s.status)),
+                    Run(
+                        f"{s.status.word}: "
+                        + (f"{s.count}" if donut.show == "count" else f"{s.percent}%")
+                        + (f" ({s.percent}%)" if donut.show == "count" else f" ({s.count})")
+                    ),
+                )
+            )
+            for s in donut.slices
+        ]
+        legend_top = chart_top + size + 4
+        height = CONTENT_BOTTOM - legend_top
+        fitted = fitting_size(
+            [p.text for p in legend], inner, height - 2 * INSET_Y, (11.0, 10.0, 9.0, 8.0)
+        )
+        deck.text(slide, left, legend_top, width, height, legend, fitted)
+
+
+# --- deep dives -----------------------------------------------------------------------------
+
+
+def _deep_dive(deck: Deck, dive: DeepDive) -> None:
+    name = f"Deep dive: {dive.number}. {dive.title}"
+    _bullets(
+        deck,
+        name,
+        list(dive.commentary),
+        size=14.0,
+        empty="No commentary was given for this quarter.",
+    )
+    if dive.kpis is not None:
+        _kpis(deck, f"{dive.number}. {dive.title}: key performance indicators", dive.kpis)
+    measures = [_measures(table) for table in dive.measures if table.rows]
+    if measures:
+        kinds = " and ".join(t.heading.split(" ")[0].lower() for t in dive.measures if t.rows)
+        _flow_tables(deck, f"{dive.number}. {dive.title}: {kinds} measures", measures)
+
+
+def _kpis(deck: Deck, title: str, kpis: KpiTable) -> None:
+    long = kpis.show_long_direction
+    # The columns add up to the content width, with or without the year-on-year column.
+    columns = [
+        Column("KPI", 230 if long else 290),
+        Column("Figure will", 64),
+        Column(kpis.baseline_heading, 84),
+        Column("RAG", 64),
+        Column(kpis.target_heading, 86 if long else 96),
+        Column(kpis.value_heading, 84),
+        Column("RAG", 110),
+        Column("Direction", 86 if long else 96),
+    ]
+    if long:
+        columns.append(Column("Year on year", 80))
+    rows, notes = [], []
+    for row in kpis.rows:
+        baseline = row.baseline + (f" ({row.baseline_label})" if row.baseline_label else "")
+        target = row.target + (f" ({row.target_label})" if row.target_label else "")
+        cells = [
+            Cell(row.title),
+            Cell(row.figure_will),
+            Cell(baseline),
+            Cell(row.baseline_status.word, status=row.baseline_status)
+            if row.baseline_status is not None
+            else Cell("N/A"),
+            Cell(target),
+            Cell(row.value, bold=True),
+            Cell(kpi_status_text(row), status=row.status),
+            Cell(row.direction.text, colour=tone_ink(row.direction)),
+        ]
+        if long:
+            direction = row.long_direction
+            cells.append(
+                Cell(direction.text, colour=tone_ink(direction)) if direction else Cell("–")
+            )
+        rows.append(cells)
+        notes.append(
+            footnote_text(row.footnote.number, row.footnote.text) if row.footnote else None
+        )
+    table = Table(columns, rows, size=10.5, notes=notes)
+    _slides_of_table(deck, title, table)
+
+
+def _measures(measures: MeasureTable) -> Table:
+    columns = [
+        Column(measures.heading, 250),
+        Column("Frequency", 100),
+        Column("Collection method", 170),
+        Column("Status", 70),
+        Column("Update", CONTENT_WIDTH - 590),
+    ]
+    rows = [
+        [
+            Cell(r.title),
+            Cell(r.frequency),
+            Cell(r.method),
+            Cell(r.status.word, status=r.status),
+            Cell(r.update or "No update given."),
+        ]
+        for r in measures.rows
+    ]
+    return Table(columns, rows, size=10.5)
+
+
+# --- exceptions, next steps, problems -------------------------------------------------------
+
+
+def _exceptions(deck: Deck, report: Report) -> None:
+    title = "Exceptions: red and amber actions and measures"
+    if not report.exceptions:
+        _bullets(deck, title, [], empty="No action or measure is red or amber this quarter.")
+        return
+    columns = [
+        Column("Recommendation", 130),
+        Column("Kind", 84),
+        Column("Ref", 50),
+        Column("Title", 220),
+        Column("Owner", 120),
+        Column("Status", 64),
+        Column("Commentary", CONTENT_WIDTH - 668),
+    ]
+    rows = [
+        [
+            Cell(e.recommendation),
+            Cell(e.kind_label),
+            Cell(e.ref),
+            Cell(e.title),
+            Cell(e.owner or "–"),
+            Cell(e.status.word, status=e.status),
+            Cell(e.commentary or "No commentary given."),
+        ]
+        for e in report.exceptions
+    ]
+    _slides_of_table(deck, title, Table(columns, rows, size=10.0))
+
+
+def _problems(deck: Deck, report: Report) -> None:
+    title = "Data quality"
+    if not report.problems:
+        _bullets(deck, title, [], empty="No data-quality problems were found for this quarter.")
+        return
+    table = Table(
+        [Column("Where", 260), Column("Problem", CONTENT_WIDTH - 260)],
+        [[Cell(p.where), Cell(p.message)] for p in report.problems],
+        size=11.0,
+    )
+    _slides_of_table(deck, title, table)
+
+
+# --- flowing text and tables over slides ----------------------------------------------------
+
+
+def _bullets(
+    deck: Deck, title: str, items: list[str], *, size: float = _BULLET_SIZE, empty: str = ""
+) -> None:
+    if not items:
+        slide = deck.slide(title)
+        deck.text(slide, CONTENT_LEFT, CONTENT_TOP, CONTENT_WIDTH, 30.0, [Para.plain(empty)], size)
+        return
+    inner = CONTENT_WIDTH - 2 * INSET_X - size * 1.1
+    room = CONTENT_HEIGHT - 12
+    items = [shorten_to_fit(item, inner, room - 6.0, size) for item in items]
+    groups = split_to_fit(items, inner, room, size, space_after=6.0)
+    for page, group in enumerate(groups):
+        slide = deck.slide(title + (" (continued)" if page else ""))
+        deck.text(
+            slide,
+            CONTENT_LEFT,
+            CONTENT_TOP,
+            CONTENT_WIDTH,
+            CONTENT_HEIGHT,
+            [Para.plain(t, bullet=True) for t in group],
+            size,
+            space_after=6.0,
+        )
+
+
+def _slides_of_table(deck: Deck, title: str, table: Table) -> None:
+    _flow_tables(deck, title, [table])
+
+
+def _flow_tables(
+    deck: Deck,
+    title: str,
+    tables: Sequence[Table],
+    *,
+    slide: Slide | None = None,
+    top: float = CONTENT_TOP,
+) -> None:
+    """Place ``tables`` one under another from ``top`` down, continuing on new slides
+    titled "``title`` (continued)"; each slide repeats the header of the table it holds."""
+    if slide is None:
+        slide = deck.slide(title)
+    for table in tables:
+        limit = CONTENT_HEIGHT - header_height(table) - 20
+        table.rows = [fit_row(row, table.columns, table.size, limit) for row in table.rows]
+        width = sum(column.width for column in table.columns)
+        for number, rows in enumerate(paginate(table, CONTENT_BOTTOM - top, CONTENT_HEIGHT)):
+            if number:
+                slide = deck.slide(f"{title} (continued)")
+                top = CONTENT_TOP
+            if not rows:  # no room left on this slide: the table starts on the next one
+                continue
+            top += deck.table(slide, CONTENT_LEFT, top, table, rows)
+            notes = [table.notes[i] for i in rows if i < len(table.notes) and table.notes[i]]
+            if notes:
+                height = sum(note_height(n or "", width, _NOTE_SIZE) for n in notes)
+                deck.text(
+                    slide,
+                    CONTENT_LEFT,
+                    top + 4,
+                    width,
+                    height,
+                    [Para.plain(n or "") for n in notes],
+                    _NOTE_SIZE,
+                )
+                top += height + 4
+            top += _GAP
+
+
+class PptxRenderer:
+    """``RENDERERS["pptx"]``."""
+
+    name = "pptx"
+    media_type = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    suffix = ".pptx"
+
+    def render(self, report: Report) -> bytes:
+        return render_pptx(report)

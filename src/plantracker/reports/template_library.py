@@ -1,0 +1,97 @@
+"""Template tags of the report's HTML: status chips, direction arrows and inline charts.
+
+Loaded as a builtin of the report's standalone template engine (``reports.html``). Every tag
+prints the status's word (and letter) beside its colour, and every chart with its text
+alternative, so no template can show colour alone.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from plantracker.domain.model import Status
+from plantracker.reports import charts
+from plantracker.reports.model import DirectionView, Donut, TrendChart
+
+register = template.Library()
+
+IMAGES = "charts_as_images"
+"""Context flag: draw charts as data-URI images rather than inline SVG."""
+COUNTER = "chart_counter"
+"""Context variable holding an ``itertools.count``, shared by the page and its includes."""
+
+
+@register.filter
+def n(value: int) -> str:
+    """A whole number as text. Numbers must not reach Django's localisation, which reads
+    settings: the report renders with none configured."""
+    return str(int(value))
+
+
+@register.filter
+def rows_of(items: Sequence[Any], size: int) -> list[list[Any]]:
+    """``items`` in rows of ``size``, the last padded with None so that every row has the
+    same columns (charts are laid out three to a row)."""
+    rows = [list(items[start : start + size]) for start in range(0, len(items), int(size))]
+    if rows:
+        rows[-1] += [None] * (int(size) - len(rows[-1]))
+    return rows
+
+
+@register.simple_tag
+def status_chip(status: Status | None, size: str = "") -> SafeString:
+    """A coloured chip with the status letter (for sighted readers) and word (for all)."""
+    if status is None:
+        return format_html('<span class="chip chip-empty">{}</span>', "–")
+    status = Status(status)
+    css = f"chip chip-{status.value}" + (f" chip-{size}" if size else "")
+    return format_html(
+        '<span class="{}"><span class="chip-letter" aria-hidden="true">{}</span> '
+        '<span class="chip-word">{}</span></span>',
+        css,
+        status.letter,
+        status.word,
+    )
+
+
+@register.simple_tag
+def direction(view: DirectionView | None) -> SafeString:
+    """An arrow for the movement and a word, coloured by whether the movement is good."""
+    if view is None:
+        return format_html('<span class="dot dot-none">{}</span>', "–")
+    return format_html(
+        '<span class="dot dot-{}"><span class="dot-arrow" aria-hidden="true">{}</span> {}</span>',
+        view.tone,
+        view.arrow,
+        view.word,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def donut_chart(context: Any, donut: Donut) -> SafeString:
+    return _chart(context, charts.donut_svg(donut), donut.alt)
+
+
+@register.simple_tag(takes_context=True)
+def trend_chart(context: Any, chart: TrendChart) -> SafeString:
+    return _chart(context, charts.trend_svg(chart), chart.alt)
+
+
+def _chart(context: Any, svg: str, alt: str) -> SafeString:
+    """The chart inline (``<svg role="img">``), or as an image with the same text
+    alternative when ``context[IMAGES]`` is set (the PDF: WeasyPrint then parses each
+    distinct chart once and tags it as a figure with its alternative text)."""
+    if context.get(IMAGES):
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        return format_html(
+            '<img class="chart" alt="{}" src="data:image/svg+xml;base64,{}">', alt, data
+        )
+    number = next(context[COUNTER])
+    # The SVG comes from our own drawing code and its text parts are escaped there.
+    return mark_safe(charts.scope_ids(svg, f"c{number}-"))

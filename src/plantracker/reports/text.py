@@ -1,0 +1,133 @@
+"""How the report writes numbers, dates, directions and counted nouns.
+
+Presentation only: which status or direction an item has comes from the domain; this module
+decides how it reads ("58.6%", "7 December 2018", "↑ Improving", "1 action is").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from plantracker.domain.model import Direction, Kind, Status, Unit
+from plantracker.reports.model import DirectionView
+
+NO_VALUE = "–"
+
+_ARROWS = {"up": "↑", "down": "↓", "level": "→", "": "–"}
+_WORDS = {
+    Direction.IMPROVING: ("Improving", "good"),
+    Direction.WORSENING: ("Worsening", "bad"),
+    Direction.SAME: ("Same", "same"),
+}
+
+# Singular and plural of each kind as the report's sentences count them.
+KIND_NOUNS: dict[Kind, tuple[str, str]] = {
+    Kind.ACTION: ("action", "actions"),
+    Kind.KPI: ("KPI", "KPIs"),
+    Kind.QUALITY: ("quality measure", "quality measures"),
+    Kind.FEEDBACK: ("feedback measure", "feedback measures"),
+}
+# Headings of the donuts, after the seed's slides.
+KIND_HEADINGS: dict[Kind, str] = {
+    Kind.ACTION: "Actions",
+    Kind.KPI: "Key Performance Indicators",
+    Kind.QUALITY: "Quality (results of audits)",
+    Kind.FEEDBACK: "Feedback",
+}
+# The short noun in a donut's centre.
+KIND_CENTRE: dict[Kind, tuple[str, str]] = {
+    Kind.ACTION: ("action", "actions"),
+    Kind.KPI: ("KPI", "KPIs"),
+    Kind.QUALITY: ("measure", "measures"),
+    Kind.FEEDBACK: ("measure", "measures"),
+}
+# Rows of the overview's workstream table.
+KIND_ROWS: dict[Kind, str] = {
+    Kind.ACTION: "Actions",
+    Kind.KPI: "KPIs",
+    Kind.QUALITY: "Quality measures",
+    Kind.FEEDBACK: "Feedback measures",
+}
+
+
+def counted(count: int, nouns: tuple[str, str]) -> str:
+    """``1 action``, ``68 actions``."""
+    return f"{count} {nouns[0] if count == 1 else nouns[1]}"
+
+
+def long_date(day: date) -> str:
+    """``7 December 2018`` (GOV.UK style: no leading zero, no comma)."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def number(value: Decimal) -> str:
+    """A Decimal with the digits as written and thousands separators: ``1,234.50``."""
+    return f"{value:,f}"
+
+
+def unit_suffix(unit: Unit) -> str:
+    return "%" if unit is Unit.PERCENT else ""
+
+
+def quantity(value: Decimal, unit: Unit) -> str:
+    """A measured value in its unit: ``58.6%``, ``27``."""
+    return number(value) + unit_suffix(unit)
+
+
+def shown(value: Decimal | None, display: str | None, unit: Unit, empty: str = NO_VALUE) -> str:
+    """What the report prints for a value: its ``display`` text if given, else the number."""
+    if display:
+        return display
+    if value is None:
+        return empty
+    return quantity(value, unit)
+
+
+def rounded(value: Decimal, places: int) -> Decimal:
+    """``value`` to ``places`` decimal places, half up (for projections, not for ratings)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def places_of(values: Sequence[Decimal]) -> int:
+    """The most decimal places any of ``values`` is written with."""
+    exponents = [value.as_tuple().exponent for value in values]
+    return max((-e for e in exponents if isinstance(e, int) and e < 0), default=0)
+
+
+def direction_view(direction: Direction | None, movement: str | None = None) -> DirectionView:
+    """An arrow and a word for ``direction``.
+
+    ``movement`` is where the value went (``up``/``down``/``level``); without one (a status,
+    whose rank goes up when it improves) it follows from the direction itself.
+    """
+    if direction is None:
+        return DirectionView(None, "", _ARROWS[""], "No comparison", "none")
+    word, tone = _WORDS[direction]
+    if direction is Direction.SAME:
+        movement = "level"
+    elif movement is None or movement == "level":
+        movement = "up" if direction is Direction.IMPROVING else "down"
+    return DirectionView(direction, movement, _ARROWS[movement], word, tone)
+
+
+def value_movement(value: Decimal | None, earlier: Decimal | None) -> str | None:
+    """Where a KPI's value went since ``earlier``: ``up``, ``down``, ``level`` or None."""
+    if value is None or earlier is None:
+        return None
+    if value > earlier:
+        return "up"
+    return "down" if value < earlier else "level"
+
+
+def status_word(status: Status) -> str:
+    """A status as a lower-case word inside a sentence: ``red``, ``blue (complete)``."""
+    return status.word.lower()
+
+
+def join_words(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]

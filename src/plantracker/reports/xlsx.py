@@ -1,0 +1,337 @@
+"""The quarterly report's tables as an Excel workbook (DESIGN.md "The quarterly report").
+
+One sheet per table of the report model, for people who want to sort, filter or chart the
+figures themselves: Overview (the boxes, the workstream counts, headlines, planned
+activity, decisions, next steps), Risks, Recommendations (each kind of each
+recommendation, by status), KPIs (the deep dives' KPI tables), Measures, Exceptions and
+Problems. Status cells are filled with their colour and hold the status word. Every figure
+is the report model's; nothing is counted here.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from plantracker.domain.model import STATUS_ORDER, Status
+from plantracker.planfile.xlsx_style import LINE_HEIGHT, print_setup, wrapped_lines
+from plantracker.reports.model import DirectionView, Report
+from plantracker.reports.office import HEADER_FILL, HEADER_INK, fill, ink
+
+Cell = str | int | Status | DirectionView | None
+
+_HEADER_FONT = Font(bold=True, color=HEADER_INK)
+_HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL)
+_TITLE_FONT = Font(bold=True, size=14)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_COUNT_HEADINGS = tuple(status.word for status in STATUS_ORDER)
+
+
+def render_xlsx(report: Report) -> bytes:
+    """The report's tables as a .xlsx file's bytes."""
+    workbook = Workbook()
+    overview = workbook.active
+    assert overview is not None
+    overview.title = "Overview"
+    _overview(overview, report)
+    _risks(workbook.create_sheet("Risks"), report)
+    _recommendations(workbook.create_sheet("Recommendations"), report)
+    _kpis(workbook.create_sheet("KPIs"), report)
+    _measures(workbook.create_sheet("Measures"), report)
+    _exceptions(workbook.create_sheet("Exceptions"), report)
+    _problems(workbook.create_sheet("Problems"), report)
+    workbook.properties.title = f"{report.cover.title}: {report.cover.period_label}"
+    workbook.properties.creator = report.cover.organisation
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _overview(sheet: Worksheet, report: Report) -> None:
+    cover, overview = report.cover, report.overview
+    _widths(sheet, (60, 18, 18, 14, 14, 14, 14, 14, 14, 14, 14))
+    sheet.cell(row=1, column=1, value=cover.title).font = _TITLE_FONT
+    for row, line in enumerate(
+        (cover.organisation, f"Quarterly update: {cover.period_label}", cover.scrutiny_text),
+        start=2,
+    ):
+        sheet.cell(row=row, column=1, value=line)
+    row = 6
+    boxes = (overview.current, overview.previous, *overview.boxes)
+    row = _table(
+        sheet,
+        row,
+        overview.heading,
+        ("Box", "Status", "Direction", "Set by hand", "Calculated", "Reason", "Note"),
+        [
+            (
+                box.label,
+                box.status,
+                box.direction if box.status is not None else None,
+                "yes" if box.overridden else "no",
+                box.calculated,
+                box.reason,
+                box.note,
+            )
+            for box in boxes
+        ],
+    )
+    row = _table(
+        sheet,
+        row,
+        "Workstreams: items by status",
+        ("Workstream", "Status", "Direction", *_COUNT_HEADINGS, "Total"),
+        [
+            (w.label, w.status, w.direction, *(c.count for c in w.counts), w.total)
+            for w in overview.workstreams
+        ],
+    )
+    for heading, lines in (
+        ("Headlines (from the data)", overview.headlines.factual),
+        ("Headlines (the plan lead's)", overview.headlines.lead),
+        ("Planned activity and milestones", overview.milestones),
+        ("Decisions", overview.decisions),
+        ("Next steps", report.next_steps),
+    ):
+        row = _table(sheet, row, heading, (heading,), [(line,) for line in lines])
+    print_setup(sheet)
+    sheet.print_title_rows = None
+
+
+def _risks(sheet: Worksheet, report: Report) -> None:
+    _sheet(
+        sheet,
+        ("Risk", "Mitigation", "Owner", "Status", "Direction"),
+        [(r.title, r.mitigation, r.owner, r.status, r.direction) for r in report.overview.risks],
+        (50, 60, 28, 16, 18),
+    )
+
+
+def _recommendations(sheet: Worksheet, report: Report) -> None:
+    rows: list[Sequence[Cell]] = []
+    for section in report.recommendations:
+        for donut in section.donuts:
+            counts = {s.status: s for s in donut.slices}
+            rows.append(
+                (
+                    section.number,
+                    section.title,
+                    section.status,
+                    section.direction,
+                    donut.heading,
+                    donut.count,
+                    donut.status,
+                    *(counts[s].count if s in counts else 0 for s in STATUS_ORDER),
+                    *(counts[s].percent if s in counts else 0 for s in STATUS_ORDER),
+                )
+            )
+    _sheet(
+        sheet,
+        (
+            "Number",
+            "Recommendation",
+            "Recommendation status",
+            "Direction",
+            "Kind",
+            "Items",
+            "Kind status",
+            *_COUNT_HEADINGS,
+            *(f"{word} %" for word in _COUNT_HEADINGS),
+        ),
+        rows,
+        (9, 30, 16, 16, 28, 8, 16) + (10,) * 14,
+    )
+
+
+def _kpis(sheet: Worksheet, report: Report) -> None:
+    rows: list[Sequence[Cell]] = []
+    for dive in report.deep_dives:
+        if dive.kpis is None:
+            continue
+        for k in dive.kpis.rows:
+            rows.append(
+                (
+                    f"{dive.number}. {dive.title}",
+                    k.ref,
+                    k.title,
+                    k.figure_will,
+                    k.baseline,
+                    k.baseline_label,
+                    k.baseline_status,
+                    k.target,
+                    k.target_label,
+                    dive.kpis.value_heading,
+                    k.value,
+                    k.status,
+                    k.calculated,
+                    "yes" if k.calculated is not None else "no",
+                    k.footnote.text if k.footnote else None,
+                    k.direction,
+                    k.long_direction,
+                )
+            )
+    _sheet(
+        sheet,
+        (
+            "Recommendation",
+            "Ref",
+            "KPI",
+            "Figure will",
+            "Baseline",
+            "Baseline label",
+            "Baseline status",
+            "Target",
+            "Target label",
+            "Period",
+            "Value",
+            "Status",
+            "Calculated",
+            "Set by hand",
+            "Override note",
+            "Direction",
+            "Year on year",
+        ),
+        rows,
+        (26, 8, 50, 11, 16, 14, 14, 18, 16, 24, 12, 16, 14, 11, 50, 16, 16),
+    )
+
+
+def _measures(sheet: Worksheet, report: Report) -> None:
+    rows: list[Sequence[Cell]] = []
+    for dive in report.deep_dives:
+        for table in dive.measures:
+            for m in table.rows:
+                rows.append(
+                    (
+                        f"{dive.number}. {dive.title}",
+                        table.heading,
+                        m.ref,
+                        m.title,
+                        m.frequency,
+                        m.method,
+                        m.status,
+                        m.update,
+                    )
+                )
+    _sheet(
+        sheet,
+        ("Recommendation", "Kind", "Ref", "Measure", "Frequency", "Method", "Status", "Update"),
+        rows,
+        (26, 18, 8, 50, 16, 30, 16, 60),
+    )
+
+
+def _exceptions(sheet: Worksheet, report: Report) -> None:
+    _sheet(
+        sheet,
+        ("Recommendation", "Kind", "Ref", "Title", "Owner", "Status", "Commentary"),
+        [
+            (e.recommendation, e.kind_label, e.ref, e.title, e.owner, e.status, e.commentary)
+            for e in report.exceptions
+        ],
+        (28, 18, 8, 50, 28, 16, 60),
+    )
+
+
+def _problems(sheet: Worksheet, report: Report) -> None:
+    _sheet(
+        sheet,
+        ("Where", "Problem"),
+        [(p.where, p.message) for p in report.problems],
+        (40, 90),
+    )
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _sheet(
+    sheet: Worksheet,
+    headings: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    widths: Sequence[int],
+) -> None:
+    """A sheet holding one table: frozen, filtered header row; one row per entry."""
+    _widths(sheet, widths)
+    _header(sheet, 1, headings)
+    for number, row in enumerate(rows, start=2):
+        _row(sheet, number, row)
+    sheet.freeze_panes = "A2"
+    print_setup(sheet)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{max(len(rows) + 1, 2)}"
+
+
+def _table(
+    sheet: Worksheet,
+    row: int,
+    title: str,
+    headings: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+) -> int:
+    """A titled table inside a sheet from ``row``; returns the first row after it."""
+    if len(headings) > 1:
+        sheet.cell(row=row, column=1, value=title).font = Font(bold=True, size=12)
+        row += 1
+    _header(sheet, row, headings)
+    for values in rows:
+        row += 1
+        _row(sheet, row, values)
+    if not rows:
+        row += 1
+        sheet.cell(row=row, column=1, value="None")
+    return row + 2
+
+
+def _header(sheet: Worksheet, row: int, headings: Sequence[str]) -> None:
+    for column, heading in enumerate(headings, start=1):
+        cell = sheet.cell(row=row, column=column, value=heading)
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.alignment = _WRAP
+
+
+def _row(sheet: Worksheet, row: int, values: Sequence[Cell]) -> None:
+    lines = 1
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column)
+        cell.alignment = _TOP
+        if isinstance(value, Status):
+            cell.value = value.word
+            cell.fill = PatternFill("solid", fgColor=fill(value))
+            cell.font = Font(color=ink(value), bold=True)
+        elif isinstance(value, DirectionView):
+            cell.value = value.text
+        elif isinstance(value, str):
+            cell.value = _NOT_IN_XML.sub("", value)  # control characters: Excel cannot hold them
+            cell.data_type = "s"  # text, even when it starts with "="
+            cell.alignment = _WRAP
+            width = sheet.column_dimensions[get_column_letter(column)].width or 10
+            lines = max(lines, wrapped_lines(value, width))
+        else:
+            cell.value = value
+    if lines > 1:
+        # Spreadsheet programs do not grow rows to fit text on opening a file.
+        sheet.row_dimensions[row].height = lines * LINE_HEIGHT
+
+
+def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+class XlsxRenderer:
+    """``RENDERERS["xlsx"]``."""
+
+    name = "xlsx"
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    suffix = ".xlsx"
+
+    def render(self, report: Report) -> bytes:
+        return render_xlsx(report)

@@ -1,0 +1,501 @@
+"""A simulated authority: children's referrals, plans and care histories over time.
+
+Rates are set to the order of the published national figures (DfE, "Characteristics of
+children in need" and "Children looked after in England including adoptions"): about
+500 referrals per 10,000 children a year of which a fifth are re-referrals, about 8% of
+referrals leading to a child protection plan lasting around nine months (a few per cent
+over two years), about 25 children per 10,000 starting to be looked after each year, and
+care leavers of 19 to 21 around half in education, employment or training. They are
+plausible, not calibrated: the data are for tests and benchmarks only.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+DAY = timedelta(days=1)
+
+
+@dataclass
+class Plan:
+    start: date
+    end: date | None
+    initial_category: str
+    latest_category: str
+    previous: int
+
+
+@dataclass
+class Episode:
+    """One CINdetails: a referral and what followed it."""
+
+    referral: date
+    source: str
+    need: str
+    nfa: bool
+    closure: date | None
+    closure_reason: str | None
+    assessment_start: date | None = None
+    assessment_authorised: date | None = None
+    s47_start: date | None = None
+    icpc: date | None = None
+    cin_plan_start: date | None = None
+    plans: list[Plan] = field(default_factory=list)
+
+
+@dataclass
+class CinChild:
+    local_id: str
+    birth: date
+    sex: str
+    ethnicity: str
+    episodes: list[Episode] = field(default_factory=list)
+
+
+@dataclass
+class CareEpisode:
+    start: date
+    end: date | None
+    reason_new: str
+    legal_status: str
+    need: str
+    placement: str
+    provider: str
+    reason_end: str | None
+    reason_change: str | None
+
+
+@dataclass
+class LookedAfterChild:
+    local_id: str
+    birth: date
+    sex: str
+    ethnicity: str
+    episodes: list[CareEpisode] = field(default_factory=list)
+    care_leaver: bool = False
+    # Per birthday (17 to 21) that falls while the data run: (in touch, activity, accommodation).
+    after_care: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Authority:
+    code: str
+    population: dict[int, int]
+    cin: list[CinChild]
+    looked_after: list[LookedAfterChild]
+
+
+def _pick(rng: random.Random, table: tuple[tuple[str, float], ...]) -> str:
+    x = rng.random() * sum(w for _, w in table)
+    for value, weight in table:
+        x -= weight
+        if x <= 0:
+            return value
+    return table[-1][0]
+
+
+def _days(rng: random.Random, median: float, sigma: float) -> int:
+    return max(1, int(rng.lognormvariate(math.log(median), sigma)))
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+ETHNICITY = (
+    ("WBRI", 68),
+    ("WOTH", 5),
+    ("WIRI", 1),
+    ("MWBC", 3),
+    ("MOTH", 3),
+    ("MWAS", 1),
+    ("AIND", 2),
+    ("APKN", 3),
+    ("ABAN", 1),
+    ("AOTH", 2),
+    ("BAFR", 4),
+    ("BCRB", 2),
+    ("BOTH", 1),
+    ("CHNE", 0.5),
+    ("OOTH", 2),
+    ("NOBT", 1.5),
+)
+REFERRAL_SOURCE = (
+    ("6", 30),
+    ("2A", 18),
+    ("3A", 4),
+    ("3B", 3),
+    ("3E", 3),
+    ("3D", 5),
+    ("1A", 7),
+    ("1C", 1),
+    ("5A", 6),
+    ("5B", 4),
+    ("5C", 2),
+    ("4", 2),
+    ("7", 3),
+    ("8", 6),
+    ("9", 2),
+    ("10", 4),
+)
+NEED = (
+    ("N1", 57),
+    ("N2", 10),
+    ("N3", 4),
+    ("N4", 9),
+    ("N5", 15),
+    ("N6", 2),
+    ("N7", 0.5),
+    ("N8", 2.5),
+)
+ABUSE = (("NEG", 50), ("EMO", 38), ("PHY", 6), ("SAB", 4), ("MUL", 2))
+AGE_AT_REFERRAL = (
+    (0, 12),
+    (1, 7),
+    (2, 6),
+    (3, 6),
+    (4, 6),
+    (5, 6),
+    (6, 5),
+    (7, 5),
+    (8, 5),
+    (9, 5),
+    (10, 5),
+    (11, 5),
+    (12, 5),
+    (13, 6),
+    (14, 6),
+    (15, 6),
+    (16, 5),
+    (17, 4),
+)
+
+
+class CinSimulation:
+    """Referrals arrive as new children; each episode may lead to another referral later."""
+
+    def __init__(
+        self, rng: random.Random, la: str, start: date, end: date, referrals_a_year: float
+    ):
+        self.rng = rng
+        self.la = la
+        self.start = start
+        self.end = end
+        # About 1.45 referrals per child over the run; new children arrive at the rest.
+        self.new_children_a_day = referrals_a_year / 1.45 / 365.25
+        self.serial = 0
+
+    def run(self) -> list[CinChild]:
+        rng = self.rng
+        children: list[CinChild] = []
+        day = self.start
+        span = (self.end - self.start).days
+        arrivals = sorted(rng.randrange(span) for _ in range(int(self.new_children_a_day * span)))
+        for offset in arrivals:
+            day = self.start + offset * DAY
+            children.append(self._child(day))
+        return children
+
+    def _child(self, first_referral: date) -> CinChild:
+        rng = self.rng
+        self.serial += 1
+        age = int(_pick(rng, tuple((str(a), w) for a, w in AGE_AT_REFERRAL)))
+        birth = first_referral - timedelta(days=age * 365 + rng.randrange(365))
+        child = CinChild(
+            local_id=f"SYN{self.la}{self.serial:06d}",
+            birth=birth,
+            sex=rng.choice("12"),
+            ethnicity=_pick(rng, ETHNICITY),
+        )
+        # A few children arrive with a plan from another authority on their record.
+        previous_plans = 1 if rng.random() < 0.10 else 0
+        referral: date | None = first_referral
+        eighteen = _add_years(birth, 18)
+        while referral is not None and referral <= self.end and referral < eighteen:
+            episode = self._finish(
+                self._adult_at(self._episode(referral, previous_plans), eighteen)
+            )
+            previous_plans += len(episode.plans)
+            child.episodes.append(episode)
+            referral = self._next_referral(episode)
+        return child
+
+    def _episode(self, referral: date, previous_plans: int) -> Episode:
+        rng = self.rng
+        u = rng.random()
+        source = _pick(rng, REFERRAL_SOURCE)
+        if u < 0.08:  # no further action at referral
+            closure = referral + rng.randint(0, 3) * DAY
+            return Episode(referral, source, "N9", True, closure, "RC8")
+        start = referral + rng.randint(0, 5) * DAY
+        authorised = start + rng.randint(5, 45) * DAY
+        if u < 0.38:  # assessed: not in need
+            closure = authorised + rng.randint(0, 7) * DAY
+            return Episode(referral, source, "N0", False, closure, "RC8", start, authorised)
+        episode = Episode(referral, source, _pick(rng, NEED), False, None, None, start, authorised)
+        closure = authorised + _days(rng, 200, 0.9) * DAY
+        # A child in need without a protection plan has a child in need plan.
+        cin_plan = authorised + rng.randint(0, 10) * DAY
+        if rng.random() < 0.42:
+            episode.need = "N1" if rng.random() < 0.75 else episode.need
+            episode.s47_start = referral + rng.randint(0, 20) * DAY
+            if rng.random() < 0.55:
+                episode.icpc = episode.s47_start + rng.randint(5, 15) * DAY
+                if rng.random() < 0.72:
+                    closure = self._plans(episode, episode.icpc, previous_plans)
+        if not episode.plans and cin_plan < closure:
+            episode.cin_plan_start = cin_plan
+        episode.closure = closure
+        episode.closure_reason = _pick(
+            rng,
+            (("RC7", 80), ("RC5", 6), ("RC3", 3), ("RC4", 3), ("RC6", 3), ("RC1", 2), ("RC2", 0.3)),
+        )
+        return episode
+
+    @staticmethod
+    def _adult_at(episode: Episode, eighteen: date) -> Episode:
+        """Children's services end at 18: what would run on closes on the 18th birthday."""
+        if episode.closure is not None and episode.closure > eighteen:
+            episode.closure = eighteen
+            episode.closure_reason = "RC6"
+        for plan in episode.plans:
+            if plan.end is not None and plan.end > eighteen:
+                plan.end = eighteen
+        episode.plans = [p for p in episode.plans if p.start < eighteen]
+        return episode
+
+    def _plans(self, episode: Episode, start: date, previous: int) -> date:
+        rng = self.rng
+        length = _days(rng, 270, 0.55)
+        end = start + length * DAY
+        category = _pick(rng, ABUSE)
+        latest = category if rng.random() < 0.85 else _pick(rng, ABUSE)
+        episode.plans.append(Plan(start, end, category, latest, previous))
+        # Now and then a second plan follows within the same episode of need.
+        if rng.random() < 0.04:
+            again = end + rng.randint(60, 300) * DAY
+            second_end = again + _days(rng, 240, 0.55) * DAY
+            episode.plans.append(Plan(again, second_end, _pick(rng, ABUSE), category, previous + 1))
+            end = second_end
+        return end + _days(rng, 100, 0.8) * DAY
+
+    def _finish(self, episode: Episode) -> Episode:
+        """Facts after the end of the simulated time are not known yet."""
+        end = self.end
+        if episode.closure is not None and episode.closure > end:
+            episode.closure = None
+            episode.closure_reason = None
+        for plan in episode.plans:
+            if plan.end is not None and plan.end > end:
+                plan.end = None
+        episode.plans = [p for p in episode.plans if p.start <= end]
+        return episode
+
+    def _next_referral(self, episode: Episode) -> date | None:
+        rng = self.rng
+        chance = 0.45 + (0.2 if episode.plans else 0.0) + (0.05 if episode.nfa else 0.0)
+        if episode.closure is None or rng.random() >= chance:
+            return None
+        gap = _days(rng, 420 if episode.plans else 300, 0.9)
+        return max(episode.closure + rng.randint(1, 60) * DAY, episode.referral + gap * DAY)
+
+
+ENTRY_AGE = (
+    (0, 18),
+    (1, 4),
+    (2, 3.5),
+    (3, 3.5),
+    (4, 3),
+    (5, 3.5),
+    (6, 3.5),
+    (7, 3.5),
+    (8, 3.5),
+    (9, 4),
+    (10, 5),
+    (11, 5.5),
+    (12, 6),
+    (13, 7),
+    (14, 8),
+    (15, 7.5),
+    (16, 7),
+    (17, 4),
+)
+LEGAL_STATUS = (("C2", 50), ("V2", 22), ("C1", 12), ("E1", 8), ("L2", 3), ("J2", 3), ("D1", 2))
+CARE_NEED = (
+    ("N1", 65),
+    ("N2", 3),
+    ("N3", 3),
+    ("N4", 8),
+    ("N5", 14),
+    ("N6", 1),
+    ("N7", 0.2),
+    ("N8", 6),
+)
+PLACEMENT = (
+    ("U1", 8),
+    ("U2", 2),
+    ("U3", 4),
+    ("U4", 42),
+    ("U5", 5),
+    ("U6", 10),
+    ("K2", 11),
+    ("R1", 5),
+    ("H5", 6),
+    ("P2", 1),
+    ("R2", 1),
+    ("A4", 2),
+    ("A6", 3),
+)
+PROVIDER = (("PR1", 50), ("PR2", 5), ("PR3", 3), ("PR4", 40), ("PR5", 2))
+LEFT_AT_18 = (("E5", 40), ("E6", 12), ("E17", 25), ("E13", 8), ("E8", 10), ("E9", 2), ("E7", 3))
+LEFT_YOUNGER = (
+    ("E4A", 35),
+    ("E4B", 3),
+    ("E41", 12),
+    ("E11", 10),
+    ("E12", 4),
+    ("E43", 8),
+    ("E44", 6),
+    ("E8", 12),
+    ("E3", 6),
+    ("E9", 2),
+    ("E2", 0.3),
+    ("E16", 1.7),
+)
+CHANGE_REASON = (
+    ("CARPL", 20),
+    ("CHILD", 15),
+    ("LAREQ", 25),
+    ("PLACE", 15),
+    ("STAND", 5),
+    ("CLOSE", 5),
+    ("APPRR", 5),
+    ("OTHER", 10),
+)
+IN_TOUCH = (("YES", 89.5), ("NO", 4), ("REFU", 2.5), ("NREQ", 2.5), ("RHOM", 1.2), ("DIED", 0.3))
+ACTIVITY = (
+    ("F1", 7),
+    ("P1", 1),
+    ("F2", 17),
+    ("P2", 3),
+    ("F4", 4),
+    ("P4", 1),
+    ("F5", 20),
+    ("P5", 9),
+    ("G4", 10),
+    ("G5", 21),
+    ("G6", 7),
+)
+ACCOMMODATION = (
+    ("U", 35),
+    ("D", 15),
+    ("Z", 8),
+    ("B", 12),
+    ("E", 5),
+    ("K", 5),
+    ("T", 3),
+    ("S", 2),
+    ("X", 2),
+    ("Y", 3),
+    ("C", 3),
+    ("V", 2),
+    ("W", 1),
+    ("G", 1),
+    ("R", 3),
+)
+
+
+class CareSimulation:
+    """Periods of care and, for those who leave care as young adults, life after care."""
+
+    def __init__(self, rng: random.Random, la: str, start: date, end: date, entries_a_year: float):
+        self.rng = rng
+        self.la = la
+        self.start = start
+        self.end = end
+        self.entries_a_day = entries_a_year / 365.25
+        self.serial = 500_000  # above every id the CIN simulation hands out
+
+    def run(self, first_output_year: int) -> list[LookedAfterChild]:
+        rng = self.rng
+        span = (self.end - self.start).days
+        days = sorted(rng.randrange(span) for _ in range(int(self.entries_a_day * span)))
+        children = [self._child(self.start + d * DAY, first_output_year) for d in days]
+        return children
+
+    def _child(self, entry: date, first_output_year: int) -> LookedAfterChild:
+        rng = self.rng
+        self.serial += 1
+        age = int(_pick(rng, tuple((str(a), w) for a, w in ENTRY_AGE)))
+        birth = entry - timedelta(days=age * 365 + rng.randrange(365))
+        child = LookedAfterChild(
+            f"SYN{self.la}{self.serial:06d}", birth, rng.choice("12"), _pick(rng, ETHNICITY)
+        )
+        eighteen = _add_years(birth, 18)
+        fourteen = _add_years(birth, 14)
+        stays_to_eighteen = age >= 13 and rng.random() < 0.7
+        leave = eighteen if stays_to_eighteen else min(eighteen, entry + _days(rng, 450, 1.0) * DAY)
+        reason = _pick(rng, LEFT_AT_18 if leave >= eighteen - 30 * DAY else LEFT_YOUNGER)
+        self._episodes(child, entry, leave, reason)
+        # Care leavers: looked after 13 weeks or more after their 14th birthday, leaving at 16+.
+        after_fourteen = (leave - max(entry, fourteen)).days
+        child.care_leaver = leave >= _add_years(birth, 16) and after_fourteen >= 91
+        if child.care_leaver and leave <= self.end:
+            self._after_care(child, leave, first_output_year)
+        return child
+
+    def _episodes(self, child: LookedAfterChild, entry: date, leave: date, reason: str) -> None:
+        rng = self.rng
+        years = max((leave - entry).days, 1) / 365.25
+        changes = min(int(rng.expovariate(1 / max(years * 0.6, 0.01))), 12)
+        cut_days = sorted(rng.randrange(1, max((leave - entry).days, 2)) for _ in range(changes))
+        starts = [entry] + [entry + d * DAY for d in cut_days]
+        legal = _pick(rng, LEGAL_STATUS)
+        need = _pick(rng, CARE_NEED)
+        for i, start in enumerate(starts):
+            last = i == len(starts) - 1
+            end = leave if last else starts[i + 1]
+            new_reason = "S" if i == 0 else _pick(rng, (("P", 70), ("L", 20), ("T", 8), ("U", 2)))
+            if new_reason in ("L", "T"):
+                legal = _pick(rng, LEGAL_STATUS)
+            age_now = (start - child.birth).days / 365.25
+            placement = "H5" if age_now >= 16 and rng.random() < 0.4 else _pick(rng, PLACEMENT)
+            child.episodes.append(
+                CareEpisode(
+                    start=start,
+                    end=end if end <= self.end else None,
+                    reason_new=new_reason,
+                    legal_status=legal,
+                    need=need,
+                    placement=placement,
+                    provider=_pick(rng, PROVIDER),
+                    reason_end=(reason if last else "X1") if end <= self.end else None,
+                    reason_change=None if last or end > self.end else _pick(rng, CHANGE_REASON),
+                )
+            )
+
+    def _after_care(self, child: LookedAfterChild, leave: date, first_output_year: int) -> None:
+        rng = self.rng
+        leaning = rng.gauss(0, 0.8)  # some young people do better than others, year after year
+        for age in range(17, 22):
+            birthday = _add_years(child.birth, age)
+            if birthday > self.end or birthday < leave or birthday.year < first_output_year - 1:
+                continue
+            in_touch = _pick(rng, IN_TOUCH)
+            if in_touch == "DIED":
+                child.after_care[age] = ("DIED", "0", "0")
+                break
+            if in_touch != "YES":
+                child.after_care[age] = (in_touch, "0", "0")
+                continue
+            activity = _pick(rng, ACTIVITY)
+            if activity.startswith("G") and rng.random() < 0.25 * max(leaning, 0):
+                activity = _pick(rng, ACTIVITY[:8])
+            accommodation = _pick(rng, ACCOMMODATION) + ("1" if rng.random() < 0.9 else "2")
+            child.after_care[age] = ("YES", activity, accommodation)

@@ -1,0 +1,253 @@
+"""Writing a simulated authority as the returns it would submit, one collection year each.
+
+CIN census XML follows the element names and order of the DfE specification; SSDA903
+tables are the department's CSV layout with dates as DD/MM/YYYY. Identifiers are
+``SYN`` + 9 digits; no names, UPNs (the "UPN unknown" codes are given instead) or postcodes.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from datetime import date, timedelta
+from pathlib import Path
+
+from plantracker.statutory.synth.model import Authority, CinChild, Episode, LookedAfterChild
+
+HEADER = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
+EPISODES = (
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+)
+OC3 = ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM")
+
+
+def collection_span(year: int) -> tuple[date, date]:
+    """The year a return covers: 1 April of the year before to 31 March of ``year``."""
+    return date(year - 1, 4, 1), date(year, 3, 31)
+
+
+def _uk(day: date | None) -> str:
+    return "" if day is None else day.strftime("%d/%m/%Y")
+
+
+def _upn_unknown(birth: date, on: date) -> str:
+    # UN1: under six and not yet given a UPN; UN2: never attended a school in England.
+    return "UN1" if (on - birth).days < 6 * 365 else "UN2"
+
+
+def _open_in(episode: Episode, first: date, last: date) -> bool:
+    return episode.referral <= last and (episode.closure is None or episode.closure >= first)
+
+
+def _known(day: date | None, last: date) -> date | None:
+    return day if day is not None and day <= last else None
+
+
+def _cin_child(child: CinChild, first: date, last: date) -> str | None:
+    episodes = [e for e in child.episodes if _open_in(e, first, last)]
+    if not episodes:
+        return None
+    out = [
+        "    <Child>\n      <ChildIdentifiers>\n",
+        f"        <LAchildID>{child.local_id}</LAchildID>\n",
+        f"        <UPNunknown>{_upn_unknown(child.birth, last)}</UPNunknown>\n",
+        f"        <PersonBirthDate>{child.birth.isoformat()}</PersonBirthDate>\n",
+        f"        <GenderCurrent>{child.sex}</GenderCurrent>\n",
+        "      </ChildIdentifiers>\n      <ChildCharacteristics>\n",
+        f"        <Ethnicity>{child.ethnicity}</Ethnicity>\n",
+        "        <Disabilities>\n          <Disability>NONE</Disability>\n"
+        "        </Disabilities>\n      </ChildCharacteristics>\n",
+    ]
+    for e in episodes:
+        closure = _known(e.closure, last)
+        out.append("      <CINdetails>\n")
+        out.append(f"        <CINreferralDate>{e.referral.isoformat()}</CINreferralDate>\n")
+        out.append(f"        <ReferralSource>{e.source}</ReferralSource>\n")
+        out.append(f"        <PrimaryNeedCode>{e.need}</PrimaryNeedCode>\n")
+        if closure is not None:
+            out.append(f"        <CINclosureDate>{closure.isoformat()}</CINclosureDate>\n")
+            out.append(f"        <ReasonForClosure>{e.closure_reason}</ReasonForClosure>\n")
+        icpc = _known(e.icpc, last)
+        if icpc is not None:
+            out.append(f"        <DateOfInitialCPC>{icpc.isoformat()}</DateOfInitialCPC>\n")
+        out.append(f"        <ReferralNFA>{'true' if e.nfa else 'false'}</ReferralNFA>\n")
+        if e.assessment_start is not None and e.assessment_start <= last:
+            authorised = _known(e.assessment_authorised, last)
+            out.append("        <Assessments>\n")
+            out.append(
+                f"          <AssessmentActualStartDate>{e.assessment_start.isoformat()}"
+                "</AssessmentActualStartDate>\n"
+            )
+            if authorised is not None:
+                out.append(
+                    f"          <AssessmentAuthorisationDate>{authorised.isoformat()}"
+                    "</AssessmentAuthorisationDate>\n"
+                    "          <FactorsIdentifiedAtAssessment>\n"
+                    f"            <AssessmentFactors>{'21' if e.need == 'N0' else '3A'}"
+                    "</AssessmentFactors>\n          </FactorsIdentifiedAtAssessment>\n"
+                )
+            out.append("        </Assessments>\n")
+        plan_start = _known(e.cin_plan_start, last)
+        if plan_start is not None:
+            out.append("        <CINPlanDates>\n")
+            out.append(f"          <CINPlanStartDate>{plan_start.isoformat()}</CINPlanStartDate>\n")
+            if closure is not None:
+                out.append(f"          <CINPlanEndDate>{closure.isoformat()}</CINPlanEndDate>\n")
+            out.append("        </CINPlanDates>\n")
+        if e.s47_start is not None and e.s47_start <= last:
+            target = e.s47_start + timedelta(days=15)
+            out.append("        <Section47>\n")
+            out.append(
+                f"          <S47ActualStartDate>{e.s47_start.isoformat()}</S47ActualStartDate>\n"
+            )
+            out.append(f"          <InitialCPCtarget>{target.isoformat()}</InitialCPCtarget>\n")
+            if icpc is not None:
+                out.append(f"          <DateOfInitialCPC>{icpc.isoformat()}</DateOfInitialCPC>\n")
+            out.append(
+                f"          <ICPCnotRequired>{'false' if e.icpc else 'true'}</ICPCnotRequired>\n"
+            )
+            out.append("        </Section47>\n")
+        for plan in e.plans:
+            if plan.start > last or (plan.end is not None and plan.end < first):
+                continue
+            end = _known(plan.end, last)
+            out.append("        <ChildProtectionPlans>\n")
+            out.append(f"          <CPPstartDate>{plan.start.isoformat()}</CPPstartDate>\n")
+            if end is not None:
+                out.append(f"          <CPPendDate>{end.isoformat()}</CPPendDate>\n")
+            out.append(
+                "          <InitialCategoryOfAbuse>"
+                f"{plan.initial_category}</InitialCategoryOfAbuse>\n"
+                f"          <LatestCategoryOfAbuse>{plan.latest_category}</LatestCategoryOfAbuse>\n"
+                f"          <NumberOfPreviousCPP>{plan.previous}</NumberOfPreviousCPP>\n"
+            )
+            out.append("        </ChildProtectionPlans>\n")
+        out.append("      </CINdetails>\n")
+    out.append("    </Child>\n")
+    return "".join(out)
+
+
+def write_cin(authority: Authority, year: int, path: Path) -> int:
+    """Write the CIN census of ``year``; returns the number of children in it."""
+    first, last = collection_span(year)
+    children = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n  <Header>\n'
+            "    <CollectionDetails>\n      <Collection>CIN</Collection>\n"
+            f"      <Year>{year}</Year>\n      <ReferenceDate>{last.isoformat()}</ReferenceDate>\n"
+            "    </CollectionDetails>\n    <Source>\n      <SourceLevel>L</SourceLevel>\n"
+            f"      <LEA>{authority.code}</LEA>\n"
+            "      <SoftwareCode>plantracker synthetic data</SoftwareCode>\n"
+            "      <Release>1</Release>\n      <SerialNo>1</SerialNo>\n"
+            f"      <DateTime>{year}-05-15T09:00:00</DateTime>\n"
+            "    </Source>\n  </Header>\n  <Children>\n"
+        )
+        for child in authority.cin:
+            text = _cin_child(child, first, last)
+            if text is not None:
+                out.write(text)
+                children += 1
+        out.write("  </Children>\n</Message>\n")
+    return children
+
+
+def _csv(path: Path, columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> int:
+    written = 0
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(row)
+            written += 1
+    return written
+
+
+def _header_row(child: LookedAfterChild, last: date) -> tuple[str, ...]:
+    mother = "0" if child.sex == "2" and (last - child.birth).days > 12 * 365 else ""
+    return (
+        child.local_id,
+        child.sex,
+        _uk(child.birth),
+        child.ethnicity,
+        _upn_unknown(child.birth, last),
+        mother,
+        "",
+    )
+
+
+def write_ssda903(authority: Authority, year: int, folder: Path) -> dict[str, int]:
+    """Write the Header, Episodes and OC3 tables of ``year``; returns rows per table."""
+    first, last = collection_span(year)
+    header: list[tuple[str, ...]] = []
+    episodes: list[tuple[str, ...]] = []
+    oc3: list[tuple[str, ...]] = []
+    for child in authority.looked_after:
+        in_year = [
+            e for e in child.episodes if e.start <= last and (e.end is None or e.end >= first)
+        ]
+        leaver_rows = []
+        for age, (in_touch, activity, accommodation) in sorted(child.after_care.items()):
+            birthday = (
+                child.birth.replace(year=child.birth.year + age)
+                if not (child.birth.month == 2 and child.birth.day == 29)
+                else date(child.birth.year + age, 2, 28)
+            )
+            if first <= birthday <= last:
+                if year <= 2022:  # before 2022-23 training and employment shared one code
+                    activity = {"F4": "F3", "F5": "F3", "P4": "P3", "P5": "P3"}.get(
+                        activity, activity
+                    )
+                leaver_rows.append(
+                    (child.local_id, _uk(child.birth), in_touch, activity, accommodation)
+                )
+        if not in_year and not leaver_rows:
+            continue
+        header.append(_header_row(child, last))
+        oc3.extend(leaver_rows)
+        for e in in_year:
+            ended = e.end is not None and e.end <= last
+            episodes.append(
+                (
+                    child.local_id,
+                    _uk(e.start),
+                    e.reason_new,
+                    e.legal_status,
+                    e.need,
+                    e.placement,
+                    e.provider,
+                    _uk(e.end) if ended else "",
+                    (e.reason_end or "") if ended else "",
+                    (e.reason_change or "") if ended else "",
+                    "",
+                    "",
+                    "",
+                )
+            )
+    stem = f"ssda903_{authority.code}_{year}"
+    return {
+        "header": _csv(folder / f"{stem}_header.csv", HEADER, header),
+        "episodes": _csv(folder / f"{stem}_episodes.csv", EPISODES, episodes),
+        "oc3": _csv(folder / f"{stem}_oc3.csv", OC3, oc3),
+    }
+
+
+def write_population(authorities: list[Authority], path: Path) -> None:
+    rows = [
+        (a.code, str(year), str(people))
+        for a in authorities
+        for year, people in sorted(a.population.items())
+    ]
+    _csv(path, ("la_code", "year", "population_0_17"), rows)

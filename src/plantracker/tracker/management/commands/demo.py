@@ -1,0 +1,254 @@
+"""`plantracker demo`: the README's run command (DESIGN.md "Command line"; issue 4 item 4).
+
+Migrates the database (SQLite in ./var unless DATABASE_URL says otherwise), imports the
+example plan (re-running updates it in place), creates one demo account per role with a
+fresh password printed on the terminal, writes the example's reports in every format to
+./out, collects the static files and serves the application with gunicorn and whitenoise on
+http://127.0.0.1:8000 — loopback only. ``--no-serve`` stops before serving (tests, CI).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from plantracker.domain.evaluate import evaluate
+from plantracker.domain.model import Kind
+from plantracker.planfile import PlanFileError, load_plan
+from plantracker.reports.build import build_report
+from plantracker.reports.registry import RENDERERS
+from plantracker.tracker.management.commands.report import write_atomically
+from plantracker.tracker.models import PlanRecord, Role
+from plantracker.tracker.selectors import plan_by_slug, plan_domain
+from plantracker.tracker.services import ServiceError, member_add, plan_import, slug_for_title
+from plantracker.web.pages import default_period
+
+EXAMPLE = Path("examples/childrens-improvement-plan.yaml")
+HOST = "127.0.0.1"  # the demo never listens beyond this machine
+DOMAIN = "example.org"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: Role
+    email: str
+    password: str
+    scope: str
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the demonstration: example plan, one demo account per role, reports in ./out, "
+        f"the web application on http://{HOST}:8000."
+    )
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--plan", default=str(EXAMPLE), metavar="FILE", help=f"plan file (default: {EXAMPLE})"
+        )
+        parser.add_argument("--out", default="out", metavar="DIR", help="folder for the reports")
+        parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+        parser.add_argument("--no-serve", action="store_true", help="prepare everything, then stop")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        plan_file = Path(options["plan"])
+        out = Path(options["out"])
+        port: int = options["port"]
+        if not plan_file.is_file():
+            raise CommandError(
+                f"{plan_file}: no such plan file; run the demo from the project's folder "
+                "or give --plan FILE"
+            )
+        if not 0 < port < 65536:
+            raise CommandError(f"--port {port}: give a port between 1 and 65535")
+        if not options["no_serve"]:
+            _check_port_free(port)
+        if out.exists() and not out.is_dir():
+            raise CommandError(f"{out}: exists and is not a folder")
+
+        self._step("Database")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(f"  {_database_name()} is up to date")
+
+        self._step("Example plan")
+        record = self._import(plan_file)
+
+        self._step("Demo accounts")
+        accounts = self._accounts(record)
+
+        self._step("Reports")
+        out.mkdir(parents=True, exist_ok=True)
+        self._reports(record, out)
+
+        self._step("Static files")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        stylesheet = Path(__file__).resolve().parents[3] / "web" / "static" / "web" / "app.css"
+        if stylesheet.is_file():
+            self.stdout.write(f"  collected in {settings.STATIC_ROOT}")
+        else:
+            self.stdout.write(
+                "  the stylesheet is not built (needs npm: run `make setup`); pages will "
+                "work, unstyled"
+            )
+
+        self._sign_in_details(accounts, port, record)
+        if options["no_serve"]:
+            return
+        self._serve(port, options["workers"])
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def _step(self, title: str) -> None:
+        self.stdout.write(self.style.MIGRATE_HEADING(title))
+
+    def _import(self, plan_file: Path) -> PlanRecord:
+        try:
+            plan = load_plan(plan_file)
+        except PlanFileError as exc:
+            raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(f"{plan_file}: cannot read: {exc.strerror}") from None
+        slug = slug_for_title(plan.title)
+        existed = plan_by_slug(slug=slug) is not None
+        try:
+            record = plan_import(plan=plan, slug=slug)
+        except ServiceError as exc:
+            raise CommandError("\n".join(exc.messages)) from None
+        items = sum(len(rec.items(kind)) for rec in plan.recommendations for kind in Kind)
+        verb = "updated" if existed else "imported"
+        self.stdout.write(
+            f"  {plan_file} {verb} as '{slug}': {len(plan.recommendations)} recommendations, "
+            f"{items} items, {len(plan.periods)} periods ({record.organisation.name})"
+        )
+        return record
+
+    def _accounts(self, record: PlanRecord) -> list[DemoAccount]:
+        accounts = []
+        for role in Role:
+            # The lead and the contributor work on this plan; the admin and the viewer
+            # (a councillor, say) see every plan of the organisation.
+            on_plan = role in (Role.LEAD, Role.CONTRIBUTOR)
+            account = DemoAccount(
+                role=role,
+                email=f"{role.value}@{DOMAIN}",
+                password="demo-" + secrets.token_urlsafe(9),
+                scope=record.title if on_plan else f"every plan of {record.organisation.name}",
+            )
+            try:
+                member_add(
+                    email=account.email,
+                    role=role,
+                    plan=record if on_plan else None,
+                    organisation=record.organisation,
+                    password=account.password,
+                )
+            except ServiceError as exc:
+                raise CommandError("\n".join(exc.messages)) from None
+            self.stdout.write(f"  {account.email}: {role.label}, {account.scope}")
+            accounts.append(account)
+        return accounts
+
+    def _reports(self, record: PlanRecord, out: Path) -> None:
+        plan = plan_domain(plan_record=record)
+        period = default_period(plan)
+        report = build_report(evaluate(plan, period.id))
+        for renderer in RENDERERS.values():
+            target = out / f"{record.slug}-{period.id}{renderer.suffix}"
+            content = renderer.render(report)
+            write_atomically(target, content)
+            self.stdout.write(f"  {target}: {renderer.name}, {len(content):,} bytes")
+
+    def _sign_in_details(self, accounts: list[DemoAccount], port: int, record: PlanRecord) -> None:
+        width = max(len(account.email) for account in accounts)
+        rule = "=" * 72
+        lines = [
+            "",
+            rule,
+            f"  plantracker demo — http://{HOST}:{port}/",
+            "",
+            "  DEMO-ONLY accounts (new passwords on every run; never use these anywhere else):",
+            "",
+        ]
+        for account in accounts:
+            lines.append(
+                f"    {account.email.ljust(width)}  {account.password}  ({account.role.label})"
+            )
+        lines += [
+            "",
+            f"  Plan: {record.title} — http://{HOST}:{port}/plans/{record.slug}/",
+            rule,
+            "",
+        ]
+        self.stdout.write("\n".join(lines))
+
+    def _serve(self, port: int, workers: int) -> None:
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get(
+                "DJANGO_SETTINGS_MODULE", "plantracker.settings"
+            ),
+            "PLANTRACKER_VAR_DIR": str(settings.VAR_DIR),
+            # What a user sees: the application's own error pages, not Django's debug pages.
+            "DEBUG": os.environ.get("DEBUG", "false"),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "plantracker.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(max(1, workers)),
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ]
+        self.stdout.write(f"Serving on http://{HOST}:{port}/ — press Ctrl+C to stop.")
+        self.stdout.flush()
+        sys.stderr.flush()
+        # gunicorn takes this process's place, so Ctrl+C and kill reach it directly and no
+        # server is left running behind a stopped demo.
+        os.execve(sys.executable, command, environment)
+
+
+class _Indented:
+    """Another command's output, indented under the demo's step headings."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str, *args: Any, **kwargs: Any) -> None:
+        self.stream.write("  " + text.rstrip("\n"))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _check_port_free(port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            raise CommandError(
+                f"port {port} on {HOST} is in use; stop the other server or give --port"
+            ) from None
+
+
+def _database_name() -> str:
+    database = settings.DATABASES["default"]
+    if "sqlite" in str(database.get("ENGINE", "")):
+        return f"SQLite database {database['NAME']}"
+    return f"database {database.get('NAME')} on {database.get('HOST') or 'localhost'}"

@@ -1,0 +1,34 @@
+"""Models of the tracker app; the public names are listed here."""
+
+from plantracker.tracker.models.accounts import Membership, Organisation, Role, User
+from plantracker.tracker.models.choices import EntryState, PeriodState
+from plantracker.tracker.models.entries import KpiTarget, KpiValue, RiskUpdate, Update
+from plantracker.tracker.models.fields import DecimalTextField
+from plantracker.tracker.models.plan import (
+    Item,
+    Narrative,
+    Period,
+    PlanRecord,
+    Recommendation,
+    Risk,
+)
+
+__all__ = [
+    "DecimalTextField",
+    "EntryState",
+    "Item",
+    "KpiTarget",
+    "KpiValue",
+    "Membership",
+    "Narrative",
+    "Organisation",
+    "Period",
+    "PeriodState",
+    "PlanRecord",
+    "Recommendation",
+    "Risk",
+    "RiskUpdate",
+    "Role",
+    "Update",
+    "User",
+]

@@ -1,0 +1,119 @@
+"""Accounts: users (username = email), organisations and role memberships (ADR 0013)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from plantracker.tracker.auth import normalise_username
+
+
+class Role(models.TextChoices):
+    """The four roles of DESIGN.md's users, widest first."""
+
+    ADMIN = "admin", "Organisation admin"
+    LEAD = "lead", "Plan lead"
+    CONTRIBUTOR = "contributor", "Contributor"
+    VIEWER = "viewer", "Viewer"
+
+
+class PlanUserManager(UserManager["User"]):
+    """Sign-in by email in any letter case: usernames are stored lower-case."""
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(username=normalise_username(username or ""))
+
+
+class User(AbstractUser):
+    """A person who signs in; ``username`` is their email address, lower-case.
+
+    A project-owned user model from the start (Django's advice) leaves room for fields such
+    as notification preferences without a later swap of ``AUTH_USER_MODEL``.
+    """
+
+    objects: ClassVar[PlanUserManager] = PlanUserManager()
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        ordering = ["username"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.username = normalise_username(self.username)
+        if not self.email:
+            self.email = self.username
+        super().save(*args, **kwargs)
+
+
+class Organisation(models.Model):
+    """A public body (a council); it owns plans and its admins manage its users."""
+
+    name = models.TextField(unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in an organisation, on one plan or (``plan`` null) on all its plans.
+
+    One role per user and scope; a wider grant and a plan-specific one may coexist (viewer of
+    every plan, lead of one).
+    """
+
+    user = models.ForeignKey("tracker.User", on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    plan = models.ForeignKey(
+        "tracker.PlanRecord",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        help_text="Empty: the role applies to every plan of the organisation.",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "user", "plan"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(plan__isnull=True),
+                name="membership_one_role_per_user_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "plan"],
+                condition=models.Q(plan__isnull=False),
+                name="membership_one_role_per_user_plan",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values),
+                name="membership_role_valid",
+            ),
+            # Administration is organisation-wide: an admin of one plan means nothing.
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.ADMIN, plan__isnull=False),
+                name="membership_admin_covers_all_plans",
+            ),
+        ]
+
+    def clean(self) -> None:
+        if self.plan is not None and self.plan.organisation_id != self.organisation_id:
+            raise ValidationError({"plan": "The plan belongs to another organisation."})
+
+    def __str__(self) -> str:
+        scope = self.plan.slug if self.plan_id is not None and self.plan else "all plans"
+        return f"{self.user} — {self.get_role_display()} ({self.organisation}, {scope})"

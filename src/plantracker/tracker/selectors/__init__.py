@@ -1,0 +1,22 @@
+"""Reads: each selector returns what a page, command or report needs in a known number of
+queries (CONVENTIONS "Writes in services, reads in selectors")."""
+
+from plantracker.tracker.selectors.plan_domain import plan_domain
+from plantracker.tracker.selectors.plans import (
+    items_owned_by,
+    organisation_users,
+    plan_by_slug,
+    plan_for_user,
+    plans_for_user,
+    risks_owned_by,
+)
+
+__all__ = [
+    "items_owned_by",
+    "organisation_users",
+    "plan_by_slug",
+    "plan_domain",
+    "plan_for_user",
+    "plans_for_user",
+    "risks_owned_by",
+]

@@ -1,0 +1,270 @@
+"""``plan_domain``: the whole domain Plan of a PlanRecord in a fixed number of queries.
+
+Entries are read unordered (``order_by()``) and put in period order here, which saves the
+database a join and a sort.
+
+One query per table (at most ten) whatever the plan's size, with no per-item query, so
+pages, reports and exports cost the same number of queries at any scale (issue 4 "Must
+show"). Only approved entries are read: what awaits review is not reported (issue 5).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Protocol, TypeVar
+
+from plantracker.domain.model import (
+    Action,
+    Aim,
+    Baseline,
+    Better,
+    Box,
+    FeedbackMeasure,
+    Kind,
+    Kpi,
+    Narrative,
+    Period,
+    Plan,
+    QualityMeasure,
+    Recommendation,
+    Risk,
+    Rules,
+    Status,
+    Target,
+    Unit,
+    Update,
+)
+from plantracker.domain.model import KpiValue as DomainKpiValue
+from plantracker.tracker import models as db
+
+
+class _PeriodEntry(Protocol):
+    period_id: int
+
+
+E = TypeVar("E", bound=_PeriodEntry)
+V = TypeVar("V")
+
+
+def _status(value: str | None) -> Status | None:
+    return None if value is None else Status(value)
+
+
+def _grouped(entries: Iterable[Any], attribute: str) -> dict[int, list[Any]]:
+    groups: dict[int, list[Any]] = defaultdict(list)
+    for entry in entries:
+        groups[getattr(entry, attribute)].append(entry)
+    return groups
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """Every row of one plan, grouped by parent, with the period lookups."""
+
+    code: Mapping[int, str]
+    position: Mapping[int, int]
+    updates: Mapping[int, list[db.Update]]
+    values: Mapping[int, list[db.KpiValue]]
+    targets: Mapping[int, list[db.KpiTarget]]
+    risk_updates: Mapping[int, list[db.RiskUpdate]]
+    items: Mapping[tuple[int, str], list[db.Item]]
+
+    def by_period(self, entries: Iterable[E], convert: Any) -> Mapping[str, V]:
+        """``{period id: convert(entry)}`` in the plan's period order."""
+        ordered = sorted(entries, key=lambda entry: self.position[entry.period_id])
+        return MappingProxyType({self.code[e.period_id]: convert(e) for e in ordered})
+
+    def period_code(self, period_id: int | None) -> str | None:
+        return None if period_id is None else self.code[period_id]
+
+
+def plan_domain(*, plan_record: db.PlanRecord) -> Plan:
+    """The domain Plan stored in ``plan_record``, equal to the one imported into it."""
+    organisation = plan_record.organisation  # no query when the caller used select_related
+    periods = list(db.Period.objects.filter(plan=plan_record).order_by("position"))
+    approved = db.EntryState.APPROVED
+    loaded = _Loaded(
+        code={period.pk: period.code for period in periods},
+        position={period.pk: period.position for period in periods},
+        updates=_grouped(
+            db.Update.objects.filter(item__plan=plan_record, state=approved).order_by(), "item_id"
+        ),
+        values=_grouped(
+            db.KpiValue.objects.filter(item__plan=plan_record, state=approved).order_by(), "item_id"
+        ),
+        targets=_grouped(db.KpiTarget.objects.filter(item__plan=plan_record).order_by(), "item_id"),
+        risk_updates=_grouped(
+            db.RiskUpdate.objects.filter(risk__plan=plan_record, state=approved).order_by(),
+            "risk_id",
+        ),
+        items=defaultdict(list),
+    )
+    for item in db.Item.objects.filter(plan=plan_record).order_by("position", "pk"):
+        loaded.items[item.recommendation_id, item.kind].append(item)
+
+    recommendations = tuple(
+        _recommendation(recommendation, loaded)
+        for recommendation in db.Recommendation.objects.filter(plan=plan_record).order_by(
+            "position"
+        )
+    )
+    risks = tuple(
+        Risk(
+            title=risk.title,
+            mitigation=risk.mitigation,
+            owner=risk.owner,
+            updates=loaded.by_period(loaded.risk_updates.get(risk.pk, []), _update),
+        )
+        for risk in db.Risk.objects.filter(plan=plan_record).order_by("position")
+    )
+    narratives = db.Narrative.objects.filter(period__plan=plan_record).order_by()
+    return Plan(
+        title=plan_record.title,
+        organisation=organisation.name,
+        rules=Rules(
+            kpi_tolerance=plan_record.kpi_tolerance,
+            dot_band=plan_record.dot_band,
+            rollup_green=plan_record.rollup_green,
+            rollup_red=plan_record.rollup_red,
+        ),
+        periods=tuple(_period(period) for period in periods),
+        recommendations=recommendations,
+        risks=risks,
+        narrative=loaded.by_period(narratives, _narrative),
+    )
+
+
+def _update(entry: db.Update | db.RiskUpdate) -> Update:
+    return Update(status=Status(entry.status), commentary=entry.commentary)
+
+
+def _period(period: db.Period) -> Period:
+    return Period(
+        id=period.code,
+        label=period.label,
+        start=period.start,
+        end=period.end,
+        scrutiny=period.scrutiny,
+        due=period.due,
+    )
+
+
+def _recommendation(recommendation: db.Recommendation, loaded: _Loaded) -> Recommendation:
+    def rows(kind: Kind) -> list[db.Item]:
+        return loaded.items.get((recommendation.pk, kind.value), [])
+
+    return Recommendation(
+        number=recommendation.number,
+        title=recommendation.title,
+        aim=recommendation.aim,
+        lead=recommendation.lead,
+        actions=tuple(_action(item, loaded) for item in rows(Kind.ACTION)),
+        kpis=tuple(_kpi(item, loaded) for item in rows(Kind.KPI)),
+        quality=tuple(_measure(QualityMeasure, item, loaded) for item in rows(Kind.QUALITY)),
+        feedback=tuple(_measure(FeedbackMeasure, item, loaded) for item in rows(Kind.FEEDBACK)),
+    )
+
+
+def _common(item: db.Item, loaded: _Loaded) -> dict[str, Any]:
+    return {
+        "ref": item.ref,
+        "title": item.title,
+        "owner": item.owner,
+        "from_period": loaded.period_code(item.from_period_id),
+        "until_period": loaded.period_code(item.until_period_id),
+        "expected": None if item.expected is None else tuple(item.expected),
+    }
+
+
+def _action(item: db.Item, loaded: _Loaded) -> Action:
+    return Action(
+        **_common(item, loaded),
+        due=item.due,
+        updates=loaded.by_period(loaded.updates.get(item.pk, []), _update),
+    )
+
+
+M = TypeVar("M", QualityMeasure, FeedbackMeasure)
+
+
+def _measure(measure: type[M], item: db.Item, loaded: _Loaded) -> M:
+    return measure(
+        **_common(item, loaded),
+        frequency=item.frequency,
+        method=item.method,
+        updates=loaded.by_period(loaded.updates.get(item.pk, []), _update),
+    )
+
+
+def _kpi_value(entry: db.KpiValue) -> DomainKpiValue:
+    return DomainKpiValue(
+        value=entry.value,
+        display=entry.display,
+        status=_status(entry.status),
+        reason=entry.reason,
+        commentary=entry.commentary,
+    )
+
+
+def _kpi(item: db.Item, loaded: _Loaded) -> Kpi:
+    baseline = (
+        Baseline(
+            label=item.baseline_label,
+            value=item.baseline_value,
+            display=item.baseline_display,
+            status=_status(item.baseline_status),
+        )
+        if item.has_baseline
+        else None
+    )
+    target = (
+        Target(
+            label=item.target_label,
+            date=item.target_date,
+            value=item.target_value,
+            display=item.target_display,
+        )
+        if item.has_target
+        else None
+    )
+    assert item.aim is not None and item.unit is not None  # a check constraint on KPI rows
+    return Kpi(
+        **_common(item, loaded),
+        aim=Aim(item.aim),
+        better=None if item.better is None else Better(item.better),
+        unit=Unit(item.unit),
+        baseline=baseline,
+        target=target,
+        targets=loaded.by_period(loaded.targets.get(item.pk, []), lambda t: t.value),
+        tolerance=item.tolerance,
+        tolerance_points=item.tolerance_points,
+        source=item.source,
+        values=loaded.by_period(loaded.values.get(item.pk, []), _kpi_value),
+    )
+
+
+def _narrative(narrative: db.Narrative) -> Narrative:
+    boxes: dict[Box, Status] = {}
+    reasons: dict[Box, str] = {}
+    for box in Box:
+        status = getattr(narrative, box.value)
+        if status is not None:
+            boxes[box] = Status(status)
+        reason = getattr(narrative, f"{box.value}_reason")
+        if reason is not None:
+            reasons[box] = reason
+    return Narrative(
+        headlines=tuple(narrative.headlines),
+        decisions=tuple(narrative.decisions),
+        milestones=tuple(narrative.milestones),
+        next_steps=tuple(narrative.next_steps),
+        deep_dives=tuple(narrative.deep_dives),
+        commentary=MappingProxyType(
+            {int(number): tuple(paragraphs) for number, paragraphs in narrative.commentary}
+        ),
+        boxes=MappingProxyType(boxes),
+        box_reasons=MappingProxyType(reasons),
+    )

@@ -1,0 +1,63 @@
+"""Which plans, items and users a person may see (issue 4 "Accounts and roles")."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from plantracker.tracker.models import Item, Membership, Organisation, PlanRecord, Risk, User
+from plantracker.tracker.permissions import AnyUser, is_operator
+
+
+def plans_for_user(*, user: AnyUser) -> QuerySet[PlanRecord]:
+    """The plans ``user`` may view, with their organisation; one query when evaluated."""
+    plans = PlanRecord.objects.select_related("organisation").order_by(
+        "organisation__name", "title"
+    )
+    if is_operator(user):
+        return plans
+    if not (user.is_authenticated and user.is_active):
+        return plans.none()
+    memberships = Membership.objects.filter(user_id=user.pk)
+    return plans.filter(
+        Q(organisation_id__in=memberships.filter(plan__isnull=True).values("organisation_id"))
+        | Q(pk__in=memberships.filter(plan__isnull=False).values("plan_id"))
+    )
+
+
+def plan_for_user(*, user: AnyUser, slug: str) -> PlanRecord:
+    """The plan ``slug`` if ``user`` may view it; otherwise Http404, exactly as for a slug
+    that does not exist, so that another organisation's plans are not disclosed."""
+    plan = plans_for_user(user=user).filter(slug=slug).first()
+    if plan is None:
+        raise Http404("No such plan")
+    return plan
+
+
+def plan_by_slug(*, slug: str) -> PlanRecord | None:
+    """The plan stored under ``slug`` for the command line, which runs as the operator."""
+    return PlanRecord.objects.select_related("organisation").filter(slug=slug).first()
+
+
+def items_owned_by(*, user: User, plan: PlanRecord) -> QuerySet[Item]:
+    """Items of ``plan`` linked to ``user`` as owner, in plan order."""
+    return (
+        Item.objects.filter(plan=plan, owner_user=user)
+        .select_related("recommendation")
+        .order_by("recommendation__position", "kind", "position")
+    )
+
+
+def risks_owned_by(*, user: User, plan: PlanRecord) -> QuerySet[Risk]:
+    return Risk.objects.filter(plan=plan, owner_user=user).order_by("position")
+
+
+def organisation_users(*, organisation: Organisation) -> QuerySet[User]:
+    """The organisation's users with their memberships (and plans) prefetched: two queries."""
+    memberships = Membership.objects.filter(organisation=organisation).select_related("plan")
+    return (
+        User.objects.filter(memberships__organisation=organisation)
+        .distinct()
+        .order_by("username")
+        .prefetch_related(Prefetch("memberships", queryset=memberships))
+    )

@@ -1,0 +1,66 @@
+"""Cross-references a domain Plan must satisfy before it is written to the database.
+
+The plan file reader refuses such plans already (DESIGN.md "Errors and problems"); this
+guards ``plan_import`` against a Plan built in code, so that the database never holds a
+dangling reference and the caller gets a message naming where instead of an IntegrityError.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from plantracker.domain.model import Action, Kind, Kpi, Measure, Plan
+
+_KINDS = tuple(Kind)
+
+
+def _duplicates(values: Iterable[object]) -> list[object]:
+    return [value for value, count in Counter(values).items() if count > 1]
+
+
+def plan_reference_errors(plan: Plan) -> list[str]:
+    """Every dangling or duplicate reference in ``plan``, one message each."""
+    errors: list[str] = []
+    period_ids = {period.id for period in plan.periods}
+    numbers = {recommendation.number for recommendation in plan.recommendations}
+
+    def check_period(where: str, period_id: str) -> None:
+        if period_id not in period_ids:
+            errors.append(f"{where}: period '{period_id}' is not declared in periods")
+
+    for period_id in _duplicates(period.id for period in plan.periods):
+        errors.append(f"periods: period id '{period_id}' is declared more than once")
+    for number in _duplicates(r.number for r in plan.recommendations):
+        errors.append(f"recommendations: number {number} is used more than once")
+    refs = [item.ref for r in plan.recommendations for kind in _KINDS for item in r.items(kind)]
+    for ref in _duplicates(refs):
+        errors.append(f"recommendations: item ref '{ref}' is used more than once")
+
+    for r_index, recommendation in enumerate(plan.recommendations):
+        for kind in _KINDS:
+            for i_index, item in enumerate(recommendation.items(kind)):
+                where = f"recommendations[{r_index}].{kind.value}[{i_index}]"
+                for name in ("from_period", "until_period"):
+                    period_id = getattr(item, name)
+                    if period_id is not None:
+                        check_period(f"{where}.{name}", period_id)
+                for period_id in item.expected or ():
+                    check_period(f"{where}.expected", period_id)
+                if isinstance(item, (Action, Measure)):
+                    for period_id in item.updates:
+                        check_period(f"{where}.updates", period_id)
+                if isinstance(item, Kpi):
+                    for period_id in item.values:
+                        check_period(f"{where}.values", period_id)
+                    for period_id in item.targets:
+                        check_period(f"{where}.targets", period_id)
+    for k_index, risk in enumerate(plan.risks):
+        for period_id in risk.updates:
+            check_period(f"risks[{k_index}].updates", period_id)
+    for period_id, narrative in plan.narrative.items():
+        check_period("narrative", period_id)
+        for number in (*narrative.deep_dives, *narrative.commentary):
+            if number not in numbers:
+                errors.append(f"narrative.{period_id}: recommendation {number} is not in the plan")
+    return errors

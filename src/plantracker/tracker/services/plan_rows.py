@@ -1,0 +1,177 @@
+"""Domain objects → column values of the tracker's tables (the write half of ADR 0014).
+
+Each function returns the field values of one row, keyed by attribute name, for
+``plan_import``'s keyed sync. Every column of the row is given, also those of other item
+kinds (as null), so that a row changing kind is left with no stale columns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plantracker.domain.model import (
+    Action,
+    Box,
+    Item,
+    Kpi,
+    KpiValue,
+    Measure,
+    Narrative,
+    Period,
+    Plan,
+    Recommendation,
+    Risk,
+    Update,
+)
+from plantracker.tracker.models.choices import EntryState
+
+Row = dict[str, Any]
+
+
+def plan_row(plan: Plan) -> Row:
+    rules = plan.rules
+    return {
+        "title": plan.title,
+        "kpi_tolerance": rules.kpi_tolerance,
+        "dot_band": rules.dot_band,
+        "rollup_green": rules.rollup_green,
+        "rollup_red": rules.rollup_red,
+    }
+
+
+def period_row(period: Period, position: int) -> Row:
+    return {
+        "code": period.id,
+        "position": position,
+        "label": period.label,
+        "start": period.start,
+        "end": period.end,
+        "scrutiny": period.scrutiny,
+        "due": period.due,
+    }
+
+
+def recommendation_row(recommendation: Recommendation, position: int) -> Row:
+    return {
+        "number": recommendation.number,
+        "position": position,
+        "title": recommendation.title,
+        "aim": recommendation.aim,
+        "lead": recommendation.lead,
+    }
+
+
+_KPI_EMPTY: Row = {
+    "aim": None,
+    "better": None,
+    "unit": None,
+    "has_baseline": False,
+    "baseline_label": None,
+    "baseline_value": None,
+    "baseline_display": None,
+    "baseline_status": None,
+    "has_target": False,
+    "target_label": None,
+    "target_date": None,
+    "target_value": None,
+    "target_display": None,
+    "tolerance": None,
+    "tolerance_points": None,
+    "source": None,
+}
+
+
+def item_row(
+    item: Item,
+    *,
+    position: int,
+    recommendation_id: int,
+    period_ids: dict[str, int],
+) -> Row:
+    """Columns of one item; ``period_ids`` maps period codes to Period primary keys."""
+    row: Row = {
+        "ref": item.ref,
+        "kind": item.kind.value,
+        "position": position,
+        "recommendation_id": recommendation_id,
+        "title": item.title,
+        "owner": item.owner,
+        "from_period_id": None if item.from_period is None else period_ids[item.from_period],
+        "until_period_id": None if item.until_period is None else period_ids[item.until_period],
+        "expected": None if item.expected is None else list(item.expected),
+        "due": item.due if isinstance(item, Action) else None,
+        "frequency": item.frequency if isinstance(item, Measure) else None,
+        "method": item.method if isinstance(item, Measure) else None,
+        **_KPI_EMPTY,
+    }
+    if isinstance(item, Kpi):
+        row.update(_kpi_columns(item))
+    return row
+
+
+def _kpi_columns(kpi: Kpi) -> Row:
+    baseline, target = kpi.baseline, kpi.target
+    return {
+        "aim": kpi.aim.value,
+        "better": None if kpi.better is None else kpi.better.value,
+        "unit": kpi.unit.value,
+        "has_baseline": baseline is not None,
+        "baseline_label": baseline.label if baseline else None,
+        "baseline_value": baseline.value if baseline else None,
+        "baseline_display": baseline.display if baseline else None,
+        "baseline_status": baseline.status.value if baseline and baseline.status else None,
+        "has_target": target is not None,
+        "target_label": target.label if target else None,
+        "target_date": target.date if target else None,
+        "target_value": target.value if target else None,
+        "target_display": target.display if target else None,
+        "tolerance": kpi.tolerance,
+        "tolerance_points": kpi.tolerance_points,
+        "source": kpi.source,
+    }
+
+
+def update_row(update: Update) -> Row:
+    return {
+        "status": update.status.value,
+        "commentary": update.commentary,
+        "state": EntryState.APPROVED,
+    }
+
+
+def kpi_value_row(value: KpiValue) -> Row:
+    return {
+        "value": value.value,
+        "display": value.display,
+        "status": None if value.status is None else value.status.value,
+        "reason": value.reason,
+        "commentary": value.commentary,
+        "state": EntryState.APPROVED,
+    }
+
+
+def risk_row(risk: Risk, position: int) -> Row:
+    return {
+        "position": position,
+        "title": risk.title,
+        "mitigation": risk.mitigation,
+        "owner": risk.owner,
+    }
+
+
+def narrative_row(narrative: Narrative) -> Row:
+    row: Row = {
+        "headlines": list(narrative.headlines),
+        "decisions": list(narrative.decisions),
+        "milestones": list(narrative.milestones),
+        "next_steps": list(narrative.next_steps),
+        "deep_dives": list(narrative.deep_dives),
+        "commentary": [
+            [number, list(paragraphs)] for number, paragraphs in narrative.commentary.items()
+        ],
+    }
+    for box in Box:
+        status = narrative.boxes.get(box)
+        row[box.value] = None if status is None else status.value
+        row[f"{box.value}_reason"] = narrative.box_reasons.get(box)
+    return row

@@ -1,0 +1,97 @@
+"""Forms of the web pages. They parse input only; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from plantracker.tracker.models import PlanRecord, Role
+
+ALL_PLANS = ""
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with the page's wording (the username is an email address)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct email address and password. Both are case-sensitive "
+        "except the email address.",
+        "inactive": "This account has been deactivated. Ask your organisation's admin.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"}
+        )
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+def _scope_choices(plans: list[PlanRecord]) -> list[tuple[str, str]]:
+    return [(ALL_PLANS, "Every plan of the organisation")] + [
+        (plan.slug, plan.title) for plan in plans
+    ]
+
+
+class RoleFields(forms.Form):
+    """A role and where it applies: every plan of the organisation, or one plan."""
+
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a role"},
+    )
+    scope = forms.ChoiceField(
+        label="Applies to",
+        required=False,
+        help_text="An admin's role always covers every plan.",
+    )
+
+    def __init__(self, *args: Any, plans: list[PlanRecord], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plans = {plan.slug: plan for plan in plans}
+        scope = self.fields["scope"]
+        assert isinstance(scope, forms.ChoiceField)
+        scope.choices = _scope_choices(plans)
+
+    def chosen_plan(self) -> PlanRecord | None:
+        return self.plans.get(self.cleaned_data.get("scope") or ALL_PLANS)
+
+    def chosen_role(self) -> Role:
+        return Role(self.cleaned_data["role"])
+
+
+class UserAddForm(RoleFields):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="They sign in with this address.",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    password = forms.CharField(
+        label="Initial password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters, not a common password. Give it to them in person; "
+        "they can keep it or ask you for another.",
+        error_messages={"required": "Enter an initial password"},
+    )
+
+    field_order = ["email", "role", "scope", "password"]
+
+
+class RoleChangeForm(forms.Form):
+    """Change one of a user's roles, or remove it."""
+
+    membership = forms.IntegerField(widget=forms.HiddenInput)
+    role = forms.ChoiceField(choices=Role.choices, label="Role")
+
+
+class MembershipForm(forms.Form):
+    membership = forms.IntegerField(widget=forms.HiddenInput)

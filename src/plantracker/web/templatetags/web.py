@@ -1,0 +1,92 @@
+"""Template tags of the web pages: how a status, a direction or a chart is shown.
+
+Presentation only: the status or direction itself always comes from the domain's results.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.forms import BoundField
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from plantracker.domain.model import Status
+from plantracker.reports.model import DirectionView, Donut, TrendChart
+from plantracker.web import charts
+
+register = template.Library()
+
+
+@register.simple_tag
+def status(value: Status | str | None, size: str = "") -> SafeString:
+    """A status chip: its colour and, always, its word (DESIGN.md "Statuses").
+
+    A simple tag rather than an included template: a big plan's dashboard shows over a
+    thousand of these, and each included template costs a render.
+    """
+    if value is None:
+        return format_html('<span class="app-muted">Not reported</span>')
+    chosen = Status(value)
+    large = " app-status--large" if size == "large" else ""
+    return format_html(
+        '<strong class="app-status app-status--{}{}">{}</strong>', chosen.value, large, chosen.word
+    )
+
+
+@register.simple_tag
+def direction(view: DirectionView | None) -> SafeString:
+    """A direction of travel: an arrow for the movement and a word for its meaning."""
+    if view is None:
+        return SafeString("")
+    return format_html(
+        '<span class="app-direction app-direction--{}">'
+        '<span class="app-direction__arrow" aria-hidden="true">{}</span> {}</span>',
+        view.tone,
+        view.arrow,
+        view.word,
+    )
+
+
+@register.simple_tag
+def donut(chart: Donut, prefix: str) -> SafeString:
+    return charts.donut_svg(chart, prefix)
+
+
+@register.simple_tag
+def trend(chart: TrendChart, prefix: str) -> SafeString:
+    return charts.trend_svg(chart, prefix)
+
+
+@register.filter
+def count_of(counts: object, status: str) -> int:
+    """``counts|count_of:"red"``: a ``Counts``' number of items with that status."""
+    return int(counts[Status(status)])  # type: ignore[index]
+
+
+_WIDGET_CLASSES = {
+    "select": ("govuk-select", "govuk-select--error"),
+    "textarea": ("govuk-textarea", "govuk-textarea--error"),
+}
+
+
+@register.simple_tag
+def widget(field: BoundField, width: str = "") -> SafeString:
+    """A form field's input with GOV.UK classes, its hint and error linked for screen readers."""
+    kind = field.field.widget.input_type if hasattr(field.field.widget, "input_type") else ""
+    name = type(field.field.widget).__name__.lower()
+    base, error = _WIDGET_CLASSES.get(
+        "select" if "select" in name else kind, ("govuk-input", "govuk-input--error")
+    )
+    classes = [base]
+    if width:
+        classes.append(f"govuk-input--width-{width}" if base == "govuk-input" else width)
+    described = []
+    if field.help_text:
+        described.append(f"{field.id_for_label}-hint")
+    if field.errors:
+        classes.append(error)
+        described.append(f"{field.id_for_label}-error")
+    attrs: dict[str, str | bool] = {"class": " ".join(classes)}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return SafeString(field.as_widget(attrs=attrs))

@@ -1,0 +1,52 @@
+"""The web pages' URLs (issue 4 "Pages"); included at the site's root."""
+
+from __future__ import annotations
+
+from django.urls import path, register_converter
+
+from plantracker.web.views import accounts, health, plans, reports, users
+
+app_name = "web"
+
+
+class FormatConverter:
+    """A report format's name (``pdf``); unknown names are the view's 404."""
+
+    regex = "[a-z0-9]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FormatConverter, "format")
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+    path("", plans.plan_list, name="plan-list"),
+    path("plans/", plans.plans_redirect, name="plans"),
+    path("plans/<slug:slug>/", plans.dashboard, name="dashboard"),
+    # Items before periods: an item's URL has two parts after the plan, like a report's.
+    path("plans/<slug:slug>/items/<path:ref>/", plans.item, name="item"),
+    path(
+        "plans/<slug:slug>/<str:period>/report.<format:fmt>",
+        reports.report,
+        name="report",
+    ),
+    path("plans/<slug:slug>/<str:period>/", plans.dashboard, name="dashboard-period"),
+    path(
+        "plans/<slug:slug>/<str:period>/recommendations/<int:number>/",
+        plans.recommendation,
+        name="recommendation",
+    ),
+    path("users/", users.user_list, name="user-list"),
+    path("users/add/", users.user_add, name="user-add"),
+    path("users/<int:pk>/", users.user_detail, name="user-detail"),
+    path("users/<int:pk>/roles/", users.role_set, name="user-role-set"),
+    path("users/<int:pk>/roles/remove/", users.role_remove, name="user-role-remove"),
+    path("users/<int:pk>/active/", users.user_active, name="user-active"),
+]

@@ -1,0 +1,1 @@
+"""Views: parse the request, call one selector or service, render (CONVENTIONS "Thin edges")."""

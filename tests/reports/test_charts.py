@@ -1,0 +1,97 @@
+"""Charts: deterministic SVG, drawn once per content, each with a text alternative."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from tests.reports.report_plans import plan
+
+from plantracker.domain.evaluate import evaluate
+from plantracker.domain.model import Kind, Status
+from plantracker.reports import charts
+from plantracker.reports.build import build_report
+from plantracker.reports.html import render_html
+from plantracker.reports.model import Donut, StatusCount
+from plantracker.reports.palette import STATUS_FILL, STATUS_INK, contrast
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _donut(green: int = 3, red: int = 1) -> Donut:
+    total = green + red
+    return Donut(
+        kind=Kind.ACTION,
+        heading="Actions",
+        noun="actions",
+        count=total,
+        status=Status.AMBER,
+        slices=(
+            StatusCount(Status.GREEN, green, round(100 * green / total)),
+            StatusCount(Status.RED, red, round(100 * red / total)),
+        ),
+        show="count",
+        alt=f"Actions: {total} actions — {green} green, {red} red",
+    )
+
+
+def test_same_numbers_give_byte_identical_svg_even_after_a_cold_start() -> None:
+    first = charts.donut_svg(_donut())
+    charts.clear_cache()
+    assert charts.donut_svg(_donut()) == first
+    assert charts.donut_svg(_donut(green=2)) != first
+
+
+def test_svg_has_no_date_or_creator_and_keeps_text_as_text() -> None:
+    svg = charts.donut_svg(_donut())
+    assert "<metadata" not in svg and "dc:date" not in svg and "Matplotlib v" not in svg
+    tree = etree.fromstring(svg.encode())
+    texts = ["".join(t.itertext()) for t in tree.iter(f"{SVG}text")]
+    assert "4" in texts and "actions" in texts
+    assert "G" in texts and "R" in texts  # the letters make it readable in greyscale
+
+
+def test_each_distinct_chart_is_drawn_once() -> None:
+    charts.clear_cache()
+    for _ in range(3):
+        charts.donut_svg(_donut(green=5, red=2))
+    info = charts._donut_drawing.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+
+
+def test_every_chart_states_its_numbers() -> None:
+    svg = charts.donut_svg(_donut())
+    tree = etree.fromstring(svg.encode())
+    assert tree.get("role") == "img"
+    assert tree.get("aria-label") == "Actions: 4 actions — 3 green, 1 red"
+    assert tree[0].tag == f"{SVG}title"
+    assert tree[0].text == tree.get("aria-label")
+
+
+def test_trend_charts_name_every_value_and_the_target() -> None:
+    p = plan(recommendations=1, period_count=4)
+    report = build_report(evaluate(p, p.periods[-1].id))
+    chart = report.deep_dives[0].trends[0]
+    svg = charts.trend_svg(chart)
+    label = etree.fromstring(svg.encode()).get("aria-label")
+    assert label is not None
+    for point in chart.points:
+        assert f"{point.period_id} {point.value_text}" in label
+    assert f"Target: {chart.target_text}" in label
+    assert chart.note is not None and chart.note in label
+    charts.clear_cache()
+    assert charts.trend_svg(chart) == svg
+
+
+def test_ids_are_unique_in_the_page() -> None:
+    p = plan(recommendations=4, period_count=4)
+    html = render_html(build_report(evaluate(p, p.periods[-1].id)))
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    for reference in re.findall(r'(?:href="#|url\(#)([^")]+)', html):
+        assert reference in ids
+
+
+def test_text_on_status_colours_meets_contrast() -> None:
+    for status in Status:
+        assert contrast(STATUS_INK[status], STATUS_FILL[status]) >= 4.5, status

@@ -1,0 +1,187 @@
+"""The Word report, opened with python-docx and checked against ``summary --json``."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from docx import Document
+from docx.document import Document as DocumentType
+from docx.oxml.ns import qn
+from docx.table import Table
+from tests.reports.example_report import (
+    EXAMPLE,
+    PERIOD,
+    WORDS,
+    deep_dive_kpis,
+    example_report,
+    example_summary,
+    status_text,
+)
+from tests.reports.report_plans import plan
+
+from plantracker.domain.evaluate import evaluate
+from plantracker.domain.model import STATUS_ORDER, Kind, Status
+from plantracker.domain.summary import summary_dict
+from plantracker.reports.build import build_report
+from plantracker.reports.docx import render_docx
+from plantracker.reports.palette import STATUS_FILL
+from plantracker.reports.registry import RENDERERS
+
+
+@cache
+def document() -> DocumentType:
+    return Document(io.BytesIO(render_docx(example_report())))
+
+
+def caption(table: Table) -> str:
+    element = table._tbl.tblPr.find(qn("w:tblCaption"))
+    return element.get(qn("w:val")) if element is not None else ""
+
+
+def table_with(doc: DocumentType, start: str) -> list[Table]:
+    return [t for t in doc.tables if caption(t).startswith(start)]
+
+
+def cells(table: Table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def fill_of(cell: Any) -> str | None:
+    shading = cell._tc.tcPr.find(qn("w:shd"))
+    return shading.get(qn("w:fill")) if shading is not None else None
+
+
+def style_of(paragraph: Any) -> str:
+    return paragraph.style.name if paragraph.style is not None else ""
+
+
+def test_sections_are_real_headings_in_the_seeds_order() -> None:
+    report = example_report()
+    doc = document()
+    firsts = [p.text for p in doc.paragraphs if style_of(p) == "Heading 1"]
+    assert firsts == [
+        report.overview.heading,
+        "Overall plan",
+        *(f"{r.number}. {r.title}" for r in report.recommendations),
+        *(f"Deep dive: {d.number}. {d.title}" for d in report.deep_dives),
+        "Exceptions",
+        "Next steps",
+        "Data quality",
+    ]
+    seconds = [p.text for p in doc.paragraphs if style_of(p) == "Heading 2"]
+    assert seconds[:3] == ["Recent activity and headlines", "Workstreams", "Key risks"]
+    assert doc.core_properties.title == f"{report.cover.title}: {report.cover.period_label}"
+
+
+def test_workstream_counts_and_statuses_equal_the_summary() -> None:
+    summary = example_summary()
+    (table,) = table_with(document(), "Items of each kind by status")
+    rows = cells(table)
+    assert rows[0][3:10] == ["Green", "Amber", "Red", "Blue", "None", "N/A", "Missing"]
+    for kind, row in zip(Kind, rows[1:], strict=True):
+        totals = summary["totals"][kind.value]
+        assert row[1] == Status(totals["status"]).word
+        assert [int(n) for n in row[3:10]] == [totals[s.value] for s in STATUS_ORDER]
+        assert int(row[10]) == totals["count"]
+
+
+def test_every_kpi_row_of_the_deep_dives_equals_the_summary() -> None:
+    report, summary = example_report(), example_summary()
+    tables = table_with(document(), "Key performance indicators of recommendation")
+    assert len(tables) == sum(1 for d in report.deep_dives if d.kpis is not None)
+    rows = [row for table in tables for row in table.rows[1:]]
+    expected = deep_dive_kpis(summary, report)
+    assert len(rows) == len(expected) == 22
+    for row, entry in zip(rows, expected, strict=True):
+        texts = [cell.text for cell in row.cells]
+        assert texts[0] == entry["title"]
+        shown, calculated = status_text(entry)
+        assert texts[6].split("\n")[0].rstrip("¹²³⁴⁵⁶⁷⁸⁹") == shown
+        assert (f"(calculated {calculated})" in texts[6]) == (calculated is not None)
+        assert fill_of(row.cells[6]) == STATUS_FILL[Status(entry["status"])].lstrip("#").upper()
+        assert texts[7].endswith(WORDS[entry["direction"]])
+        if entry["display"] is None and entry["value"] is not None:
+            assert Decimal(texts[5].rstrip("%").replace(",", "")) == Decimal(str(entry["value"]))
+
+
+def test_overrides_are_explained_under_their_table() -> None:
+    texts = [p.text for p in document().paragraphs]
+    notes = [t for t in texts if t.startswith("¹ ")]
+    assert any("9.K2: shown as Green, set by hand; the rules calculate Amber." in t for t in notes)
+    assert any("10.K6: shown as Green" in t for t in notes)
+
+
+def test_tables_repeat_their_header_row_and_charts_carry_alt_text() -> None:
+    doc, report = document(), example_report()
+    data_tables = [t for t in doc.tables if caption(t)]
+    assert len(data_tables) >= 10
+    for table in data_tables:
+        properties = table.rows[0]._tr.trPr
+        assert properties is not None and properties.find(qn("w:tblHeader")) is not None
+    alts = [shape._inline.docPr.get("descr") for shape in doc.inline_shapes]
+    donuts = [d.alt for d in report.overall if not d.empty] + [
+        d.alt for r in report.recommendations for d in r.donuts if not d.empty
+    ]
+    trends = [t.alt for dive in report.deep_dives for t in dive.trends]
+    assert sorted(alts) == sorted(donuts + trends)
+
+
+def test_deep_dives_and_exceptions_are_landscape_and_pages_are_numbered() -> None:
+    doc = document()
+    orientations = [(s.page_width or 0) > (s.page_height or 0) for s in doc.sections]
+    assert orientations == [False, True, False]
+    headings_by_section: list[list[str]] = [[]]
+    for paragraph in doc.paragraphs:
+        if style_of(paragraph) == "Heading 1":
+            headings_by_section[-1].append(paragraph.text)
+        if paragraph._p.pPr is not None and paragraph._p.pPr.sectPr is not None:
+            headings_by_section.append([])
+    landscape = headings_by_section[1]
+    assert landscape[0].startswith("Deep dive: ") and landscape[-1] == "Exceptions"
+    footer = doc.sections[0].footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+
+
+def test_every_red_and_amber_action_and_measure_is_an_exception() -> None:
+    summary = example_summary()
+    (table,) = table_with(document(), "Red and amber actions and measures")
+    rows = cells(table)[1:]
+    for status in (Status.RED, Status.AMBER):
+        expected = sum(
+            summary["totals"][k][status.value] for k in ("actions", "quality", "feedback")
+        )
+        assert sum(1 for row in rows if row[5] == status.word) == expected
+    assert [row[2] for row in rows] == [e.ref for e in example_report().exceptions]
+
+
+def test_the_data_quality_annex_lists_every_problem() -> None:
+    p = plan(recommendations=4, period_count=3)
+    result = evaluate(p, p.periods[-1].id)
+    problems = summary_dict(result)["problems"]
+    assert problems
+    doc = Document(io.BytesIO(render_docx(build_report(result))))
+    (table,) = table_with(doc, "Data-quality problems")
+    assert cells(table)[1:] == [[p["where"], p["message"]] for p in problems]
+
+
+def test_the_report_command_writes_word(tmp_path: Path) -> None:
+    assert RENDERERS["docx"].suffix == ".docx"
+    path = tmp_path / "report.docx"
+    call_command(
+        "report",
+        str(EXAMPLE),
+        "--period",
+        PERIOD,
+        "--format",
+        "docx",
+        "-o",
+        str(path),
+        stdout=io.StringIO(),
+    )
+    assert Document(str(path)).paragraphs[0] is not None
+    assert any(p.text == "Overall plan" for p in Document(str(path)).paragraphs)

@@ -1,0 +1,241 @@
+"""The PowerPoint deck, opened with python-pptx and checked against ``summary --json``; and
+its layout: nothing off the slide, long tables and lists continued on further slides."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from typing import Any
+
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+from pptx.presentation import Presentation as PresentationType
+from pptx.util import Pt
+from tests.reports.example_report import (
+    WORDS,
+    deep_dive_kpis,
+    example_report,
+    example_summary,
+    status_text,
+)
+from tests.reports.report_plans import plan
+
+from plantracker.domain.evaluate import evaluate
+from plantracker.domain.model import STATUS_ORDER, Kind, Narrative, Plan, Status
+from plantracker.reports.build import build_report
+from plantracker.reports.palette import STATUS_FILL
+from plantracker.reports.pptx import render_pptx
+from plantracker.reports.pptx_deck import CONTENT_BOTTOM, SLIDE_HEIGHT, SLIDE_WIDTH
+from plantracker.reports.textfit import paragraphs_height
+
+
+@cache
+def deck() -> PresentationType:
+    return Presentation(io.BytesIO(render_pptx(example_report())))
+
+
+def deck_of(p: Plan) -> PresentationType:
+    return Presentation(io.BytesIO(render_pptx(build_report(evaluate(p, p.periods[-1].id)))))
+
+
+def title(slide: Any) -> str:
+    return slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
+
+
+def slides_titled(presentation: PresentationType, start: str) -> list[Any]:
+    return [s for s in presentation.slides if title(s).startswith(start)]
+
+
+def tables(slide: Any) -> list[list[list[str]]]:
+    return [
+        [[cell.text for cell in row.cells] for row in shape.table.rows]
+        for shape in slide.shapes
+        if shape.has_table
+    ]
+
+
+def charts(slide: Any) -> list[Any]:
+    return [shape.chart for shape in slide.shapes if shape.has_chart]
+
+
+def counts_of(chart: Any) -> dict[str, int]:
+    plot = chart.plots[0]
+    return dict(zip(plot.categories, (int(v) for v in plot.series[0].values), strict=True))
+
+
+def test_slides_follow_the_seed() -> None:
+    report = example_report()
+    titles = [title(s) for s in deck().slides]
+    assert titles[0] == report.cover.title
+    assert titles[1] == report.overview.heading
+    assert titles[2:5] == [
+        "Recent activity and headlines",
+        "Planned activity, milestones and decisions",
+        "Overall plan",
+    ]
+    assert titles[5:15] == [f"{r.number}. {r.title}" for r in report.recommendations]
+    dives = [t for t in titles if t.startswith("Deep dive: ")]
+    assert dives == [f"Deep dive: {d.number}. {d.title}" for d in report.deep_dives]
+    assert titles[-2:] == ["Next steps", "Data quality"]
+    assert titles.index("Exceptions: red and amber actions and measures") > titles.index(dives[-1])
+
+
+def test_the_overview_table_counts_equal_the_summary() -> None:
+    summary = example_summary()
+    (workstreams, risks) = tables(deck().slides[1])
+    assert workstreams[0][3:10] == ["Green", "Amber", "Red", "Blue", "None", "N/A", "Missing"]
+    for kind, row in zip(Kind, workstreams[1:], strict=True):
+        totals = summary["totals"][kind.value]
+        assert row[1] == Status(totals["status"]).word
+        assert [int(n) for n in row[3:10]] == [totals[s.value] for s in STATUS_ORDER]
+        assert int(row[10]) == totals["count"]
+    assert [row[3] for row in risks[1:]] == [Status(r["status"]).word for r in summary["risks"]]
+
+
+def test_overall_plan_doughnuts_are_native_charts_coloured_by_status() -> None:
+    summary = example_summary()
+    (slide,) = slides_titled(deck(), "Overall plan")
+    found = charts(slide)
+    assert [chart.chart_type for chart in found] == [XL_CHART_TYPE.DOUGHNUT] * 4
+    for kind, chart in zip(Kind, found, strict=True):
+        totals = summary["totals"][kind.value]
+        expected = {s.word: totals[s.value] for s in STATUS_ORDER if totals[s.value]}
+        assert counts_of(chart) == expected
+        for point, word in zip(chart.plots[0].series[0].points, expected, strict=True):
+            status = next(s for s in Status if s.word == word)
+            assert str(point.format.fill.fore_color.rgb) == STATUS_FILL[status][1:].upper()
+    frames = [shape for shape in slide.shapes if shape.has_chart]
+    assert all(frame._element.nvGraphicFramePr.cNvPr.get("descr") for frame in frames)
+
+
+def test_each_recommendation_has_four_doughnuts_or_none() -> None:
+    summary = example_summary()
+    for rec in summary["recommendations"]:
+        (slide,) = [s for s in deck().slides if title(s) == f"{rec['number']}. {rec['title']}"]
+        found = iter(charts(slide))
+        texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        for kind in Kind:
+            counts = rec[kind.value]
+            if counts["count"] == 0:
+                assert "None" in texts
+                continue
+            expected = {s.word: counts[s.value] for s in STATUS_ORDER if counts[s.value]}
+            assert counts_of(next(found)) == expected
+        assert next(found, None) is None
+
+
+def test_every_kpi_row_of_the_deep_dives_equals_the_summary() -> None:
+    report, summary = example_report(), example_summary()
+    rows = [
+        row
+        for slide in deck().slides
+        if "key performance indicators" in title(slide)
+        for table in tables(slide)
+        for row in table[1:]
+    ]
+    expected = deep_dive_kpis(summary, report)
+    assert len(rows) == len(expected) == 22
+    for row, entry in zip(rows, expected, strict=True):
+        assert row[0] == entry["title"]
+        shown, calculated = status_text(entry)
+        assert row[6].split("\n")[0].rstrip("¹²³⁴⁵⁶⁷⁸⁹") == shown
+        assert (f"(calculated {calculated})" in row[6]) == (calculated is not None)
+        assert row[7].endswith(WORDS[entry["direction"]])
+
+
+def test_exceptions_list_every_red_and_amber_action_and_measure() -> None:
+    summary = example_summary()
+    rows = [
+        row
+        for slide in slides_titled(deck(), "Exceptions")
+        for table in tables(slide)
+        for row in table[1:]
+    ]
+    for status in (Status.RED, Status.AMBER):
+        kinds = ("actions", "quality", "feedback")
+        assert sum(1 for row in rows if row[5] == status.word) == sum(
+            summary["totals"][k][status.value] for k in kinds
+        )
+
+
+def _inside_the_slide(presentation: PresentationType) -> list[str]:
+    """Every shape that reaches past the slide, and every table past the content area."""
+    wrong = []
+    for number, slide in enumerate(presentation.slides, start=1):
+        for shape in slide.shapes:
+            right = shape.left + shape.width
+            bottom = shape.top + shape.height
+            if shape.left < 0 or shape.top < 0 or right > Pt(SLIDE_WIDTH) + 1:
+                wrong.append(f"slide {number}: {shape.name} runs off the side")
+            if bottom > Pt(SLIDE_HEIGHT) + 1:
+                wrong.append(f"slide {number}: {shape.name} runs off the bottom")
+            if shape.has_table:
+                height = sum(row.height for row in shape.table.rows)
+                if shape.top + height > Pt(CONTENT_BOTTOM) + 1:
+                    wrong.append(f"slide {number}: a table runs into the footer")
+    return wrong
+
+
+def _text_fits(presentation: PresentationType) -> list[str]:
+    """Every text box whose text, measured conservatively, is taller than the box."""
+    wrong = []
+    for number, slide in enumerate(presentation.slides, start=1):
+        for shape in slide.shapes:
+            if not shape.has_text_frame or not shape.text_frame.text:
+                continue
+            frame = shape.text_frame
+            sizes = [r.font.size.pt for p in frame.paragraphs for r in p.runs if r.font.size]
+            if not sizes:
+                continue
+            width = (shape.width - frame.margin_left - frame.margin_right) / 12700
+            height = (shape.height - frame.margin_top - frame.margin_bottom) / 12700
+            bullets = max(sizes) * 1.1 if "buChar" in shape._element.xml else 0
+            needed = paragraphs_height(
+                [p.text for p in frame.paragraphs], width - bullets, max(sizes)
+            )
+            if needed > height + 1:
+                wrong.append(f"slide {number}: {frame.text[:40]!r} needs {needed:.0f}pt")
+    return wrong
+
+
+def test_nothing_runs_off_a_slide_or_out_of_its_box() -> None:
+    assert _inside_the_slide(deck()) == []
+    assert _text_fits(deck()) == []
+
+
+def test_a_long_kpi_table_continues_on_further_slides_without_losing_a_row() -> None:
+    p = plan(recommendations=2, period_count=5, kinds={1: {"kpis": 40}})
+    presentation = deck_of(p)
+    kpi_slides = slides_titled(presentation, "1. Workstream 1: key performance indicators")
+    assert len(kpi_slides) >= 3
+    assert all(title(s).endswith("(continued)") for s in kpi_slides[1:])
+    titles = [row[0] for s in kpi_slides for table in tables(s) for row in table[1:]]
+    assert titles == [k.title for k in p.recommendations[0].kpis]
+    for slide in kpi_slides:
+        assert tables(slide)[0][0][0] == "KPI"  # each slide repeats the header row
+    assert _inside_the_slide(presentation) == []
+
+
+def test_long_lists_continue_on_further_slides_and_stay_in_their_boxes() -> None:
+    base = plan(recommendations=2, period_count=2)
+    period = base.periods[-1].id
+    headlines = tuple(
+        f"Headline {n}: " + "a sentence long enough to wrap over two lines of the slide " * 2
+        for n in range(40)
+    )
+    narrative = Narrative(headlines=headlines, next_steps=headlines[:3], deep_dives=(1,))
+    p = Plan(**{**base.__dict__, "narrative": {period: narrative}})
+    presentation = deck_of(p)
+    slides = slides_titled(presentation, "Recent activity and headlines")
+    assert len(slides) >= 3
+    shown = [
+        paragraph.text
+        for slide in slides
+        for shape in slide.shapes
+        if shape.has_text_frame and shape != slide.shapes.title
+        for paragraph in shape.text_frame.paragraphs
+        if paragraph.text.startswith("Headline ")
+    ]
+    assert shown == list(headlines)
+    assert _text_fits(presentation) == []
+    assert _inside_the_slide(presentation) == []

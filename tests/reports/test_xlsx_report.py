@@ -1,0 +1,128 @@
+"""The report's tables as a workbook, opened with openpyxl and checked against
+``summary --json``."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from typing import Any
+
+import openpyxl
+from openpyxl.workbook.workbook import Workbook
+from tests.reports.example_report import (
+    WORDS,
+    deep_dive_kpis,
+    example_report,
+    example_summary,
+    status_text,
+)
+from tests.reports.report_plans import plan
+
+from plantracker.domain.evaluate import evaluate
+from plantracker.domain.model import STATUS_ORDER, Kind, Status
+from plantracker.domain.summary import summary_dict
+from plantracker.reports.build import build_report
+from plantracker.reports.palette import STATUS_FILL, STATUS_INK
+from plantracker.reports.registry import RENDERERS
+from plantracker.reports.xlsx import render_xlsx
+
+SHEETS = ["Overview", "Risks", "Recommendations", "KPIs", "Measures", "Exceptions", "Problems"]
+
+
+@cache
+def workbook() -> Workbook:
+    return openpyxl.load_workbook(io.BytesIO(render_xlsx(example_report())))
+
+
+def records(name: str) -> list[dict[str, Any]]:
+    """A one-table sheet's rows as dictionaries keyed by its headings."""
+    rows = list(workbook()[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_the_report_tables_are_on_their_sheets() -> None:
+    assert workbook().sheetnames == SHEETS
+    assert RENDERERS["xlsx"].suffix == ".xlsx"
+    for name in SHEETS[1:]:
+        assert workbook()[name].freeze_panes == "A2"
+
+
+def test_overview_counts_and_boxes_equal_the_summary() -> None:
+    summary = example_summary()
+    sheet = workbook()["Overview"]
+    rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if row[0]}
+    for kind, label in zip(
+        Kind, ("Actions", "KPIs", "Quality measures", "Feedback measures"), strict=True
+    ):
+        totals = summary["totals"][kind.value]
+        row = rows[label]
+        assert row[1] == Status(totals["status"]).word
+        assert list(row[3:10]) == [totals[s.value] for s in STATUS_ORDER]
+        assert row[10] == totals["count"]
+    overview = example_report().overview
+    assert rows[overview.current.label][1] == Status(summary["overall"]["status"]).word
+    assert rows[overview.previous.label][1] == Status(summary["overall"]["previous"]).word
+    assert rows["Progress"][1] == Status(summary["boxes"]["progress"]["status"]).word
+    assert rows["Finance"][1] == Status(summary["boxes"]["finance"]["status"]).word
+
+
+def test_recommendations_sheet_holds_every_count_of_every_recommendation() -> None:
+    summary = example_summary()
+    found = records("Recommendations")
+    assert len(found) == 4 * len(summary["recommendations"])
+    expected = [(rec, kind) for rec in summary["recommendations"] for kind in Kind]
+    for row, (rec, kind) in zip(found, expected, strict=True):
+        counts = rec[kind.value]
+        assert row["Number"] == rec["number"] and row["Recommendation"] == rec["title"]
+        assert row["Recommendation status"] == Status(rec["status"]).word
+        assert row["Items"] == counts["count"]
+        assert row["Kind status"] == Status(counts["status"]).word
+        for status in STATUS_ORDER:
+            assert row[status.word] == counts[status.value]
+            assert row[f"{status.word} %"] == counts["percent"][status.value]
+
+
+def test_every_kpi_row_equals_the_summary() -> None:
+    report, summary = example_report(), example_summary()
+    found = records("KPIs")
+    expected = deep_dive_kpis(summary, report)
+    assert len(found) == len(expected) == 22
+    for row, entry in zip(found, expected, strict=True):
+        assert (row["Ref"], row["KPI"]) == (entry["ref"], entry["title"])
+        shown, calculated = status_text(entry)
+        assert row["Status"] == shown
+        assert row["Calculated"] == calculated
+        assert row["Set by hand"] == ("yes" if entry["overridden"] else "no")
+        assert row["Direction"].endswith(WORDS[entry["direction"]])
+        assert row["Baseline"] and row["Target"] and row["Value"]
+
+
+def test_status_cells_are_filled_with_their_colour_and_hold_their_word() -> None:
+    sheet = workbook()["KPIs"]
+    headings = [cell.value for cell in sheet[1]]
+    column = headings.index("Status")
+    for row in sheet.iter_rows(min_row=2):
+        cell = row[column]
+        status = next(s for s in Status if s.word == cell.value)
+        assert cell.fill.fgColor.rgb.endswith(STATUS_FILL[status][1:].upper())
+        assert cell.font.color.rgb.endswith(STATUS_INK[status][1:].upper())
+
+
+def test_exceptions_are_every_red_and_amber_action_and_measure() -> None:
+    summary = example_summary()
+    found = records("Exceptions")
+    for status in (Status.RED, Status.AMBER):
+        kinds = ("actions", "quality", "feedback")
+        assert sum(1 for row in found if row["Status"] == status.word) == sum(
+            summary["totals"][k][status.value] for k in kinds
+        )
+
+
+def test_problems_sheet_lists_every_problem() -> None:
+    p = plan(recommendations=4, period_count=3)
+    result = evaluate(p, p.periods[-1].id)
+    problems = summary_dict(result)["problems"]
+    assert problems
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(build_report(result))))
+    rows = list(book["Problems"].iter_rows(min_row=2, values_only=True))
+    assert rows == [(p["where"], p["message"]) for p in problems]

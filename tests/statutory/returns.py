@@ -1,0 +1,109 @@
+"""Small hand-built statutory returns for the tests: CIN census XML and SSDA903 CSVs.
+
+Children are written as plain dicts so that each test shows its case in a few lines:
+
+    {"id": "SYN000000001", "birth": "2015-06-15",
+     "episodes": [{"referral": "2024-05-01", "closure": None,
+                   "plans": [{"start": "2024-06-01", "end": None, "previous": 0}]}]}
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+
+def cin_xml(la: str, year: int, children: list[dict[str, Any]]) -> str:
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        "<Message>",
+        "  <Header>",
+        "    <CollectionDetails>",
+        "      <Collection>CIN</Collection>",
+        f"      <Year>{year}</Year>",
+        f"      <ReferenceDate>{year}-03-31</ReferenceDate>",
+        "    </CollectionDetails>",
+        f"    <Source><SourceLevel>L</SourceLevel><LEA>{la}</LEA></Source>",
+        "  </Header>",
+        "  <Children>",
+    ]
+    for child in children:
+        out += [
+            "    <Child>",
+            "      <ChildIdentifiers>",
+            f"        <LAchildID>{child['id']}</LAchildID>",
+            f"        <UPN>{child.get('upn', 'A123456789012')}</UPN>",
+            f"        <PersonBirthDate>{child.get('birth', '2015-06-15')}</PersonBirthDate>",
+            "        <GenderCurrent>1</GenderCurrent>",
+            "      </ChildIdentifiers>",
+            "      <ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>",
+        ]
+        for episode in child.get("episodes", []):
+            out.append("      <CINdetails>")
+            out.append(f"        <CINreferralDate>{episode['referral']}</CINreferralDate>")
+            out.append("        <ReferralSource>6</ReferralSource>")
+            out.append("        <PrimaryNeedCode>N1</PrimaryNeedCode>")
+            if episode.get("closure"):
+                out.append(f"        <CINclosureDate>{episode['closure']}</CINclosureDate>")
+                out.append("        <ReasonForClosure>RC7</ReasonForClosure>")
+            out.append("        <ReferralNFA>false</ReferralNFA>")
+            for plan in episode.get("plans", []):
+                out.append("        <ChildProtectionPlans>")
+                out.append(f"          <CPPstartDate>{plan['start']}</CPPstartDate>")
+                if plan.get("end"):
+                    out.append(f"          <CPPendDate>{plan['end']}</CPPendDate>")
+                out.append("          <InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>")
+                out.append("          <LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>")
+                previous = plan.get("previous", 0)
+                out.append(f"          <NumberOfPreviousCPP>{previous}</NumberOfPreviousCPP>")
+                out.append("        </ChildProtectionPlans>")
+            out.append("      </CINdetails>")
+        out.append("    </Child>")
+    out += ["  </Children>", "</Message>", ""]
+    return "\n".join(out)
+
+
+def write_cin(folder: Path, la: str, year: int, children: list[dict[str, Any]]) -> Path:
+    path = folder / f"cin_census_{la}_{year}.xml"
+    path.write_text(cin_xml(la, year, children), encoding="utf-8")
+    return path
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+OC3_HEADER = ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"]
+HEADER_HEADER = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
+EPISODES_HEADER = [
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+]
+
+
+def write_oc3(folder: Path, la: str, year: int, rows: list[list[str]]) -> Path:
+    return write_csv(folder / f"ssda903_{la}_{year}_oc3.csv", OC3_HEADER, rows)
+
+
+def write_population(folder: Path, rows: list[tuple[str, int, int]]) -> Path:
+    return write_csv(
+        folder / "population.csv",
+        ["la_code", "year", "population_0_17"],
+        [[la, str(year), str(people)] for la, year, people in rows],
+    )

@@ -1,0 +1,176 @@
+"""Nothing that identifies a child leaves the returns: not in the store, output, logs or errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import stat
+from pathlib import Path
+
+import duckdb
+import pytest
+from django.core.management import CommandError, call_command
+from tests.statutory.conftest import Synthetic
+from tests.statutory.returns import cin_xml, write_cin, write_oc3
+
+from plantracker.statutory import StatutoryError, load_paths
+from plantracker.statutory.store import TABLES
+
+SYNTHETIC_ID = re.compile(r"SYN\d{9}")
+UPN = "A123456789012"
+
+
+def _leaks(text: str) -> list[str]:
+    return SYNTHETIC_ID.findall(text) + ([UPN] if UPN in text else [])
+
+
+def test_the_store_holds_no_identifier(synthetic: Synthetic) -> None:
+    con = duckdb.connect(str(synthetic.store), read_only=True)
+    try:
+        tables = [
+            t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        ]
+        assert set(TABLES) < set(tables)
+        for table in tables:
+            columns = con.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = ? AND data_type = 'VARCHAR'",
+                [table],
+            ).fetchall()
+            for (column,) in columns:
+                found = con.execute(
+                    f"SELECT count(*) FROM {table} WHERE regexp_matches({column}, 'SYN[0-9]{{9}}')"
+                ).fetchone()
+                assert found == (0,), f"{table}.{column} holds a child id"
+        # Every child is known by a 64-bit keyed hash, never by text.
+        child_types = con.execute(
+            "SELECT DISTINCT data_type FROM information_schema.columns WHERE column_name = 'child'"
+        ).fetchall()
+        assert child_types == [("BIGINT",)]
+        # Months of birth only.
+        for table in ("cin_child", "cla_child", "care_leaver"):
+            assert con.execute(
+                f"SELECT count(*) FROM {table} WHERE day(birth_month) <> 1"
+            ).fetchone() == (0,)
+        names = {
+            c
+            for (c,) in con.execute("SELECT column_name FROM information_schema.columns").fetchall()
+        }
+        assert not {n for n in names if re.search("upn|post|name_of|forename|surname", n)}
+    finally:
+        con.close()
+    raw = synthetic.store.read_bytes()
+    assert not re.search(rb"SYN\d{9}", raw)
+
+
+def test_the_store_folder_holds_only_the_store_and_its_key(synthetic: Synthetic) -> None:
+    assert sorted(p.name for p in synthetic.store.parent.iterdir()) == [
+        "statutory.duckdb",
+        "statutory.duckdb.key",
+    ]
+    mode = stat.S_IMODE(synthetic.store.with_name("statutory.duckdb.key").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_commands_errors_and_logs_never_show_an_identifier(
+    tmp_path: Path, synthetic: Synthetic, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    # An id where a date belongs, an undefined entity named like an id, a broken row.
+    (bad / "cin_census_201_2025.xml").write_text(
+        cin_xml("201", 2025, [{"id": "SYN123456789", "birth": "SYN123456780"}]), encoding="utf-8"
+    )
+    (bad / "cin_census_202_2025.xml").write_text(
+        cin_xml("202", 2025, [{"id": "&SYN123456781;"}]), encoding="utf-8"
+    )
+    write_oc3(bad, "203", 2025, [["SYN123456782", "SYN123456783", "SYN123456784", "F1", "U1"]])
+    write_cin(bad, "204", 2025, [{"id": "SYN123456785", "episodes": [{"referral": "2024-05-01"}]}])
+    out, err = io.StringIO(), io.StringIO()
+    store = tmp_path / "store.duckdb"
+    with pytest.raises(CommandError) as refused:
+        call_command("statutory", "load", str(bad), "--store", str(store), stdout=out, stderr=err)
+    message = str(refused.value)
+    assert message.count("\n") >= 2, message  # one line per problem
+    # The parser's own message named the entity; it is shown, the id in it is not.
+    assert "the XML is not well-formed: Entity '…' not defined" in message
+    call_command(
+        "statutory",
+        "indicators",
+        "--store",
+        str(synthetic.store),
+        "--as-of",
+        "2025-03-31",
+        stdout=out,
+        stderr=err,
+    )
+    call_command(
+        "statutory",
+        "indicators",
+        "--store",
+        str(synthetic.store),
+        "--as-of",
+        "2025-03-31",
+        "--la",
+        "101",
+        "--json",
+        stdout=out,
+        stderr=err,
+    )
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for text in (message, out.getvalue(), err.getvalue(), logged):
+        assert not _leaks(text), text
+    assert not re.search(rb"SYN\d{9}", store.read_bytes())
+    assert UPN.encode() not in store.read_bytes()
+
+
+def test_a_store_opened_with_another_key_is_refused(tmp_path: Path) -> None:
+    path = write_cin(tmp_path, "201", 2025, [{"id": "SYN000000001"}])
+    store = tmp_path / "s.duckdb"
+    load_paths([path], store)
+    other = tmp_path / "other.key"
+    other.write_text("ab" * 32 + "\n")
+    other.chmod(0o600)
+    with pytest.raises(StatutoryError, match="this key is not the key of the store"):
+        load_paths([path], store, key_file=other)
+    store.with_name("s.duckdb.key").rename(tmp_path / "moved.key")
+    with pytest.raises(StatutoryError, match="key file is missing"):
+        load_paths([path], store)
+
+
+def test_a_key_readable_by_others_is_refused(tmp_path: Path) -> None:
+    path = write_cin(tmp_path, "201", 2025, [{"id": "SYN000000001"}])
+    store = tmp_path / "s.duckdb"
+    load_paths([path], store)
+    store.with_name("s.duckdb.key").chmod(0o644)
+    with pytest.raises(StatutoryError, match="readable by other users"):
+        load_paths([path], store)
+
+
+def test_indicator_json_has_no_child_level_data(synthetic: Synthetic) -> None:
+    out = io.StringIO()
+    call_command(
+        "statutory",
+        "indicators",
+        "--store",
+        str(synthetic.store),
+        "--as-of",
+        "2025-03-31",
+        "--json",
+        stdout=out,
+    )
+    data = json.loads(out.getvalue())
+    for figure in data["indicators"].values():
+        assert set(figure) == {
+            "title",
+            "unit",
+            "numerator",
+            "denominator",
+            "value",
+            "suppressed",
+            "display",
+            "notes",
+        }

@@ -1,0 +1,117 @@
+"""Synthetic returns: deterministic, in the department's layouts, clearly synthetic, plausible."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from tests.statutory.conftest import Synthetic
+from tests.statutory.returns import EPISODES_HEADER, HEADER_HEADER, OC3_HEADER
+
+from plantracker.statutory import StatutoryError, compute_indicators
+from plantracker.statutory.synth import synthesise
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_the_same_seed_gives_the_same_files(tmp_path: Path) -> None:
+    synthesise(tmp_path / "a", las=1, years=1, seed=3)
+    synthesise(tmp_path / "b", las=1, years=1, seed=3)
+    synthesise(tmp_path / "c", las=1, years=1, seed=4)
+    assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
+    assert _digests(tmp_path / "a") != _digests(tmp_path / "c")
+
+
+def test_the_files_follow_the_layouts_and_are_clearly_synthetic(synthetic: Synthetic) -> None:
+    folder = synthetic.returns
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "101",
+        "102",
+        "README.txt",
+        "population.csv",
+    ]
+    assert "SYNTHETIC DATA" in (folder / "README.txt").read_text()
+    xml = sorted(folder.rglob("*.xml"))
+    assert [p.name for p in xml[:3]] == [f"cin_census_101_{y}.xml" for y in (2023, 2024, 2025)]
+    root = etree.parse(str(xml[-1])).getroot()
+    assert root.tag == "Message"
+    assert root.findtext("Header/CollectionDetails/Collection") == "CIN"
+    assert root.findtext("Header/CollectionDetails/ReferenceDate") == "2025-03-31"
+    assert root.findtext("Header/Source/LEA") == "102"
+    ids = [e.text for e in root.iter("LAchildID")]
+    assert ids and all(re.fullmatch(r"SYN\d{9}", i or "") for i in ids)
+    assert not list(root.iter("UPN"))  # "UPN unknown" codes only: no UPN-like value at all
+    child = root.find("Children/Child")
+    assert [c.tag for c in child] == ["ChildIdentifiers", "ChildCharacteristics", "CINdetails"][
+        : len(child)
+    ]
+    for table, header in (
+        ("header", HEADER_HEADER),
+        ("episodes", EPISODES_HEADER),
+        ("oc3", OC3_HEADER),
+    ):
+        with open(folder / "101" / f"ssda903_101_2025_{table}.csv", newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0] == header
+        assert all(re.fullmatch(r"SYN\d{9}", r[0]) for r in rows[1:])
+        assert (
+            all(not any(r[i] for i in (10, 11, 12)) for r in rows[1:])
+            if table == "episodes"
+            else True
+        )
+    with open(folder / "population.csv", newline="") as handle:
+        population = list(csv.DictReader(handle))
+    assert {(r["la_code"], r["year"]) for r in population} == {
+        (la, str(y)) for la in ("101", "102") for y in range(2021, 2026)
+    }
+
+
+def test_the_figures_are_plausible(synthetic: Synthetic) -> None:
+    # Broad bands around the published national figures: a synthetic authority should look
+    # like an English one, not reproduce one.
+    results = compute_indicators(synthetic.store, date(2025, 3, 31))
+    bands = {
+        "re_referrals_12m": (10, 30),
+        "repeat_cp_plans": (8, 30),
+        "repeat_cp_plans_2y": (2, 15),
+        "cp_plans_2y_plus": (0.5, 8),
+        "cp_rate": (20, 80),
+        "care_leavers_eet": (40, 75),
+        "care_leavers_he": (2, 15),
+    }
+    for name, (low, high) in bands.items():
+        value = results[name].value
+        assert value is not None and low <= value <= high, (name, value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"las": 0, "years": 1}, "--las must be between 1 and 99"),
+        ({"las": 1, "years": 0}, "--years must be between 1 and 20"),
+        ({"las": 1, "years": 1, "end_year": 1999}, "--end-year"),
+    ],
+)
+def test_bad_arguments_are_refused(tmp_path: Path, kwargs: dict, message: str) -> None:
+    with pytest.raises(StatutoryError, match=message):
+        synthesise(tmp_path / "out", **kwargs)
+
+
+def test_an_existing_folder_with_files_is_not_overwritten(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "keep.txt").write_text("mine")
+    with pytest.raises(StatutoryError, match="already exists and is not an empty folder"):
+        synthesise(tmp_path / "out", las=1, years=1)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["keep.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary folder left behind
