@@ -62,3 +62,24 @@ def test_check_passes_with_the_local_defaults() -> None:
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_output_piped_into_head_ends_quietly(tmp_path: Path) -> None:
+    # `plantracker validate ... | head`: the reader closes the pipe early. The plan is large
+    # enough that its problems list overflows the pipe's buffer, so a write really fails.
+    plan = tmp_path / "big.yaml"
+    assert run("synth", "--scale", "20", "-o", str(plan)).returncode == 0
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    pipeline = subprocess.run(
+        f"'{PLANTRACKER}' validate '{plan}' | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+    assert len(pipeline.stdout) == 1
+    assert "Traceback" not in pipeline.stderr
+    assert "BrokenPipeError" not in pipeline.stderr

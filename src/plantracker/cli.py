@@ -24,6 +24,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A misconfigured environment is the user's to fix: say what, without a traceback.
         print(f"plantracker: configuration error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader went away (`plantracker summary ... | head`): not an error of ours.
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0
 
 
