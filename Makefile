@@ -15,11 +15,11 @@ CSS := src/plantracker/web/static/web/app.css
 SCSS := $(wildcard frontend/scss/*.scss)
 NODE_MODULES := frontend/node_modules/.package-lock.json
 
-.PHONY: help setup system frontend run test lint bench lock
+.PHONY: help setup system frontend run test test-postgres lint bench lock
 
 help: ## List the targets
 	@echo "plantracker — make TARGET"
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  %-7s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 setup: system $(STAMP) frontend ## Install missing Debian packages (as root), .venv and the stylesheet
 
@@ -56,6 +56,11 @@ run: setup ## The demo: example plan, demo accounts, reports in out/, http://127
 
 test: setup ## Run the test suite on 2 cores
 	$(BIN)/pytest -n 2 -q
+
+# Every test that touches the database (the `database` marker, tests/conftest.py) again on
+# a throwaway PostgreSQL cluster started and removed by scripts/with-postgres.
+test-postgres: setup ## Run the database tests again on PostgreSQL
+	scripts/with-postgres $(BIN)/pytest -n 2 -q -m database
 
 lint: setup ## ruff (lint + format), mypy, import contracts
 	$(BIN)/ruff check .

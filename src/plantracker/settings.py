@@ -12,6 +12,12 @@ Environment variables:
     DATABASE_URL        e.g. postgres://user:pass@host/db. Default: SQLite in $PLANTRACKER_VAR_DIR.
     PLANTRACKER_VAR_DIR folder for the local database and collected static files. Default: ./var.
     LOG_LEVEL           level of plantracker's own console log. Default: INFO.
+    SESSION_EXPIRE_AT_BROWSER_CLOSE  true: sign people out when the browser closes (else 8 h).
+    EMAIL_BACKEND       Django email backend. Default: the console (printed) when DEBUG is on,
+                        else SMTP with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+                        EMAIL_HOST_PASSWORD and EMAIL_USE_TLS.
+    DEFAULT_FROM_EMAIL  sender of reminder emails. Default: plantracker@localhost.
+    SITE_URL            the address people use, for links in emails. Default: http://127.0.0.1:8000.
 """
 
 import os
@@ -102,7 +108,9 @@ INSTALLED_APPS = [
     "axes",
     "plantracker.tracker",
     "plantracker.web",
-    # plantracker.api goes here when it exists.
+    "plantracker.api",
+    # django-ninja's API docs page, served from its bundled static files (no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +194,21 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Caches -------------------------------------------------------------------------------
+
+# "reports": report files keyed by a digest of the data and code they were built from
+# (plantracker.tracker.reports_cache, ADR 0061), in files every worker shares and a restart
+# keeps. Entries never go stale, so they never expire; the oldest are culled past the limit.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "reports": {
+        "BACKEND": "plantracker.cache_backends.FolderOnFirstWriteCache",
+        "LOCATION": str(VAR_DIR / "cache" / "reports"),
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
+
 # --- Internationalisation -----------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
@@ -225,6 +248,36 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Sessions and request limits (issue 7) ------------------------------------------------
+
+# A working day: a session ends 8 hours after sign-in (not renewed on every request), and,
+# where the deployment asks for it, when the browser closes.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+# Form and JSON bodies up to 4 MB (a 1 MB commentary plus the rest of the form in any
+# encoding); larger ones are refused with 400 before they are read. Uploaded files go to a
+# temporary file past 2.5 MB; the plan reader refuses files over its own limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+
+# --- Email (reminders, issue 5) -----------------------------------------------------------
+
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "plantracker@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Logging ------------------------------------------------------------------------------
 

@@ -8,11 +8,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.oxml.ns import qn
 from docx.table import Table
+from hypothesis import HealthCheck, given, settings
+from tests.planfile.strategies import plans
 from tests.reports.example_report import (
     EXAMPLE,
     PERIOD,
@@ -25,7 +28,7 @@ from tests.reports.example_report import (
 from tests.reports.report_plans import plan
 
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import STATUS_ORDER, Kind, Status
+from plantracker.domain.model import STATUS_ORDER, Kind, Plan, Status
 from plantracker.domain.summary import summary_dict
 from plantracker.reports.build import build_report
 from plantracker.reports.docx import render_docx
@@ -185,3 +188,15 @@ def test_the_report_command_writes_word(tmp_path: Path) -> None:
     )
     assert Document(str(path)).paragraphs[0] is not None
     assert any(p.text == "Overall plan" for p in Document(str(path)).paragraphs)
+
+
+@pytest.mark.slow
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans())
+def test_any_valid_plan_gives_a_document_with_its_sections(p: Plan) -> None:
+    # Awkward text included (control characters, which Word's XML cannot hold).
+    report = build_report(evaluate(p, p.periods[-1].id))
+    doc = Document(io.BytesIO(render_docx(report)))
+    firsts = [para.text for para in doc.paragraphs if style_of(para) == "Heading 1"]
+    # Overview, overall plan, exceptions, next steps, data quality; and one per section.
+    assert len(firsts) == 5 + len(report.recommendations) + len(report.deep_dives)

@@ -7,10 +7,12 @@ import io
 from functools import cache
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.presentation import Presentation as PresentationType
 from pptx.util import Pt
+from tests.planfile.strategies import plans
 from tests.reports.example_report import (
     WORDS,
     deep_dive_kpis,
@@ -239,3 +241,12 @@ def test_long_lists_continue_on_further_slides_and_stay_in_their_boxes() -> None
     assert shown == list(headlines)
     assert _text_fits(presentation) == []
     assert _inside_the_slide(presentation) == []
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans())
+def test_any_valid_plan_gives_a_deck_that_stays_on_its_slides(p: Plan) -> None:
+    # Awkward text included: line breaks in titles, control characters, very long words.
+    presentation = deck_of(p)
+    assert _inside_the_slide(presentation) == []
+    assert _text_fits(presentation) == []

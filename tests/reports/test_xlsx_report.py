@@ -8,7 +8,9 @@ from functools import cache
 from typing import Any
 
 import openpyxl
+from hypothesis import HealthCheck, given, settings
 from openpyxl.workbook.workbook import Workbook
+from tests.planfile.strategies import plans
 from tests.reports.example_report import (
     WORDS,
     deep_dive_kpis,
@@ -19,7 +21,7 @@ from tests.reports.example_report import (
 from tests.reports.report_plans import plan
 
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import STATUS_ORDER, Kind, Status
+from plantracker.domain.model import STATUS_ORDER, Kind, Plan, Status
 from plantracker.domain.summary import summary_dict
 from plantracker.reports.build import build_report
 from plantracker.reports.palette import STATUS_FILL, STATUS_INK
@@ -126,3 +128,13 @@ def test_problems_sheet_lists_every_problem() -> None:
     book = openpyxl.load_workbook(io.BytesIO(render_xlsx(build_report(result))))
     rows = list(book["Problems"].iter_rows(min_row=2, values_only=True))
     assert rows == [(p["where"], p["message"]) for p in problems]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans())
+def test_any_valid_plan_gives_a_workbook_of_its_tables(p: Plan) -> None:
+    result = evaluate(p, p.periods[-1].id)
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(build_report(result))))
+    assert book.sheetnames == SHEETS
+    recommendations = list(book["Recommendations"].iter_rows(min_row=2, values_only=True))
+    assert len(recommendations) == 4 * len(p.recommendations)

@@ -90,16 +90,15 @@ def test_problems_are_one_line_each_and_never_a_traceback(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["load", "{tmp}/nowhere"], "no such file or folder"),
+        (["load", "{tmp}/nowhere", "--store", "{tmp}/s.duckdb"], "no such file or folder"),
         (["synth", "--las", "0", "--years", "1", "-o", "{tmp}/x"], "--las must be between"),
-        (["benchmarks", "{tmp}/none.csv"], "none.csv: no such file"),
+        (["benchmarks", "{tmp}/none.csv", "--store", "{tmp}/s.duckdb"], "none.csv: no such file"),
+        (
+            ["benchmarks", "{tmp}/none.csv", "--store", "{tmp}/s.duckdb", "--la", "201"],
+            "none.csv: no such file",
+        ),
     ],
 )
 def test_bad_input_is_a_command_error(tmp_path: Path, args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
-        call_command(
-            "statutory",
-            *[a.format(tmp=tmp_path) for a in args],
-            "--store" if args[0] != "synth" else "--seed",
-            str(tmp_path / "s.duckdb") if args[0] != "synth" else "1",
-        )
+        call_command("statutory", *[a.format(tmp=tmp_path) for a in args])

@@ -34,36 +34,19 @@ if not CHROMIUM.exists():  # pragma: no cover - the machine set-up installs it
         "Debian's chromium is not installed (scripts/setup-system)", allow_module_level=True
     )
 
-# Playwright's synchronous API runs an event loop in this thread; the fixtures' database
-# work here is ordinary blocking code, which Django would otherwise refuse inside a loop.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# DJANGO_ALLOW_ASYNC_UNSAFE is set while the module's browser runs by tests/conftest.py
+# (never for the whole run: `check --deploy` in other tests' subprocesses refuses it).
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from PIL import Image  # noqa: E402
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from plantracker.planfile import load_plan  # noqa: E402
 from plantracker.tracker.models import Role  # noqa: E402
 from plantracker.tracker.services import member_add, plan_import  # noqa: E402
 
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One Chromium for the whole session, started without network chatter."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
+# The module's Chromium, ``browser``, is a fixture of tests/conftest.py, shared with the
+# other browser test modules (Playwright allows one per thread at a time).
 
 
 @pytest.fixture
@@ -132,6 +115,9 @@ def test_from_the_plan_list_to_a_kpi_in_three_clicks_and_the_pdf(
     expect(page.get_by_role("heading", name="Quarter overview")).to_be_visible()
     expect(page.get_by_text("Q2 July – September 2018 · Update for Scrutiny")).to_be_visible()
     visit.check("dashboard")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the tables scroll
+    visit.check("dashboard-phone", screenshot=False)
+    page.set_viewport_size({"width": 1200, "height": 900})
 
     page.get_by_role("link", name="9. EET opportunities for CLA").click()  # click 2
     expect(page.get_by_role("heading", name="EET opportunities for CLA", level=1)).to_be_visible()
@@ -145,7 +131,8 @@ def test_from_the_plan_list_to_a_kpi_in_three_clicks_and_the_pdf(
     visit.check("kpi")
 
     page.get_by_role("link", name="Children's Improvement Plan").click()  # breadcrumb
-    with page.expect_download() as download_info:
+    # Rendering the PDF takes seconds, many more on a busy machine: wait for it generously.
+    with page.expect_download(timeout=180_000) as download_info:
         page.get_by_role("link", name=re.compile(r"^PDF")).click()
     download = download_info.value
     assert download.suggested_filename == f"{SLUG}-2018-19-Q2.pdf"

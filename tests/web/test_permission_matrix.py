@@ -1,5 +1,8 @@
 """Every URL of the web app × every HTTP method × every kind of person (issue 4 "Tests").
 
+The quarterly workflow's URLs (issue 5) have their matrix in test_workflow_permissions.py;
+the coverage test below checks that the two together name every URL.
+
 The people: anonymous, the four roles of the plan's organisation, and the admin of another
 organisation (the outsider). Each request gets exactly the expected status — allowed (200,
 or a redirect), 403, 404, 405, or a redirect to sign in — and a request that is not allowed
@@ -241,12 +244,16 @@ def test_another_organisations_plan(site: Site, route: Route) -> None:
     _check(site, route)
 
 
-def test_the_matrix_covers_every_url_of_the_web_app() -> None:
-    """A URL added to plantracker.web without a line in the matrix fails here."""
+def test_the_matrices_cover_every_url_of_the_web_app() -> None:
+    """A URL added to plantracker.web without a line in a matrix fails here: this one (the
+    reader's pages and the users pages) or the quarterly workflow's."""
+    from tests.web.test_workflow_permissions import ROUTES as WORKFLOW_ROUTES
+
     names = {
         name for name in get_resolver("plantracker.web.urls").reverse_dict if isinstance(name, str)
     }
-    assert names == {route.name for route in ROUTES}
+    covered = {route.name for route in ROUTES} | {route.name for route in WORKFLOW_ROUTES}
+    assert names == covered
 
 
 def test_a_write_by_an_admin_really_happens(site: Site) -> None:

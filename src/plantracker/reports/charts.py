@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import warnings
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -109,9 +110,12 @@ def _trend_png(chart: TrendChart, dpi: int) -> bytes:
 
 def _png(figure: Figure, dpi: int) -> bytes:
     buffer = io.BytesIO()
-    # No "Software" text chunk: the same numbers give the same bytes.
     FigureCanvasAgg(figure)
-    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    with warnings.catch_warnings():
+        # A character the fonts lack is drawn as a box; saying so on stderr helps no one.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        # No "Software" text chunk: the same numbers give the same bytes.
+        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 

@@ -51,6 +51,7 @@ from plantracker.reports.office import (
     footnote_text,
     ink,
     kpi_status_text,
+    printable,
     tone_ink,
 )
 
@@ -73,6 +74,7 @@ _TREND_DPI = 120
 
 def render_docx(report: Report) -> bytes:
     """The report as a .docx file's bytes."""
+    report = printable(report)
     document = Document()
     _styles(document, report)
     _cover(document, report)
@@ -122,9 +124,9 @@ def _styles(document: DocumentType, report: Report) -> None:
     footer.style = document.styles["Footer"]
     run = footer.add_run(report.cover.footer + "    Page ")
     run.font.size = Pt(8)
-    page_field(footer, "PAGE")
+    page_field(footer, "PAGE", 8)
     footer.add_run(" of ").font.size = Pt(8)
-    page_field(footer, "NUMPAGES")
+    page_field(footer, "NUMPAGES", 8)
 
 
 def _cover(document: DocumentType, report: Report) -> None:

@@ -57,11 +57,17 @@ def alt_text(inline_shape: object, alt: str) -> None:
     properties.set("descr", alt)
 
 
-def page_field(paragraph: Paragraph, instruction: str) -> None:
+def page_field(paragraph: Paragraph, instruction: str, size: float) -> None:
     """A field Word fills in (``PAGE``, ``NUMPAGES``), with a placeholder until it does."""
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), instruction)
     run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    for name in ("w:sz", "w:szCs"):
+        element = OxmlElement(name)
+        element.set(qn("w:val"), str(round(size * 2)))
+        properties.append(element)
+    run.append(properties)
     text = OxmlElement("w:t")
     text.text = "1"
     run.append(text)

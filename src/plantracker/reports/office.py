@@ -6,7 +6,12 @@ its colour (DESIGN.md "Statuses"), an overridden KPI status also names the calcu
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from typing import TypeVar, cast
+
 from plantracker.domain.model import Status
+from plantracker.reports import model
 from plantracker.reports.model import DirectionView, KpiRow, OverviewBox
 from plantracker.reports.palette import INK, STATUS_FILL, STATUS_INK, TONE_INK
 
@@ -71,3 +76,20 @@ def box_detail(box: OverviewBox) -> str | None:
 
 def footnote_text(number: int, text: str) -> str:
     return f"{superscript(number)} {text}"
+
+
+T = TypeVar("T")
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def printable(value: T) -> T:
+    """``value`` (the report model or any part of it) without the control characters that
+    Office XML cannot hold (a plan's text may carry them: YAML writes ``"\\a"``)."""
+    if type(value) is str:  # not the StrEnums (statuses, kinds), which are fine
+        return cast(T, _NOT_IN_XML.sub("", cast(str, value)))
+    if isinstance(value, tuple):
+        return tuple(printable(item) for item in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and type(value).__module__ == model.__name__:
+        changes = {f.name: printable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)  # type: ignore[type-var]
+    return value

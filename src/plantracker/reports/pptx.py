@@ -28,6 +28,7 @@ from plantracker.reports.office import (
     fill,
     footnote_text,
     kpi_status_text,
+    printable,
     tone_ink,
 )
 from plantracker.reports.pptx_deck import (
@@ -69,6 +70,7 @@ _SHORT = {
 
 def render_pptx(report: Report) -> bytes:
     """The report as a .pptx file's bytes."""
+    report = printable(report)
     deck = Deck(report.cover.footer)
     cover = report.cover
     deck.cover(

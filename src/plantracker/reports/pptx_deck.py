@@ -39,7 +39,13 @@ from plantracker.reports.office import (
     ink,
 )
 from plantracker.reports.palette import MUTED
-from plantracker.reports.textfit import LINE_SPACING, fitting_size, line_count, text_height
+from plantracker.reports.textfit import (
+    LINE_SPACING,
+    fitting_size,
+    line_count,
+    shorten_to_fit,
+    text_height,
+)
 
 # 16:9 at PowerPoint's default size, in points.
 SLIDE_WIDTH = 960.0
@@ -130,14 +136,15 @@ class Deck:
     def cover(self, title: str, lines: Sequence[str]) -> Slide:
         slide = self.presentation.slides.add_slide(self.presentation.slide_layouts[_COVER_LAYOUT])
         heading, subtitle = slide.placeholders[0], slide.placeholders[1]
+        inner = CONTENT_WIDTH - 2 * INSET_X
         _place(heading, MARGIN, 120.0, CONTENT_WIDTH, 130.0)
-        size = fitting_size([title], CONTENT_WIDTH - 2 * INSET_X, 130.0, (40.0, 34.0, 28.0))
+        size, title = _fit_line(title, inner, 130.0 - 2 * INSET_Y, (40.0, 34.0, 28.0), bold=True)
         _fill_frame(heading.text_frame, [Para.plain(title, bold=True)], size, PP_ALIGN.CENTER)
         _place(subtitle, MARGIN, 270.0, CONTENT_WIDTH, 170.0)
-        paras = [Para.plain(line) for line in lines]
-        size = fitting_size(
-            [p.text for p in paras], CONTENT_WIDTH - 2 * INSET_X, 170.0, (24.0, 20.0, 16.0)
-        )
+        room = (170.0 - 2 * INSET_Y) / max(len(lines), 1)
+        fitted = [_fit_line(line, inner, room, (24.0, 20.0, 16.0)) for line in lines]
+        size = min((size for size, _ in fitted), default=24.0)
+        paras = [Para.plain(shorten_to_fit(line, inner, room, size)) for _, line in fitted]
         _fill_frame(subtitle.text_frame, paras, size, PP_ALIGN.CENTER, colour=hex_digits(MUTED))
         return slide
 
@@ -145,12 +152,8 @@ class Deck:
         slide = self.presentation.slides.add_slide(self.presentation.slide_layouts[_TITLE_LAYOUT])
         heading = slide.shapes.title
         _place(heading, MARGIN, TITLE_TOP, CONTENT_WIDTH, TITLE_HEIGHT)
-        size = fitting_size(
-            [title],
-            CONTENT_WIDTH - 2 * INSET_X,
-            TITLE_HEIGHT - 2 * INSET_Y,
-            _TITLE_SIZES,
-            bold=True,
+        size, title = _fit_line(
+            title, CONTENT_WIDTH - 2 * INSET_X, TITLE_HEIGHT - 2 * INSET_Y, _TITLE_SIZES, bold=True
         )
         _fill_frame(heading.text_frame, [Para.plain(title, bold=True)], size, PP_ALIGN.LEFT)
         heading.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
@@ -170,7 +173,7 @@ class Deck:
             512.0,
             CONTENT_WIDTH - 60,
             20.0,
-            [Para((Run(self.footer, colour=hex_digits(MUTED)),))],
+            [Para((Run(self._footer_line(), colour=hex_digits(MUTED)),))],
             9.0,
         )
         self.text(
@@ -184,6 +187,11 @@ class Deck:
             align=PP_ALIGN.RIGHT,
         )
         return slide
+
+    def _footer_line(self) -> str:
+        return _fit_line(self.footer, CONTENT_WIDTH - 60 - 2 * INSET_X, 20.0 - 2 * INSET_Y, (9.0,))[
+            1
+        ]
 
     # --- text ---------------------------------------------------------------------------
 
@@ -334,6 +342,18 @@ class Deck:
             13.0,
             align=PP_ALIGN.CENTER,
         )
+
+
+def _fit_line(
+    text: str, width: float, height: float, sizes: Sequence[float], *, bold: bool = False
+) -> tuple[float, str]:
+    """A title's size and text: on one line's worth of spacing (line breaks become spaces),
+    at the largest of ``sizes`` that fits, shortened with " …" if even the smallest does not."""
+    text = " ".join(text.split())
+    size = fitting_size([text], width, height, sizes, bold=bold)
+    if text_height(text, width, size, bold=bold) > height:
+        text = shorten_to_fit(text, width, height, size, bold=bold)
+    return size, text
 
 
 def header_height(table: Table) -> float:

@@ -170,16 +170,18 @@ def fitting_size(
 MORE = " …"
 
 
-def shorten_to_fit(text: str, width: float, height: float, size: float) -> str:
+def shorten_to_fit(
+    text: str, width: float, height: float, size: float, *, bold: bool = False
+) -> str:
     """``text``, or as many of its first words as fit ``width`` × ``height`` followed by
     " …", for the rare text too long for its box at the smallest size allowed."""
-    if text_height(text, width, size) <= height:
+    if text_height(text, width, size, bold=bold) <= height:
         return text
     words = text.split(" ")
     low, high = 0, len(words)  # the longest prefix that fits is words[:low]
     while low < high:
         middle = (low + high + 1) // 2
-        if text_height(" ".join(words[:middle]) + MORE, width, size) <= height:
+        if text_height(" ".join(words[:middle]) + MORE, width, size, bold=bold) <= height:
             low = middle
         else:
             high = middle - 1

@@ -11,7 +11,6 @@ is the report model's; nothing is counted here.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 
 from openpyxl import Workbook
@@ -22,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from plantracker.domain.model import STATUS_ORDER, Status
 from plantracker.planfile.xlsx_style import LINE_HEIGHT, print_setup, wrapped_lines
 from plantracker.reports.model import DirectionView, Report
-from plantracker.reports.office import HEADER_FILL, HEADER_INK, fill, ink
+from plantracker.reports.office import HEADER_FILL, HEADER_INK, fill, ink, printable
 
 Cell = str | int | Status | DirectionView | None
 
@@ -31,12 +30,12 @@ _HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL)
 _TITLE_FONT = Font(bold=True, size=14)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
-_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _COUNT_HEADINGS = tuple(status.word for status in STATUS_ORDER)
 
 
 def render_xlsx(report: Report) -> bytes:
     """The report's tables as a .xlsx file's bytes."""
+    report = printable(report)
     workbook = Workbook()
     overview = workbook.active
     assert overview is not None
@@ -309,7 +308,7 @@ def _row(sheet: Worksheet, row: int, values: Sequence[Cell]) -> None:
         elif isinstance(value, DirectionView):
             cell.value = value.text
         elif isinstance(value, str):
-            cell.value = _NOT_IN_XML.sub("", value)  # control characters: Excel cannot hold them
+            cell.value = value
             cell.data_type = "s"  # text, even when it starts with "="
             cell.alignment = _WRAP
             width = sheet.column_dimensions[get_column_letter(column)].width or 10

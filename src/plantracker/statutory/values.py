@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 # SSDA903 codes (DfE, "Children looked after return: guide"). OC3 activity: F = full time,
-# P = part time; 1 higher education, 2 other education, 3 training or employment (to
-# 2021-22), 4 apprenticeship and 5 training or employment (from 2022-23); G4-G6 not in
-# education, employment or training; 0 no information.
+# P = part time; 1 higher education, 2 other education, 3 training or employment (earlier
+# returns), 4 apprenticeship and 5 training or employment (later returns, replacing 3);
+# G4-G6 not in education, employment or training; 0 no information.
 ACTIVITY_CODES = frozenset(
     {"F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5", "G4", "G5", "G6", "0"}
 )

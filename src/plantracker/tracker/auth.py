@@ -7,6 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+AXES_USERNAME_MAX_LENGTH = 255
+
 
 def normalise_username(username: str) -> str:
     """The stored form of a username (an email address): trimmed, lower-case."""
@@ -22,4 +24,6 @@ def axes_username(request: HttpRequest, credentials: Mapping[str, Any] | None = 
     raw = (credentials or {}).get("username")
     if raw is None:
         raw = request.POST.get("username", "")
-    return normalise_username(str(raw))
+    # axes stores it in a 255-character column: PostgreSQL refuses a longer one (a 500 on
+    # the sign-in page for anyone posting a long name), so count it under its first 255.
+    return normalise_username(str(raw))[:AXES_USERNAME_MAX_LENGTH]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
+from plantracker.web import views_audit, views_narrative, views_periods, views_review, views_updates
 from plantracker.web.views import accounts, health, plans, reports, users
 
 app_name = "web"
@@ -49,4 +50,21 @@ urlpatterns = [
     path("users/<int:pk>/roles/", users.role_set, name="user-role-set"),
     path("users/<int:pk>/roles/remove/", users.role_remove, name="user-role-remove"),
     path("users/<int:pk>/active/", users.user_active, name="user-active"),
+    # The quarterly workflow (issue 5). Every path has a fixed word after the period (or
+    # after the plan), so none is taken for a period id by the dashboard's pattern above.
+    path("plans/<slug:slug>/<str:period>/updates/", views_updates.my_updates, name="my-updates"),
+    path("plans/<slug:slug>/<str:period>/review/", views_review.review, name="review"),
+    path("plans/<slug:slug>/<str:period>/period/", views_periods.period_page, name="period"),
+    path("plans/<slug:slug>/<str:period>/narrative/", views_narrative.narrative, name="narrative"),
+    path(
+        "plans/<slug:slug>/<str:period>/narrative/preview/",
+        views_narrative.narrative_preview,
+        name="narrative-preview",
+    ),
+    path(
+        "plans/<slug:slug>/audit/items/<path:ref>/",
+        views_audit.item_audit_page,
+        name="item-audit",
+    ),
+    path("plans/<slug:slug>/audit.csv", views_audit.plan_audit_csv, name="plan-audit-csv"),
 ]

@@ -96,6 +96,10 @@ def synthesise(
     span = tuple(range(end_year - years + 1, end_year + 1))
     codes = [str(FIRST_CODE + i) for i in range(las)]
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    # mkdtemp makes the folder private; the finished folder gets the usual permissions.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(work, 0o777 & ~umask)
     try:
         if jobs > 1:
             with ProcessPoolExecutor(max_workers=jobs) as pool:

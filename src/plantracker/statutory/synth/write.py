@@ -206,7 +206,7 @@ def write_ssda903(authority: Authority, year: int, folder: Path) -> dict[str, in
                 else date(child.birth.year + age, 2, 28)
             )
             if first <= birthday <= last:
-                if year <= 2022:  # before 2022-23 training and employment shared one code
+                if year <= 2022:  # older returns: training and employment share one code
                     activity = {"F4": "F3", "F5": "F3", "P4": "P3", "P5": "P3"}.get(
                         activity, activity
                     )

@@ -12,6 +12,7 @@ from plantracker.tracker.models.plan import (
     Recommendation,
     Risk,
 )
+from plantracker.tracker.models.workflow import PeriodSnapshot
 
 __all__ = [
     "DecimalTextField",
@@ -23,6 +24,7 @@ __all__ = [
     "Narrative",
     "Organisation",
     "Period",
+    "PeriodSnapshot",
     "PeriodState",
     "PlanRecord",
     "Recommendation",

@@ -12,9 +12,10 @@ from simple_history.models import HistoricalRecords
 from plantracker.tracker.models.choices import STATUS_CHOICES, EntryState
 from plantracker.tracker.models.fields import DecimalTextField
 from plantracker.tracker.models.plan import Item, Period, Risk
+from plantracker.tracker.models.workflow import ReviewFields
 
 
-class Update(models.Model):
+class Update(ReviewFields):
     """A period's update of an action or a quality/feedback measure (status required)."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="updates")
@@ -36,7 +37,7 @@ class Update(models.Model):
         return f"{self.item.ref} {self.period.code}: {self.status}"
 
 
-class KpiValue(models.Model):
+class KpiValue(ReviewFields):
     """A KPI's entry for a period; ``value`` null means not available."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="kpi_values")
@@ -85,7 +86,7 @@ class KpiTarget(models.Model):
         return f"{self.item.ref} {self.period.code} target {self.value}"
 
 
-class RiskUpdate(models.Model):
+class RiskUpdate(ReviewFields):
     """A period's status (and optional commentary) of a risk."""
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="updates")

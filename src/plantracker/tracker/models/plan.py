@@ -58,6 +58,8 @@ class Period(models.Model):
     scrutiny = models.DateField(null=True, blank=True)
     due = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=PeriodState.choices, default=PeriodState.OPEN)
+    # Why the lead last reopened the period (issue 5 "Periods"); audited with the state.
+    reopen_reason = models.TextField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()

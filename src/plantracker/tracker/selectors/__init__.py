@@ -10,10 +10,13 @@ from plantracker.tracker.selectors.plans import (
     plans_for_user,
     risks_owned_by,
 )
+from plantracker.tracker.selectors.workflow import period_plan, period_result
 
 __all__ = [
     "items_owned_by",
     "organisation_users",
+    "period_plan",
+    "period_result",
     "plan_by_slug",
     "plan_domain",
     "plan_for_user",

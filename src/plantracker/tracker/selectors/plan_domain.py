@@ -5,7 +5,8 @@ database a join and a sort.
 
 One query per table (at most ten) whatever the plan's size, with no per-item query, so
 pages, reports and exports cost the same number of queries at any scale (issue 4 "Must
-show"). Only approved entries are read: what awaits review is not reported (issue 5).
+show"). Only approved content is read: what awaits review is not reported (issue 5); an
+approved entry under revision reports its last approved copy.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar
+
+from django.db.models import Q
 
 from plantracker.domain.model import (
     Action,
@@ -39,6 +42,7 @@ from plantracker.domain.model import (
 )
 from plantracker.domain.model import KpiValue as DomainKpiValue
 from plantracker.tracker import models as db
+from plantracker.tracker.models.workflow import as_reported
 
 
 class _PeriodEntry(Protocol):
@@ -85,19 +89,28 @@ def plan_domain(*, plan_record: db.PlanRecord) -> Plan:
     """The domain Plan stored in ``plan_record``, equal to the one imported into it."""
     organisation = plan_record.organisation  # no query when the caller used select_related
     periods = list(db.Period.objects.filter(plan=plan_record).order_by("position"))
-    approved = db.EntryState.APPROVED
+    # Approved rows, and rows whose revision is in review: those report their last approved
+    # content (``as_reported``) until the revision is approved.
+    reported = Q(state=db.EntryState.APPROVED) | Q(approved_copy__isnull=False)
     loaded = _Loaded(
         code={period.pk: period.code for period in periods},
         position={period.pk: period.position for period in periods},
         updates=_grouped(
-            db.Update.objects.filter(item__plan=plan_record, state=approved).order_by(), "item_id"
+            map(as_reported, db.Update.objects.filter(reported, item__plan=plan_record).order_by()),
+            "item_id",
         ),
         values=_grouped(
-            db.KpiValue.objects.filter(item__plan=plan_record, state=approved).order_by(), "item_id"
+            map(
+                as_reported, db.KpiValue.objects.filter(reported, item__plan=plan_record).order_by()
+            ),
+            "item_id",
         ),
         targets=_grouped(db.KpiTarget.objects.filter(item__plan=plan_record).order_by(), "item_id"),
         risk_updates=_grouped(
-            db.RiskUpdate.objects.filter(risk__plan=plan_record, state=approved).order_by(),
+            map(
+                as_reported,
+                db.RiskUpdate.objects.filter(reported, risk__plan=plan_record).order_by(),
+            ),
             "risk_id",
         ),
         items=defaultdict(list),

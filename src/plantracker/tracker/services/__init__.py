@@ -11,25 +11,47 @@ from plantracker.tracker.services.accounts import (
     user_organisation,
 )
 from plantracker.tracker.services.errors import ServiceError
+from plantracker.tracker.services.narrative import narrative_update
 from plantracker.tracker.services.owners import (
     item_owner_link,
     recommendation_lead_link,
     risk_owner_link,
 )
+from plantracker.tracker.services.periods import period_close, period_open, period_reopen
 from plantracker.tracker.services.plan_import import plan_import, slug_for_title
+from plantracker.tracker.services.updates import (
+    update_approve,
+    update_bulk_approve,
+    update_return,
+    update_save_draft,
+    update_submit,
+)
+from plantracker.tracker.services.workflow_errors import ConflictError, InvalidInput, NotAllowed
 
 __all__ = [
+    "ConflictError",
+    "InvalidInput",
     "MemberAdded",
+    "NotAllowed",
     "ServiceError",
     "UserAdded",
     "item_owner_link",
     "member_add",
+    "narrative_update",
+    "period_close",
+    "period_open",
+    "period_reopen",
     "plan_import",
     "recommendation_lead_link",
     "risk_owner_link",
     "role_grant",
     "role_revoke",
     "slug_for_title",
+    "update_approve",
+    "update_bulk_approve",
+    "update_return",
+    "update_save_draft",
+    "update_submit",
     "user_add",
     "user_organisation",
 ]

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_safe
 from plantracker.domain.model import Plan
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import PlanRecord
-from plantracker.tracker.selectors import plan_domain, plan_for_user, plans_for_user
+from plantracker.tracker.selectors import period_plan, plan_domain, plan_for_user, plans_for_user
 from plantracker.web import pages
+from plantracker.web.workflow_common import dashboard_panel
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,19 @@ def _downloads(record: PlanRecord, period_id: str) -> list[Download]:
 def plan_list(request: HttpRequest) -> HttpResponse:
     """Every plan the person may see, with its current overall status and direction."""
     rows = [
-        (record, pages.plan_summary(plan_domain(plan_record=record)))
+        (record, pages.plan_summary(_current_plan(record)))
         for record in plans_for_user(user=request.user)
     ]
     return render(request, "web/plan_list.html", {"rows": rows, "section": "plans"})
+
+
+def _current_plan(record: PlanRecord) -> Plan:
+    """The plan as its current period reports it: that period's snapshot once it is closed
+    (issue 5)."""
+    plan = plan_domain(plan_record=record)
+    if not plan.periods:
+        return plan
+    return period_plan(plan_record=record, period_code=pages.default_period(plan).id, live=plan)
 
 
 def _redirect_or_404(name: str, *args: object) -> HttpResponse:
@@ -103,7 +113,9 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
         return _redirect_or_404("web:dashboard-period", slug, request.GET["period"])
     record, plan = _load(request, slug)
     chosen = pages.period_or_404(plan, period)
-    page = pages.dashboard_page(plan, chosen)
+    # A closed period shows what it reported when it was closed (issue 5, its snapshot).
+    plan = period_plan(plan_record=record, period_code=chosen.id, live=plan)
+    page = pages.dashboard_page(plan, plan.period(chosen.id))
     return render(
         request,
         "web/dashboard.html",
@@ -115,6 +127,7 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
             "crumbs": [_plans_crumb()],
             "switch_url": reverse("web:dashboard", args=[slug]),
             "section": "plans",
+            "workflow": dashboard_panel(request, record, chosen.id),
         },
     )
 
@@ -127,7 +140,8 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
         return _redirect_or_404("web:recommendation", slug, request.GET["period"], number)
     record, plan = _load(request, slug)
     chosen = pages.period_or_404(plan, period)
-    page = pages.recommendation_page(plan, chosen, number)
+    plan = period_plan(plan_record=record, period_code=chosen.id, live=plan)  # issue 5
+    page = pages.recommendation_page(plan, plan.period(chosen.id), number)
     return render(
         request,
         "web/recommendation.html",

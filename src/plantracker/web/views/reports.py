@@ -7,9 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from plantracker.domain.evaluate import evaluate
-from plantracker.reports.build import build_report
 from plantracker.reports.registry import RENDERERS
+from plantracker.tracker.reports_cache import report_content
 from plantracker.tracker.selectors import plan_domain, plan_for_user
 from plantracker.web import pages
 
@@ -24,7 +23,9 @@ def report(request: HttpRequest, slug: str, period: str, fmt: str) -> HttpRespon
         raise Http404("No such report format")
     plan = plan_domain(plan_record=record)
     chosen = pages.period_or_404(plan, period)
-    content = renderer.render(build_report(evaluate(plan, chosen.id)))
+    # A closed period's report comes from its snapshot (issue 5, DESIGN.md "Snapshots"); an
+    # unchanged report comes from the cache (issue 7, ADR 0061).
+    content = report_content(plan_record=record, period_code=chosen.id, fmt=fmt, live=plan)
     response = HttpResponse(content, content_type=renderer.media_type)
     filename = f"{record.slug}-{chosen.id}{renderer.suffix}"
     response["Content-Disposition"] = content_disposition_header(True, filename)

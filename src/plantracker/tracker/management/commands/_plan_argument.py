@@ -19,11 +19,12 @@ from plantracker.planfile import PlanFileError, load_plan
 PLAN_FILE_SUFFIXES = (".yaml", ".yml", ".xlsx")
 
 
-def load_plan_argument(value: str) -> Plan:
+def load_plan_argument(value: str, *, period: str | None = None) -> Plan:
     """The plan named by a command's ``PLAN`` argument; ``CommandError`` if it cannot be had.
 
     A name ending in a plan file suffix is a file. Anything else that is not a path on disk
-    is looked up as a plan's slug in the database (slugs never contain a dot).
+    is looked up as a plan's slug in the database (slugs never contain a dot). With
+    ``period``, a closed period of a stored plan comes from its snapshot (issue 5).
     """
     path = Path(value)
     if path.suffix.lower() in PLAN_FILE_SUFFIXES:
@@ -32,7 +33,7 @@ def load_plan_argument(value: str) -> Plan:
         raise CommandError(
             f"{value}: expected a plan file ending {' or '.join(PLAN_FILE_SUFFIXES)}"
         )
-    plan = _plan_in_database(value)
+    plan = _plan_in_database(value, period)
     if plan is None:
         raise CommandError(f"no plan file or plan slug '{value}'")
     return plan
@@ -48,15 +49,23 @@ def load_plan_file(path: Path) -> Plan:
         raise CommandError("\n".join(str(error) for error in exc.errors)) from None
 
 
-def _plan_in_database(slug: str) -> Plan | None:
+def _plan_in_database(slug: str, period: str | None = None) -> Plan | None:
     if _no_database_yet():
         return None
     # Imported here so that file-only commands never load the app's models.
-    from plantracker.tracker.selectors import plan_by_slug, plan_domain
+    from plantracker.tracker.models import Period
+    from plantracker.tracker.selectors import period_plan, plan_by_slug, plan_domain
 
     try:
         record = plan_by_slug(slug=slug)
-        return None if record is None else plan_domain(plan_record=record)
+        if record is None:
+            return None
+        if period is not None:
+            try:
+                return period_plan(plan_record=record, period_code=period)
+            except Period.DoesNotExist:
+                pass  # evaluate() names the plan's periods
+        return plan_domain(plan_record=record)
     except DatabaseError as exc:
         raise CommandError(
             f"no plan file '{slug}', and the database cannot be read ({exc}); "

@@ -21,20 +21,26 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Kind
 from plantracker.planfile import PlanFileError, load_plan
 from plantracker.reports.build import build_report
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.management.commands.report import write_atomically
-from plantracker.tracker.models import PlanRecord, Role
-from plantracker.tracker.selectors import plan_by_slug, plan_domain
-from plantracker.tracker.services import ServiceError, member_add, plan_import, slug_for_title
+from plantracker.tracker.models import Item, PlanRecord, Role, User
+from plantracker.tracker.selectors import period_result, plan_by_slug, plan_domain
+from plantracker.tracker.services import (
+    ServiceError,
+    item_owner_link,
+    member_add,
+    plan_import,
+    slug_for_title,
+)
 from plantracker.web.pages import default_period
 
 EXAMPLE = Path("examples/childrens-improvement-plan.yaml")
 HOST = "127.0.0.1"  # the demo never listens beyond this machine
 DOMAIN = "example.org"
+DEMO_OWNER = "Head of Service, Leaving Care"  # the example's owner the demo contributor plays
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,7 @@ class Command(BaseCommand):
                 scope=record.title if on_plan else f"every plan of {record.organisation.name}",
             )
             try:
-                member_add(
+                added = member_add(
                     email=account.email,
                     role=role,
                     plan=record if on_plan else None,
@@ -156,13 +162,24 @@ class Command(BaseCommand):
             except ServiceError as exc:
                 raise CommandError("\n".join(exc.messages)) from None
             self.stdout.write(f"  {account.email}: {role.label}, {account.scope}")
+            if role is Role.CONTRIBUTOR:
+                self._link_owner(record, added.user)
             accounts.append(account)
         return accounts
+
+    def _link_owner(self, record: PlanRecord, user: User) -> None:
+        """The demo contributor owns the items of one owner, so that "My updates" and the
+        quarterly cycle (issue 5) can be tried at once."""
+        items = Item.objects.filter(plan=record, owner=DEMO_OWNER)
+        for item in items:
+            item_owner_link(item=item, user=user)
+        self.stdout.write(f"    owns the {items.count()} items of {DEMO_OWNER}")
 
     def _reports(self, record: PlanRecord, out: Path) -> None:
         plan = plan_domain(plan_record=record)
         period = default_period(plan)
-        report = build_report(evaluate(plan, period.id))
+        # A period closed in an earlier run reports from its snapshot (issue 5).
+        report = build_report(period_result(plan_record=record, period_code=period.id, live=plan))
         for renderer in RENDERERS.values():
             target = out / f"{record.slug}-{period.id}{renderer.suffix}"
             content = renderer.render(report)

@@ -50,7 +50,7 @@ class Command(BaseCommand):
             )
         output = Path(options["output"])
         _check_target(output)
-        plan = load_plan_argument(options["plan"])
+        plan = load_plan_argument(options["plan"], period=options["period"])
         try:
             result = evaluate(plan, options["period"])
         except UnknownPeriod as exc:

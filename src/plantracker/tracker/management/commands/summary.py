@@ -59,7 +59,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        plan = load_plan_argument(options["plan"])
+        plan = load_plan_argument(options["plan"], period=options["period"])
         try:
             result = evaluate(plan, options["period"])
         except UnknownPeriod as exc:

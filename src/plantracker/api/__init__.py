@@ -1,0 +1,3 @@
+"""The JSON API (issue 8): django-ninja endpoints under ``/api/v1/`` over the tracker's
+selectors and services, authenticated by per-user bearer tokens (``plantracker.api.tokens``).
+"""

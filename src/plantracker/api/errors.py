@@ -1,0 +1,139 @@
+"""How the API answers refusals: one JSON shape, ``{"detail": ..., "errors": [...]}``.
+
+- 401 unknown, revoked or absent token (with ``WWW-Authenticate: Bearer``);
+- 403 a write the user may not make on a plan they can see;
+- 404 a plan they cannot see (exactly as for a slug that does not exist), or an unknown
+  period or item;
+- 409 the entry changed since the client read it (``expected_version``), or the period is
+  closed;
+- 422 the request is not valid: one error per bad field of each bad row, naming the row's
+  ``index`` and ``ref`` and the ``field``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem with one field of one row of a bulk body (or of a parameter)."""
+
+    field: str
+    message: str
+    index: int | None = None
+    ref: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "ref": self.ref, "field": self.field, "message": self.message}
+
+
+class InvalidRows(Exception):
+    """The body's rows break the plan's rules: nothing was written (422)."""
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("; ".join(error.message for error in self.errors))
+
+
+class Conflict(Exception):
+    """The write conflicts with the stored state (409): changed since read, period closed."""
+
+    def __init__(self, messages: Iterable[str]) -> None:
+        self.messages = tuple(messages)
+        super().__init__("; ".join(self.messages))
+
+
+def error_body(detail: str, errors: Iterable[RowError] = ()) -> dict[str, Any]:
+    return {"detail": detail, "errors": [error.as_dict() for error in errors]}
+
+
+_PARAMETER_SOURCES = ("query", "path", "header", "cookie", "form")
+
+
+def _body_rows(request: HttpRequest) -> list[Any]:
+    """The request's JSON rows, to name each bad row's ref; [] when it has none."""
+    try:
+        rows = json.loads(request.body or b"null")
+    except ValueError:
+        return []
+    return rows if isinstance(rows, list) else []
+
+
+def _message(error: dict[str, Any]) -> str:
+    message = str(error.get("msg", "is not valid"))
+    # pydantic prefixes the message of a validator's ValueError; the field says enough.
+    return message.removeprefix("Value error, ")
+
+
+def rows_from_validation(request: HttpRequest, exc: ValidationError) -> list[RowError]:
+    """ninja's pydantic errors as row errors: ``("body", "payload", 2, "value")`` is the
+    ``value`` of row 2; a parameter's error names the parameter."""
+    rows = _body_rows(request)
+    found: list[RowError] = []
+    for error in exc.errors:
+        location = list(error.get("loc", ()))
+        if location and location[0] == "body":
+            location = location[2:]  # ("body", <parameter name>, ...)
+        elif location and location[0] in _PARAMETER_SOURCES:
+            location = location[1:]  # ("query", "format")
+        index = location[0] if location and isinstance(location[0], int) else None
+        rest = location[1:] if index is not None else location
+        ref = None
+        if index is not None and index < len(rows) and isinstance(rows[index], dict):
+            given = rows[index].get("ref")
+            ref = given if isinstance(given, str) else None
+        field = ".".join(str(part) for part in rest) or ("row" if index is not None else "body")
+        found.append(RowError(field=field, message=_message(error), index=index, ref=ref))
+    return found
+
+
+def _invalid(request: HttpRequest, errors: Sequence[RowError], api: NinjaAPI) -> HttpResponse:
+    count = len(errors)
+    detail = f"nothing was written: {count} problem{'s' if count != 1 else ''} in the request"
+    if request.method in ("GET", "HEAD"):
+        detail = f"{count} problem{'s' if count != 1 else ''} in the request"
+    return api.create_response(request, error_body(detail, errors), status=422)
+
+
+def install_handlers(api: NinjaAPI) -> None:
+    """Replace ninja's default answers with the shapes above."""
+
+    @api.exception_handler(ValidationError)
+    def validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return _invalid(request, rows_from_validation(request, exc), api)
+
+    @api.exception_handler(InvalidRows)
+    def invalid_rows(request: HttpRequest, exc: InvalidRows) -> HttpResponse:
+        return _invalid(request, exc.errors, api)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = api.create_response(
+            request,
+            error_body("send a valid API token: Authorization: Bearer <token>"),
+            status=401,
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="plantracker"'
+        return response
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        detail = str(exc) or "your role does not allow this"
+        return api.create_response(request, error_body(detail), status=403)
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, error_body(str(exc) or "not found"), status=404)
+
+    @api.exception_handler(Conflict)
+    def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        return api.create_response(request, error_body(str(exc)), status=409)

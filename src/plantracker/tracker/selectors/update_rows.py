@@ -1,0 +1,222 @@
+"""Rows of the "My updates" and "Review" pages (issue 5): each item or risk with its entry
+for the period, the previous period's reported entry beside it, and — for a KPI — the
+status the domain's rule gives the entry's content (shown after saving).
+
+Constant queries: the owned items and risks (2), the period's entries (3), the live domain
+plan (``plan_domain``), whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from plantracker.domain.existence import exists_in
+from plantracker.domain.model import Kind, Kpi, Plan, Status
+from plantracker.domain.model import KpiValue as DomainKpiValue
+from plantracker.domain.model import Risk as DomainRisk
+from plantracker.domain.periods import PeriodIndex
+from plantracker.domain.rating import KpiRating, kpi_rating
+from plantracker.tracker.models import (
+    Item,
+    KpiValue,
+    Period,
+    PlanRecord,
+    Risk,
+    RiskUpdate,
+    User,
+)
+from plantracker.tracker.models.workflow import entry_content
+from plantracker.tracker.selectors.plan_domain import plan_domain
+from plantracker.tracker.selectors.workflow import (
+    Entry,
+    Subject,
+    entry_subject,
+    kpi_draft_rating,
+    period_entries,
+    subject_name,
+)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The previous period's reported entry of an item or risk."""
+
+    period_label: str
+    status: Status | None  # the status shown then (a KPI's rating); None: no entry
+    value: Any  # a KPI's domain value entry, else None
+    commentary: str | None
+
+
+@dataclass(frozen=True)
+class UpdateRow:
+    subject: Subject
+    key: str  # "item-12" / "risk-3": unique on the page, used in ids and forms
+    name: str  # "KPI 1.K1"
+    title: str
+    recommendation: str | None  # "1. Early Help"
+    is_kpi: bool
+    entry: Entry | None
+    previous: Previous | None
+    rating: KpiRating | None  # the KPI entry's content rated by the domain
+
+    @property
+    def state(self) -> str:
+        return self.entry.state if self.entry is not None else ""
+
+    @property
+    def version(self) -> int:
+        return self.entry.version if self.entry is not None else 0
+
+
+def subject_key(subject: Subject) -> str:
+    return f"risk-{subject.pk}" if isinstance(subject, Risk) else f"item-{subject.pk}"
+
+
+def domain_entry(entry: KpiValue) -> DomainKpiValue:
+    return DomainKpiValue(
+        value=entry.value,
+        display=entry.display,
+        status=Status(entry.status) if entry.status else None,
+        reason=entry.reason,
+        commentary=entry.commentary,
+    )
+
+
+def _domain_items(plan: Plan) -> dict[str, Any]:
+    return {
+        item.ref: item
+        for recommendation in plan.recommendations
+        for kind in Kind
+        for item in recommendation.items(kind)
+    }
+
+
+class _Rows:
+    def __init__(self, plan_record: PlanRecord, period: Period) -> None:
+        self.period = period
+        self.plan = plan_domain(plan_record=plan_record)
+        self.items = _domain_items(self.plan)
+        self.periods = PeriodIndex(self.plan)
+        self.index = self.periods.index(period.code)
+        self.previous = self.plan.periods[self.index - 1] if self.index > 0 else None
+
+    def previous_of(self, subject: Subject) -> Previous | None:
+        before = self.previous
+        if before is None:
+            return None
+        if isinstance(subject, Risk):
+            risk: DomainRisk | None = (
+                self.plan.risks[subject.position]
+                if subject.position < len(self.plan.risks)
+                else None
+            )
+            update = risk.updates.get(before.id) if risk is not None else None
+            return Previous(
+                period_label=before.label,
+                status=update.status if update else None,
+                value=None,
+                commentary=update.commentary if update else None,
+            )
+        item = self.items.get(subject.ref)
+        if isinstance(item, Kpi):
+            value = item.values.get(before.id)
+            rating = kpi_rating(item, before.id, self.plan.rules) if value else None
+            return Previous(
+                period_label=before.label,
+                status=rating.status if rating else None,
+                value=value,
+                commentary=value.commentary if value else None,
+            )
+        updates = getattr(item, "updates", {})
+        previous_update = updates.get(before.id)
+        return Previous(
+            period_label=before.label,
+            status=previous_update.status if previous_update else None,
+            value=None,
+            commentary=previous_update.commentary if previous_update else None,
+        )
+
+    def rating_of(self, subject: Subject, entry: Entry | None) -> KpiRating | None:
+        if not isinstance(entry, KpiValue) or not isinstance(subject, Item):
+            return None
+        try:
+            return kpi_draft_rating(self.plan, subject.ref, self.period.code, domain_entry(entry))
+        except LookupError:
+            return None
+
+    def row(self, subject: Subject, entry: Entry | None) -> UpdateRow:
+        if isinstance(subject, Risk):
+            recommendation = None
+            is_kpi = False
+        else:
+            recommendation = f"{subject.recommendation.number}. {subject.recommendation.title}"
+            is_kpi = subject.kind == Kind.KPI
+        return UpdateRow(
+            subject=subject,
+            key=subject_key(subject),
+            name=subject_name(subject),
+            title=subject.title,
+            recommendation=recommendation,
+            is_kpi=is_kpi,
+            entry=entry,
+            previous=self.previous_of(subject),
+            rating=self.rating_of(subject, entry),
+        )
+
+
+def _exists(rows: _Rows, item: Item) -> bool:
+    found = rows.items.get(item.ref)
+    if found is None:
+        return False
+    return exists_in(found, rows.index, rows.periods)
+
+
+def my_update_rows(*, user: User, plan_record: PlanRecord, period: Period) -> list[UpdateRow]:
+    """The items and risks linked to ``user`` that run in ``period``, in plan order."""
+    rows = _Rows(plan_record, period)
+    entries = period_entries(plan_record=plan_record, period=period)
+    by_item = {e.item_id: e for e in entries if not isinstance(e, RiskUpdate)}
+    by_risk = {e.risk_id: e for e in entries if isinstance(e, RiskUpdate)}
+    items = (
+        Item.objects.filter(plan=plan_record, owner_user=user)
+        .select_related("recommendation")
+        .order_by("recommendation__position", "position", "pk")
+    )
+    kinds = list(Kind)
+    ordered = sorted(
+        items, key=lambda i: (i.recommendation.position, kinds.index(Kind(i.kind)), i.position)
+    )
+    result = [rows.row(item, by_item.get(item.pk)) for item in ordered if _exists(rows, item)]
+    for risk in Risk.objects.filter(plan=plan_record, owner_user=user).order_by("position"):
+        result.append(rows.row(risk, by_risk.get(risk.pk)))
+    return result
+
+
+def review_rows(
+    *, plan_record: PlanRecord, period: Period, states: tuple[str, ...]
+) -> list[UpdateRow]:
+    """The period's entries in ``states`` (e.g. submitted), oldest submission first."""
+    rows = _Rows(plan_record, period)
+    entries = [
+        e for e in period_entries(plan_record=plan_record, period=period) if e.state in states
+    ]
+    entries.sort(key=lambda e: (e.submitted_at is None, e.submitted_at, e.pk))
+    return [rows.row(entry_subject(entry), entry) for entry in entries]
+
+
+def approved_content(entry: Entry) -> dict[str, Any] | None:
+    """What a revision would replace: the entry's last approved content, if any."""
+    copy = entry.approved_copy
+    return dict(copy) if copy else None
+
+
+__all__ = [
+    "Previous",
+    "UpdateRow",
+    "approved_content",
+    "entry_content",
+    "my_update_rows",
+    "review_rows",
+    "subject_key",
+]

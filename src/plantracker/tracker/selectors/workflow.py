@@ -1,0 +1,218 @@
+"""Reads of the quarterly workflow (issue 5): the plan a period reports (its snapshot once
+closed), the entries of a period, what awaits review.
+
+``period_result`` is the one place that decides where a period's figures come from: a
+closed period's from the snapshot stored when it was closed (DESIGN.md "Snapshots"), an open
+period's from the approved data now. Every page, download and command that shows a period
+asks it (or ``period_plan``), so a published report never changes under its readers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+from types import MappingProxyType
+
+from django.db.models import QuerySet
+
+from plantracker.domain.evaluate import evaluate
+from plantracker.domain.model import Box, Kind, Kpi, Narrative, Plan, Status
+from plantracker.domain.model import KpiValue as DomainKpiValue
+from plantracker.domain.rating import KpiRating, kpi_rating
+from plantracker.domain.results import PeriodResult
+from plantracker.planfile import load_plan_text
+from plantracker.tracker.models import (
+    EntryState,
+    Item,
+    KpiValue,
+    Period,
+    PeriodSnapshot,
+    PeriodState,
+    PlanRecord,
+    Risk,
+    RiskUpdate,
+    Update,
+    User,
+)
+from plantracker.tracker.selectors.plan_domain import plan_domain
+
+Entry = Update | KpiValue | RiskUpdate
+Subject = Item | Risk
+
+
+# --- naming -------------------------------------------------------------------------------
+
+
+def subject_name(subject: Subject) -> str:
+    """``KPI 9.K2``, ``Action 9.A1``, ``Risk 2`` — as the domain's problems name them."""
+    if isinstance(subject, Risk):
+        return f"Risk {subject.position + 1}"
+    return f"{Kind(subject.kind).label} {subject.ref}"
+
+
+def entry_subject(entry: Entry) -> Subject:
+    return entry.risk if isinstance(entry, RiskUpdate) else entry.item
+
+
+def entry_name(entry: Entry) -> str:
+    """``KPI 9.K2, 2018-19-Q2``."""
+    return f"{subject_name(entry_subject(entry))}, {entry.period.code}"
+
+
+def entry_model(subject: Subject) -> type[Entry]:
+    if isinstance(subject, Risk):
+        return RiskUpdate
+    return KpiValue if subject.kind == Kind.KPI else Update
+
+
+# --- snapshots ----------------------------------------------------------------------------
+
+
+def latest_snapshot(*, period: Period) -> PeriodSnapshot | None:
+    """The snapshot in force for ``period``: the one taken when it was last closed."""
+    return period.snapshots.order_by("-taken_at", "-pk").first()
+
+
+@lru_cache(maxsize=32)
+def _snapshot_plan(pk: int, text: str) -> Plan:
+    # Snapshots are never changed after they are written and domain Plans are immutable,
+    # so a parsed snapshot can be shared between requests.
+    return load_plan_text(text, name=f"snapshot {pk}")
+
+
+def snapshot_plan(snapshot: PeriodSnapshot) -> Plan:
+    """The plan exactly as it was evaluated when the period was closed."""
+    return _snapshot_plan(snapshot.pk, snapshot.plan_yaml)
+
+
+def _reported_boxes(snapshot: PeriodSnapshot) -> dict[Box, Status]:
+    boxes = snapshot.summary.get("boxes", {})
+    return {Box(name): Status(box["status"]) for name, box in boxes.items()}
+
+
+def with_previous_reported(plan: Plan, previous_code: str, boxes: dict[Box, Status]) -> Plan:
+    """``plan`` with the previous period's overview statuses as that period reported them.
+
+    DESIGN.md "Overview boxes": the overall direction compares with the previous period's
+    reported status, "in the application, the closed period's snapshot". The domain takes
+    a period's reported status from its narrative's hand-set boxes when present, so the
+    snapshot's statuses are given to it that way (reasons untouched).
+    """
+    narrative = plan.narrative.get(previous_code) or Narrative()
+    narrative = replace(narrative, boxes=MappingProxyType({**narrative.boxes, **boxes}))
+    return replace(plan, narrative=MappingProxyType({**plan.narrative, previous_code: narrative}))
+
+
+def period_plan(*, plan_record: PlanRecord, period_code: str, live: Plan | None = None) -> Plan:
+    """The domain Plan to evaluate for ``period_code``.
+
+    Closed period: the plan stored in its snapshot. Open period: the approved data now
+    (``live`` when the caller already loaded it), with the previous period's overview as
+    its snapshot reported it when that period is closed. Raises Period.DoesNotExist for a
+    period the plan does not have.
+    """
+    periods = {p.code: p for p in Period.objects.filter(plan=plan_record).order_by("position")}
+    period = periods.get(period_code)
+    if period is None:
+        raise Period.DoesNotExist(f"plan {plan_record.slug} has no period {period_code}")
+    if period.state == PeriodState.CLOSED:
+        snapshot = latest_snapshot(period=period)
+        if snapshot is not None:
+            return snapshot_plan(snapshot)
+    plan = live if live is not None else plan_domain(plan_record=plan_record)
+    previous = next((p for p in reversed(periods.values()) if p.position < period.position), None)
+    if previous is not None and previous.state == PeriodState.CLOSED:
+        snapshot = latest_snapshot(period=previous)
+        if snapshot is not None:
+            plan = with_previous_reported(plan, previous.code, _reported_boxes(snapshot))
+    return plan
+
+
+def period_result(
+    *, plan_record: PlanRecord, period_code: str, live: Plan | None = None
+) -> PeriodResult:
+    """What ``period_code`` reports: from its snapshot when closed, else evaluated now."""
+    plan = period_plan(plan_record=plan_record, period_code=period_code, live=live)
+    return evaluate(plan, period_code)
+
+
+# --- the KPI's rating of an entry in review, from the domain ---
+
+
+def _domain_kpi(plan: Plan, ref: str) -> Kpi:
+    for recommendation in plan.recommendations:
+        for kpi in recommendation.kpis:
+            if kpi.ref == ref:
+                return kpi
+    raise LookupError(f"KPI {ref} is not in the plan")
+
+
+def kpi_draft_rating(plan: Plan, ref: str, period_code: str, entry: DomainKpiValue) -> KpiRating:
+    """The KPI's rating in ``period_code`` were ``entry`` its value there (DESIGN.md "KPI
+    rating", "Override"): the domain's rule applied to the draft, nothing re-implemented."""
+    kpi = _domain_kpi(plan, ref)
+    values = MappingProxyType({**kpi.values, period_code: entry})
+    return kpi_rating(replace(kpi, values=values), period_code, plan.rules)
+
+
+# --- entries ------------------------------------------------------------------------------
+
+
+def period_entries(*, plan_record: PlanRecord, period: Period) -> list[Entry]:
+    """Every entry of ``period`` (any state) with its item or risk; three queries."""
+    related = ("author", "submitted_by", "reviewed_by", "period")
+    entries: list[Entry] = []
+    entries.extend(
+        Update.objects.filter(item__plan=plan_record, period=period).select_related(
+            "item__recommendation", *related
+        )
+    )
+    entries.extend(
+        KpiValue.objects.filter(item__plan=plan_record, period=period).select_related(
+            "item__recommendation", *related
+        )
+    )
+    entries.extend(
+        RiskUpdate.objects.filter(risk__plan=plan_record, period=period).select_related(
+            "risk", *related
+        )
+    )
+    return entries
+
+
+def submitted_entries(*, plan_record: PlanRecord, period: Period) -> list[Entry]:
+    """Entries of ``period`` awaiting the lead's review, oldest submission first."""
+    entries = [
+        entry
+        for entry in period_entries(plan_record=plan_record, period=period)
+        if entry.state == EntryState.SUBMITTED
+    ]
+    return sorted(entries, key=lambda e: (e.submitted_at is None, e.submitted_at, e.pk))
+
+
+def awaiting_review_count(*, plan_record: PlanRecord, period: Period) -> int:
+    """How many entries of ``period`` are submitted and not yet reviewed; one query."""
+    submitted = {"period": period, "state": EntryState.SUBMITTED}
+    updates = Update.objects.filter(item__plan=plan_record, **submitted).order_by().values("pk")
+    values = KpiValue.objects.filter(item__plan=plan_record, **submitted).order_by().values("pk")
+    risks = RiskUpdate.objects.filter(risk__plan=plan_record, **submitted).order_by().values("pk")
+    return updates.union(values, risks, all=True).count()
+
+
+def plan_periods(*, plan_record: PlanRecord) -> QuerySet[Period]:
+    return Period.objects.filter(plan=plan_record).order_by("position")
+
+
+def period_by_code(*, plan_record: PlanRecord, code: str) -> Period | None:
+    return Period.objects.filter(plan=plan_record, code=code).select_related("plan").first()
+
+
+def open_periods(*, plan_record: PlanRecord) -> list[Period]:
+    return list(plan_periods(plan_record=plan_record).filter(state=PeriodState.OPEN))
+
+
+def owned_count(*, user: User, plan_record: PlanRecord) -> int:
+    """How many items and risks of the plan are linked to ``user`` as owner; one query."""
+    items = Item.objects.filter(plan=plan_record, owner_user=user).order_by().values("pk")
+    risks = Risk.objects.filter(plan=plan_record, owner_user=user).order_by().values("pk")
+    return items.union(risks, all=True).count()

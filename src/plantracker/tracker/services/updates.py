@@ -1,0 +1,472 @@
+"""Quarterly updates and their review (issue 5 "My updates" and "Review").
+
+An entry (an ``Update`` of an action or measure, a ``KpiValue``, a ``RiskUpdate``) moves
+draft → submitted → returned → (draft →) submitted → approved; an approved entry may be
+revised, which starts a new draft while reports keep its last approved content. Each service
+is one transaction, checks who is asking, refuses closed periods, and takes the version the
+person saw (``expected_version``, 0 for "no entry yet"): when the entry changed meanwhile it
+raises ``ConflictError`` instead of overwriting someone else's words.
+
+Rules stay in the domain: a KPI's calculated status and whether a given status overrides it
+come from ``plantracker.domain.rating.kpi_rating``; whether an item exists in a period from
+``plantracker.domain.existence.exists_in``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from plantracker.domain.existence import exists_in
+from plantracker.domain.model import Kind, Plan, Status
+from plantracker.domain.model import KpiValue as DomainKpiValue
+from plantracker.domain.periods import PeriodIndex
+from plantracker.planfile.scalars import MAX_DIGITS, MAX_MAGNITUDE
+from plantracker.tracker.models import (
+    EntryState,
+    Item,
+    Period,
+    PeriodState,
+    Risk,
+    RiskUpdate,
+    User,
+)
+from plantracker.tracker.models.workflow import entry_content
+from plantracker.tracker.permissions import can_edit, can_update_item, can_update_risk
+from plantracker.tracker.selectors.plan_domain import plan_domain
+from plantracker.tracker.selectors.workflow import (
+    Entry,
+    Subject,
+    entry_model,
+    entry_name,
+    entry_subject,
+    kpi_draft_rating,
+    subject_name,
+)
+from plantracker.tracker.services.errors import ServiceError
+from plantracker.tracker.services.workflow_errors import ConflictError, InvalidInput, NotAllowed
+
+# A status may be given on a KPI value only to override the calculated one (or to say
+# ``none``: an annual indicator between its values); any of the seven is a valid choice.
+STATUSES = tuple(status.value for status in Status)
+
+
+# --- shared checks ------------------------------------------------------------------------
+
+
+def may_update(actor: User, subject: Subject) -> bool:
+    """The owner linked to the item or risk (as a contributor), or a lead of the plan."""
+    if isinstance(subject, Risk):
+        return can_update_risk(actor, subject)
+    return can_update_item(actor, subject)
+
+
+def _locked_open_period(period: Period) -> Period:
+    """The period, locked against a concurrent close; ServiceError when it is closed."""
+    locked = Period.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    if locked.state == PeriodState.CLOSED:
+        raise ServiceError(
+            f"{locked.label} is closed and its updates can no longer change; "
+            "a lead may reopen it with a reason"
+        )
+    return locked
+
+
+def latest_change(record: Any) -> tuple[str | None, datetime | None]:
+    """Who last changed ``record`` and when, from its audit trail."""
+    last = record.history.order_by("-history_date", "-history_id").first()
+    if last is None:
+        return None, None
+    user = last.history_user
+    return (user.username if user is not None else None), last.history_date
+
+
+def _conflict(entry: Entry | None, what: str) -> ConflictError:
+    if entry is None:
+        return ConflictError(
+            what=what, version=0, changed_by=None, changed_at=None, current={"deleted": True}
+        )
+    who, when = latest_change(entry)
+    current = {**entry_content(entry), "state": entry.state}
+    return ConflictError(
+        what=what, version=entry.version, changed_by=who, changed_at=when, current=current
+    )
+
+
+def _locked_entry(subject: Subject, period: Period) -> Entry | None:
+    model = entry_model(subject)
+    owner = {"risk": subject} if isinstance(subject, Risk) else {"item": subject}
+    found: Entry | None = model.objects.select_for_update().filter(period=period, **owner).first()
+    return found
+
+
+def _locked(entry: Entry) -> Entry:
+    """``entry`` re-read under a row lock, with the rows its name and checks need."""
+    model = type(entry)
+    related = (
+        ("risk__plan", "period") if isinstance(entry, RiskUpdate) else ("item__plan", "period")
+    )
+    locked: Entry | None = (
+        model.objects.select_for_update().select_related(*related).filter(pk=entry.pk).first()
+    )
+    if locked is None:
+        raise _conflict(None, entry_name(entry))
+    return locked
+
+
+def _check_version(entry: Entry | None, expected_version: int, what: str) -> None:
+    current = entry.version if entry is not None else 0
+    if current != expected_version:
+        raise _conflict(entry, what)
+
+
+def _save(entry: Entry, actor: User, fields: Sequence[str], reason: str) -> None:
+    entry.version += 1
+    entry._history_user = actor  # type: ignore[union-attr]
+    entry._change_reason = reason  # type: ignore[union-attr]
+    if entry.pk is None:
+        entry.save()
+    else:
+        entry.save(update_fields=[*fields, "version"])
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+def _text(value: str | None, field: str) -> str | None:
+    """Text as given without surrounding space; empty means none. NUL is refused: no
+    database stores it in text (PostgreSQL refuses the whole write)."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        raise InvalidInput({field: "Remove the NUL character from the text"})
+    value = value.strip()
+    return value or None
+
+
+def _status(value: Status | str | None) -> Status | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Status(value)
+    except ValueError:
+        raise InvalidInput(
+            {"status": f"'{value}' is not a status; choose one of the list"}
+        ) from None
+
+
+def _number(value: Decimal | int | str | None) -> Decimal | None:
+    """A KPI value exactly as written (DESIGN.md "Compare exactly"); never from a float."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+        raise InvalidInput({"value": "Give the value as text or a decimal, not a float"})
+    if isinstance(value, str):
+        value = value.strip().replace(",", "")
+        if value.endswith("%"):
+            value = value[:-1].strip()
+        if not value:
+            return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise InvalidInput(
+            {"value": "Enter the value as a number, like 58.6, or leave it empty"}
+        ) from None
+    if not number.is_finite():
+        raise InvalidInput({"value": "Enter the value as a number, like 58.6"})
+    # The plan file's limits, so that every stored value exports and snapshots faithfully.
+    if len(number.as_tuple().digits) > MAX_DIGITS or (
+        number and abs(number.adjusted()) > MAX_MAGNITUDE
+    ):
+        raise InvalidInput(
+            {
+                "value": f"Enter a number of at most {MAX_DIGITS} digits, "
+                f"between 1e-{MAX_MAGNITUDE} and 1e{MAX_MAGNITUDE} in size"
+            }
+        )
+    return number
+
+
+# --- the KPI's rating, from the domain ----------------------------------------------------
+
+
+def _check_exists(plan: Plan, subject: Subject, period: Period) -> None:
+    if isinstance(subject, Risk):
+        return  # risks exist in every period (ADR 0008)
+    periods = PeriodIndex(plan)
+    for recommendation in plan.recommendations:
+        for item in recommendation.items(Kind(subject.kind)):
+            if item.ref == subject.ref:
+                if not exists_in(item, periods.index(period.code), periods):
+                    raise ServiceError(
+                        f"{subject_name(subject)} does not run in {period.code} "
+                        "(see its from and until periods)"
+                    )
+                return
+
+
+def _kpi_fields(
+    plan: Plan,
+    subject: Item,
+    period: Period,
+    *,
+    status: Status | str | None,
+    commentary: str | None,
+    value: Decimal | int | str | None,
+    display: str | None,
+    reason: str | None,
+) -> dict[str, Any]:
+    number = _number(value)
+    given = _status(status)
+    reason = _text(reason, "reason")
+    draft = DomainKpiValue(
+        value=number,
+        display=_text(display, "display"),
+        status=given,
+        reason=reason,
+        commentary=_text(commentary, "commentary"),
+    )
+    rating = kpi_draft_rating(plan, subject.ref, period.code, draft)
+    if rating.overridden and reason is None:
+        raise InvalidInput(
+            {
+                "reason": f"Give the reason for setting the status to {rating.status.word.lower()} "
+                f"by hand; the rules calculate {rating.calculated.word.lower()}"
+            }
+        )
+    return {
+        "value": number,
+        "display": draft.display,
+        "status": None if given is None else given.value,
+        # A reason belongs to an override; kept only while there is one.
+        "reason": reason if rating.overridden else None,
+        "commentary": draft.commentary,
+    }
+
+
+def _update_fields(
+    subject: Subject,
+    *,
+    status: Status | str | None,
+    commentary: str | None,
+    value: Decimal | int | str | None,
+    display: str | None,
+    reason: str | None,
+) -> dict[str, Any]:
+    given = _status(status)
+    if given is None:
+        raise InvalidInput({"status": f"Choose the status of {subject_name(subject)}"})
+    extra = {"value": value, "display": display, "reason": reason}
+    stray = [name for name, given_value in extra.items() if given_value not in (None, "")]
+    if stray:
+        raise InvalidInput(
+            {name: "Only a KPI has a value, display text or reason" for name in stray}
+        )
+    return {"status": given.value, "commentary": _text(commentary, "commentary")}
+
+
+def _unchanged(entry: Entry, fields: dict[str, Any]) -> bool:
+    """The entry already holds ``fields`` (decimals compared as written: 60.0 is not 60)."""
+    for name, value in fields.items():
+        current = getattr(entry, name)
+        if isinstance(current, Decimal) or isinstance(value, Decimal):
+            if str(current) != str(value):
+                return False
+        elif current != value:
+            return False
+    return True
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_save_draft(
+    *,
+    actor: User,
+    subject: Item | Risk,
+    period: Period,
+    expected_version: int,
+    status: Status | str | None = None,
+    commentary: str | None = None,
+    value: Decimal | int | str | None = None,
+    display: str | None = None,
+    reason: str | None = None,
+) -> Entry:
+    """Save the owner's (or a lead's) words for ``subject`` in ``period`` as a draft.
+
+    Actions, measures and risks need a ``status`` (DESIGN.md "Override": an update without
+    one is an error) and take ``commentary``. KPIs take ``value`` (None: not available),
+    ``display``, ``commentary`` and an optional ``status``; a status that differs from the
+    calculated one is an override and needs a ``reason`` here. ``expected_version`` is the
+    entry's version the person saw, 0 when there was none. A submitted entry waits for the
+    lead; an approved one is revised (reports keep its approved content until then).
+    """
+    if subject.plan_id != period.plan_id:
+        raise ServiceError(f"{subject_name(subject)} is not in the plan of period {period.code}")
+    if not may_update(actor, subject):
+        raise NotAllowed(f"You may not update {subject_name(subject)}")
+    period = _locked_open_period(period)
+    entry = _locked_entry(subject, period)
+    what = f"{subject_name(subject)}, {period.code}"
+    _check_version(entry, expected_version, what)
+    if entry is not None and entry.state == EntryState.SUBMITTED:
+        raise ServiceError(
+            f"{what} awaits the lead's review; it can change again once it is returned"
+        )
+    plan = plan_domain(plan_record=subject.plan)
+    _check_exists(plan, subject, period)
+    if isinstance(subject, Item) and subject.kind == Kind.KPI:
+        fields = _kpi_fields(
+            plan,
+            subject,
+            period,
+            status=status,
+            commentary=commentary,
+            value=value,
+            display=display,
+            reason=reason,
+        )
+    else:
+        fields = _update_fields(
+            subject,
+            status=status,
+            commentary=commentary,
+            value=value,
+            display=display,
+            reason=reason,
+        )
+
+    if entry is None:
+        model = entry_model(subject)
+        owner = {"risk": subject} if isinstance(subject, Risk) else {"item": subject}
+        entry = model(period=period, version=0, state=EntryState.DRAFT, **owner, **fields)
+        entry.author = actor
+        _save(entry, actor, [], "draft saved")
+        return entry
+
+    if _unchanged(entry, fields):
+        return entry  # nothing to record: no version, no audit entry
+    if entry.state == EntryState.APPROVED:
+        # A revision: keep what was approved for the reports until the revision is approved.
+        entry.approved_copy = entry_content(entry)
+    for name, field_value in fields.items():
+        setattr(entry, name, field_value)
+    entry.state = EntryState.DRAFT
+    entry.author = actor
+    _save(
+        entry,
+        actor,
+        [*fields, "state", "author", "approved_copy"],
+        "draft saved",
+    )
+    return entry
+
+
+@transaction.atomic
+def update_submit(*, actor: User, entry: Entry, expected_version: int) -> Entry:
+    """Send a draft (or a returned entry) to the lead for review."""
+    entry = _locked(entry)
+    subject = entry_subject(entry)
+    if not may_update(actor, subject):
+        raise NotAllowed(f"You may not submit {entry_name(entry)}")
+    _locked_open_period(entry.period)
+    _check_version(entry, expected_version, entry_name(entry))
+    if entry.state not in (EntryState.DRAFT, EntryState.RETURNED):
+        raise ServiceError(_state_refusal(entry, "submitted"))
+    entry.state = EntryState.SUBMITTED
+    entry.submitted_by = actor
+    entry.submitted_at = timezone.now()
+    _save(entry, actor, ["state", "submitted_by", "submitted_at"], "submitted for review")
+    return entry
+
+
+def _review_checks(actor: User, entry: Entry, expected_version: int, verb: str) -> None:
+    if not can_edit(actor, entry_subject(entry).plan):
+        raise NotAllowed(f"Only a lead of the plan may {verb} {entry_name(entry)}")
+    _locked_open_period(entry.period)
+    _check_version(entry, expected_version, entry_name(entry))
+    if entry.state != EntryState.SUBMITTED:
+        raise ServiceError(_state_refusal(entry, verb))
+
+
+def _state_refusal(entry: Entry, verb: str) -> str:
+    state = EntryState(entry.state).label.lower()
+    return f"{entry_name(entry)} is {state}, so it cannot be {verb}"
+
+
+@transaction.atomic
+def update_return(*, actor: User, entry: Entry, expected_version: int, comment: str) -> Entry:
+    """Send a submitted entry back to its author with the lead's comment."""
+    entry = _locked(entry)
+    _review_checks(actor, entry, expected_version, "returned")
+    comment_text = _text(comment, "comment")
+    if comment_text is None:
+        raise InvalidInput({"comment": "Say what needs to change before it can be approved"})
+    entry.state = EntryState.RETURNED
+    entry.review_comment = comment_text
+    entry.reviewed_by = actor
+    entry.reviewed_at = timezone.now()
+    _save(
+        entry,
+        actor,
+        ["state", "review_comment", "reviewed_by", "reviewed_at"],
+        "returned with a comment",
+    )
+    return entry
+
+
+def _approve(actor: User, entry: Entry, expected_version: int) -> Entry:
+    entry = _locked(entry)
+    _review_checks(actor, entry, expected_version, "approved")
+    if entry.submitted_by_id == actor.pk:
+        raise NotAllowed(f"{entry_name(entry)} was submitted by you; another lead must approve it")
+    entry.state = EntryState.APPROVED
+    entry.approved_copy = None
+    # A return comment is answered once approved; the audit trail keeps it.
+    entry.review_comment = None
+    entry.reviewed_by = actor
+    entry.reviewed_at = timezone.now()
+    _save(
+        entry,
+        actor,
+        ["state", "approved_copy", "review_comment", "reviewed_by", "reviewed_at"],
+        "approved",
+    )
+    return entry
+
+
+@transaction.atomic
+def update_approve(*, actor: User, entry: Entry, expected_version: int) -> Entry:
+    """Approve a submitted entry: from now on summaries and reports show it. Nobody
+    approves an entry they submitted themselves."""
+    return _approve(actor, entry, expected_version)
+
+
+@transaction.atomic
+def update_bulk_approve(*, actor: User, entries: Sequence[tuple[Entry, int]]) -> list[Entry]:
+    """Approve several submitted entries, each with the version the lead saw; all or none.
+
+    Every refusal is collected and raised together (a ServiceError listing each; a
+    NotAllowed when all of them are permission refusals), having approved nothing.
+    """
+    approved: list[Entry] = []
+    refusals: list[ServiceError] = []
+    for entry, version in entries:
+        try:
+            with transaction.atomic():
+                approved.append(_approve(actor, entry, version))
+        except ServiceError as exc:
+            refusals.append(exc)
+    if refusals:
+        messages = [message for refusal in refusals for message in refusal.messages]
+        if all(isinstance(refusal, NotAllowed) for refusal in refusals):
+            raise NotAllowed(messages)
+        raise ServiceError(messages)
+    return approved

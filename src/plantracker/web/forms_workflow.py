@@ -1,0 +1,164 @@
+"""Forms of the workflow's pages (issue 5). They parse what was posted; the services
+validate and decide, and their refusals come back onto these forms' fields."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from plantracker.domain.model import Box, Status
+
+STATUS_CHOICES = [(status.value, status.word) for status in Status]
+NO_STATUS = ""
+
+
+class EntryForm(forms.Form):
+    """An update of an action, measure or risk: status and commentary."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    status = forms.ChoiceField(
+        choices=[(NO_STATUS, "Choose a status"), *STATUS_CHOICES],
+        required=False,
+        label="Status",
+    )
+    commentary = forms.CharField(
+        widget=forms.Textarea, required=False, label="Commentary", max_length=10000
+    )
+
+    content_fields: tuple[str, ...] = ("status", "commentary")
+
+
+class KpiEntryForm(EntryForm):
+    """A KPI's value for the period; the status is optional and overrides the rule's."""
+
+    status = forms.ChoiceField(
+        choices=[(NO_STATUS, "As calculated from the value"), *STATUS_CHOICES],
+        required=False,
+        label="Status",
+    )
+    value = forms.CharField(required=False, label="Value", max_length=50)
+    display = forms.CharField(required=False, label="Shown as (optional)", max_length=200)
+    reason = forms.CharField(
+        widget=forms.Textarea, required=False, label="Reason for setting the status by hand"
+    )
+
+    content_fields = ("value", "display", "status", "reason", "commentary")
+
+
+class ReviewForm(forms.Form):
+    """The lead's decision on one submitted update: approve it, or return it with a comment.
+
+    ``entry`` is the update's token ``<kind>-<pk>-<version>`` (``update-12-3``)."""
+
+    entry = forms.CharField()
+    action = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
+    comment = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        max_length=10000,
+        label="Comment for the owner",
+    )
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(min_value=1)
+
+
+class PeriodOpenForm(VersionForm):
+    """The due date in the GOV.UK date input pattern: day, month and year fields."""
+
+    day = forms.CharField(required=False)
+    month = forms.CharField(required=False)
+    year = forms.CharField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        parts = {name: (data.get(name) or "").strip() for name in ("day", "month", "year")}
+        missing = [name for name, text in parts.items() if not text]
+        if len(missing) == 3:
+            self.add_error("day", "Enter the date updates are due")
+            return data
+        if missing:
+            self.add_error(missing[0], f"The due date must include a {missing[0]}")
+            return data
+        try:
+            data["due"] = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError:
+            self.add_error("day", "The due date must be a real date, like 14 1 2019")
+        return data
+
+
+class PeriodReopenForm(VersionForm):
+    reason = forms.CharField(widget=forms.Textarea, required=False, max_length=10000)
+
+
+LIST_FIELDS = ("headlines", "decisions", "milestones", "next_steps")
+LIST_LABELS = {
+    "headlines": "Headlines",
+    "decisions": "Decisions",
+    "milestones": "Planned activity and milestones",
+    "next_steps": "Next steps",
+}
+
+
+class NarrativeForm(forms.Form):
+    """The period's narrative; lists are one entry per line."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, recommendations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recommendations = recommendations
+        for name in LIST_FIELDS:
+            self.fields[name] = forms.CharField(
+                widget=forms.Textarea, required=False, label=LIST_LABELS[name]
+            )
+        self.fields["deep_dives"] = forms.TypedMultipleChoiceField(
+            choices=[(str(number), f"{number}. {title}") for number, title in recommendations],
+            coerce=int,
+            required=False,
+            label="Deep dives",
+        )
+        for number, title in recommendations:
+            self.fields[f"commentary_{number}"] = forms.CharField(
+                widget=forms.Textarea, required=False, label=f"{number}. {title}"
+            )
+        for box in Box:
+            self.fields[box.value] = forms.ChoiceField(
+                choices=[(NO_STATUS, "As calculated"), *STATUS_CHOICES],
+                required=False,
+                label=box.value.capitalize(),
+            )
+            self.fields[f"{box.value}_reason"] = forms.CharField(
+                widget=forms.Textarea, required=False, label="Reason"
+            )
+
+    def lines(self, name: str) -> list[str]:
+        return [line for line in self.cleaned_data.get(name, "").splitlines() if line.strip()]
+
+    def commentary(self) -> dict[int, list[str]]:
+        return {number: self.lines(f"commentary_{number}") for number, _ in self.recommendations}
+
+    def boxes(self) -> dict[str, str | None]:
+        return {box.value: self.cleaned_data.get(box.value) or None for box in Box}
+
+    def box_reasons(self) -> dict[str, str | None]:
+        return {box.value: self.cleaned_data.get(f"{box.value}_reason") for box in Box}
+
+
+def narrative_initial(narrative: Any, version: int) -> dict[str, Any]:
+    """A stored narrative as the form's initial data."""
+    initial: dict[str, Any] = {"version": version}
+    if narrative is None:
+        return initial
+    for name in LIST_FIELDS:
+        initial[name] = "\n".join(getattr(narrative, name))
+    initial["deep_dives"] = [str(number) for number in narrative.deep_dives]
+    for number, paragraphs in narrative.commentary:
+        initial[f"commentary_{number}"] = "\n".join(paragraphs)
+    for box in Box:
+        initial[box.value] = getattr(narrative, box.value) or NO_STATUS
+        initial[f"{box.value}_reason"] = getattr(narrative, f"{box.value}_reason") or ""
+    return initial

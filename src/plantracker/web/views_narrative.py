@@ -1,0 +1,130 @@
+"""The narrative editor (issue 5 "Narrative"): the lead writes the period's headlines,
+decisions, milestones, next steps, deep-dive choice, commentary per recommendation and any
+hand-set overview status with its reason; the preview shows the report as it now stands.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from plantracker.domain.model import Box
+from plantracker.reports.build import build_report
+from plantracker.reports.registry import RENDERERS
+from plantracker.tracker.models import Narrative, PeriodState, Recommendation
+from plantracker.tracker.selectors import period_result
+from plantracker.tracker.services import (
+    ConflictError,
+    InvalidInput,
+    NotAllowed,
+    ServiceError,
+    narrative_update,
+)
+from plantracker.web.forms_workflow import LIST_FIELDS, NarrativeForm, narrative_initial
+from plantracker.web.workflow_common import ErrorLink, crumbs, plan_and_period, require_lead
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def narrative(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    record, chosen = plan_and_period(request, slug, period)
+    user = require_lead(request, record)
+    recommendations = list(
+        Recommendation.objects.filter(plan=record)
+        .order_by("position")
+        .values_list("number", "title")
+    )
+    stored = Narrative.objects.filter(period=chosen).first()
+    version = stored.version if stored is not None else 0
+    closed = chosen.state == PeriodState.CLOSED
+    errors: list[ErrorLink] = []
+    conflict: ConflictError | None = None
+    status = 200
+    if request.method == "POST":
+        form = NarrativeForm(request.POST, recommendations=recommendations)
+        if form.is_valid():
+            try:
+                narrative_update(
+                    actor=user,
+                    period=chosen,
+                    expected_version=form.cleaned_data["version"],
+                    headlines=form.lines("headlines"),
+                    decisions=form.lines("decisions"),
+                    milestones=form.lines("milestones"),
+                    next_steps=form.lines("next_steps"),
+                    deep_dives=form.cleaned_data["deep_dives"],
+                    commentary=form.commentary(),
+                    boxes=form.boxes(),
+                    box_reasons=form.box_reasons(),
+                )
+            except NotAllowed as exc:
+                raise PermissionDenied(str(exc)) from exc
+            except InvalidInput as exc:
+                for name, text in exc.errors.items():
+                    form.add_error(name if name in form.fields else None, text)
+            except ConflictError as exc:
+                conflict = exc
+                data = request.POST.copy()
+                data["version"] = str(exc.version)
+                form = NarrativeForm(data, recommendations=recommendations)
+                form.is_valid()
+                errors.append(ErrorLink("conflict", str(exc)))
+                status = 409
+            except ServiceError as exc:
+                errors.extend(ErrorLink("main-content", text) for text in exc.messages)
+                status = 409
+            else:
+                messages.success(request, f"The narrative of {chosen.label} is saved")
+                return redirect(reverse("web:narrative", args=[record.slug, chosen.code]))
+        for field in form:
+            errors.extend(ErrorLink(field.id_for_label, str(error)) for error in field.errors)
+    else:
+        form = NarrativeForm(
+            initial=narrative_initial(stored, version), recommendations=recommendations
+        )
+    result = period_result(plan_record=record, period_code=chosen.code)
+    boxes = [
+        {
+            "box": box,
+            "status": form[box.value],
+            "reason": form[f"{box.value}_reason"],
+            "calculated": result.boxes[box].calculated,
+        }
+        for box in Box
+    ]
+    return render(
+        request,
+        "web/workflow/narrative.html",
+        {
+            "record": record,
+            "period": chosen,
+            "closed": closed,
+            "form": form,
+            "lists": [form[name] for name in LIST_FIELDS],
+            "commentary": [form[f"commentary_{number}"] for number, _ in recommendations],
+            "boxes": boxes,
+            "errors": errors,
+            "conflict": conflict,
+            "crumbs": crumbs(record, chosen),
+            "section": "plans",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def narrative_preview(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    """The period's report as a web page, shown in the browser rather than downloaded."""
+    record, chosen = plan_and_period(request, slug, period)
+    content = RENDERERS["html"].render(
+        build_report(period_result(plan_record=record, period_code=chosen.code))
+    )
+    response = HttpResponse(content, content_type=RENDERERS["html"].media_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,167 @@
+"""A reporting period's page (issue 5 "Periods", "Audit trail"): its state, due date and
+snapshot, the lead's open / close / reopen forms, and the period's audit trail.
+
+Every person who may view the plan reads the page; only a lead's POST changes anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from plantracker.tracker.models import EntryState, Period, PeriodState, PlanRecord
+from plantracker.tracker.permissions import can_edit
+from plantracker.tracker.selectors.audit import period_audit
+from plantracker.tracker.selectors.workflow import latest_snapshot, period_entries
+from plantracker.tracker.services import (
+    ConflictError,
+    InvalidInput,
+    NotAllowed,
+    ServiceError,
+    period_close,
+    period_open,
+    period_reopen,
+)
+from plantracker.web.forms_workflow import PeriodOpenForm, PeriodReopenForm, VersionForm
+from plantracker.web.workflow_common import ErrorLink, crumbs, plan_and_period, require_lead
+
+AUDIT_ROWS = 50
+
+
+def _page(
+    request: HttpRequest,
+    record: PlanRecord,
+    period: Period,
+    *,
+    open_form: PeriodOpenForm | None = None,
+    reopen_form: PeriodReopenForm | None = None,
+    errors: list[ErrorLink] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    entries = period_entries(plan_record=record, period=period)
+    counts = {state: 0 for state in EntryState.values}
+    for entry in entries:
+        counts[entry.state] += 1
+    due = period.due
+    audit = period_audit(plan_record=record, period=period)
+    context: dict[str, Any] = {
+        "record": record,
+        "period": period,
+        "closed": period.state == PeriodState.CLOSED,
+        "lead": can_edit(request.user, record),
+        "snapshot": latest_snapshot(period=period),
+        "counts": counts,
+        "open_form": open_form
+        or PeriodOpenForm(
+            initial={
+                "version": period.version,
+                "day": due.day if due else "",
+                "month": due.month if due else "",
+                "year": due.year if due else "",
+            }
+        ),
+        "reopen_form": reopen_form or PeriodReopenForm(initial={"version": period.version}),
+        "errors": errors or [],
+        "audit": audit[:AUDIT_ROWS],
+        "audit_total": len(audit),
+        "crumbs": crumbs(record, period),
+        "section": "plans",
+    }
+    return render(request, "web/workflow/period.html", context, status=status)
+
+
+def _form_errors(form: Any, first: str) -> list[ErrorLink]:
+    links: list[ErrorLink] = []
+    for field in form:
+        links.extend(ErrorLink(field.id_for_label, str(error)) for error in field.errors)
+    links.extend(ErrorLink(first, str(error)) for error in form.non_field_errors())
+    return links
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def period_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    record, chosen = plan_and_period(request, slug, period)
+    if request.method != "POST":
+        return _page(request, record, chosen)
+    user = require_lead(request, record)
+    action = request.POST.get("action")
+    url = reverse("web:period", args=[record.slug, chosen.code])
+    open_form: PeriodOpenForm | None = None
+    reopen_form: PeriodReopenForm | None = None
+    try:
+        if action == "open":
+            open_form = PeriodOpenForm(request.POST)
+            if not open_form.is_valid():
+                return _page(
+                    request,
+                    record,
+                    chosen,
+                    open_form=open_form,
+                    errors=_form_errors(open_form, "id_day"),
+                )
+            period_open(
+                actor=user,
+                period=chosen,
+                due=open_form.cleaned_data["due"],
+                expected_version=open_form.cleaned_data["version"],
+            )
+            message = f"{chosen.label} is open for updates"
+        elif action == "close":
+            form = VersionForm(request.POST)
+            if not form.is_valid():
+                raise ServiceError("Reload the page and try again")
+            period_close(actor=user, period=chosen, expected_version=form.cleaned_data["version"])
+            message = f"{chosen.label} is closed; its report is fixed as it stands now"
+        elif action == "reopen":
+            reopen_form = PeriodReopenForm(request.POST)
+            if not reopen_form.is_valid():
+                raise ServiceError("Reload the page and try again")
+            period_reopen(
+                actor=user,
+                period=chosen,
+                reason=reopen_form.cleaned_data["reason"],
+                expected_version=reopen_form.cleaned_data["version"],
+            )
+            message = f"{chosen.label} is open again"
+        else:
+            return _page(
+                request,
+                record,
+                chosen,
+                errors=[ErrorLink("main-content", "Choose what to do with the period")],
+                status=400,
+            )
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except InvalidInput as exc:
+        form_with_errors: Any = open_form if action == "open" else reopen_form
+        for field, text in exc.errors.items():
+            name = "day" if field == "due" else field
+            form_with_errors.add_error(name if name in form_with_errors.fields else None, text)
+        return _page(
+            request,
+            record,
+            chosen,
+            open_form=open_form,
+            reopen_form=reopen_form,
+            errors=_form_errors(form_with_errors, "main-content"),
+        )
+    except (ConflictError, ServiceError) as exc:
+        chosen.refresh_from_db()
+        return _page(
+            request,
+            record,
+            chosen,
+            errors=[ErrorLink("main-content", text) for text in exc.messages],
+            status=409,
+        )
+    messages.success(request, message)
+    return redirect(url)

@@ -1,0 +1,122 @@
+"""What the workflow's pages share (issue 5): finding the plan and period of a URL, the
+lead-only check, breadcrumbs, labels for an entry's review state, and the dashboard panel.
+
+A plan the person may not see is a 404 (``plan_for_user``); a page or action their role
+does not allow is a 403 (``PermissionDenied``, also raised for a service's ``NotAllowed``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+
+from plantracker.tracker.models import EntryState, Period, PeriodState, PlanRecord, Role, User
+from plantracker.tracker.permissions import can_edit, is_operator, plan_roles
+from plantracker.tracker.selectors import plan_for_user
+from plantracker.tracker.selectors.reminders import Reminders, reminders
+from plantracker.tracker.selectors.workflow import (
+    awaiting_review_count,
+    owned_count,
+    period_by_code,
+)
+
+# GOV.UK tags for an entry's place in review; the text always says it (never colour alone).
+STATE_TAGS: dict[str, tuple[str, str]] = {
+    "": ("Not started", "govuk-tag--grey"),
+    EntryState.DRAFT: ("Draft", "govuk-tag--grey"),
+    EntryState.SUBMITTED: ("Awaiting review", ""),  # the default tag is blue
+    EntryState.RETURNED: ("Returned", "govuk-tag--orange"),
+    EntryState.APPROVED: ("Approved", "govuk-tag--green"),
+}
+
+
+@dataclass(frozen=True)
+class Crumb:
+    """A breadcrumb (``web/partials/breadcrumbs.html``)."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ErrorLink:
+    """A line of the GOV.UK error summary: the message and the field it links to."""
+
+    anchor: str
+    message: str
+
+
+def plan_and_period(request: HttpRequest, slug: str, code: str) -> tuple[PlanRecord, Period]:
+    """The plan (404 unless the person may view it) and its period (404 if it has none)."""
+    record = plan_for_user(user=request.user, slug=slug)
+    period = period_by_code(plan_record=record, code=code)
+    if period is None:
+        raise Http404("This plan has no such period")
+    return record, period
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # login_required ran first
+        raise PermissionDenied("Sign in first")
+    return user
+
+
+def require_lead(request: HttpRequest, record: PlanRecord) -> User:
+    """The signed-in lead of ``record``; 403 for anybody else who may view it."""
+    user = signed_in_user(request)
+    if not can_edit(user, record):
+        raise PermissionDenied("Only the plan's lead may do this")
+    return user
+
+
+def crumbs(record: PlanRecord, period: Period | None = None) -> list[Crumb]:
+    trail = [
+        Crumb("Plans", reverse("web:plan-list")),
+        Crumb(record.title, reverse("web:dashboard", args=[record.slug])),
+    ]
+    if period is not None:
+        trail.append(
+            Crumb(period.label, reverse("web:dashboard-period", args=[record.slug, period.code]))
+        )
+    return trail
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """The workflow's box on a period's dashboard: what awaits review (not counted in the
+    figures), the person's own updates, the lead's links and reminders."""
+
+    record: PlanRecord
+    period: Period
+    closed: bool
+    awaiting_review: int
+    lead: bool
+    contributor: bool
+    owned: int  # items and risks linked to the person
+    reminders: Reminders | None  # the lead's reminders list
+
+
+def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> DashboardPanel | None:
+    """The panel for the dashboard of period ``code`` (None when the plan lacks it)."""
+    period = period_by_code(plan_record=record, code=code)
+    user = request.user
+    if period is None or not isinstance(user, User):
+        return None
+    roles = plan_roles(user, record)
+    lead = is_operator(user) or Role.LEAD in roles
+    owned = owned_count(user=user, plan_record=record) if lead or Role.CONTRIBUTOR in roles else 0
+    closed = period.state == PeriodState.CLOSED
+    return DashboardPanel(
+        record=record,
+        period=period,
+        closed=closed,
+        awaiting_review=awaiting_review_count(plan_record=record, period=period),
+        lead=lead,
+        contributor=owned > 0,
+        owned=owned,
+        reminders=reminders(plan_record=record, period=period) if lead and not closed else None,
+    )

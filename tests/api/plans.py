@@ -1,0 +1,121 @@
+"""A small plan for the API tests, built by hand so each answer can be checked against
+statuses worked out from DESIGN.md's rules: one recommendation with every kind of item."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from plantracker.domain.model import (
+    Action,
+    Aim,
+    Baseline,
+    FeedbackMeasure,
+    Kpi,
+    KpiValue,
+    Period,
+    Plan,
+    QualityMeasure,
+    Recommendation,
+    Risk,
+    Status,
+    Target,
+    Unit,
+    Update,
+)
+
+Q1, Q2, Q3 = "2018-19-Q1", "2018-19-Q2", "2018-19-Q3"
+
+
+def _m(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(mapping)
+
+
+def api_plan(
+    title: str = "Children's Improvement Plan", organisation: str = "Example County"
+) -> Plan:
+    """Q2: 1.A1 red, 1.A2 green, 1.K1 58.6 against 65 (amber: within 10 %), 1.K2 missing,
+    1.Q1 amber, 1.F1 green; the risk amber. Q3 is declared and empty."""
+    return Plan(
+        title=title,
+        organisation=organisation,
+        periods=(
+            Period(Q1, "Q1 April – June 2018", date(2018, 4, 1), date(2018, 6, 30)),
+            Period(Q2, "Q2 July – September 2018", date(2018, 7, 1), date(2018, 9, 30)),
+            Period(Q3, "Q3 October – December 2018", date(2018, 10, 1), date(2018, 12, 31)),
+        ),
+        recommendations=(
+            Recommendation(
+                number=1,
+                title="Care leavers",
+                aim="More care leavers in education, employment or training",
+                lead="Assistant Director",
+                actions=(
+                    Action(
+                        ref="1.A1",
+                        title="Care Leaver Offer",
+                        owner="Head of Leaving Care",
+                        due=date(2019, 3, 31),
+                        updates=_m(
+                            {
+                                Q1: Update(Status.GREEN),
+                                Q2: Update(Status.RED, "Poor take-up of the offer"),
+                            }
+                        ),
+                    ),
+                    Action(
+                        ref="1.A2",
+                        title="Work experience scheme",
+                        owner="Head of Service",
+                        updates=_m({Q2: Update(Status.GREEN)}),
+                    ),
+                ),
+                kpis=(
+                    Kpi(
+                        ref="1.K1",
+                        title="Care leavers in EET",
+                        owner="Head of Leaving Care",
+                        aim=Aim.INCREASE,
+                        unit=Unit.PERCENT,
+                        baseline=Baseline(label="March 2018", value=Decimal("58.4")),
+                        target=Target(label="March 2019", value=Decimal("65")),
+                        values=_m({Q1: KpiValue(Decimal("57.0")), Q2: KpiValue(Decimal("58.6"))}),
+                    ),
+                    Kpi(
+                        ref="1.K2",
+                        title="Offers of work experience",
+                        aim=Aim.INCREASE,
+                        unit=Unit.COUNT,
+                        target=Target(label="March 2019", value=Decimal("20"), display="20 a year"),
+                    ),
+                ),
+                quality=(
+                    QualityMeasure(
+                        ref="1.Q1",
+                        title="Audits graded good",
+                        frequency="Quarterly",
+                        method="Audit",
+                        updates=_m({Q2: Update(Status.AMBER, "Half were good")}),
+                    ),
+                ),
+                feedback=(
+                    FeedbackMeasure(
+                        ref="1.F1",
+                        title="Care leavers' survey",
+                        frequency="Annual",
+                        method="Survey",
+                        updates=_m({Q2: Update(Status.GREEN)}),
+                    ),
+                ),
+            ),
+        ),
+        risks=(
+            Risk(
+                title="Outcomes may not follow the activity",
+                mitigation="Quarterly monitoring",
+                updates=_m({Q2: Update(Status.AMBER)}),
+            ),
+        ),
+    )

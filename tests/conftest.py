@@ -1,0 +1,108 @@
+"""Markers that choose which tests run again on PostgreSQL (issue 7, `make test-postgres`).
+
+``database``: the test touches the database. Added here to every test that uses
+pytest-django's ``django_db`` marker or, directly or through another fixture, its ``db`` /
+``transactional_db`` fixtures, so nobody has to remember to mark a new test; a test that
+reaches the database another way (a subprocess given ``DATABASE_URL``) says so itself with
+``@pytest.mark.database``. CI runs the whole suite on SQLite, then ``-m database`` with
+``DATABASE_URL`` pointing at a throwaway PostgreSQL cluster (scripts/with-postgres).
+
+``postgres``: the test means something only on PostgreSQL (row locks, parallel writers); it
+is skipped when the database is SQLite, and counts as a ``database`` test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "database: touches the database; run again on PostgreSQL by `make test-postgres` "
+        "(added automatically for django_db / db / transactional_db)",
+    )
+    config.addinivalue_line("markers", "postgres: meaningful only on PostgreSQL; skipped on SQLite")
+
+
+@pytest.fixture(autouse=True)
+def _no_report_cache(settings: Any) -> None:
+    """Tests render every report afresh, and never write into the checkout's ./var; the
+    cache's own tests (tests/web/test_reports_cache.py) switch it back on."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "reports": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+
+
+def on_postgresql() -> bool:
+    """Whether the tests' database is PostgreSQL (DATABASE_URL names a postgres server)."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url.startswith(("postgres://", "postgresql://", "pgsql://"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_sqlite = pytest.mark.skip(reason="needs PostgreSQL (run by make test-postgres)")
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        uses_database = (
+            item.get_closest_marker("django_db") is not None
+            or item.get_closest_marker("postgres") is not None
+            or bool(fixtures & _DATABASE_FIXTURES)
+        )
+        if uses_database and item.get_closest_marker("database") is None:
+            item.add_marker(pytest.mark.database)
+        if item.get_closest_marker("postgres") is not None and not on_postgresql():
+            item.add_marker(skip_sqlite)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium for one module's browser tests, started without network chatter.
+
+    One module at a time, closed at its end: Playwright's synchronous API allows one
+    instance per thread, so modules (tests/web, tests/reports, tests/api) must not overlap.
+    While it runs, an event loop runs in the test's thread and a test's database work is
+    ordinary blocking code, which Django refuses inside a loop unless
+    DJANGO_ALLOW_ASYNC_UNSAFE is set; it is set for the module only, so it never reaches
+    other tests' subprocesses (``check --deploy`` refuses it). Imported here, not at the
+    top, so the other tests never load Playwright.
+    """
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

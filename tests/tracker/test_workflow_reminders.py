@@ -1,0 +1,133 @@
+"""Reminders (issue 5 "Reminders"): who is missing updates after the due date, which
+reviews are stale after two working days, and the `remind` command."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
+
+from plantracker.tracker.models import Update
+from plantracker.tracker.selectors.reminders import reminders, working_days_since
+from plantracker.tracker.services import (
+    period_close,
+    period_open,
+    update_save_draft,
+    update_submit,
+)
+
+pytestmark = pytest.mark.django_db
+
+DUE = date(2019, 1, 14)  # a Monday
+
+
+@pytest.fixture
+def site() -> WorkflowSite:
+    site = make_workflow_site()
+    period = site.period(Q3)
+    period_open(actor=site.users["lead"], period=period, due=DUE, expected_version=1)
+    return site
+
+
+@pytest.mark.parametrize(
+    ("submitted", "today", "days"),
+    [
+        (date(2019, 1, 11), date(2019, 1, 14), 1),  # Friday → Monday
+        (date(2019, 1, 11), date(2019, 1, 15), 2),  # → Tuesday: not yet stale
+        (date(2019, 1, 11), date(2019, 1, 16), 3),  # → Wednesday: stale
+        (date(2019, 1, 14), date(2019, 1, 14), 0),
+        (date(2019, 1, 12), date(2019, 1, 13), 0),  # a weekend
+    ],
+)
+def test_working_days(submitted: date, today: date, days: int) -> None:
+    assert working_days_since(submitted, today) == days
+
+
+def test_nobody_is_missing_before_the_due_date(site: WorkflowSite) -> None:
+    found = reminders(plan_record=site.plan, period=site.period(Q3), today=DUE)
+    assert not found.overdue and found.owners == () and found.unlinked == ()
+
+
+def test_owners_missing_updates_after_the_due_date(site: WorkflowSite) -> None:
+    contributor = site.users["contributor"]
+    # A draft is still missing; a submitted update is the lead's to review, not missing.
+    update_save_draft(
+        actor=contributor,
+        subject=site.item("1.A1"),
+        period=site.period(Q3),
+        expected_version=0,
+        status="green",
+    )
+    entry = update_save_draft(
+        actor=contributor,
+        subject=site.item("1.Q1"),
+        period=site.period(Q3),
+        expected_version=0,
+        status="green",
+    )
+    update_submit(actor=contributor, entry=entry, expected_version=1)
+    found = reminders(plan_record=site.plan, period=site.period(Q3), today=DUE + timedelta(days=1))
+    assert found.overdue
+    [owner] = found.owners
+    assert owner.user == contributor
+    assert [missing.name for missing in owner.missing] == ["Action 1.A1", "KPI 1.K1", "Risk 1"]
+    # Items whose owner has no account are listed for the leads. 2.A2 is blue since Q1
+    # (complete), so the domain does not count it missing.
+    unlinked = {missing.name for missing in found.unlinked}
+    assert "Action 2.A1" in unlinked and "Action 2.A2" not in unlinked
+    assert {lead.username for lead in found.leads} == {"lead@example.org", "lead2@example.org"}
+
+
+def test_reviews_waiting_more_than_two_working_days(site: WorkflowSite) -> None:
+    contributor = site.users["contributor"]
+    entry = update_save_draft(
+        actor=contributor,
+        subject=site.item("1.A1"),
+        period=site.period(Q3),
+        expected_version=0,
+        status="green",
+    )
+    entry = update_submit(actor=contributor, entry=entry, expected_version=1)
+    friday = timezone.make_aware(datetime(2019, 1, 11, 16, 0))
+    Update.objects.filter(pk=entry.pk).update(submitted_at=friday)
+    tuesday = reminders(plan_record=site.plan, period=site.period(Q3), today=date(2019, 1, 15))
+    assert tuesday.reviews == ()
+    wednesday = reminders(plan_record=site.plan, period=site.period(Q3), today=date(2019, 1, 16))
+    [stale] = wednesday.reviews
+    assert (stale.name, stale.working_days) == ("Action 1.A1, 2018-19-Q3", 3)
+    assert stale.submitted_by == contributor
+
+
+def test_the_command_lists_in_a_dry_run_and_sends_otherwise(site: WorkflowSite) -> None:
+    out = io.StringIO()
+    call_command("remind", "--period", Q3, "--dry-run", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert (
+        "would email contributor@example.org: Children's Improvement Plan: "
+        "4 updates missing for Q3 October – December 2018" in lines
+    )
+    assert "    Action 1.A1: Agree the multi-agency protocol" in lines
+    assert lines[-1] == "3 reminders (dry run: none sent)"
+    assert mail.outbox == []
+
+    call_command("remind", "--period", Q3, stdout=io.StringIO())
+    assert len(mail.outbox) == 3
+    lead_mail = next(m for m in mail.outbox if m.to == ["lead@example.org"])
+    assert "their owner has no account" in lead_mail.body
+
+
+def test_the_command_refuses_an_unknown_period_and_skips_closed_ones(site: WorkflowSite) -> None:
+    with pytest.raises(CommandError, match="no plan has a period '2030-31-Q1'"):
+        call_command("remind", "--period", "2030-31-Q1", stdout=io.StringIO())
+    period = site.period(Q2)
+    period_close(actor=site.users["lead"], period=period, expected_version=period.version)
+    out = io.StringIO()
+    call_command("remind", "--period", Q2, stdout=out)
+    assert "cip 2018-19-Q2: closed, nothing to remind" in out.getvalue()
+    assert mail.outbox == []
