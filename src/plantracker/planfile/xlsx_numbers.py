@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from decimal import Context, Decimal
 
+from plantracker.planfile.scalars import MAX_MAGNITUDE
+
 EXCEL_DIGITS = 15
 """Excel keeps 15 significant digits of a number (its specification limit)."""
 
@@ -48,6 +50,10 @@ def cell_decimal(value: int | float, number_format: str) -> Decimal:
         number = Decimal(repr(value))
     places = format_places(number_format)
     exponent = number.as_tuple().exponent
+    if number and abs(number.adjusted()) > MAX_MAGNITUDE:
+        # Left as it is for the plan's validation to refuse at its cell (quantizing
+        # 1e300 to the format's places would overflow the context).
+        return number
     if isinstance(exponent, int) and -exponent < places:
         # Padding with zeros is exact: 58.6 → 58.60.
         number = number.quantize(Decimal(1).scaleb(-places), context=_WIDE)

@@ -13,10 +13,12 @@ import difflib
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -190,11 +192,19 @@ class WorkbookReader:
             if sheet.name not in names:
                 continue
             cells: dict[int, dict[int, _Raw]] = {}
-            for row_number, column, cell in _cells(workbook[sheet.name]):
-                cells.setdefault(row_number, {})[column] = cell
-                if cell.data_type == "f":
-                    formulas.setdefault(sheet.name, []).append((row_number, column))
-                self._place(_cell(sheet.name, column, row_number), _line(order, row_number), column)
+            try:
+                for row_number, column, cell in _cells(workbook[sheet.name]):
+                    cells.setdefault(row_number, {})[column] = cell
+                    if cell.data_type == "f":
+                        formulas.setdefault(sheet.name, []).append((row_number, column))
+                    self._place(
+                        _cell(sheet.name, column, row_number), _line(order, row_number), column
+                    )
+            except (zlib.error, zipfile.BadZipFile, EOFError, ElementTree.ParseError) as exc:
+                # The sheet's data is damaged: said at the sheet, not as a traceback.
+                raise PlanFileError(
+                    [PlanError(self.name, f"sheet {sheet.name!r}", f"cannot be read: {exc}")]
+                ) from None
             raw[sheet.name] = cells
         workbook.close()
         if formulas:
@@ -727,10 +737,43 @@ class WorkbookReader:
 _REFUSED = "refused"  # a formula cell already reported: read as nothing
 
 
+MAX_INFLATED = 256 * 1024 * 1024
+"""A workbook whose parts unpack to more is refused unread (a zip bomb)."""
+
+
+def _check_inflated_size(data: bytes, name: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # load_workbook says what is wrong with it
+    if inflated > MAX_INFLATED:
+        raise PlanFileError(
+            [
+                PlanError(
+                    name,
+                    "",
+                    f"the workbook unpacks to {inflated // 2**20} MB, more than "
+                    f"{MAX_INFLATED // 2**20} MB; it is not a plan workbook",
+                )
+            ]
+        )
+
+
 def _open(data: bytes, name: str, *, data_only: bool) -> Any:
+    _check_inflated_size(data, name)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+        EOFError,
+        zlib.error,
+        ElementTree.ParseError,
+    ) as exc:
         detail = str(exc) or type(exc).__name__
         raise PlanFileError(
             [PlanError(name, "", f"not an Excel workbook (.xlsx) that can be read: {detail}")]
