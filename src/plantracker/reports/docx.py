@@ -50,7 +50,7 @@ from plantracker.reports.office import (
     fill,
     footnote_text,
     ink,
-    kpi_status_text,
+    kpi_cells,
     printable,
     tone_ink,
 )
@@ -298,24 +298,7 @@ def _deep_dive(document: DocumentType, dive: DeepDive) -> None:
             widths = [70, 18, 24, 17, 28, 24, 30, 25, 25]
         rows = []
         for row in kpis.rows:
-            baseline = row.baseline + (f" ({row.baseline_label})" if row.baseline_label else "")
-            target = row.target + (f" ({row.target_label})" if row.target_label else "")
-            cells = [
-                CellText(row.title),
-                CellText(row.figure_will),
-                CellText(baseline),
-                CellText(row.baseline_status.word, status=row.baseline_status)
-                if row.baseline_status is not None
-                else CellText("N/A"),
-                CellText(target),
-                CellText(row.value, bold=True),
-                CellText(kpi_status_text(row), status=row.status),
-                CellText(row.direction.text, colour=tone_ink(row.direction)),
-            ]
-            if kpis.show_long_direction:
-                long = row.long_direction
-                cells.append(CellText(long.text, colour=tone_ink(long)) if long else CellText("–"))
-            rows.append(cells)
+            rows.append(kpi_cells(row, long_direction=kpis.show_long_direction))
         table(document, headings, rows, widths, caption=kpis.caption)
         for note in kpis.footnotes:
             paragraph = document.add_paragraph(footnote_text(note.number, note.text))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from docx.document import Document as DocumentType
@@ -21,8 +20,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from plantracker.domain.model import Status
-from plantracker.reports.office import FONT, HEADER_FILL, HEADER_INK, fill, ink
+from plantracker.reports.office import FONT, HEADER_FILL, HEADER_INK, Cell, fill, ink
 
 A4_SHORT = Mm(210)
 A4_LONG = Mm(297)
@@ -31,14 +29,7 @@ PORTRAIT_WIDTH_MM = 210 - 2 * 18
 LANDSCAPE_WIDTH_MM = 297 - 2 * 18
 
 
-@dataclass(frozen=True)
-class CellText:
-    """A table cell's content: text (lines split on ``\\n``), a status fill or a colour."""
-
-    text: str
-    status: Status | None = None
-    colour: str | None = None  # hex digits, for text that is not a status
-    bold: bool = False
+CellText = Cell  # one cell type for every office format (reports/office.py)
 
 
 def shade_run(run: Run, colour: str) -> None:

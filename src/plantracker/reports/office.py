@@ -47,6 +47,40 @@ def superscript(number: int) -> str:
     return str(number).translate(_SUPERSCRIPTS)
 
 
+@dataclasses.dataclass(frozen=True)
+class Cell:
+    """A table cell in an office format: text (lines split on ``\\n``), a status fill, or a
+    text colour (hex digits) for text that is not a status."""
+
+    text: str
+    status: Status | None = None
+    colour: str | None = None
+    bold: bool = False
+
+
+def kpi_cells(row: KpiRow, *, long_direction: bool) -> list[Cell]:
+    """One deep-dive KPI row as Word and PowerPoint print it: KPI, Figure will, baseline,
+    its status, target, value, status, direction (and year on year)."""
+    baseline = row.baseline + (f" ({row.baseline_label})" if row.baseline_label else "")
+    target = row.target + (f" ({row.target_label})" if row.target_label else "")
+    cells = [
+        Cell(row.title),
+        Cell(row.figure_will),
+        Cell(baseline),
+        Cell(row.baseline_status.word, status=row.baseline_status)
+        if row.baseline_status is not None
+        else Cell("N/A"),
+        Cell(target),
+        Cell(row.value, bold=True),
+        Cell(kpi_status_text(row), status=row.status),
+        Cell(row.direction.text, colour=tone_ink(row.direction)),
+    ]
+    if long_direction:
+        direction = row.long_direction
+        cells.append(Cell(direction.text, colour=tone_ink(direction)) if direction else Cell("–"))
+    return cells
+
+
 def kpi_status_text(row: KpiRow) -> str:
     """``Green¹`` and, when overridden, ``(calculated Amber)`` on a second line."""
     text = row.status.word

@@ -27,7 +27,7 @@ from plantracker.reports.office import (
     box_status_text,
     fill,
     footnote_text,
-    kpi_status_text,
+    kpi_cells,
     printable,
     tone_ink,
 )
@@ -337,26 +337,7 @@ def _kpis(deck: Deck, title: str, kpis: KpiTable) -> None:
         columns.append(Column("Year on year", 80))
     rows, notes = [], []
     for row in kpis.rows:
-        baseline = row.baseline + (f" ({row.baseline_label})" if row.baseline_label else "")
-        target = row.target + (f" ({row.target_label})" if row.target_label else "")
-        cells = [
-            Cell(row.title),
-            Cell(row.figure_will),
-            Cell(baseline),
-            Cell(row.baseline_status.word, status=row.baseline_status)
-            if row.baseline_status is not None
-            else Cell("N/A"),
-            Cell(target),
-            Cell(row.value, bold=True),
-            Cell(kpi_status_text(row), status=row.status),
-            Cell(row.direction.text, colour=tone_ink(row.direction)),
-        ]
-        if long:
-            direction = row.long_direction
-            cells.append(
-                Cell(direction.text, colour=tone_ink(direction)) if direction else Cell("–")
-            )
-        rows.append(cells)
+        rows.append(kpi_cells(row, long_direction=long))
         notes.append(
             footnote_text(row.footnote.number, row.footnote.text) if row.footnote else None
         )

@@ -33,6 +33,7 @@ from plantracker.reports.office import (
     FONT,
     HEADER_FILL,
     HEADER_INK,
+    Cell,
     body_ink,
     fill,
     hex_digits,
@@ -95,14 +96,6 @@ class Column:
     heading: str
     width: float
     align: str = "left"  # left | centre | right
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    status: Status | None = None  # filled with the status colour, text in its ink
-    colour: str | None = None  # text colour (hex digits) when not a status cell
-    bold: bool = False
 
 
 @dataclass

@@ -95,16 +95,41 @@ def _ordered(entries: Any) -> list[Any]:
     )
 
 
+def _read(
+    request: HttpRequest, slug: str, period: str, model: type[KpiValue] | type[Update]
+) -> list[dict[str, Any]]:
+    """The period's entries of one kind that the token's user may see, in plan order."""
+    record = visible_plan(request, slug)
+    chosen = plan_period(record, period)
+    entries = _ordered(model.objects.filter(item__plan=record, period=chosen))
+    return _visible_entries(api_user(request), record, chosen, entries)
+
+
+def _write(
+    request: HttpRequest, slug: str, period: str, payload: list[Any], *, kpis: bool, submit: bool
+) -> list[dict[str, Any]]:
+    """Every row through the workflow services, all or none; KPI rows come back rated."""
+    record = visible_plan(request, slug)
+    chosen = plan_period(record, period)
+    written = entries_write(
+        user=api_user(request),
+        plan=record,
+        period=chosen,
+        raw_rows=payload,
+        kpis=kpis,
+        submit=submit,
+    )
+    rated = ratings(record, chosen, written) if kpis else {}
+    return [_entry(entry, rated.get(entry.item.ref)) for entry in written]
+
+
 @router.get(
     "/plans/{slug}/periods/{period}/kpi-values",
     response={200: list[KpiValueOut], **READ_ERRORS},
     summary="The period's KPI values, with their review state and version",
 )
 def kpi_values(request: HttpRequest, slug: str, period: str) -> list[dict[str, Any]]:
-    record = visible_plan(request, slug)
-    chosen = plan_period(record, period)
-    entries = _ordered(KpiValue.objects.filter(item__plan=record, period=chosen))
-    return _visible_entries(api_user(request), record, chosen, entries)
+    return _read(request, slug, period, KpiValue)
 
 
 @router.post(
@@ -119,18 +144,7 @@ def kpi_values_write(
     payload: list[Any],
     submit: bool = SUBMIT,
 ) -> list[dict[str, Any]]:
-    record = visible_plan(request, slug)
-    chosen = plan_period(record, period)
-    written = entries_write(
-        user=api_user(request),
-        plan=record,
-        period=chosen,
-        raw_rows=payload,
-        kpis=True,
-        submit=submit,
-    )
-    rated = ratings(record, chosen, written)
-    return [_entry(entry, rated.get(entry.item.ref)) for entry in written]
+    return _write(request, slug, period, payload, kpis=True, submit=submit)
 
 
 @router.get(
@@ -139,10 +153,7 @@ def kpi_values_write(
     summary="The period's action and measure updates, with their review state and version",
 )
 def updates(request: HttpRequest, slug: str, period: str) -> list[dict[str, Any]]:
-    record = visible_plan(request, slug)
-    chosen = plan_period(record, period)
-    entries = _ordered(Update.objects.filter(item__plan=record, period=chosen))
-    return _visible_entries(api_user(request), record, chosen, entries)
+    return _read(request, slug, period, Update)
 
 
 @router.post(
@@ -157,14 +168,4 @@ def updates_write(
     payload: list[Any],
     submit: bool = SUBMIT,
 ) -> list[dict[str, Any]]:
-    record = visible_plan(request, slug)
-    chosen = plan_period(record, period)
-    written = entries_write(
-        user=api_user(request),
-        plan=record,
-        period=chosen,
-        raw_rows=payload,
-        kpis=False,
-        submit=submit,
-    )
-    return [_entry(entry) for entry in written]
+    return _write(request, slug, period, payload, kpis=False, submit=submit)
