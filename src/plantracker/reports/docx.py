@@ -44,6 +44,7 @@ from plantracker.reports.model import (
 )
 from plantracker.reports.office import (
     FONT,
+    SHORT_WORD,
     body_ink,
     box_detail,
     box_status_text,
@@ -55,15 +56,6 @@ from plantracker.reports.office import (
     tone_ink,
 )
 
-_SHORT = {
-    Status.GREEN: "Green",
-    Status.AMBER: "Amber",
-    Status.RED: "Red",
-    Status.BLUE: "Blue",
-    Status.NONE: "None",
-    Status.NA: "N/A",
-    Status.MISSING: "Missing",
-}
 _DONUT_MM = 42
 _TREND_MM = 105
 # Sharp on screen at Word's zoom levels; a print-quality resolution would double the time
@@ -168,7 +160,7 @@ def _overview(document: DocumentType, report: Report) -> None:
     document.add_heading("Workstreams", level=2)
     table(
         document,
-        ["Workstream", "Status", "Direction", *(_SHORT[s] for s in STATUS_ORDER), "Total"],
+        ["Workstream", "Status", "Direction", *(SHORT_WORD[s] for s in STATUS_ORDER), "Total"],
         [
             [
                 CellText(row.label, bold=True),

@@ -47,6 +47,18 @@ def superscript(number: int) -> str:
     return str(number).translate(_SUPERSCRIPTS)
 
 
+# The status words where space is short (legends, table cells); every one still a word.
+SHORT_WORD = {
+    Status.GREEN: "Green",
+    Status.AMBER: "Amber",
+    Status.RED: "Red",
+    Status.BLUE: "Blue",
+    Status.NONE: "None",
+    Status.NA: "N/A",
+    Status.MISSING: "Missing",
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class Cell:
     """A table cell in an office format: text (lines split on ``\\n``), a status fill, or a

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from pptx.slide import Slide
 
-from plantracker.domain.model import STATUS_ORDER, Status
+from plantracker.domain.model import STATUS_ORDER
 from plantracker.reports.model import (
     DeepDive,
     Donut,
@@ -23,6 +23,7 @@ from plantracker.reports.model import (
     Report,
 )
 from plantracker.reports.office import (
+    SHORT_WORD,
     box_detail,
     box_status_text,
     fill,
@@ -57,15 +58,6 @@ _BULLET_SIZE = 16.0
 _NOTE_SIZE = 10.0
 _DOUGHNUT = 190.0
 _SMALL_DOUGHNUT = 170.0  # under a recommendation's aim: room for a seven-line legend
-_SHORT = {
-    Status.GREEN: "Green",
-    Status.AMBER: "Amber",
-    Status.RED: "Red",
-    Status.BLUE: "Blue",
-    Status.NONE: "None",
-    Status.NA: "N/A",
-    Status.MISSING: "Missing",
-}
 
 
 def render_pptx(report: Report) -> bytes:
@@ -133,7 +125,7 @@ def _overview(deck: Deck, report: Report) -> None:
     top += 6
     counts = Table(
         columns=[Column("Workstream", 170), Column("Status", 90), Column("Direction", 120)]
-        + [Column(_SHORT[status], 62, "right") for status in STATUS_ORDER]
+        + [Column(SHORT_WORD[status], 62, "right") for status in STATUS_ORDER]
         + [Column("Total", 62, "right")],
         rows=[
             [

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from plantracker.tracker.models.choices import STATUS_CHOICES, EntryState
+from plantracker.tracker.models.choices import STATUS_CHOICES
 from plantracker.tracker.models.fields import DecimalTextField
 from plantracker.tracker.models.plan import Item, Period, Risk
 from plantracker.tracker.models.workflow import ReviewFields
@@ -22,8 +22,6 @@ class Update(ReviewFields):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=STATUS_CHOICES)
     commentary = models.TextField(null=True, blank=True)
-    state = models.CharField(max_length=10, choices=EntryState.choices, default=EntryState.APPROVED)
-    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 
@@ -47,8 +45,6 @@ class KpiValue(ReviewFields):
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, null=True, blank=True)
     reason = models.TextField(null=True, blank=True)
     commentary = models.TextField(null=True, blank=True)
-    state = models.CharField(max_length=10, choices=EntryState.choices, default=EntryState.APPROVED)
-    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 
@@ -93,8 +89,6 @@ class RiskUpdate(ReviewFields):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=STATUS_CHOICES)
     commentary = models.TextField(null=True, blank=True)
-    state = models.CharField(max_length=10, choices=EntryState.choices, default=EntryState.APPROVED)
-    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
 

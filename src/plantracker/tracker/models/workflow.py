@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import models
 
+from plantracker.tracker.models.choices import EntryState
 from plantracker.tracker.models.plan import Period
 
 # The content columns of each kind of entry, as kept in ``approved_copy``.
@@ -28,6 +29,8 @@ class ReviewFields(models.Model):
     showing what was approved until the revision is approved (issue 5 "Review").
     """
 
+    state = models.CharField(max_length=10, choices=EntryState.choices, default=EntryState.APPROVED)
+    version = models.PositiveIntegerField(default=1)  # optimistic concurrency (issue 7)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
