@@ -18,6 +18,8 @@ Environment variables:
                         EMAIL_HOST_PASSWORD and EMAIL_USE_TLS.
     DEFAULT_FROM_EMAIL  sender of reminder emails. Default: plantracker@localhost.
     SITE_URL            the address people use, for links in emails. Default: http://127.0.0.1:8000.
+    BANK_HOLIDAYS       whose bank holidays are not working days for reminders: ENG (England,
+                        the default), WLS, SCT, NIR, or none.
 """
 
 import os
@@ -278,6 +280,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "plantracker@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# UK nations' bank holidays differ (Scotland's and Northern Ireland's especially).
+BANK_HOLIDAY_REGIONS = ("ENG", "WLS", "SCT", "NIR", "none")
+BANK_HOLIDAYS = os.environ.get("BANK_HOLIDAYS", "ENG").strip() or "ENG"
+if BANK_HOLIDAYS not in BANK_HOLIDAY_REGIONS:
+    raise ImproperlyConfigured(
+        f"environment variable BANK_HOLIDAYS={BANK_HOLIDAYS!r} is not one of "
+        f"{', '.join(BANK_HOLIDAY_REGIONS)}"
+    )
 
 # --- Logging ------------------------------------------------------------------------------
 

@@ -11,10 +11,15 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
 
 from plantracker.tracker.models import Update
-from plantracker.tracker.selectors.reminders import reminders, working_days_since
+from plantracker.tracker.selectors.reminders import (
+    bank_holidays,
+    reminders,
+    working_days_since,
+)
 from plantracker.tracker.services import (
     period_close,
     period_open,
@@ -47,6 +52,29 @@ def site() -> WorkflowSite:
 )
 def test_working_days(submitted: date, today: date, days: int) -> None:
     assert working_days_since(submitted, today) == days
+
+
+@pytest.mark.parametrize(
+    ("region", "days"),
+    [
+        ("ENG", 1),  # Friday 22 Dec 2023 → Thursday 28th: Christmas Day, Boxing Day closed
+        ("none", 3),
+    ],
+)
+def test_bank_holidays_are_not_working_days(settings: Settings, region: str, days: int) -> None:
+    settings.BANK_HOLIDAYS = region
+    submitted, today = date(2023, 12, 22), date(2023, 12, 27)
+    assert working_days_since(submitted, today, bank_holidays(submitted, today)) == days
+
+
+def test_scotland_has_its_own_bank_holidays(settings: Settings) -> None:
+    # Friday 30 Dec 2022 → Wednesday 4 Jan 2023: Monday 2 is a holiday everywhere (New Year
+    # observed), Tuesday 3 only in Scotland.
+    submitted, today = date(2022, 12, 30), date(2023, 1, 4)
+    settings.BANK_HOLIDAYS = "ENG"
+    assert working_days_since(submitted, today, bank_holidays(submitted, today)) == 2
+    settings.BANK_HOLIDAYS = "SCT"
+    assert working_days_since(submitted, today, bank_holidays(submitted, today)) == 1
 
 
 def test_nobody_is_missing_before_the_due_date(site: WorkflowSite) -> None:

@@ -9,9 +9,12 @@ not missing: the owner has done their part.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import holidays
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -37,16 +40,26 @@ from plantracker.tracker.selectors.workflow import (
 REVIEW_WORKING_DAYS = 2
 
 
-def working_days_since(start: date, today: date) -> int:
-    """Working days (Monday to Friday) after ``start`` up to and including ``today``.
+def bank_holidays(start: date, today: date) -> Container[date]:
+    """The bank holidays of the nation ``settings.BANK_HOLIDAYS`` names (England unless set),
+    from the ``holidays`` library, which also knows one-off days such as a coronation."""
+    if settings.BANK_HOLIDAYS == "none":
+        return frozenset()
+    years = range(start.year, today.year + 1)
+    return holidays.country_holidays("GB", subdiv=settings.BANK_HOLIDAYS, years=years)
+
+
+def working_days_since(start: date, today: date, closed: Container[date] = frozenset()) -> int:
+    """Working days (Monday to Friday, not a day in ``closed``) after ``start`` up to and
+    including ``today``.
 
     Submitted on a Friday, an update has waited 2 working days on Tuesday and 3 on
-    Wednesday. Bank holidays are not known to the application and count as working days.
+    Wednesday; over a bank holiday Monday, 2 on Wednesday.
     """
     days = 0
     day = start + timedelta(days=1)
     while day <= today:
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in closed:
             days += 1
         day += timedelta(days=1)
     return days
@@ -139,6 +152,12 @@ def reminders(*, plan_record: PlanRecord, period: Period, today: date | None = N
             missing = MissingUpdate(name=f"Risk {position + 1}", title=risk.title, owner=risk.owner)
             _assign(missing, risk.owner_user, owners, users, unlinked)
 
+    submitted = [
+        timezone.localdate(entry.submitted_at)
+        for entry in entries
+        if entry.state == EntryState.SUBMITTED and entry.submitted_at is not None
+    ]
+    closed = bank_holidays(min(submitted, default=today), today)
     reviews = tuple(
         StaleReview(
             entry=entry,
@@ -150,7 +169,7 @@ def reminders(*, plan_record: PlanRecord, period: Period, today: date | None = N
         for entry in sorted(entries, key=lambda e: (e.submitted_at or timezone.now(), e.pk))
         if entry.state == EntryState.SUBMITTED
         and entry.submitted_at is not None
-        and (days := working_days_since(timezone.localdate(entry.submitted_at), today))
+        and (days := working_days_since(timezone.localdate(entry.submitted_at), today, closed))
         > REVIEW_WORKING_DAYS
     )
     return Reminders(
