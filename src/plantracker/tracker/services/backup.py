@@ -259,14 +259,43 @@ def _empty(models: list[type[Model]]) -> None:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+def _needs_save(model: type[Model]) -> bool:
+    """Rows that ``bulk_create`` cannot store as they were: it would stamp auto_now fields
+    with the present time (plans, tokens: a handful of rows, saved one by one)."""
+    return any(
+        getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        for field in model._meta.concrete_fields
+    )
+
+
 def _load(objects: list[dict[str, Any]]) -> None:
-    """Save every row as stored (raw: no auto_now, no audit entries), then check the links."""
+    """Store every row as it was (no auto_now, no audit entries), then check the links.
+
+    Rows come table by table (``backup_models`` order); each table's rows are inserted in
+    batches, and written before the next table is read, because reading a row looks up the
+    users it names by natural key.
+    """
+    batch: list[Model] = []
+
+    def flush() -> None:
+        if batch:
+            type(batch[0])._base_manager.bulk_create(batch, batch_size=500)
+            batch.clear()
+
     with connection.constraint_checks_disabled():
         deferred = []
         for item in PythonDeserializer(objects, handle_forward_references=True):
-            item.save()
-            if item.deferred_fields:
-                deferred.append(item)
+            row = item.object
+            if batch and type(batch[0]) is not type(row):
+                flush()
+            if item.deferred_fields or item.m2m_data or _needs_save(type(row)):
+                flush()
+                item.save()
+                if item.deferred_fields:
+                    deferred.append(item)
+            else:
+                batch.append(row)
+        flush()
         for item in deferred:
             item.save_deferred_fields()
     # Links between rows (checked once all are in, as loaddata does).
