@@ -63,7 +63,8 @@ class ReviewForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(min_value=1)
+    # The version the page showed, sent back in a hidden input.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class PeriodOpenForm(VersionForm):

@@ -26,7 +26,13 @@ from plantracker.tracker.services import (
     narrative_update,
 )
 from plantracker.web.forms_workflow import LIST_FIELDS, NarrativeForm, narrative_initial
-from plantracker.web.workflow_common import ErrorLink, crumbs, plan_and_period, require_lead
+from plantracker.web.workflow_common import (
+    ErrorLink,
+    crumbs,
+    form_error_links,
+    plan_and_period,
+    require_lead,
+)
 
 
 @login_required
@@ -81,8 +87,7 @@ def narrative(request: HttpRequest, slug: str, period: str) -> HttpResponse:
             else:
                 messages.success(request, f"The narrative of {chosen.label} is saved")
                 return redirect(reverse("web:narrative", args=[record.slug, chosen.code]))
-        for field in form:
-            errors.extend(ErrorLink(field.id_for_label, str(error)) for error in field.errors)
+        errors.extend(form_error_links(form, "main-content"))
     else:
         form = NarrativeForm(
             initial=narrative_initial(stored, version), recommendations=recommendations

@@ -30,7 +30,13 @@ from plantracker.tracker.services import (
     period_reopen,
 )
 from plantracker.web.forms_workflow import PeriodOpenForm, PeriodReopenForm, VersionForm
-from plantracker.web.workflow_common import ErrorLink, crumbs, plan_and_period, require_lead
+from plantracker.web.workflow_common import (
+    ErrorLink,
+    crumbs,
+    form_error_links,
+    plan_and_period,
+    require_lead,
+)
 
 AUDIT_ROWS = 50
 
@@ -77,14 +83,6 @@ def _page(
     return render(request, "web/workflow/period.html", context, status=status)
 
 
-def _form_errors(form: Any, first: str) -> list[ErrorLink]:
-    links: list[ErrorLink] = []
-    for field in form:
-        links.extend(ErrorLink(field.id_for_label, str(error)) for error in field.errors)
-    links.extend(ErrorLink(first, str(error)) for error in form.non_field_errors())
-    return links
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def period_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
@@ -105,7 +103,7 @@ def period_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
                     record,
                     chosen,
                     open_form=open_form,
-                    errors=_form_errors(open_form, "id_day"),
+                    errors=form_error_links(open_form, "id_day"),
                 )
             period_open(
                 actor=user,
@@ -152,7 +150,7 @@ def period_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
             chosen,
             open_form=open_form,
             reopen_form=reopen_form,
-            errors=_form_errors(form_with_errors, "main-content"),
+            errors=form_error_links(form_with_errors, "main-content"),
         )
     except (ConflictError, ServiceError) as exc:
         chosen.refresh_from_db()

@@ -36,6 +36,7 @@ from plantracker.web.workflow_common import (
     STATE_TAGS,
     ErrorLink,
     crumbs,
+    form_error_links,
     plan_and_period,
     signed_in_user,
 )
@@ -64,13 +65,6 @@ def _form(row: UpdateRow, data: Any = None) -> EntryForm:
 
 def _editable(row: UpdateRow, period: Period) -> bool:
     return period.state == PeriodState.OPEN and row.state != EntryState.SUBMITTED
-
-
-def _error_links(form: EntryForm) -> list[ErrorLink]:
-    links = [ErrorLink(f"{form.prefix}-actions", str(error)) for error in form.non_field_errors()]
-    for field in form:
-        links.extend(ErrorLink(field.id_for_label, str(error)) for error in field.errors)
-    return links
 
 
 def _save(user: User, row: UpdateRow, period: Period, form: EntryForm, submit: bool) -> str:
@@ -137,7 +131,7 @@ def my_updates(request: HttpRequest, slug: str, period: str) -> HttpResponse:
                 messages.success(request, message)
                 url = reverse("web:my-updates", args=[record.slug, chosen.code])
                 return redirect(f"{url}#{row.key}")
-        errors.extend(_error_links(form))
+        errors.extend(form_error_links(form, f"{row.key}-actions", hidden=row.key))
     return render(
         request,
         "web/workflow/my_updates.html",

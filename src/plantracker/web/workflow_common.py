@@ -8,6 +8,7 @@ does not allow is a 403 (``PermissionDenied``, also raised for a service's ``Not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -47,6 +48,20 @@ class ErrorLink:
 
     anchor: str
     message: str
+
+
+def form_error_links(form: Any, fallback: str, hidden: str | None = None) -> list[ErrorLink]:
+    """The error summary's lines for ``form``: each field's errors link to the field; the
+    form's own errors link to ``fallback``, an element of the page near the form's buttons,
+    and a hidden field's (nothing there to focus: a tampered or stale version) to ``hidden``
+    (default ``fallback``), an element that is on the page whatever the errors."""
+    links: list[ErrorLink] = []
+    for field in form:
+        visible = field.id_for_label or field.auto_id
+        anchor = (hidden or fallback) if field.is_hidden else visible
+        links.extend(ErrorLink(anchor, str(error)) for error in field.errors)
+    links.extend(ErrorLink(fallback, str(error)) for error in form.non_field_errors())
+    return links
 
 
 def plan_and_period(request: HttpRequest, slug: str, code: str) -> tuple[PlanRecord, Period]:
