@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.reports.compared_plan import compared_history, compared_plan
 from tests.reports.report_plans import plan
 
 from plantracker.domain.evaluate import evaluate
@@ -89,8 +90,17 @@ def _example() -> Plan:
         lambda: plan(recommendations=4, period_count=5),
         lambda: plan(recommendations=2, period_count=1, narrative=False),
         lambda: plan(recommendations=2, kinds={1: {"kpis": 0, "quality": 0}}),
+        compared_plan,
+        compared_history,
     ],
-    ids=["example", "history", "single period without narrative", "missing kinds"],
+    ids=[
+        "example",
+        "history",
+        "single period without narrative",
+        "missing kinds",
+        "example with comparators",
+        "comparators and year on year",
+    ],
 )
 def test_no_axe_violations_and_no_network(
     browser: Any, tmp_path: Path, make: Callable[[], Plan]

@@ -13,9 +13,11 @@ from django.core.management import call_command
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.oxml.ns import qn
+from docx.shared import Mm
 from docx.table import Table
 from hypothesis import HealthCheck, given, settings
 from tests.planfile.strategies import plans
+from tests.reports.compared_plan import compared_history, compared_report
 from tests.reports.example_report import (
     EXAMPLE,
     PERIOD,
@@ -32,6 +34,7 @@ from plantracker.domain.model import STATUS_ORDER, Kind, Plan, Status
 from plantracker.domain.summary import summary_dict
 from plantracker.reports.build import build_report
 from plantracker.reports.docx import render_docx
+from plantracker.reports.docx_parts import LANDSCAPE_WIDTH_MM
 from plantracker.reports.palette import STATUS_FILL
 from plantracker.reports.registry import RENDERERS
 
@@ -110,6 +113,21 @@ def test_every_kpi_row_of_the_deep_dives_equals_the_summary() -> None:
         assert texts[7].endswith(WORDS[entry["direction"]])
         if entry["display"] is None and entry["value"] is not None:
             assert Decimal(texts[5].rstrip("%").replace(",", "")) == Decimal(str(entry["value"]))
+
+
+def test_comparator_columns_keep_the_kpi_table_on_the_landscape_page() -> None:
+    history = compared_history()
+    widest = build_report(evaluate(history, history.periods[-1].id))
+    for report in (compared_report(), widest):
+        doc = Document(io.BytesIO(render_docx(report)))
+        tables = table_with(doc, "Key performance indicators of recommendation")
+        compared = [t for t in tables if any(c.startswith("England") for c in cells(t)[0])]
+        assert compared
+        for table in compared:
+            grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+            assert sum(grid) <= Mm(LANDSCAPE_WIDTH_MM).twips
+            assert min(grid) >= Mm(15).twips  # no column squeezed to nothing
+            assert grid[0] >= Mm(45).twips  # the KPI's title keeps room to be read
 
 
 def test_overrides_are_explained_under_their_table() -> None:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.reports.compared_plan import compared_history, compared_plan
 from tests.reports.consistency import pdf_disagreements, pdf_text
+from tests.reports.example_report import PERIOD
 from tests.reports.report_plans import plan
 
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import Status, Update
+from plantracker.domain.model import Plan, Status, Update
 from plantracker.domain.summary import summary_dict
 from plantracker.reports.build import build_report
 from plantracker.reports.html import render_html
@@ -146,6 +149,20 @@ def test_nothing_runs_off_the_page_even_with_an_unbreakable_word() -> None:
     html = render_html(build_report(evaluate(p, pid)), charts_as_images=True)
     assert long_word in html
     assert _overflow(html) <= 0.5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "make",
+    [compared_plan, compared_history],
+    ids=["example with comparators", "comparators and year on year"],
+)
+def test_comparator_columns_still_fit_the_page(make: Callable[[], Plan]) -> None:
+    p = make()
+    period = PERIOD if p.title == "Children's Improvement Plan" else p.periods[-1].id
+    report = build_report(evaluate(p, period))
+    assert any(dive.kpis and dive.kpis.comparator_headings for dive in report.deep_dives)
+    assert _overflow(render_html(report, charts_as_images=True)) <= 0.5
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")

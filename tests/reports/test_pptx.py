@@ -13,6 +13,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.presentation import Presentation as PresentationType
 from pptx.util import Pt
 from tests.planfile.strategies import plans
+from tests.reports.compared_plan import compared_history, compared_report
 from tests.reports.example_report import (
     WORDS,
     deep_dive_kpis,
@@ -27,7 +28,7 @@ from plantracker.domain.model import STATUS_ORDER, Kind, Narrative, Plan, Status
 from plantracker.reports.build import build_report
 from plantracker.reports.palette import STATUS_FILL
 from plantracker.reports.pptx import render_pptx
-from plantracker.reports.pptx_deck import CONTENT_BOTTOM, SLIDE_HEIGHT, SLIDE_WIDTH
+from plantracker.reports.pptx_deck import CONTENT_BOTTOM, CONTENT_WIDTH, SLIDE_HEIGHT, SLIDE_WIDTH
 from plantracker.reports.textfit import paragraphs_height
 
 
@@ -203,6 +204,20 @@ def _text_fits(presentation: PresentationType) -> list[str]:
 def test_nothing_runs_off_a_slide_or_out_of_its_box() -> None:
     assert _inside_the_slide(deck()) == []
     assert _text_fits(deck()) == []
+
+
+def test_comparator_columns_stay_on_the_slide_and_their_text_fits() -> None:
+    example = Presentation(io.BytesIO(render_pptx(compared_report())))
+    for presentation in (example, deck_of(compared_history())):
+        assert _inside_the_slide(presentation) == []
+        assert _text_fits(presentation) == []
+        widths = [
+            sum(column.width for column in shape.table.columns)
+            for slide in presentation.slides
+            for shape in slide.shapes
+            if shape.has_table
+        ]
+        assert max(widths) <= Pt(CONTENT_WIDTH) + 1
 
 
 def test_a_long_kpi_table_continues_on_further_slides_without_losing_a_row() -> None:

@@ -174,6 +174,18 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Comparators:
+    """Published figures to set beside a KPI's value in the report (issue 9): England, the
+    authority's region and the mean of its statistical neighbours, for the published period
+    ``label`` (e.g. "2023-24"). A figure not published (or suppressed) is None."""
+
+    label: str
+    england: Decimal | None = None
+    region: Decimal | None = None
+    neighbours: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class Item:
     """Fields shared by the four kinds of item."""
 
@@ -206,6 +218,7 @@ class Kpi(Item):
     tolerance: Decimal | None = None
     tolerance_points: Decimal | None = None
     source: str | None = None
+    comparators: Comparators | None = None
     values: Mapping[str, KpiValue] = field(default_factory=_frozen)
 
     kind: ClassVar[Kind] = Kind.KPI

@@ -17,6 +17,7 @@ from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import (
     STATUS_ORDER,
     Box,
+    Comparators,
     Kind,
     Kpi,
     Measure,
@@ -36,6 +37,8 @@ from plantracker.domain.results import (
 )
 from plantracker.domain.trajectory import kpi_trajectory
 from plantracker.reports.model import (
+    ComparatorFigure,
+    ComparatorFigures,
     Cover,
     DeepDive,
     Donut,
@@ -58,11 +61,13 @@ from plantracker.reports.model import (
     WorkstreamRow,
 )
 from plantracker.reports.text import (
+    COMPARATOR_COLUMNS,
     KIND_CENTRE,
     KIND_HEADINGS,
     KIND_NOUNS,
     KIND_ROWS,
     NO_VALUE,
+    NOT_PUBLISHED,
     counted,
     direction_view,
     join_words,
@@ -350,6 +355,9 @@ def _kpi_table(result: PeriodResult, rec: RecommendationResult, periods: PeriodI
     target_labels = [_target_label(k) for k in kpis]
     baseline_common = _common(baseline_labels)
     target_common = _common(target_labels)
+    compared = [k.comparators for k in kpis if k.comparators is not None]
+    # Only the KPIs that have comparators decide whether their period goes in the headings.
+    comparators_common = _common([c.label for c in compared]) if compared else None
     index = periods.index(result.period.id)
     previous_id = result.previous_period.id if result.previous_period else None
     year = periods.year_earlier(index)
@@ -393,6 +401,7 @@ def _kpi_table(result: PeriodResult, rec: RecommendationResult, periods: PeriodI
                     if year_id is not None
                     else None
                 ),
+                comparators=_comparator_figures(kpi, period_in_cells=comparators_common is None),
             )
         )
     return KpiTable(
@@ -404,6 +413,39 @@ def _kpi_table(result: PeriodResult, rec: RecommendationResult, periods: PeriodI
         rows=tuple(rows),
         footnotes=tuple(footnotes),
         show_long_direction=year_id is not None,
+        comparator_headings=(
+            tuple(
+                f"{name} ({comparators_common})" if comparators_common else name
+                for _, name in COMPARATOR_COLUMNS
+            )
+            if compared
+            else ()
+        ),
+    )
+
+
+def _comparator_figures(kpi: Kpi, *, period_in_cells: bool) -> ComparatorFigures | None:
+    """A KPI's published comparators written as its value is (``shown``: "54.0%")."""
+    published: Comparators | None = kpi.comparators
+    if published is None:
+        return None
+    values = {
+        "england": published.england,
+        "region": published.region,
+        "neighbours": published.neighbours,
+    }
+    england, region, neighbours = (
+        ComparatorFigure(
+            key=key,
+            text=shown(values[key], None, kpi.unit, NOT_PUBLISHED),
+            published=values[key] is not None,
+        )
+        for key, _ in COMPARATOR_COLUMNS
+    )
+    return ComparatorFigures(
+        period=published.label,
+        figures=(england, region, neighbours),
+        period_in_cells=period_in_cells,
     )
 
 

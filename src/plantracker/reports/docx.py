@@ -38,6 +38,7 @@ from plantracker.reports.docx_parts import (
 from plantracker.reports.model import (
     DeepDive,
     Donut,
+    KpiTable,
     RecommendationSection,
     Report,
     TrendChart,
@@ -274,24 +275,23 @@ def _deep_dive(document: DocumentType, dive: DeepDive) -> None:
     if dive.kpis is not None:
         kpis = dive.kpis
         document.add_heading("Key performance indicators", level=2)
-        headings = [
-            "KPI",
-            "Figure will",
-            kpis.baseline_heading,
-            "RAG",
-            kpis.target_heading,
-            kpis.value_heading,
-            "RAG",
-            "Direction",
-        ]
-        widths = [86, 20, 26, 18, 30, 26, 30, 25]
-        if kpis.show_long_direction:
-            headings.append("Year on year")
-            widths = [70, 18, 24, 17, 28, 24, 30, 25, 25]
+        headings, widths = _kpi_columns(kpis)
+        compared = bool(kpis.comparator_headings)
         rows = []
         for row in kpis.rows:
-            rows.append(kpi_cells(row, long_direction=kpis.show_long_direction))
-        table(document, headings, rows, widths, caption=kpis.caption)
+            rows.append(
+                kpi_cells(row, long_direction=kpis.show_long_direction, comparators=compared)
+            )
+        table(
+            document,
+            headings,
+            rows,
+            widths,
+            caption=kpis.caption,
+            # Three more columns on the same page: smaller type and narrower cell margins.
+            size=8 if compared else 9,
+            cell_margin_mm=1 if compared else None,
+        )
         for note in kpis.footnotes:
             paragraph = document.add_paragraph(footnote_text(note.number, note.text))
             paragraph.runs[0].font.size = Pt(9)
@@ -318,6 +318,24 @@ def _deep_dive(document: DocumentType, dive: DeepDive) -> None:
     if dive.trends:
         document.add_heading("Trends", level=2)
         _trends(document, dive.trends)
+
+
+def _kpi_columns(kpis: KpiTable) -> tuple[list[str], list[float]]:
+    """The KPI table's headings and widths (mm); the KPI column takes what the others leave
+    of the landscape page."""
+    long, compared = kpis.show_long_direction, bool(kpis.comparator_headings)
+    headings = ["Figure will", kpis.baseline_heading, "RAG", kpis.target_heading]
+    headings += [kpis.value_heading, "RAG", *kpis.comparator_headings, "Direction"]
+    if compared:
+        widths: list[float] = [15, 19, 15, 22, 18, 24, 17, 17, 19, 21]
+    elif long:
+        widths = [18, 24, 17, 28, 24, 30, 25]
+    else:
+        widths = [20, 26, 18, 30, 26, 30, 25]
+    if long:
+        headings.append("Year on year")
+        widths.append(21 if compared else 25)
+    return ["KPI", *headings], [LANDSCAPE_WIDTH_MM - sum(widths), *widths]
 
 
 def _trends(document: DocumentType, charts: Sequence[TrendChart]) -> None:

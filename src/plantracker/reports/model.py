@@ -152,6 +152,35 @@ class Footnote:
 
 
 @dataclass(frozen=True)
+class ComparatorFigure:
+    """One published figure beside a KPI's value: England, the region or the statistical
+    neighbours' average, written like the KPI's own value ("54.0%"), or ``NOT_PUBLISHED``."""
+
+    key: str  # "england" | "region" | "neighbours"
+    text: str
+    published: bool
+
+
+@dataclass(frozen=True)
+class ComparatorFigures:
+    """A KPI's published comparators as its table row prints them (issue 9).
+
+    ``period`` is the published period ("2023-24"); when the table's column headings name
+    it already (every compared KPI of the table has the same one), ``period_in_cells`` is
+    False and the cells hold the figures alone.
+    """
+
+    period: str
+    figures: tuple[ComparatorFigure, ComparatorFigure, ComparatorFigure]
+    period_in_cells: bool
+
+    @property
+    def period_note(self) -> str | None:
+        """``(2023-24)`` under each figure when the headings do not name the period."""
+        return f"({self.period})" if self.period_in_cells and self.period else None
+
+
+@dataclass(frozen=True)
 class KpiRow:
     ref: str
     title: str
@@ -167,6 +196,7 @@ class KpiRow:
     footnote: Footnote | None
     direction: DirectionView
     long_direction: DirectionView | None
+    comparators: ComparatorFigures | None = None  # None: the KPI has no published figures
 
 
 @dataclass(frozen=True)
@@ -178,6 +208,9 @@ class KpiTable:
     rows: tuple[KpiRow, ...]
     footnotes: tuple[Footnote, ...]
     show_long_direction: bool
+    # England, Region, Statistical neighbours (with their period when all rows share it);
+    # empty when no KPI of the table has comparators, and the table then has no such columns.
+    comparator_headings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

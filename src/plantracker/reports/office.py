@@ -12,8 +12,9 @@ from typing import TypeVar, cast
 
 from plantracker.domain.model import Status
 from plantracker.reports import model
-from plantracker.reports.model import DirectionView, KpiRow, OverviewBox
-from plantracker.reports.palette import INK, STATUS_FILL, STATUS_INK, TONE_INK
+from plantracker.reports.model import ComparatorFigures, DirectionView, KpiRow, OverviewBox
+from plantracker.reports.palette import INK, MUTED, STATUS_FILL, STATUS_INK, TONE_INK
+from plantracker.reports.text import COMPARATOR_COLUMNS
 
 FONT = "Arial"
 HEADER_FILL = "0B0C0C"  # table headings: white on near-black
@@ -70,9 +71,14 @@ class Cell:
     bold: bool = False
 
 
-def kpi_cells(row: KpiRow, *, long_direction: bool) -> list[Cell]:
+def kpi_cells(row: KpiRow, *, long_direction: bool, comparators: bool = False) -> list[Cell]:
     """One deep-dive KPI row as Word and PowerPoint print it: KPI, Figure will, baseline,
-    its status, target, value, status, direction (and year on year)."""
+    its status, target, value, status, (England, region, statistical neighbours,)
+    direction (and year on year).
+
+    ``comparators`` is whether the table has comparator columns (``KpiTable.
+    comparator_headings``); a row whose KPI has none leaves those cells empty.
+    """
     baseline = row.baseline + (f" ({row.baseline_label})" if row.baseline_label else "")
     target = row.target + (f" ({row.target_label})" if row.target_label else "")
     cells = [
@@ -85,12 +91,30 @@ def kpi_cells(row: KpiRow, *, long_direction: bool) -> list[Cell]:
         Cell(target),
         Cell(row.value, bold=True),
         Cell(kpi_status_text(row), status=row.status),
-        Cell(row.direction.text, colour=tone_ink(row.direction)),
     ]
+    if comparators:
+        cells += comparator_cells(row.comparators)
+    cells.append(Cell(row.direction.text, colour=tone_ink(row.direction)))
     if long_direction:
         direction = row.long_direction
         cells.append(Cell(direction.text, colour=tone_ink(direction)) if direction else Cell("–"))
     return cells
+
+
+def comparator_cells(comparators: ComparatorFigures | None) -> list[Cell]:
+    """England, region and statistical neighbours: the figures as the model writes them
+    (a missing one in words, muted), or three empty cells for a KPI without comparators."""
+    if comparators is None:
+        return [Cell("") for _ in COMPARATOR_COLUMNS]
+    muted = hex_digits(MUTED)
+    note = comparators.period_note
+    return [
+        Cell(
+            figure.text + (f"\n{note}" if note else ""),
+            colour=None if figure.published else muted,
+        )
+        for figure in comparators.figures
+    ]
 
 
 def kpi_status_text(row: KpiRow) -> str:

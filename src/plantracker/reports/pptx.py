@@ -313,28 +313,46 @@ def _deep_dive(deck: Deck, dive: DeepDive) -> None:
 
 
 def _kpis(deck: Deck, title: str, kpis: KpiTable) -> None:
-    long = kpis.show_long_direction
-    # The columns add up to the content width, with or without the year-on-year column.
-    columns = [
-        Column("KPI", 230 if long else 290),
-        Column("Figure will", 64),
-        Column(kpis.baseline_heading, 84),
-        Column("RAG", 64),
-        Column(kpis.target_heading, 86 if long else 96),
-        Column(kpis.value_heading, 84),
-        Column("RAG", 110),
-        Column("Direction", 86 if long else 96),
-    ]
-    if long:
-        columns.append(Column("Year on year", 80))
+    long, compared = kpis.show_long_direction, bool(kpis.comparator_headings)
     rows, notes = [], []
     for row in kpis.rows:
-        rows.append(kpi_cells(row, long_direction=long))
+        rows.append(kpi_cells(row, long_direction=long, comparators=compared))
         notes.append(
             footnote_text(row.footnote.number, row.footnote.text) if row.footnote else None
         )
-    table = Table(columns, rows, size=10.5, notes=notes)
+    # Three more columns on the same slide width: a point and a half smaller.
+    table = Table(_kpi_columns(kpis), rows, size=9.0 if compared else 10.5, notes=notes)
     _slides_of_table(deck, title, table)
+
+
+def _kpi_columns(kpis: KpiTable) -> list[Column]:
+    """The KPI table's columns; the KPI column takes what the others leave of the width."""
+    long, compared = kpis.show_long_direction, bool(kpis.comparator_headings)
+    if compared:
+        columns = [
+            Column("Figure will", 50),
+            Column(kpis.baseline_heading, 64),
+            Column("RAG", 50),
+            Column(kpis.target_heading, 66),
+            Column(kpis.value_heading, 64),
+            Column("RAG", 88),
+            *(Column(heading, 62) for heading in kpis.comparator_headings),
+            Column("Direction", 70),
+        ]
+    else:
+        columns = [
+            Column("Figure will", 64),
+            Column(kpis.baseline_heading, 84),
+            Column("RAG", 64),
+            Column(kpis.target_heading, 86 if long else 96),
+            Column(kpis.value_heading, 84),
+            Column("RAG", 110),
+            Column("Direction", 86 if long else 96),
+        ]
+    if long:
+        columns.append(Column("Year on year", 70 if compared else 80))
+    rest = sum(column.width for column in columns)
+    return [Column("KPI", CONTENT_WIDTH - rest), *columns]
 
 
 def _measures(measures: MeasureTable) -> Table:

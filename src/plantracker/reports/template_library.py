@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from plantracker.domain.model import Status
 from plantracker.reports import charts
-from plantracker.reports.model import DirectionView, Donut, TrendChart
+from plantracker.reports.model import ComparatorFigures, DirectionView, Donut, TrendChart
+from plantracker.reports.text import COMPARATOR_COLUMNS, NO_COMPARATORS
 
 register = template.Library()
 
@@ -70,6 +71,29 @@ def direction(view: DirectionView | None) -> SafeString:
         view.tone,
         view.arrow,
         view.word,
+    )
+
+
+@register.simple_tag
+def comparator_cells(comparators: ComparatorFigures | None) -> SafeString:
+    """The three comparator cells of a KPI row: each figure (a missing one in words), with
+    its period when the headings do not give it; a KPI without comparators gets empty cells
+    that say so to a screen reader."""
+    if comparators is None:
+        return format_html_join(
+            "",
+            '<td class="comparator" data-field="{}"><span class="visually-hidden">{}</span></td>',
+            ((key, NO_COMPARATORS) for key, _ in COMPARATOR_COLUMNS),
+        )
+    note = comparators.period_note
+    period = format_html(' <span class="sub">{}</span>', note) if note else ""
+    return format_html_join(
+        "",
+        '<td class="comparator{}" data-field="{}">{}{}</td>',
+        (
+            ("" if figure.published else " not-published", figure.key, figure.text, period)
+            for figure in comparators.figures
+        ),
     )
 
 

@@ -14,6 +14,17 @@ from plantracker.domain.model import Direction, Kind, Status, Unit
 from plantracker.reports.model import DirectionView
 
 NO_VALUE = "–"
+# A published comparator that is missing (not published, or suppressed): words, so that it
+# reads the same aloud and in every format.
+NOT_PUBLISHED = "Not published"
+# The comparator columns, in the order every format prints them (issue 9).
+COMPARATOR_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("england", "England"),
+    ("region", "Region"),
+    ("neighbours", "Statistical neighbours"),
+)
+# What a screen reader hears in the empty comparator cells of a KPI that has none.
+NO_COMPARATORS = "No published comparators"
 
 _ARROWS = {"up": "↑", "down": "↓", "level": "→", "": "–"}
 _WORDS = {

@@ -22,6 +22,7 @@ from plantracker.domain.model import STATUS_ORDER, Status
 from plantracker.planfile.xlsx_style import LINE_HEIGHT, print_setup, wrapped_lines
 from plantracker.reports.model import DirectionView, Report
 from plantracker.reports.office import HEADER_FILL, HEADER_INK, fill, ink, printable
+from plantracker.reports.text import COMPARATOR_COLUMNS
 
 Cell = str | int | Status | DirectionView | None
 
@@ -151,56 +152,62 @@ def _recommendations(sheet: Worksheet, report: Report) -> None:
 
 
 def _kpis(sheet: Worksheet, report: Report) -> None:
+    tables = [dive.kpis for dive in report.deep_dives if dive.kpis is not None]
+    # The comparator columns only when a deep dive's table has them, as in the other formats.
+    compared = any(table.comparator_headings for table in tables)
     rows: list[Sequence[Cell]] = []
     for dive in report.deep_dives:
         if dive.kpis is None:
             continue
         for k in dive.kpis.rows:
-            rows.append(
-                (
-                    f"{dive.number}. {dive.title}",
-                    k.ref,
-                    k.title,
-                    k.figure_will,
-                    k.baseline,
-                    k.baseline_label,
-                    k.baseline_status,
-                    k.target,
-                    k.target_label,
-                    dive.kpis.value_heading,
-                    k.value,
-                    k.status,
-                    k.calculated,
-                    "yes" if k.calculated is not None else "no",
-                    k.footnote.text if k.footnote else None,
-                    k.direction,
-                    k.long_direction,
-                )
-            )
-    _sheet(
-        sheet,
-        (
-            "Recommendation",
-            "Ref",
-            "KPI",
-            "Figure will",
-            "Baseline",
-            "Baseline label",
-            "Baseline status",
-            "Target",
-            "Target label",
-            "Period",
-            "Value",
-            "Status",
-            "Calculated",
-            "Set by hand",
-            "Override note",
-            "Direction",
-            "Year on year",
-        ),
-        rows,
-        (26, 8, 50, 11, 16, 14, 14, 18, 16, 24, 12, 16, 14, 11, 50, 16, 16),
-    )
+            row: list[Cell] = [
+                f"{dive.number}. {dive.title}",
+                k.ref,
+                k.title,
+                k.figure_will,
+                k.baseline,
+                k.baseline_label,
+                k.baseline_status,
+                k.target,
+                k.target_label,
+                dive.kpis.value_heading,
+                k.value,
+                k.status,
+            ]
+            if compared:
+                # One sheet holds every table, so each row names its published period.
+                figures = k.comparators.figures if k.comparators else ()
+                row += [figure.text for figure in figures] or [None] * len(COMPARATOR_COLUMNS)
+                row.append(k.comparators.period if k.comparators else None)
+            row += [
+                k.calculated,
+                "yes" if k.calculated is not None else "no",
+                k.footnote.text if k.footnote else None,
+                k.direction,
+                k.long_direction,
+            ]
+            rows.append(row)
+    headings = [
+        "Recommendation",
+        "Ref",
+        "KPI",
+        "Figure will",
+        "Baseline",
+        "Baseline label",
+        "Baseline status",
+        "Target",
+        "Target label",
+        "Period",
+        "Value",
+        "Status",
+    ]
+    widths = [26, 8, 50, 11, 16, 14, 14, 18, 16, 24, 12, 16]
+    if compared:
+        headings += [name for _, name in COMPARATOR_COLUMNS] + ["Comparators period"]
+        widths += [14, 14, 16, 14]
+    headings += ["Calculated", "Set by hand", "Override note", "Direction", "Year on year"]
+    widths += [14, 11, 50, 16, 16]
+    _sheet(sheet, headings, rows, widths)
 
 
 def _measures(sheet: Worksheet, report: Report) -> None:

@@ -45,6 +45,9 @@ class KpiValue(ReviewFields):
     status = models.CharField(max_length=10, choices=STATUS_CHOICES, null=True, blank=True)
     reason = models.TextField(null=True, blank=True)
     commentary = models.TextField(null=True, blank=True)
+    # "statutory:<indicator>" when the value was computed by ``statutory apply``; None when
+    # a person entered it (a hand edit of a computed value clears it).
+    computed_from = models.TextField(null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -161,6 +161,11 @@ class Item(models.Model):
     tolerance = DecimalTextField(null=True, blank=True)
     tolerance_points = DecimalTextField(null=True, blank=True)
     source = models.TextField(null=True, blank=True)
+    # Published comparators (issue 9): all null when the KPI has none.
+    comparators_label = models.TextField(null=True, blank=True)
+    comparators_england = DecimalTextField(null=True, blank=True)
+    comparators_region = DecimalTextField(null=True, blank=True)
+    comparators_neighbours = DecimalTextField(null=True, blank=True)
 
     version = models.PositiveIntegerField(default=1)
 
