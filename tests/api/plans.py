@@ -12,6 +12,7 @@ from plantracker.domain.model import (
     Action,
     Aim,
     Baseline,
+    Comparators,
     FeedbackMeasure,
     Kpi,
     KpiValue,
@@ -81,6 +82,9 @@ def api_plan(
                         unit=Unit.PERCENT,
                         baseline=Baseline(label="March 2018", value=Decimal("58.4")),
                         target=Target(label="March 2019", value=Decimal("65")),
+                        comparators=Comparators(
+                            label="2023-24", england=Decimal("54.0"), region=Decimal("55.1")
+                        ),
                         values=_m({Q1: KpiValue(Decimal("57.0")), Q2: KpiValue(Decimal("58.6"))}),
                     ),
                     Kpi(

@@ -121,7 +121,14 @@ def test_structure_lists_recommendations_items_and_risks_in_plan_order(site: Sit
     assert k1["baseline"] == {"label": "March 2018", "value": 58.4, "display": None, "status": None}
     assert k1["target"]["value"] == 65
     assert (k1["aim"], k1["unit"], k1["better"]) == ("increase", "percent", None)
+    assert k1["comparators"] == {
+        "label": "2023-24",
+        "england": 54.0,
+        "region": 55.1,
+        "neighbours": None,
+    }
     assert k2["target"]["display"] == "20 a year"
+    assert k2["comparators"] is None
     assert rec["quality"][0]["frequency"] == "Quarterly"
     assert rec["feedback"][0]["method"] == "Survey"
     assert rec["actions"][0]["due"] == "2019-03-31"

@@ -15,6 +15,7 @@ from plantracker.domain.model import (
     Baseline,
     Better,
     Box,
+    Comparators,
     FeedbackMeasure,
     Kpi,
     KpiValue,
@@ -182,6 +183,16 @@ def kpis(draw: Any, ref: str, ids: list[str]) -> Kpi:
         tolerance=tolerance,
         tolerance_points=points,
         source=draw(OPTIONAL_TEXT),
+        comparators=draw(
+            st.none()
+            | st.builds(
+                Comparators,
+                label=REQUIRED_TEXT,
+                england=st.none() | NUMBER,
+                region=st.none() | NUMBER,
+                neighbours=st.none() | NUMBER,
+            )
+        ),
         values=period_map(
             draw,
             ids,

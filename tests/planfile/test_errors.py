@@ -88,6 +88,68 @@ CASES: list[tuple[str, list[tuple[str, str]], str, str]] = [
         "expected a period declared under periods",
     ),
     (
+        "comparators: unknown key",
+        [
+            (
+                "        unit: percent\n",
+                "        unit: percent\n        comparators: {label: x, englnd: 1}\n",
+            )
+        ],
+        f"{KPI}.comparators.englnd",
+        "unknown key 'englnd' (did you mean 'england'?); comparators allows: label, england, "
+        "region, neighbours",
+    ),
+    (
+        "comparators: missing label",
+        [
+            (
+                "        unit: percent\n",
+                "        unit: percent\n        comparators: {england: 54}\n",
+            )
+        ],
+        f"{KPI}.comparators",
+        "comparators is missing the required key 'label'",
+    ),
+    (
+        "comparators: a figure that is not a number",
+        [
+            (
+                "        unit: percent\n",
+                "        unit: percent\n        comparators: {label: 2023-24, region: high}\n",
+            )
+        ],
+        f"{KPI}.comparators.region",
+        "expected a decimal number such as 58.6 or -3, found 'high'",
+    ),
+    (
+        "comparators: a figure that is not finite",
+        [
+            (
+                "        unit: percent\n",
+                "        unit: percent\n        comparators: {label: 2023-24, neighbours: .nan}\n",
+            )
+        ],
+        f"{KPI}.comparators.neighbours",
+        "expected a finite number, found '.nan'",
+    ),
+    (
+        "comparators: a figure written as text",
+        [
+            (
+                "        unit: percent\n",
+                '        unit: percent\n        comparators: {label: 2023-24, england: "54.0"}\n',
+            )
+        ],
+        f"{KPI}.comparators.england",
+        "expected a number, found the text '54.0' (quoted, so it is text",
+    ),
+    (
+        "comparators: a list",
+        [("        unit: percent\n", "        unit: percent\n        comparators: [54, 55]\n")],
+        f"{KPI}.comparators",
+        "expected comparators (a mapping), found a list",
+    ),
+    (
         "from an undeclared period",
         [("        due: 2019-03-31\n", "        due: 2019-03-31\n        from: 2017-18-Q4\n")],
         f"{ACTION}.from",

@@ -13,6 +13,7 @@ from plantracker.domain.model import (
     Aim,
     Better,
     Box,
+    Comparators,
     Kind,
     Status,
     Unit,
@@ -130,6 +131,27 @@ def test_optional_kpi_fields() -> None:
         "2018-19-Q2",
         None,
     )
+
+
+def test_comparators_are_read_with_the_digits_written() -> None:
+    text = vary(
+        (
+            "        unit: percent\n",
+            "        unit: percent\n"
+            "        comparators: {label: 2023-24, england: 54.0, region: 55.10,"
+            " neighbours: null}\n",
+        )
+    )
+    kpi = load_plan_text(text).recommendations[0].kpis[0]
+    assert kpi.comparators == Comparators(
+        label="2023-24", england=Decimal("54.0"), region=Decimal("55.10"), neighbours=None
+    )
+    assert kpi.comparators is not None
+    assert (str(kpi.comparators.england), str(kpi.comparators.region)) == ("54.0", "55.10")
+    # Absent or null: no comparators.
+    assert load_plan_text(BASE).recommendations[0].kpis[0].comparators is None
+    bare = vary(("        unit: percent\n", "        unit: percent\n        comparators: null\n"))
+    assert load_plan_text(bare).recommendations[0].kpis[0].comparators is None
 
 
 def test_defaults_when_optional_sections_are_absent() -> None:

@@ -38,6 +38,24 @@ def test_written_text_keeps_digits_quotes_refs_and_keeps_file_order() -> None:
     assert "null" not in written and "lead: null" not in written
 
 
+def test_comparators_are_written_as_one_flow_mapping_with_their_digits() -> None:
+    text = BASE.replace(
+        "        unit: percent\n",
+        "        unit: percent\n        comparators: {label: 2023-24, england: 54.0, region: null, "
+        "neighbours: 52.30}\n",
+    )
+    written = plan_to_yaml(load_plan_text(text))
+    # Null figures are left out; the label stays text; trailing zeros stay.
+    assert "        comparators: {label: 2023-24, england: 54.0, neighbours: 52.30}\n" in written
+    assert written.index("comparators:") < written.index("values:")
+    assert load_plan_text(written) == load_plan_text(text)
+    only_label = BASE.replace(
+        "        unit: percent\n", '        unit: percent\n        comparators: {label: "2024"}\n'
+    )
+    written = plan_to_yaml(load_plan_text(only_label))
+    assert '        comparators: {label: "2024"}\n' in written  # quoted: text, not a number
+
+
 def test_rules_are_written_only_when_they_differ_from_the_defaults() -> None:
     plan = load_plan_text(BASE)
     assert "dot_band: 2.5" in plan_to_yaml(plan)

@@ -20,6 +20,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
+from openpyxl.utils import get_column_letter
 from tests.planfile.plans import BASE
 from tests.planfile.strategies import plans
 from tests.tracker.plans import exact
@@ -31,6 +32,7 @@ from plantracker.planfile import PlanFileError, load_plan, load_plan_text, plan_
 from plantracker.planfile.workbook_layout import (
     AIMS,
     BETTERS,
+    KPIS,
     README,
     SHEET_NAMES,
     SHEETS,
@@ -150,6 +152,53 @@ def test_empty_lists_and_empty_mappings_survive() -> None:
     assert back.recommendations[0].kpis[0].target is not None
     assert "2018-19-Q1" in back.narrative
     assert plan_to_yaml(back) == plan_to_yaml(plan)
+
+
+def kpis_column(header: str) -> str:
+    """The letter of a KPIs sheet column."""
+    return get_column_letter([column.header for column in KPIS.columns].index(header) + 1)
+
+
+COMPARED = BASE.replace(
+    "        unit: percent\n",
+    "        unit: percent\n"
+    "        comparators: {label: 2023-24, england: 54.0, region: 55.10, neighbours: 52.3}\n",
+)
+
+
+def test_comparators_round_trip_as_four_kpi_columns() -> None:
+    plan = load_plan_text(COMPARED)
+    data = workbook_bytes(plan)
+    row = row_of(data, "KPIs", "1", "1.K1")
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["KPIs"]
+    assert sheet[f"{kpis_column('Comparators label')}{row}"].value == "2023-24"
+    england = sheet[f"{kpis_column('Comparators England')}{row}"]
+    assert england.data_type == "n" and england.number_format == "0.0"
+    region = sheet[f"{kpis_column('Comparators region')}{row}"]
+    assert region.number_format == "0.00"  # shows 55.10 as written
+    back = read(data)
+    assert plan_to_yaml(back) == plan_to_yaml(plan)
+    assert exact(back) == exact(plan)
+    comparators = back.recommendations[0].kpis[0].comparators
+    assert comparators is not None and str(comparators.region) == "55.10"
+
+
+def test_a_label_alone_is_comparators_without_figures_and_figures_need_a_label() -> None:
+    data = workbook_bytes(load_plan_text(BASE))
+    row = row_of(data, "KPIs", "1", "1.K1")
+    label_only = edited(data, {"KPIs": {f"{kpis_column('Comparators label')}{row}": "2024"}})
+    comparators = read(label_only).recommendations[0].kpis[0].comparators
+    assert comparators is not None and comparators.label == "2024"
+    assert (comparators.england, comparators.region, comparators.neighbours) == (None,) * 3
+    figure_only = edited(data, {"KPIs": {f"{kpis_column('Comparators England')}{row}": 54.5}})
+    assert errors(figure_only) == [
+        f"{NAME}: KPIs row {row}: comparators is missing the required key 'label'"
+    ]
+    typed = edited(label_only, {"KPIs": {f"{kpis_column('Comparators region')}{row}": "about 55"}})
+    assert errors(typed) == [
+        f"{NAME}: KPIs!{kpis_column('Comparators region')}{row}: expected a decimal number "
+        "such as 58.6 or -3, found 'about 55'"
+    ]
 
 
 # --- exact numbers --------------------------------------------------------------------------
@@ -364,9 +413,10 @@ def test_wrong_and_missing_sheet_names_are_refused() -> None:
 
 
 def test_unknown_and_missing_columns_are_refused() -> None:
-    data = edited(example_workbook(), {"KPIs": {"V1": "Notes", "E1": None}})
+    free = get_column_letter(len(KPIS.columns) + 1)  # the first column without a heading
+    data = edited(example_workbook(), {"KPIs": {f"{free}1": "Notes", "E1": None}})
     found = errors(data)
-    assert any(line.startswith(f"{NAME}: KPIs!V1: unknown column 'Notes'") for line in found)
+    assert any(line.startswith(f"{NAME}: KPIs!{free}1: unknown column 'Notes'") for line in found)
     assert any(
         line.startswith(f"{NAME}: KPIs row 1: the KPIs sheet has no column 'Aim'") for line in found
     )

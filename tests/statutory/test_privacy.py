@@ -17,6 +17,8 @@ from tests.statutory.returns import cin_xml, write_cin, write_oc3
 
 from plantracker.statutory import StatutoryError, load_paths
 from plantracker.statutory.store import TABLES
+from plantracker.tracker.models import KpiValue, PlanRecord, Role, User
+from plantracker.tracker.services import member_add, update_bulk_approve
 
 SYNTHETIC_ID = re.compile(r"SYN\d{9}")
 UPN = "A123456789012"
@@ -174,3 +176,41 @@ def test_indicator_json_has_no_child_level_data(synthetic: Synthetic) -> None:
             "display",
             "notes",
         }
+
+
+@pytest.mark.django_db
+def test_apply_puts_no_identifier_in_the_app_database_or_its_audit_trail(
+    synthetic: Synthetic, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The values `statutory apply` writes, their audit trail and the command's output hold
+    figures only: every table of the application database (history tables included) is
+    scanned after apply and approval."""
+    caplog.set_level(logging.DEBUG)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import", str(synthetic.returns / "plan.yaml"), "--slug", "synthetic", stdout=out)
+    record = PlanRecord.objects.get(slug="synthetic")
+    for email in ("lead@example.org", "lead2@example.org"):
+        member_add(email=email, role=Role.LEAD, plan=record)
+    arguments = ["--store", str(synthetic.store), "--period", "2024-25-Q4", "--la", "101"]
+    call_command(
+        "statutory", "apply", "synthetic", *arguments, "--user", "lead@example.org",
+        stdout=out, stderr=err,
+    )  # fmt: skip
+    with pytest.raises(CommandError) as refused:  # a refusal's message too
+        call_command(
+            "statutory", "apply", "synthetic", *arguments, "--user", "nobody@example.org",
+            stdout=out, stderr=err,
+        )  # fmt: skip
+    rows = list(KpiValue.objects.filter(item__plan=record))
+    assert len(rows) == 8
+    update_bulk_approve(
+        actor=User.objects.get(username="lead2@example.org"),
+        entries=[(row, row.version) for row in rows],
+    )
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    assert '"model": "tracker.historicalkpivalue"' in dump.getvalue()
+    assert "statutory:care_leavers_eet" in dump.getvalue()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for text in (dump.getvalue(), out.getvalue(), err.getvalue(), str(refused.value), logged):
+        assert not _leaks(text)

@@ -13,7 +13,9 @@ from lxml import etree
 from tests.statutory.conftest import Synthetic
 from tests.statutory.returns import EPISODES_HEADER, HEADER_HEADER, OC3_HEADER
 
-from plantracker.statutory import StatutoryError, compute_indicators
+from plantracker.planfile import load_plan
+from plantracker.statutory import StatutoryError, compute_indicators, computed_kpi_values
+from plantracker.statutory.definitions import DEFINITIONS
 from plantracker.statutory.synth import synthesise
 
 
@@ -39,6 +41,7 @@ def test_the_files_follow_the_layouts_and_are_clearly_synthetic(synthetic: Synth
         "101",
         "102",
         "README.txt",
+        "plan.yaml",
         "population.csv",
     ]
     assert "SYNTHETIC DATA" in (folder / "README.txt").read_text()
@@ -74,6 +77,34 @@ def test_the_files_follow_the_layouts_and_are_clearly_synthetic(synthetic: Synth
     assert {(r["la_code"], r["year"]) for r in population} == {
         (la, str(y)) for la in ("101", "102") for y in range(2021, 2026)
     }
+
+
+def test_the_synthetic_plan_is_valid_illustrative_and_computed(synthetic: Synthetic) -> None:
+    path = synthetic.returns / "plan.yaml"
+    assert path.read_text().startswith("# SYNTHETIC, ILLUSTRATIVE PLAN")
+    assert (
+        "plan.yaml is an illustrative plan of authority 101"
+        in (synthetic.returns / "README.txt").read_text()
+    )
+    plan = load_plan(path)  # valid: a bad plan file raises
+    assert "(illustrative)" in plan.title and plan.organisation == "Synthetic authority 101"
+    # The quarters of the last collection year: the last ends on 31 March 2025.
+    assert [(p.id, p.start, p.end) for p in plan.periods] == [
+        ("2024-25-Q1", date(2024, 4, 1), date(2024, 6, 30)),
+        ("2024-25-Q2", date(2024, 7, 1), date(2024, 9, 30)),
+        ("2024-25-Q3", date(2024, 10, 1), date(2024, 12, 31)),
+        ("2024-25-Q4", date(2025, 1, 1), date(2025, 3, 31)),
+    ]
+    (recommendation,) = plan.recommendations
+    kpis = recommendation.kpis
+    assert [k.source for k in kpis] == [f"statutory:{name}" for name in DEFINITIONS]
+    assert [k.unit.value for k in kpis] == [d.unit for d in DEFINITIONS.values()]
+    assert not any(k.values for k in kpis)  # values come from the returns, never the file
+    labelled = [x.label for k in kpis for x in (k.baseline, k.target) if x is not None]
+    assert labelled and all((label or "").startswith("Illustrative") for label in labelled)
+    results = compute_indicators(synthetic.store, date(2025, 3, 31), "101")
+    computed = computed_kpi_values(plan, results, date(2025, 3, 31))
+    assert [c.ref for c in computed] == [k.ref for k in kpis]
 
 
 def test_the_figures_are_plausible(synthetic: Synthetic) -> None:

@@ -1,6 +1,7 @@
 """Hand-built domain plans for the tracker tests: every field of the domain model used,
 including the cases a database could quietly lose (``58.60``, ``None`` beside ``""``,
-``expected: []``, an empty baseline, a reason without a hand-set status)."""
+``expected: []``, an empty baseline, a reason without a hand-set status, comparators with
+only a label)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from plantracker.domain.model import (
     Baseline,
     Better,
     Box,
+    Comparators,
     FeedbackMeasure,
     Kpi,
     KpiValue,
@@ -108,6 +110,9 @@ def rich_plan(*, title: str = "Rich Plan", organisation: str = "Rich Borough Cou
             targets=frozen({Q1: Decimal("1E+2"), Q2: Decimal("60.00")}),
             tolerance=Decimal("7.50"),
             source="Local data",
+            comparators=Comparators(
+                label="2023-24", england=Decimal("54.0"), region=Decimal("55.10"), neighbours=None
+            ),
             values=frozen(
                 {
                     Q1: KpiValue(value=Decimal("-0.0")),
@@ -130,6 +135,7 @@ def rich_plan(*, title: str = "Rich Plan", organisation: str = "Rich Borough Cou
             unit=Unit.COUNT,
             baseline=Baseline(),
             tolerance_points=Decimal("5"),
+            comparators=Comparators(label="2024"),
         ),
         Kpi(ref="1.K3", title="Data only", aim=Aim.DECREASE, better=Better.CLOSER),
     )

@@ -123,6 +123,7 @@ class ItemOut(Schema):
     tolerance: Number | None = None
     tolerance_points: Number | None = None
     source: str | None = None
+    comparators: ComparatorsOut | None = None
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -139,6 +140,16 @@ class TargetOut(Schema):
     date: date | None
     value: Number | None
     display: str | None
+
+
+class ComparatorsOut(Schema):
+    """Published figures beside a KPI (read-only: set in the plan file or by
+    ``plantracker statutory compare``)."""
+
+    label: str = Field(description="The published period, for example 2023-24.")
+    england: Number | None
+    region: Number | None
+    neighbours: Number | None = Field(description="The statistical neighbours' mean.")
 
 
 class RecommendationOut(Schema):
@@ -305,6 +316,11 @@ class KpiValueOut(EntryOut):
     value: Number | None
     display: str | None
     reason: str | None
+    computed_from: str | None = Field(
+        None,
+        description="Read-only. 'statutory:<indicator>' when `plantracker statutory apply` "
+        "computed the value from the statutory returns; null when a person entered it.",
+    )
     rating: RatingOut | None = Field(
         None, description="Given in answer to a write: the value's status by the rules."
     )

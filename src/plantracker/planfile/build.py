@@ -20,6 +20,7 @@ from plantracker.domain.model import (
     Baseline,
     Better,
     Box,
+    Comparators,
     FeedbackMeasure,
     Kpi,
     KpiValue,
@@ -59,6 +60,7 @@ KPI_KEYS = (
     "tolerance",
     "tolerance_points",
     "source",
+    "comparators",
     "values",
 )
 MEASURE_KEYS = (*ITEM_KEYS, "frequency", "method", "updates")
@@ -67,6 +69,7 @@ UPDATE_KEYS = ("status", "commentary")
 VALUE_KEYS = ("value", "display", "status", "reason", "commentary")
 BASELINE_KEYS = ("label", "value", "display", "status")
 TARGET_KEYS = ("label", "date", "value", "display")
+COMPARATORS_KEYS = ("label", "england", "region", "neighbours")
 NARRATIVE_LISTS = ("headlines", "decisions", "milestones", "next_steps")
 BOX_REASON_KEYS = tuple(f"{box.value}_reason" for box in Box)
 NARRATIVE_KEYS = (
@@ -567,6 +570,7 @@ class _Builder:
                 "expected either tolerance (percent) or tolerance_points (units), found both",
             )
         source = self.optional(found, "source", path, scalars.text)
+        comparators = self.comparators(found, path)
         values = self.kpi_values(found, path)
         if common is None or aim is None:
             return None
@@ -581,6 +585,7 @@ class _Builder:
             tolerance=tolerance,
             tolerance_points=points,
             source=source,
+            comparators=comparators,
             values=values,
         )
 
@@ -613,6 +618,24 @@ class _Builder:
             value=self.optional(entry, "value", own, scalars.number),
             display=self.optional(entry, "display", own, scalars.text),
         )
+
+    def comparators(self, found: dict[str, Node], path: str) -> Comparators | None:
+        """Published figures beside the KPI (issue 9): the period they are for is required,
+        each figure is optional (not published, or suppressed)."""
+        node = found.get("comparators")
+        if node is None or node.null:
+            return None
+        own = join(path, "comparators")
+        entry = self.fields(node, own, COMPARATORS_KEYS, ("label",), "comparators")
+        if entry is None:
+            return None
+        label = self.required(entry, "label", own, scalars.required_text)
+        england = self.optional(entry, "england", own, scalars.number)
+        region = self.optional(entry, "region", own, scalars.number)
+        neighbours = self.optional(entry, "neighbours", own, scalars.number)
+        if label is None:
+            return None
+        return Comparators(label=label, england=england, region=region, neighbours=neighbours)
 
     def kpi_values(self, found: dict[str, Node], path: str) -> MappingProxyType[str, KpiValue]:
         node = found.get("values")

@@ -271,6 +271,22 @@ KPIS = Sheet(
             "Or: the tolerance in units of the KPI itself (not with Tolerance).",
         ),
         _text("Source", "source", 18, "Where the values are computed from (optional)."),
+        _text(
+            "Comparators label",
+            "comparators.label",
+            16,
+            "The published period of the comparators, for example 2023-24 (needed when "
+            "any comparator is given).",
+        ),
+        _number("Comparators England", "comparators.england", "England's published figure."),
+        _number(
+            "Comparators region", "comparators.region", "The authority's region's published figure."
+        ),
+        _number(
+            "Comparators neighbours",
+            "comparators.neighbours",
+            "The mean of the statistical neighbours' published figures.",
+        ),
         *_ITEM_TAIL,
     ),
 )

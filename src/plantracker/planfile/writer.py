@@ -21,6 +21,7 @@ from plantracker.domain.model import (
     Action,
     Baseline,
     Box,
+    Comparators,
     Item,
     Kpi,
     KpiValue,
@@ -308,6 +309,8 @@ def _kpi(out: _Lines, indent: int, kpi: Kpi) -> None:
     out.optional(indent, "tolerance", kpi.tolerance)
     out.optional(indent, "tolerance_points", kpi.tolerance_points)
     out.optional(indent, "source", kpi.source)
+    if kpi.comparators is not None:
+        _comparators(out, indent, kpi.comparators)
     if kpi.values:
         out.open(indent, "values")
         for period_id, entry in kpi.values.items():
@@ -335,6 +338,19 @@ def _target(out: _Lines, indent: int, target: Target) -> None:
     out.optional(indent + 2, "date", target.date)
     out.optional(indent + 2, "value", target.value)
     out.optional(indent + 2, "display", target.display)
+
+
+def _comparators(out: _Lines, indent: int, comparators: Comparators) -> None:
+    out.flow(
+        indent,
+        "comparators",
+        (
+            ("label", comparators.label),
+            ("england", comparators.england),
+            ("region", comparators.region),
+            ("neighbours", comparators.neighbours),
+        ),
+    )
 
 
 def _kpi_value(out: _Lines, indent: int, period_id: str, entry: KpiValue) -> None:

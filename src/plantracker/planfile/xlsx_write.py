@@ -215,7 +215,16 @@ def _kpi(number: int, kpi: Kpi) -> Row:
             "Source": kpi.source,
         }
     )
-    baseline, target = kpi.baseline, kpi.target
+    baseline, target, comparators = kpi.baseline, kpi.target, kpi.comparators
+    if comparators is not None:
+        row.update(
+            {
+                "Comparators label": comparators.label,
+                "Comparators England": comparators.england,
+                "Comparators region": comparators.region,
+                "Comparators neighbours": comparators.neighbours,
+            }
+        )
     if baseline is not None:
         row.update(
             {

@@ -294,6 +294,7 @@ class HistoryRow:
     target: str | None
     commentary: str | None
     reason: str | None  # an override's reason
+    computed_from: str | None = None  # "statutory:<indicator>": computed, not typed
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,7 @@ class ItemPage:
     current: HistoryRow | None
     baseline: str | None  # KPIs: the baseline as printed
     target: str | None  # KPIs: the plan's target as printed, with its date or label
+    comparators: str | None = None  # KPIs: the published figures beside it (ADR 0017)
 
     @property
     def item(self) -> Item:
@@ -336,9 +338,10 @@ _FIELD = {
 }
 
 
-def item_page(plan: Plan, ref: str) -> ItemPage:
+def item_page(plan: Plan, ref: str, computed: Mapping[str, str] | None = None) -> ItemPage:
     """Every period's value, status, direction and commentary of one item, newest first,
-    up to the plan's current period; for a KPI, its trend chart with the target line."""
+    up to the plan's current period; for a KPI, its trend chart with the target line.
+    ``computed`` marks the periods whose value was computed (period id → its source)."""
     located = locate_item(plan, ref)
     small = item_plan(plan, located)
     latest = default_period(plan)
@@ -362,6 +365,7 @@ def item_page(plan: Plan, ref: str) -> ItemPage:
                 target=_target_text(kpi, item) if kpi else None,
                 commentary=item.commentary,
                 reason=item.reason if item.overridden else None,
+                computed_from=(computed or {}).get(period.id) if kpi else None,
             )
         )
         last_result, last_item = result, item
@@ -378,6 +382,7 @@ def item_page(plan: Plan, ref: str) -> ItemPage:
         current=history[0] if history else None,
         baseline=_baseline_text(kpi) if kpi else None,
         target=_plan_target_text(kpi) if kpi else None,
+        comparators=_comparators_text(kpi) if kpi else None,
     )
 
 
@@ -385,6 +390,22 @@ def _baseline_text(kpi: Kpi) -> str | None:
     if kpi.baseline is None:
         return None
     return shown(kpi.baseline.value, kpi.baseline.display, kpi.unit, "Not available")
+
+
+def _comparators_text(kpi: Kpi) -> str | None:
+    """``England 22.4%, region 20.1%, statistical neighbours 23.0%``, written as the KPI's
+    value is; None when the plan has no comparators for it."""
+    compared = kpi.comparators
+    if compared is None:
+        return None
+    return ", ".join(
+        f"{name} {shown(value, None, kpi.unit, 'not published')}"
+        for name, value in (
+            ("England", compared.england),
+            ("region", compared.region),
+            ("statistical neighbours", compared.neighbours),
+        )
+    )
 
 
 def _plan_target_text(kpi: Kpi) -> str | None:

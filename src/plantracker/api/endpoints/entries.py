@@ -51,6 +51,7 @@ def _entry(entry: Entry, rating: KpiRating | None = None) -> dict[str, Any]:
             "value": json_number(entry.value),
             "display": entry.display,
             "reason": entry.reason,
+            "computed_from": entry.computed_from,
             "rating": None
             if rating is None
             else {

@@ -113,6 +113,14 @@ def _item(item: Item, may_update: bool) -> dict[str, Any]:
             "tolerance": json_number(item.tolerance),
             "tolerance_points": json_number(item.tolerance_points),
             "source": item.source,
+            "comparators": None
+            if item.comparators is None
+            else {
+                "label": item.comparators.label,
+                "england": json_number(item.comparators.england),
+                "region": json_number(item.comparators.region),
+                "neighbours": json_number(item.comparators.neighbours),
+            },
         }
     return row
 

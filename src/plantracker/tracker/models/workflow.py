@@ -16,9 +16,11 @@ from django.db import models
 from plantracker.tracker.models.choices import EntryState
 from plantracker.tracker.models.plan import Period
 
-# The content columns of each kind of entry, as kept in ``approved_copy``.
+# The content columns of each kind of entry, as kept in ``approved_copy``. A KPI value's
+# ``computed_from`` travels with its content, so that while a hand revision of a computed
+# value is in review the reports show the approved value with its own mark.
 UPDATE_CONTENT = ("status", "commentary")
-KPI_CONTENT = ("value", "display", "status", "reason", "commentary")
+KPI_CONTENT = ("value", "display", "status", "reason", "commentary", "computed_from")
 
 
 class ReviewFields(models.Model):
@@ -88,8 +90,10 @@ def as_reported(entry: E) -> E:
     if "value" in copy and copy["value"] is not None:
         copy["value"] = Decimal(copy["value"])
     reported = type(entry)(**{f.attname: getattr(entry, f.attname) for f in entry._meta.fields})
-    for name, value in copy.items():
-        setattr(reported, name, value)
+    # Every content column comes from the copy: one kept before a column existed (a KPI's
+    # ``computed_from``) had none, rather than the revision's.
+    for name in content_fields(entry):
+        setattr(reported, name, copy.get(name))
     reported.state = "approved"  # type: ignore[attr-defined]
     return reported
 

@@ -25,6 +25,7 @@ from plantracker.domain.model import (
     Baseline,
     Better,
     Box,
+    Comparators,
     FeedbackMeasure,
     Kind,
     Kpi,
@@ -243,6 +244,16 @@ def _kpi(item: db.Item, loaded: _Loaded) -> Kpi:
         if item.has_target
         else None
     )
+    comparators = (
+        None
+        if item.comparators_label is None
+        else Comparators(
+            label=item.comparators_label,
+            england=item.comparators_england,
+            region=item.comparators_region,
+            neighbours=item.comparators_neighbours,
+        )
+    )
     assert item.aim is not None and item.unit is not None  # a check constraint on KPI rows
     return Kpi(
         **_common(item, loaded),
@@ -255,6 +266,7 @@ def _kpi(item: db.Item, loaded: _Loaded) -> Kpi:
         tolerance=item.tolerance,
         tolerance_points=item.tolerance_points,
         source=item.source,
+        comparators=comparators,
         values=loaded.by_period(loaded.values.get(item.pk, []), _kpi_value),
     )
 

@@ -78,6 +78,10 @@ _KPI_EMPTY: Row = {
     "tolerance": None,
     "tolerance_points": None,
     "source": None,
+    "comparators_label": None,
+    "comparators_england": None,
+    "comparators_region": None,
+    "comparators_neighbours": None,
 }
 
 
@@ -110,7 +114,7 @@ def item_row(
 
 
 def _kpi_columns(kpi: Kpi) -> Row:
-    baseline, target = kpi.baseline, kpi.target
+    baseline, target, comparators = kpi.baseline, kpi.target, kpi.comparators
     return {
         "aim": kpi.aim.value,
         "better": None if kpi.better is None else kpi.better.value,
@@ -128,6 +132,10 @@ def _kpi_columns(kpi: Kpi) -> Row:
         "tolerance": kpi.tolerance,
         "tolerance_points": kpi.tolerance_points,
         "source": kpi.source,
+        "comparators_label": comparators.label if comparators else None,
+        "comparators_england": comparators.england if comparators else None,
+        "comparators_region": comparators.region if comparators else None,
+        "comparators_neighbours": comparators.neighbours if comparators else None,
     }
 
 

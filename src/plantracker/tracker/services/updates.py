@@ -298,6 +298,7 @@ def update_save_draft(
     value: Decimal | int | str | None = None,
     display: str | None = None,
     reason: str | None = None,
+    computed_from: str | None = None,
 ) -> Entry:
     """Save the owner's (or a lead's) words for ``subject`` in ``period`` as a draft.
 
@@ -307,6 +308,10 @@ def update_save_draft(
     calculated one is an override and needs a ``reason`` here. ``expected_version`` is the
     entry's version the person saw, 0 when there was none. A submitted entry waits for the
     lead; an approved one is revised (reports keep its approved content until then).
+
+    ``computed_from`` (KPIs only) is ``statutory:<indicator>`` when ``statutory apply``
+    computed the value; a person's save passes None, so that a change made by hand clears
+    the mark. A save whose content is unchanged records nothing and keeps the mark (ADR 0016).
     """
     if subject.plan_id != period.plan_id:
         raise ServiceError(f"{subject_name(subject)} is not in the plan of period {period.code}")
@@ -333,7 +338,10 @@ def update_save_draft(
             display=display,
             reason=reason,
         )
+        fields["computed_from"] = _text(computed_from, "computed_from")
     else:
+        if computed_from is not None:
+            raise InvalidInput({"computed_from": "Only a KPI's value is computed"})
         fields = _update_fields(
             subject,
             status=status,
@@ -348,10 +356,12 @@ def update_save_draft(
         owner = {"risk": subject} if isinstance(subject, Risk) else {"item": subject}
         entry = model(period=period, version=0, state=EntryState.DRAFT, **owner, **fields)
         entry.author = actor
-        _save(entry, actor, [], "draft saved")
+        _save(entry, actor, [], _draft_reason(fields))
         return entry
 
-    if _unchanged(entry, fields):
+    # A person's save (no mark given) of unchanged content is no edit: it keeps the mark.
+    compared = fields if fields.get("computed_from") else _without_mark(fields)
+    if _unchanged(entry, compared):
         return entry  # nothing to record: no version, no audit entry
     if entry.state == EntryState.APPROVED:
         # A revision: keep what was approved for the reports until the revision is approved.
@@ -364,9 +374,25 @@ def update_save_draft(
         entry,
         actor,
         [*fields, "state", "author", "approved_copy"],
-        "draft saved",
+        _draft_reason(fields),
     )
     return entry
+
+
+def _without_mark(fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if name != "computed_from"}
+
+
+def computed_note(computed_from: str) -> str:
+    """The audit trail's words for a mark: "computed from the statutory returns (cp_rate)"."""
+    source, _, name = computed_from.partition(":")
+    where = "the statutory returns" if source == "statutory" else source
+    return f"computed from {where} ({name or computed_from})"
+
+
+def _draft_reason(fields: dict[str, Any]) -> str:
+    computed_from = fields.get("computed_from")
+    return f"draft saved: {computed_note(computed_from)}" if computed_from else "draft saved"
 
 
 @transaction.atomic
@@ -383,7 +409,11 @@ def update_submit(*, actor: User, entry: Entry, expected_version: int) -> Entry:
     entry.state = EntryState.SUBMITTED
     entry.submitted_by = actor
     entry.submitted_at = timezone.now()
-    _save(entry, actor, ["state", "submitted_by", "submitted_at"], "submitted for review")
+    computed_from = getattr(entry, "computed_from", None)
+    reason = "submitted for review"
+    if computed_from:
+        reason = f"{reason}: {computed_note(computed_from)}"
+    _save(entry, actor, ["state", "submitted_by", "submitted_at"], reason)
     return entry
 
 

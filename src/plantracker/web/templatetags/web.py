@@ -9,9 +9,11 @@ from django import template
 from django.forms import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 
 from plantracker.domain.model import Status
 from plantracker.reports.model import DirectionView, Donut, TrendChart
+from plantracker.tracker.services.updates import computed_note as computed_note_text
 from plantracker.web import charts
 
 register = template.Library()
@@ -55,6 +57,13 @@ def donut(chart: Donut, prefix: str) -> SafeString:
 @register.simple_tag
 def trend(chart: TrendChart, prefix: str) -> SafeString:
     return charts.trend_svg(chart, prefix)
+
+
+@register.filter
+def computed_note(computed_from: str | None) -> str:
+    """``entry.computed_from|computed_note``: "Computed from the statutory returns
+    (cp_rate)" for a value ``statutory apply`` wrote; empty for one a person entered."""
+    return capfirst(computed_note_text(computed_from)) if computed_from else ""
 
 
 @register.filter

@@ -1,4 +1,4 @@
-"""``plantracker statutory synth|load|indicators|benchmarks``: the statutory returns.
+"""``plantracker statutory synth|load|indicators|benchmarks|apply|compare``: the statutory returns.
 
 Thin: parses arguments, calls plantracker.statutory, prints. Every problem is a
 CommandError with one line per problem; no child's identifier is ever printed.
@@ -22,6 +22,11 @@ from plantracker.statutory import StatutoryError, compute_indicators, load_paths
 from plantracker.statutory.benchmarks import comparators, load_benchmarks
 from plantracker.statutory.render import indicators_json, indicators_table
 from plantracker.statutory.synth import synthesise
+from plantracker.tracker.management.commands._statutory_apply import run_apply
+from plantracker.tracker.management.commands._statutory_compare import (
+    add_compare_parser,
+    compare,
+)
 
 
 def _date(text: str) -> date:
@@ -46,7 +51,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(
-            dest="action", required=True, metavar="synth|load|indicators|benchmarks"
+            dest="action", required=True, metavar="synth|load|indicators|benchmarks|apply|compare"
         )
 
         synth = sub.add_parser("synth", help="write synthetic CIN census XML and SSDA903 CSVs")
@@ -113,6 +118,27 @@ class Command(BaseCommand):
         bench.add_argument(
             "--neighbours", default="", help="comma-separated codes of the statistical neighbours"
         )
+
+        apply = sub.add_parser(
+            "apply",
+            help="submit the period's computed values of a plan's statutory KPIs for review",
+        )
+        apply.add_argument("plan", metavar="PLAN", help="the plan's slug in the database")
+        self._store_argument(apply)
+        apply.add_argument("--period", required=True, metavar="ID", help="the plan's period")
+        apply.add_argument(
+            "--user", required=True, metavar="USERNAME", help="who submits them (a lead or owner)"
+        )
+        apply.add_argument(
+            "--la", type=_la, default=None, help="the plan's authority (default: the store's only)"
+        )
+        apply.add_argument(
+            "--replace-manual",
+            action="store_true",
+            help="replace values entered by hand that differ from the computed ones",
+        )
+
+        add_compare_parser(sub, self._store_argument)
 
     @staticmethod
     def _store_argument(parser: argparse.ArgumentParser) -> None:
@@ -200,6 +226,13 @@ class Command(BaseCommand):
             return
         notes = [f"note ({r.name}): {note}" for r in results.values() for note in r.notes]
         self._print(indicators_table(results, o["as_of"], o["la"]), *notes)
+
+    def _apply(self, o: dict[str, Any]) -> None:
+        for line in run_apply(o, o["store"] or _default_store()):
+            self.stdout.write(line)
+
+    def _compare(self, o: dict[str, Any]) -> None:
+        compare(self, o, o["store"] or _default_store())
 
     def _benchmarks(self, o: dict[str, Any]) -> None:
         store = o["store"] or _default_store()

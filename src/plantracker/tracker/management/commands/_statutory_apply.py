@@ -1,0 +1,157 @@
+"""``plantracker statutory apply PLAN --period ID --user USERNAME [--la CODE]``: the command's
+half of issue 9 "Into the plan". Finds the plan, period, user and authority, computes the
+period's values (``computed_kpi_values``) and hands them to the ``statutory_apply`` service;
+prints one line per KPI. Every refusal is a CommandError, one line per problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError
+from django.db import DatabaseError
+from django.urls import reverse
+
+from plantracker.statutory import compute_indicators, computed_kpi_values, statutory_kpis
+from plantracker.statutory.indicators import Indicator
+from plantracker.statutory.scope import choose_authority
+from plantracker.tracker.auth import normalise_username
+from plantracker.tracker.management.commands._plan_argument import (
+    PLAN_FILE_SUFFIXES,
+    _no_database_yet,
+)
+from plantracker.tracker.models import Period, PlanRecord, User
+from plantracker.tracker.selectors import plan_by_slug, plan_domain
+from plantracker.tracker.services import ServiceError
+from plantracker.tracker.services.statutory import Applied, Outcome, statutory_apply
+
+
+def _plan(name: str) -> PlanRecord:
+    if Path(name).suffix.lower() in PLAN_FILE_SUFFIXES or Path(name).exists():
+        raise CommandError(
+            f"{name}: apply writes into a plan in the database, not a file; import it first "
+            f"with `plantracker import {name}` and give the plan's slug"
+        )
+    if _no_database_yet():  # looking would create an empty database file
+        raise CommandError(
+            f"no plan with slug '{name}': there is no database yet "
+            "(`plantracker migrate`, then `plantracker import FILE`)"
+        )
+    try:
+        record = plan_by_slug(slug=name)
+    except DatabaseError as exc:
+        raise CommandError(
+            f"the database cannot be read ({exc}); run `plantracker migrate` first"
+        ) from None
+    if record is None:
+        raise CommandError(f"no plan with slug '{name}'; `plantracker import FILE` adds one")
+    return record
+
+
+def _period(record: PlanRecord, code: str) -> Period:
+    period = Period.objects.filter(plan=record, code=code).first()
+    if period is None:
+        codes = ", ".join(record.periods.order_by("position").values_list("code", flat=True))
+        raise CommandError(f"plan {record.slug} has no period '{code}' (periods: {codes})")
+    return period
+
+
+def _user(username: str, record: PlanRecord) -> User:
+    user = User.objects.filter(username=normalise_username(username), is_active=True).first()
+    if user is None:
+        raise CommandError(
+            f"no active user '{username}'; add one with "
+            f"`plantracker user add EMAIL --role lead --plan {record.slug}`"
+        )
+    return user
+
+
+def _figures(result: Indicator) -> str:
+    if result.suppressed:
+        return "suppressed (a count of 1 to 5)"
+    if result.numerator is None:
+        return "—"
+    if result.denominator is None:
+        return str(result.numerator)
+    return f"{result.numerator}/{result.denominator}"
+
+
+def _shown(applied: Applied) -> str:
+    value = applied.value
+    if value.display:
+        return value.display
+    return "not available" if value.value is None else str(value.value)
+
+
+def _outcome(applied: Applied) -> str:
+    return f"{applied.outcome} ({applied.note})" if applied.note else str(applied.outcome)
+
+
+def _lines(applied: list[Applied], results: Mapping[str, Indicator]) -> list[str]:
+    rows = [
+        (
+            f"KPI {a.ref}",
+            a.indicator,
+            _shown(a),
+            _figures(results[a.indicator]),
+            _outcome(a),
+        )
+        for a in applied
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    lines = [
+        "  ".join(
+            [*(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)), row[4]]
+        )
+        for row in rows
+    ]
+    # Why a figure is not available, or what it may miss: as `statutory indicators` says.
+    lines.extend(
+        f"note (KPI {a.ref}, {a.indicator}): {note}"
+        for a in applied
+        for note in results[a.indicator].notes
+    )
+    return lines
+
+
+def run_apply(options: Mapping[str, Any], store: Path) -> list[str]:
+    """The lines to print; CommandError (via StatutoryError or ServiceError) when refused."""
+    record = _plan(options["plan"])
+    period = _period(record, options["period"])
+    user = _user(options["user"], record)
+    la = choose_authority(store, options["la"])
+    plan = plan_domain(plan_record=record)
+    if not statutory_kpis(plan):
+        raise CommandError(
+            f"plan {record.slug} has no KPI with `source: statutory:<indicator>`; "
+            "add the source to the KPIs computed from the returns"
+        )
+    results = compute_indicators(store, period.end, la)
+    values = computed_kpi_values(plan, results, period.end)
+    try:
+        applied = statutory_apply(
+            actor=user,
+            plan_record=record,
+            period=period,
+            values=values,
+            replace_manual=options["replace_manual"],
+        )
+    except ServiceError as exc:
+        raise CommandError("\n".join([*exc.messages, "nothing was written"])) from None
+    lines = [
+        f"authority {la}, 12 months to {period.end.isoformat()} (period {period.code} of "
+        f"{record.slug}), as {user.username}:",
+        *_lines(applied, results),
+    ]
+    submitted = sum(1 for a in applied if a.outcome is Outcome.SUBMITTED)
+    if submitted:
+        review = reverse("web:review", args=[record.slug, period.code])
+        lines.append(
+            f"{submitted} value(s) submitted for review: a lead of the plan other than "
+            f"{user.username} approves them on the Review page ({review})"
+        )
+    else:
+        lines.append("nothing new to review")
+    return lines

@@ -1,0 +1,157 @@
+"""``plantracker statutory compare``: published comparators into a stored plan's KPIs.
+
+Thin: parses the arguments, reads the figures from the store
+(``plantracker.statutory.plan_comparators``) and writes them through
+``services.comparators`` as the named user. Every refusal is collected and printed one line
+each before anything is written (ADR 0017).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from plantracker.statutory.plan_comparators import KpiComparators, plan_comparators
+from plantracker.tracker.auth import normalise_username
+from plantracker.tracker.management.commands._plan_argument import (
+    PLAN_FILE_SUFFIXES,
+    _no_database_yet,
+)
+from plantracker.tracker.models import PlanRecord, User
+from plantracker.tracker.selectors import plan_by_slug
+from plantracker.tracker.services import ServiceError
+from plantracker.tracker.services.comparators import (
+    check_may_set,
+    comparators_refusals,
+    kpi_comparators_set,
+)
+
+HELP = "write published England, region and neighbours' figures into a stored plan's KPIs"
+
+
+def _figure(text: str) -> tuple[str, str]:
+    ref, equals, column = text.partition("=")
+    if not equals or not ref.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not REF=COLUMN (a KPI's ref, '=', a column of the published figures)"
+        )
+    return ref.strip(), column.strip()
+
+
+def add_compare_parser(sub: Any, store_argument: Callable[[argparse.ArgumentParser], None]) -> None:
+    compare = sub.add_parser("compare", help=HELP, description=HELP + ".")
+    store_argument(compare)
+    compare.add_argument("plan", metavar="PLAN", help="the slug of a plan in the database")
+    compare.add_argument(
+        "--published",
+        required=True,
+        metavar="TIME_PERIOD",
+        help="the published period, as in the CSV's time_period column (e.g. 202324)",
+    )
+    compare.add_argument("--la", required=True, help="the authority's code (old or new)")
+    compare.add_argument(
+        "--neighbours",
+        default="",
+        help="comma-separated codes of the statistical neighbours (default: none)",
+    )
+    compare.add_argument(
+        "--figure",
+        type=_figure,
+        action="append",
+        required=True,
+        metavar="REF=COLUMN",
+        help="a KPI and the published column that holds it; repeat for each KPI",
+    )
+    compare.add_argument(
+        "--user", required=True, metavar="USERNAME", help="who sets them: a lead of the plan"
+    )
+
+
+def _refuse_a_file(value: str) -> None:
+    path = Path(value)
+    if path.suffix.lower() in PLAN_FILE_SUFFIXES or path.exists():
+        raise CommandError(
+            f"{value} is a file: comparators are written into a plan in the database; import "
+            f"it first (`plantracker import {value}`) and give the plan's slug"
+        )
+    if _no_database_yet():
+        raise CommandError(f"no plan '{value}': there is no database yet (`plantracker migrate`)")
+
+
+def _plan(value: str) -> PlanRecord:
+    record = plan_by_slug(slug=value)
+    if record is None:
+        raise CommandError(f"no plan '{value}' in the database")
+    return record
+
+
+def _user(value: str) -> User:
+    user = User.objects.filter(username=normalise_username(value)).first()
+    if user is None:
+        raise CommandError(f"no user '{value}'")
+    return user
+
+
+def _shown(value: Decimal | None) -> str:
+    return "not published" if value is None else str(value)
+
+
+def _line(found: KpiComparators, neighbours: Sequence[str], changed: bool) -> str:
+    published, plan = found.published, found.comparators
+    region = published.region_name or "region"
+    mean = (
+        f"mean of {published.neighbours_used} of {len(neighbours)}" if neighbours else "none given"
+    )
+    return (
+        f"{found.ref} ({published.indicator}, {plan.label}): England {_shown(plan.england)}, "
+        f"{region} {_shown(plan.region)}, statistical neighbours {_shown(plan.neighbours)} "
+        f"({mean}){'' if changed else ' — unchanged'}"
+    )
+
+
+def compare(command: BaseCommand, options: dict[str, Any], store: Path) -> None:
+    """Run ``statutory compare`` (StatutoryError propagates to the command's handler)."""
+    figures: list[tuple[str, str]] = options["figure"]
+    neighbours = tuple(c.strip() for c in options["neighbours"].split(",") if c.strip())
+    _refuse_a_file(options["plan"])
+    try:
+        record = _plan(options["plan"])
+        user = _user(options["user"])
+        check_may_set(user, record)
+        refs = [ref for ref, _column in figures]
+        problems = [f"{ref}: given twice" for ref in dict.fromkeys(refs) if refs.count(ref) > 1]
+        problems += comparators_refusals(plan=record, refs=list(dict.fromkeys(refs)))
+    except ServiceError as exc:
+        raise CommandError("\n".join(exc.messages)) from None
+    except DatabaseError as exc:
+        raise CommandError(
+            f"the database cannot be read ({exc}); run `plantracker migrate` first"
+        ) from None
+    if problems:
+        raise CommandError("\n".join(problems))
+    found = plan_comparators(store, dict(figures), options["published"], options["la"], neighbours)
+    try:
+        written = kpi_comparators_set(
+            actor=user,
+            plan=record,
+            comparators={kpi.ref: kpi.comparators for kpi in found},
+            reason=f"comparators set from published {options['published']} figures",
+        )
+    except ServiceError as exc:
+        raise CommandError("\n".join(exc.messages)) from None
+    for kpi, result in zip(found, written, strict=True):
+        command.stdout.write(_line(kpi, neighbours, result.changed))
+    changed = sum(1 for result in written if result.changed)
+    if changed:
+        command.stdout.write(
+            f"{changed} of {len(written)} KPI(s) changed in plan {record.slug} by "
+            f"{user.username}, each recorded in the KPI's history"
+        )
+    else:
+        command.stdout.write(f"nothing changed: the KPIs of plan {record.slug} held these figures")
