@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
+from plantracker.domain.model import Plan
 from plantracker.tracker.models import EntryState, Period, PeriodState, PlanRecord, Role, User
 from plantracker.tracker.permissions import can_edit, is_operator, plan_roles
 from plantracker.tracker.selectors import plan_for_user
@@ -115,8 +116,11 @@ class DashboardPanel:
     reminders: Reminders | None  # the lead's reminders list
 
 
-def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> DashboardPanel | None:
-    """The panel for the dashboard of period ``code`` (None when the plan lacks it)."""
+def dashboard_panel(
+    request: HttpRequest, record: PlanRecord, code: str, live: Plan | None = None
+) -> DashboardPanel | None:
+    """The panel for the dashboard of period ``code`` (None when the plan lacks it);
+    ``live`` is the plan's approved data when the page has already read it."""
     period = period_by_code(plan_record=record, code=code)
     user = request.user
     if period is None or not isinstance(user, User):
@@ -133,5 +137,7 @@ def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> Dash
         lead=lead,
         contributor=owned > 0,
         owned=owned,
-        reminders=reminders(plan_record=record, period=period) if lead and not closed else None,
+        reminders=(
+            reminders(plan_record=record, period=period, live=live) if lead and not closed else None
+        ),
     )

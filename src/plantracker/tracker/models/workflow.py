@@ -81,19 +81,33 @@ def entry_content(entry: models.Model) -> dict[str, Any]:
 E = TypeVar("E", bound=models.Model)
 
 
+def reported_content(
+    content: dict[str, Any], state: str, approved_copy: dict[str, Any] | None
+) -> dict[str, Any]:
+    """What a report shows of an entry whose content columns are ``content``: that content
+    once approved, else its last approved copy (decimals back from their text). Every
+    content column comes from the copy: one kept before a column existed (a KPI's
+    ``computed_from``) had none, rather than the revision's."""
+    if state == "approved" or not approved_copy:
+        return content
+    reported = {name: approved_copy.get(name) for name in content}
+    value = reported.get("value")
+    if value is not None:
+        reported["value"] = Decimal(value)
+    return reported
+
+
 def as_reported(entry: E) -> E:
     """What a report shows of ``entry``: itself once approved, else its last approved copy
     as an unsaved row (callers read only ``approved`` rows or rows with a copy)."""
-    if getattr(entry, "state", None) == "approved" or not getattr(entry, "approved_copy", None):
+    state = getattr(entry, "state", None)
+    copy = getattr(entry, "approved_copy", None)
+    if state == "approved" or not copy:
         return entry
-    copy: dict[str, Any] = dict(entry.approved_copy)  # type: ignore[attr-defined]
-    if "value" in copy and copy["value"] is not None:
-        copy["value"] = Decimal(copy["value"])
+    content = {name: getattr(entry, name) for name in content_fields(entry)}
     reported = type(entry)(**{f.attname: getattr(entry, f.attname) for f in entry._meta.fields})
-    # Every content column comes from the copy: one kept before a column existed (a KPI's
-    # ``computed_from``) had none, rather than the revision's.
-    for name in content_fields(entry):
-        setattr(reported, name, copy.get(name))
+    for name, value in reported_content(content, str(state), copy).items():
+        setattr(reported, name, value)
     reported.state = "approved"  # type: ignore[attr-defined]
     return reported
 

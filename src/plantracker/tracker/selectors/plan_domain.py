@@ -1,7 +1,9 @@
 """``plan_domain``: the whole domain Plan of a PlanRecord in a fixed number of queries.
 
 Entries are read unordered (``order_by()``) and put in period order here, which saves the
-database a join and a sort.
+database a join and a sort. They are read as plain rows (``values()``), not model
+instances: a large plan has tens of thousands, and building a model instance for each was
+most of the time of a dashboard.
 
 One query per table (at most ten) whatever the plan's size, with no per-item query, so
 pages, reports and exports cost the same number of queries at any scale (issue 4 "Must
@@ -12,10 +14,11 @@ approved entry under revision reports its last approved copy.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from types import MappingProxyType
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Q
 
@@ -43,25 +46,22 @@ from plantracker.domain.model import (
 )
 from plantracker.domain.model import KpiValue as DomainKpiValue
 from plantracker.tracker import models as db
-from plantracker.tracker.models.workflow import as_reported
+from plantracker.tracker.models.workflow import KPI_CONTENT, UPDATE_CONTENT, reported_content
 
-
-class _PeriodEntry(Protocol):
-    period_id: int
-
-
-E = TypeVar("E", bound=_PeriodEntry)
 V = TypeVar("V")
+Row = dict[str, Any]
 
 
 def _status(value: str | None) -> Status | None:
     return None if value is None else Status(value)
 
 
-def _grouped(entries: Iterable[Any], attribute: str) -> dict[int, list[Any]]:
-    groups: dict[int, list[Any]] = defaultdict(list)
-    for entry in entries:
-        groups[getattr(entry, attribute)].append(entry)
+def _reported_rows(queryset: Any, parent: str, content: Sequence[str]) -> dict[int, list[Row]]:
+    """Each entry's reported content (``reported_content``) and period, by parent id."""
+    groups: dict[int, list[Row]] = defaultdict(list)
+    for row in queryset.values(parent, "period_id", "state", "approved_copy", *content):
+        shown = reported_content({n: row[n] for n in content}, row["state"], row["approved_copy"])
+        groups[row[parent]].append({**shown, "period_id": row["period_id"]})
     return groups
 
 
@@ -71,16 +71,21 @@ class _Loaded:
 
     code: Mapping[int, str]
     position: Mapping[int, int]
-    updates: Mapping[int, list[db.Update]]
-    values: Mapping[int, list[db.KpiValue]]
-    targets: Mapping[int, list[db.KpiTarget]]
-    risk_updates: Mapping[int, list[db.RiskUpdate]]
+    updates: Mapping[int, list[Row]]
+    values: Mapping[int, list[Row]]
+    targets: Mapping[int, list[Row]]
+    risk_updates: Mapping[int, list[Row]]
     items: Mapping[tuple[int, str], list[db.Item]]
 
-    def by_period(self, entries: Iterable[E], convert: Any) -> Mapping[str, V]:
+    def by_period(
+        self,
+        entries: Iterable[Any],
+        convert: Callable[[Any], V],
+        period_of: Callable[[Any], int] = itemgetter("period_id"),
+    ) -> Mapping[str, V]:
         """``{period id: convert(entry)}`` in the plan's period order."""
-        ordered = sorted(entries, key=lambda entry: self.position[entry.period_id])
-        return MappingProxyType({self.code[e.period_id]: convert(e) for e in ordered})
+        ordered = sorted(entries, key=lambda entry: self.position[period_of(entry)])
+        return MappingProxyType({self.code[period_of(e)]: convert(e) for e in ordered})
 
     def period_code(self, period_id: int | None) -> str | None:
         return None if period_id is None else self.code[period_id]
@@ -96,23 +101,21 @@ def plan_domain(*, plan_record: db.PlanRecord) -> Plan:
     loaded = _Loaded(
         code={period.pk: period.code for period in periods},
         position={period.pk: period.position for period in periods},
-        updates=_grouped(
-            map(as_reported, db.Update.objects.filter(reported, item__plan=plan_record).order_by()),
+        updates=_reported_rows(
+            db.Update.objects.filter(reported, item__plan=plan_record).order_by(),
             "item_id",
+            UPDATE_CONTENT,
         ),
-        values=_grouped(
-            map(
-                as_reported, db.KpiValue.objects.filter(reported, item__plan=plan_record).order_by()
-            ),
+        values=_reported_rows(
+            db.KpiValue.objects.filter(reported, item__plan=plan_record).order_by(),
             "item_id",
+            KPI_CONTENT,
         ),
-        targets=_grouped(db.KpiTarget.objects.filter(item__plan=plan_record).order_by(), "item_id"),
-        risk_updates=_grouped(
-            map(
-                as_reported,
-                db.RiskUpdate.objects.filter(reported, risk__plan=plan_record).order_by(),
-            ),
+        targets=_grouped_targets(plan_record),
+        risk_updates=_reported_rows(
+            db.RiskUpdate.objects.filter(reported, risk__plan=plan_record).order_by(),
             "risk_id",
+            UPDATE_CONTENT,
         ),
         items=defaultdict(list),
     )
@@ -147,12 +150,20 @@ def plan_domain(*, plan_record: db.PlanRecord) -> Plan:
         periods=tuple(_period(period) for period in periods),
         recommendations=recommendations,
         risks=risks,
-        narrative=loaded.by_period(narratives, _narrative),
+        narrative=loaded.by_period(narratives, _narrative, lambda n: n.period_id),
     )
 
 
-def _update(entry: db.Update | db.RiskUpdate) -> Update:
-    return Update(status=Status(entry.status), commentary=entry.commentary)
+def _grouped_targets(plan_record: db.PlanRecord) -> dict[int, list[Row]]:
+    targets: dict[int, list[Row]] = defaultdict(list)
+    rows = db.KpiTarget.objects.filter(item__plan=plan_record).order_by()
+    for row in rows.values("item_id", "period_id", "value"):
+        targets[row["item_id"]].append(dict(row))
+    return targets
+
+
+def _update(entry: Row) -> Update:
+    return Update(status=Status(entry["status"]), commentary=entry["commentary"])
 
 
 def _period(period: db.Period) -> Period:
@@ -213,13 +224,13 @@ def _measure(measure: type[M], item: db.Item, loaded: _Loaded) -> M:
     )
 
 
-def _kpi_value(entry: db.KpiValue) -> DomainKpiValue:
+def _kpi_value(entry: Row) -> DomainKpiValue:
     return DomainKpiValue(
-        value=entry.value,
-        display=entry.display,
-        status=_status(entry.status),
-        reason=entry.reason,
-        commentary=entry.commentary,
+        value=entry["value"],
+        display=entry["display"],
+        status=_status(entry["status"]),
+        reason=entry["reason"],
+        commentary=entry["commentary"],
     )
 
 
@@ -262,7 +273,7 @@ def _kpi(item: db.Item, loaded: _Loaded) -> Kpi:
         unit=Unit(item.unit),
         baseline=baseline,
         target=target,
-        targets=loaded.by_period(loaded.targets.get(item.pk, []), lambda t: t.value),
+        targets=loaded.by_period(loaded.targets.get(item.pk, []), itemgetter("value")),
         tolerance=item.tolerance,
         tolerance_points=item.tolerance_points,
         source=item.source,

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from plantracker.domain.model import Status
+from plantracker.domain.model import Plan, Status
 from plantracker.tracker.models import (
     EntryState,
     Item,
@@ -115,8 +115,15 @@ def plan_leads(*, plan_record: PlanRecord) -> list[User]:
     return list(User.objects.filter(pk__in=memberships.values("user_id")).order_by("username"))
 
 
-def reminders(*, plan_record: PlanRecord, period: Period, today: date | None = None) -> Reminders:
-    """The reminders due for ``period`` of ``plan_record`` on ``today``."""
+def reminders(
+    *,
+    plan_record: PlanRecord,
+    period: Period,
+    today: date | None = None,
+    live: Plan | None = None,
+) -> Reminders:
+    """The reminders due for ``period`` of ``plan_record`` on ``today`` (``live``: the plan's
+    approved data, when the caller has already read it)."""
     today = today or timezone.localdate()
     overdue = period.state == PeriodState.OPEN and period.due is not None and today > period.due
     entries = period_entries(plan_record=plan_record, period=period)
@@ -130,7 +137,7 @@ def reminders(*, plan_record: PlanRecord, period: Period, today: date | None = N
         submitted_risks = {
             e.risk_id for e in entries if e.state == EntryState.SUBMITTED and hasattr(e, "risk_id")
         }
-        result = period_result(plan_record=plan_record, period_code=period.code)
+        result = period_result(plan_record=plan_record, period_code=period.code, live=live)
         items = {
             item.ref: item
             for item in Item.objects.filter(plan=plan_record).select_related("owner_user")

@@ -112,10 +112,10 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
     if period is None and request.GET.get("period"):
         # The period switcher is a plain form (no JavaScript): send it to the period's URL.
         return _redirect_or_404("web:dashboard-period", slug, request.GET["period"])
-    record, plan = _load(request, slug)
-    chosen = pages.period_or_404(plan, period)
+    record, live = _load(request, slug)
+    chosen = pages.period_or_404(live, period)
     # A closed period shows what it reported when it was closed (issue 5, its snapshot).
-    plan = period_plan(plan_record=record, period_code=chosen.id, live=plan)
+    plan = period_plan(plan_record=record, period_code=chosen.id, live=live)
     page = pages.dashboard_page(plan, plan.period(chosen.id))
     return render(
         request,
@@ -128,7 +128,7 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
             "crumbs": [_plans_crumb()],
             "switch_url": reverse("web:dashboard", args=[slug]),
             "section": "plans",
-            "workflow": dashboard_panel(request, record, chosen.id),
+            "workflow": dashboard_panel(request, record, chosen.id, live),
         },
     )
 
