@@ -64,3 +64,57 @@ def plan_reference_errors(plan: Plan) -> list[str]:
             if number not in numbers:
                 errors.append(f"narrative.{period_id}: recommendation {number} is not in the plan")
     return errors
+
+
+def _period_entries(plan: Plan, code: str) -> dict[str, str]:
+    """What ``plan`` holds for period ``code``, keyed by where it is, each as its exact text
+    (``repr``: ``58.60`` is not ``58.6``)."""
+    entries: dict[str, str] = {}
+    for recommendation in plan.recommendations:
+        for kind in _KINDS:
+            for item in recommendation.items(kind):
+                name = f"{kind.label} {item.ref}"
+                if isinstance(item, (Action, Measure)) and code in item.updates:
+                    entries[f"{name}: its update"] = repr(item.updates[code])
+                if isinstance(item, Kpi):
+                    if code in item.values:
+                        entries[f"{name}: its value"] = repr(item.values[code])
+                    if code in item.targets:
+                        entries[f"{name}: its target"] = repr(item.targets[code])
+    for position, risk in enumerate(plan.risks):
+        if code in risk.updates:
+            entries[f"Risk {position + 1} ({risk.title[:40]}): its update"] = repr(
+                risk.updates[code]
+            )
+    if code in plan.narrative:
+        entries["the narrative"] = repr(plan.narrative[code])
+    return entries
+
+
+def closed_period_changes(current: Plan, new: Plan, closed: Iterable[str]) -> list[str]:
+    """What importing ``new`` over ``current`` would change in the ``closed`` periods, one
+    message each (DESIGN.md "Snapshots": a closed period changes only once a lead reopens
+    it, with a reason; the import must not slip round that)."""
+    problems: list[str] = []
+    new_periods = {period.id for period in new.periods}
+    for code in closed:
+        if code not in new_periods:
+            problems.append(f"period {code} is closed; the file would remove it")
+            continue
+        before, after = _period_entries(current, code), _period_entries(new, code)
+        for where in sorted(before.keys() | after.keys()):
+            if where not in after:
+                change = "remove"
+            elif where not in before:
+                change = "add"
+            elif before[where] != after[where]:
+                change = "change"
+            else:
+                continue
+            problems.append(f"{code} is closed; the file would {change} {where}")
+    if problems:
+        problems.append(
+            "a lead may reopen a closed period (with a reason) to change it; "
+            "or import a file that leaves its entries as they are (export the plan first)"
+        )
+    return problems

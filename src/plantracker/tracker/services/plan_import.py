@@ -18,6 +18,7 @@ from plantracker.tracker.models import (
     Narrative,
     Organisation,
     Period,
+    PeriodState,
     PlanRecord,
     Recommendation,
     Risk,
@@ -25,8 +26,9 @@ from plantracker.tracker.models import (
     Update,
     User,
 )
+from plantracker.tracker.selectors.plan_domain import plan_domain
 from plantracker.tracker.services.errors import ServiceError
-from plantracker.tracker.services.plan_checks import plan_reference_errors
+from plantracker.tracker.services.plan_checks import closed_period_changes, plan_reference_errors
 from plantracker.tracker.services.plan_rows import (
     Row,
     item_row,
@@ -87,7 +89,8 @@ def plan_import(*, plan: Plan, slug: str | None = None, user: User | None = None
     if new). An existing slug is updated in place to hold exactly ``plan``: same record and
     primary keys, owner links kept while the owner's text is unchanged, and entries still in
     review kept (ADR 0014). Raises ServiceError, having written nothing, for a bad slug, a
-    slug owned by another organisation or a plan with dangling references.
+    slug owned by another organisation, a plan with dangling references, or a file that
+    would change what a closed period holds (a lead reopens it first).
     """
     slug = slug_for_title(plan.title) if slug is None else slug
     errors = slug_errors(slug) + plan_reference_errors(plan)
@@ -100,6 +103,13 @@ def plan_import(*, plan: Plan, slug: str | None = None, user: User | None = None
             f"plan '{slug}' belongs to {record.organisation.name}, but the file names "
             f"organisation '{plan.organisation}'; import it under another slug"
         )
+    if record is not None:
+        closed = Period.objects.filter(plan=record, state=PeriodState.CLOSED).order_by("position")
+        codes = list(closed.values_list("code", flat=True))
+        if codes:
+            problems = closed_period_changes(plan_domain(plan_record=record), plan, codes)
+            if problems:
+                raise ServiceError(problems)
     record = _plan_record(plan, slug, record, user)
     _Import(plan, record, user).run()
     return record
