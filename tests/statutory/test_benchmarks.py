@@ -11,19 +11,10 @@ from django.core.management import call_command
 from tests.statutory.returns import write_csv
 
 from plantracker.statutory import StatutoryError
-from plantracker.statutory.benchmarks import comparators, load_benchmarks
+from plantracker.statutory.benchmarks import PLACE_COLUMNS, comparators, load_benchmarks
 
 HEADER = [
-    "time_period",
-    "time_identifier",
-    "geographic_level",
-    "country_code",
-    "country_name",
-    "region_code",
-    "region_name",
-    "old_la_code",
-    "new_la_code",
-    "la_name",
+    *PLACE_COLUMNS,
     "re_referrals_percent",
     "cpp_rate",
 ]

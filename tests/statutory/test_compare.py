@@ -14,6 +14,7 @@ from tests.statutory.returns import write_csv
 
 from plantracker.domain.model import Comparators
 from plantracker.planfile import load_plan
+from plantracker.statutory.benchmarks import PLACE_COLUMNS
 from plantracker.statutory.plan_comparators import time_period_label
 from plantracker.tracker.models import Item, PlanRecord, Role
 from plantracker.tracker.selectors import plan_domain
@@ -39,16 +40,7 @@ recommendations:
 """
 SLUG = "compared-plan"
 HEADER = [
-    "time_period",
-    "time_identifier",
-    "geographic_level",
-    "country_code",
-    "country_name",
-    "region_code",
-    "region_name",
-    "old_la_code",
-    "new_la_code",
-    "la_name",
+    *PLACE_COLUMNS,
     "re_referrals_percent",
     "cpp_rate",
 ]

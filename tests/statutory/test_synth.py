@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from lxml import etree
 from tests.statutory.conftest import Synthetic
 from tests.statutory.returns import EPISODES_HEADER, HEADER_HEADER, OC3_HEADER
 
 from plantracker.planfile import load_plan
-from plantracker.statutory import StatutoryError, compute_indicators, computed_kpi_values
+from plantracker.statutory import (
+    StatutoryError,
+    compute_indicators,
+    computed_kpi_values,
+    load_paths,
+)
+from plantracker.statutory.benchmarks import PLACE_COLUMNS, comparators
 from plantracker.statutory.definitions import DEFINITIONS
 from plantracker.statutory.synth import synthesise
 
@@ -31,8 +39,11 @@ def test_the_same_seed_gives_the_same_files(tmp_path: Path) -> None:
     synthesise(tmp_path / "a", las=1, years=1, seed=3)
     synthesise(tmp_path / "b", las=1, years=1, seed=3)
     synthesise(tmp_path / "c", las=1, years=1, seed=4)
-    assert _digests(tmp_path / "a") == _digests(tmp_path / "b")
-    assert _digests(tmp_path / "a") != _digests(tmp_path / "c")
+    a, b, c = (_digests(tmp_path / name) for name in "abc")
+    assert "published.csv" in a
+    assert a == b
+    assert a != c
+    assert a["published.csv"] != c["published.csv"]  # the published figures follow the seed too
 
 
 def test_the_files_follow_the_layouts_and_are_clearly_synthetic(synthetic: Synthetic) -> None:
@@ -43,6 +54,7 @@ def test_the_files_follow_the_layouts_and_are_clearly_synthetic(synthetic: Synth
         "README.txt",
         "plan.yaml",
         "population.csv",
+        "published.csv",
     ]
     assert "SYNTHETIC DATA" in (folder / "README.txt").read_text()
     xml = sorted(folder.rglob("*.xml"))
@@ -125,6 +137,98 @@ def test_the_figures_are_plausible(synthetic: Synthetic) -> None:
         assert value is not None and low <= value <= high, (name, value)
 
 
+PLACE = list(PLACE_COLUMNS)
+FIGURES = [
+    "re_referrals_12m",
+    "repeat_cp_plans",
+    "cp_plans_2y_plus",
+    "cp_rate",
+    "care_leavers_eet",
+    "care_leavers_he",
+]
+NEIGHBOURS = [str(code) for code in range(501, 511)]
+
+
+def test_the_published_figures_are_synthetic_and_in_the_dfe_layout(synthetic: Synthetic) -> None:
+    path = synthetic.returns / "published.csv"
+    readme = (synthetic.returns / "README.txt").read_text()
+    assert "published.csv is SYNTHETIC too, NOT DfE data" in readme
+    with open(path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == PLACE + FIGURES
+    table = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    # Each collection year written: England, the region, the two authorities, ten neighbours.
+    assert [r["time_period"] for r in table] == [
+        p for p in ("202223", "202324", "202425") for _ in range(14)
+    ]
+    year = [r for r in table if r["time_period"] == "202425"]
+    assert [(r["geographic_level"], r["old_la_code"]) for r in year] == [
+        ("National", ""),
+        ("Regional", ""),
+        *[("Local authority", la) for la in ["101", "102", *NEIGHBOURS]],
+    ]
+    assert {r["country_name"] for r in table} == {"England (synthetic)"}
+    assert {(r["region_code"], r["region_name"]) for r in year[1:]} == {
+        ("E12000099", "Synthetic region")
+    }
+    assert [(r["new_la_code"], r["la_name"]) for r in year[2:4]] == [
+        ("E99000101", "Synthetic authority 101"),
+        ("E99000102", "Synthetic authority 102"),
+    ]
+    shown = [(r["geographic_level"], r["old_la_code"], f, r[f]) for r in year for f in FIGURES]
+    assert [s for s in shown if not re.fullmatch(r"\d+\.\d", s[3])] == [
+        ("Regional", "", "care_leavers_he", "x"),
+        ("Local authority", "503", "care_leavers_he", "c"),
+        ("Local authority", "507", "cp_plans_2y_plus", "c"),
+    ]
+    bands = {
+        "re_referrals_12m": (8, 40),
+        "repeat_cp_plans": (8, 45),
+        "cp_plans_2y_plus": (0.3, 12),
+        "cp_rate": (10, 110),
+        "care_leavers_eet": (30, 80),
+        "care_leavers_he": (1, 20),
+    }
+    for _level, _la, figure, value in shown:
+        low, high = bands[figure]
+        assert value in "cx" or low <= float(value) <= high, (figure, value)
+
+
+def test_statutory_benchmarks_loads_the_published_figures(
+    synthetic: Synthetic, tmp_path: Path
+) -> None:
+    store = tmp_path / "statutory.duckdb"
+    out = io.StringIO()
+    call_command(
+        "statutory",
+        "benchmarks",
+        str(synthetic.returns / "published.csv"),
+        "--store",
+        str(store),
+        stdout=out,
+    )
+    assert out.getvalue().strip() == (
+        f"loaded 252 figures (6 columns: {', '.join(FIGURES)}) into {store}; "
+        "periods in the store: 202223, 202324, 202425"
+    )
+    he = comparators(store, "care_leavers_he", "202425", "101", tuple(NEIGHBOURS))
+    assert he.region is None  # "x": the report reads "Not published"
+    assert he.region_name == "Synthetic region"
+    assert he.england is not None and he.authority is not None
+    assert he.neighbours is not None and he.neighbours_used == 9  # 503's "c" is left out
+    rate = comparators(store, "cp_rate", "202425", "E99000101", tuple(NEIGHBOURS))
+    assert rate.neighbours_used == 10
+    # Loading the returns' folder passes over it, saying where it goes instead.
+    loaded = load_paths([synthetic.returns / "published.csv"], tmp_path / "returns.duckdb")
+    assert [(f.status, f.kind, f.note) for f in loaded.files] == [
+        (
+            "skipped",
+            "published comparator figures",
+            "load them with `plantracker statutory benchmarks`",
+        )
+    ]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -145,3 +249,30 @@ def test_an_existing_folder_with_files_is_not_overwritten(tmp_path: Path) -> Non
         synthesise(tmp_path / "out", las=1, years=1)
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["keep.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary folder left behind
+
+
+def test_statutory_benchmarks_says_not_published_for_a_withheld_figure(
+    synthetic: Synthetic, tmp_path: Path
+) -> None:
+    store = tmp_path / "statutory.duckdb"
+    out = io.StringIO()
+    call_command(
+        "statutory",
+        "benchmarks",
+        str(synthetic.returns / "published.csv"),
+        "--store",
+        str(store),
+        "--indicator",
+        "care_leavers_he",
+        "--period",
+        "202425",
+        "--la",
+        "101",
+        "--neighbours",
+        ",".join(NEIGHBOURS),
+        stdout=out,
+    )
+    shown = out.getvalue().splitlines()[-1]
+    assert "Synthetic region not published," in shown, shown
+    assert "None" not in shown
+    assert shown.endswith("(mean of 9)")

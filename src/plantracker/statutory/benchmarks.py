@@ -19,24 +19,20 @@ from plantracker.statutory.batch import Batch
 from plantracker.statutory.errors import Problem, StatutoryError
 from plantracker.statutory.store import open_for_reading, open_unkeyed
 
-GEOGRAPHY_COLUMNS = frozenset(
-    {
-        "time_period",
-        "time_identifier",
-        "geographic_level",
-        "country_code",
-        "country_name",
-        "region_code",
-        "region_name",
-        "old_la_code",
-        "new_la_code",
-        "la_name",
-        "lad_code",
-        "lad_name",
-        "ons_code",
-        "opendata_id",
-    }
+# The time and place columns of the department's open-data files, in their usual order.
+PLACE_COLUMNS = (
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
 )
+GEOGRAPHY_COLUMNS = frozenset(PLACE_COLUMNS) | {"lad_code", "lad_name", "ons_code", "opendata_id"}
 NATIONAL = "national"
 REGIONAL = "regional"
 LOCAL = "local authority"

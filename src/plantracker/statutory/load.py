@@ -233,12 +233,9 @@ def _parse_csv(path: Path, pseudonymise: Pseudonymiser, la: str | None, year: in
     if kind.kind == "skip":
         return Parsed(path, "skip", kind.label, note="not used by any indicator")
     if kind.kind == "benchmark":
-        raise StatutoryError(
-            Problem(
-                str(path),
-                "published comparator figures: load them with `plantracker statutory benchmarks`",
-                1,
-            )
+        # Not a return; it may well sit beside them (synth writes one there).
+        return Parsed(
+            path, "skip", kind.label, note="load them with `plantracker statutory benchmarks`"
         )
     if kind.kind == "population":
         figures = read_population(path)

@@ -98,7 +98,8 @@ def _user(value: str) -> User:
     return user
 
 
-def _shown(value: Decimal | None) -> str:
+def shown(value: Decimal | None) -> str:
+    """A published figure as the commands print it."""
     return "not published" if value is None else str(value)
 
 
@@ -109,8 +110,8 @@ def _line(found: KpiComparators, neighbours: Sequence[str], changed: bool) -> st
         f"mean of {published.neighbours_used} of {len(neighbours)}" if neighbours else "none given"
     )
     return (
-        f"{found.ref} ({published.indicator}, {plan.label}): England {_shown(plan.england)}, "
-        f"{region} {_shown(plan.region)}, statistical neighbours {_shown(plan.neighbours)} "
+        f"{found.ref} ({published.indicator}, {plan.label}): England {shown(plan.england)}, "
+        f"{region} {shown(plan.region)}, statistical neighbours {shown(plan.neighbours)} "
         f"({mean}){'' if changed else ' — unchanged'}"
     )
 

@@ -26,6 +26,7 @@ from plantracker.tracker.management.commands._statutory_apply import run_apply
 from plantracker.tracker.management.commands._statutory_compare import (
     add_compare_parser,
     compare,
+    shown,
 )
 
 
@@ -252,7 +253,7 @@ class Command(BaseCommand):
             neighbours = tuple(c.strip() for c in o["neighbours"].split(",") if c.strip())
             c = comparators(store, o["indicator"], o["period"], o["la"], neighbours)
             self.stdout.write(
-                f"{c.indicator} {c.time_period}: authority {c.authority}, England {c.england}, "
-                f"{c.region_name or 'region'} {c.region}, statistical neighbours {c.neighbours} "
-                f"(mean of {c.neighbours_used})"
+                f"{c.indicator} {c.time_period}: authority {shown(c.authority)}, "
+                f"England {shown(c.england)}, {c.region_name or 'region'} {shown(c.region)}, "
+                f"statistical neighbours {shown(c.neighbours)} (mean of {c.neighbours_used})"
             )
