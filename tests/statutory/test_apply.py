@@ -372,3 +372,36 @@ def test_the_api_shows_the_mark_and_never_takes_it(plan: PlanRecord, synthetic: 
     assert response.status_code == 422
     assert _values()["1.K1"].computed_from == "statutory:re_referrals_12m"
     assert str(_values()["1.K1"].value) != "1"
+
+
+def test_a_viewer_learns_nothing_of_values_already_there(
+    plan: PlanRecord, synthetic: Synthetic
+) -> None:
+    """Refused before anything about an entry is said: no "unchanged", no figure typed."""
+    _typed("1.K7", "12.5", approve=True)
+    _apply(synthetic.store, "--la", "101", "--replace-manual")
+    _approve_all()
+    message = _refused(synthetic.store, "--la", "101", user=VIEWER)
+    assert "unchanged" not in message and "12.5" not in message
+    assert all("may not update it" in line for line in message.splitlines()[:-1])
+
+
+def test_a_draft_with_the_same_figure_is_said_to_wait_for_its_owner(
+    plan: PlanRecord, synthetic: Synthetic
+) -> None:
+    computed = compute_indicators(synthetic.store, AS_OF, "101")["care_leavers_eet"].value
+    update_save_draft(
+        actor=_user(LEAD2),
+        subject=Item.objects.get(plan__slug="synthetic", ref="1.K7"),
+        period=PlanRecord.objects.get(slug="synthetic").periods.get(code=PERIOD),
+        expected_version=0,
+        value=str(computed),
+    )
+    lines = _apply(synthetic.store, "--la", "101")
+    assert next(line for line in lines if " 1.K7 " in line).endswith(
+        "unchanged (entered by hand with the same figure, a draft)"
+    )
+    assert lines[-1] == (
+        "1 value(s) are drafts (or returned) with their owners: they are reported once "
+        "submitted and approved"
+    )

@@ -11,9 +11,17 @@ import pytest
 from tests.tracker.workflow_site import Q1, Q2, WorkflowSite, make_workflow_site
 
 from plantracker.domain.model import KpiValue, Plan, Status, Update
-from plantracker.tracker.models import Period
+from plantracker.tracker.models import EntryState, Period
+from plantracker.tracker.models import Update as UpdateRow
 from plantracker.tracker.selectors import plan_domain
-from plantracker.tracker.services import ServiceError, period_close, period_reopen, plan_import
+from plantracker.tracker.services import (
+    ServiceError,
+    period_close,
+    period_reopen,
+    plan_import,
+    update_save_draft,
+    update_submit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +105,74 @@ def test_an_unchanged_closed_period_imports_and_a_reopened_one_takes_changes(
     assert plan_domain(plan_record=site.plan).recommendations[0].actions[0].updates[Q1] == Update(
         Status.AMBER, "corrected"
     )
+
+
+def _close(site: WorkflowSite, code: str) -> None:
+    period = site.period(code)
+    period_close(actor=site.users["lead"], period=period, expected_version=period.version)
+
+
+def test_rewording_a_risk_or_reordering_commentary_is_not_a_change(site: WorkflowSite) -> None:
+    plan = plan_domain(plan_record=site.plan)
+    numbers = [r.number for r in plan.recommendations[:2]]
+    q2 = plan.narrative[Q2]
+    two = MappingProxyType({numbers[0]: ("First.",), numbers[1]: ("Second.",)})
+    plan = replace(plan, narrative=MappingProxyType({Q2: replace(q2, commentary=two)}))
+    plan_import(plan=plan, slug="cip")
+    _close(site, Q2)
+    risk = plan.risks[0]
+    assert Q2 in risk.updates  # the risk has an update in the closed period
+    reordered = MappingProxyType({numbers[1]: ("Second.",), numbers[0]: ("First.",)})
+    again = replace(
+        plan,
+        risks=(replace(risk, title="The same risk, reworded"), *plan.risks[1:]),
+        narrative=MappingProxyType({Q2: replace(q2, commentary=reordered)}),
+    )
+    plan_import(plan=again, slug="cip")
+    assert plan_domain(plan_record=site.plan).risks[0].title == "The same risk, reworded"
+
+
+def test_a_closed_periods_label_or_dates_cannot_change(site: WorkflowSite) -> None:
+    plan = plan_domain(plan_record=site.plan)
+    periods = tuple(
+        replace(period, label="Renamed") if period.id == Q1 else period for period in plan.periods
+    )
+    with pytest.raises(ServiceError) as refused:
+        plan_import(plan=replace(plan, periods=periods), slug="cip")
+    assert (
+        refused.value.messages[0]
+        == f"period {Q1} is closed; the file would change its label or dates"
+    )
+
+
+@pytest.mark.parametrize("closed", [True, False])
+def test_a_revision_in_review_survives_a_reimport_of_the_exported_plan(
+    closed: bool,
+) -> None:
+    site = make_workflow_site()
+    contributor, lead = site.users["contributor"], site.users["lead"]
+    action = site.item("1.A1")
+    entry = UpdateRow.objects.get(item=action, period=site.period(Q2))
+    assert entry.state == EntryState.APPROVED
+    # The owner revises the approved update and submits the revision for review.
+    revised = update_save_draft(
+        actor=contributor,
+        subject=action,
+        period=site.period(Q2),
+        expected_version=entry.version,
+        status="green",
+        commentary="Slipped again",
+    )
+    update_submit(actor=contributor, entry=revised, expected_version=revised.version)
+    if closed:
+        _close(site, Q2)
+    exported = plan_domain(plan_record=site.plan)  # what `plantracker export` writes
+    assert exported.recommendations[0].actions[0].updates[Q2].commentary != "Slipped again"
+    plan_import(plan=exported, slug="cip", user=lead)
+    kept = UpdateRow.objects.get(pk=entry.pk)
+    assert (kept.state, kept.status, kept.commentary) == (
+        EntryState.SUBMITTED,
+        "green",
+        "Slipped again",
+    )
+    assert plan_domain(plan_record=site.plan) == exported

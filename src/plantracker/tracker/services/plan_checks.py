@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from plantracker.domain.model import Action, Kind, Kpi, Measure, Plan
+from plantracker.domain.model import Action, Kind, Kpi, Measure, Narrative, Plan
 
 _KINDS = tuple(Kind)
 
@@ -82,13 +82,30 @@ def _period_entries(plan: Plan, code: str) -> dict[str, str]:
                     if code in item.targets:
                         entries[f"{name}: its target"] = repr(item.targets[code])
     for position, risk in enumerate(plan.risks):
+        # Risks are matched by position, as the import matches them: a reworded risk is the
+        # same risk.
         if code in risk.updates:
-            entries[f"Risk {position + 1} ({risk.title[:40]}): its update"] = repr(
-                risk.updates[code]
-            )
+            entries[f"Risk {position + 1}: its update"] = repr(risk.updates[code])
     if code in plan.narrative:
-        entries["the narrative"] = repr(plan.narrative[code])
+        entries["the narrative"] = _narrative_text(plan.narrative[code])
     return entries
+
+
+def _narrative_text(narrative: Narrative) -> str:
+    """The narrative as text to compare: lists (and the deep dives) in their order, which is
+    the report's; mappings whatever their order."""
+    return repr(
+        (
+            narrative.headlines,
+            narrative.decisions,
+            narrative.milestones,
+            narrative.next_steps,
+            narrative.deep_dives,
+            sorted(narrative.commentary.items()),
+            sorted(narrative.boxes.items()),
+            sorted(narrative.box_reasons.items()),
+        )
+    )
 
 
 def closed_period_changes(current: Plan, new: Plan, closed: Iterable[str]) -> list[str]:
@@ -96,11 +113,14 @@ def closed_period_changes(current: Plan, new: Plan, closed: Iterable[str]) -> li
     message each (DESIGN.md "Snapshots": a closed period changes only once a lead reopens
     it, with a reason; the import must not slip round that)."""
     problems: list[str] = []
-    new_periods = {period.id for period in new.periods}
+    old_periods = {period.id: period for period in current.periods}
+    new_periods = {period.id: period for period in new.periods}
     for code in closed:
         if code not in new_periods:
             problems.append(f"period {code} is closed; the file would remove it")
             continue
+        if code in old_periods and old_periods[code] != new_periods[code]:
+            problems.append(f"period {code} is closed; the file would change its label or dates")
         before, after = _period_entries(current, code), _period_entries(new, code)
         for where in sorted(before.keys() | after.keys()):
             if where not in after:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -26,6 +27,7 @@ from plantracker.tracker.models import (
     Update,
     User,
 )
+from plantracker.tracker.models.workflow import content_fields, reported_content
 from plantracker.tracker.selectors.plan_domain import plan_domain
 from plantracker.tracker.services.errors import ServiceError
 from plantracker.tracker.services.plan_checks import closed_period_changes, plan_reference_errors
@@ -103,15 +105,18 @@ def plan_import(*, plan: Plan, slug: str | None = None, user: User | None = None
             f"plan '{slug}' belongs to {record.organisation.name}, but the file names "
             f"organisation '{plan.organisation}'; import it under another slug"
         )
+    closed: dict[int, str] = {}
     if record is not None:
-        closed = Period.objects.filter(plan=record, state=PeriodState.CLOSED).order_by("position")
-        codes = list(closed.values_list("code", flat=True))
-        if codes:
-            problems = closed_period_changes(plan_domain(plan_record=record), plan, codes)
+        # Locked: a period closed while this import runs would otherwise slip past the check.
+        periods = Period.objects.select_for_update().filter(plan=record).order_by("position")
+        closed = {p.pk: p.code for p in periods if p.state == PeriodState.CLOSED}
+        if closed:
+            current = plan_domain(plan_record=record)
+            problems = closed_period_changes(current, plan, list(closed.values()))
             if problems:
                 raise ServiceError(problems)
     record = _plan_record(plan, slug, record, user)
-    _Import(plan, record, user).run()
+    _Import(plan, record, user, frozenset(closed)).run()
     return record
 
 
@@ -147,6 +152,17 @@ def _in_review(entry: Update | KpiValue | RiskUpdate) -> bool:
     return entry.state != EntryState.APPROVED
 
 
+def _reports(entry: Update | KpiValue | RiskUpdate, row: Row | None) -> bool:
+    """``entry`` is in review and already reports what the file says (its approved copy):
+    the import leaves it, and the revision under review, as they are."""
+    if row is None or entry.state == EntryState.APPROVED or not entry.approved_copy:
+        return False
+    fields = content_fields(entry)
+    content = {name: getattr(entry, name) for name in fields}
+    shown = reported_content(content, entry.state, entry.approved_copy)
+    return all(same(shown[name], row[name]) for name in fields if name in row)
+
+
 # Deletion order: children before parents, so that no deletion cascades into a kept row.
 _DELETE_ORDER: tuple[type[Model], ...] = (
     Update,
@@ -164,8 +180,13 @@ _DELETE_ORDER: tuple[type[Model], ...] = (
 class _Import:
     """One plan's sync, table by table (parents first, so children can name their keys)."""
 
-    def __init__(self, plan: Plan, record: PlanRecord, user: User | None) -> None:
+    def __init__(
+        self, plan: Plan, record: PlanRecord, user: User | None, closed: frozenset[int]
+    ) -> None:
         self.plan, self.record, self.user = plan, record, user
+        # Closed periods' rows are never written (``closed_period_changes`` has proved the
+        # file agrees with what they report).
+        self.closed = closed
         self.stale: dict[type[Model], list[Any]] = {}
         self.period_ids: dict[str, int] = {}
         self.item_ids: dict[str, int] = {}
@@ -183,6 +204,38 @@ class _Import:
         result = sync_rows(model, user=self.user, **arguments)
         self.stale[model] = result.stale
         return result
+
+    def sync_entries(
+        self,
+        model: type[M],
+        *,
+        existing: Iterable[M],
+        key: Callable[[Any], Any],
+        desired: dict[Any, Row],
+        **arguments: Any,
+    ) -> None:
+        """``sync`` of one period's rows (entries, targets, narratives), leaving alone the
+        rows of closed periods and entries in review that report what the file says."""
+        left = {
+            key(row)
+            for row in existing
+            if row.period_id in self.closed  # type: ignore[attr-defined]
+            or (
+                isinstance(row, Update | KpiValue | RiskUpdate)
+                and _reports(row, desired.get(key(row)))
+            )
+        }
+        self.sync(
+            model,
+            existing=[row for row in existing if key(row) not in left],
+            key=key,
+            desired={
+                k: row
+                for k, row in desired.items()
+                if k not in left and row["period_id"] not in self.closed
+            },
+            **arguments,
+        )
 
     def periods(self) -> None:
         periods = self.sync(
@@ -251,9 +304,9 @@ class _Import:
             (KpiValue, values, _in_review),
             (KpiTarget, targets, None),
         ):
-            self.sync(
+            self.sync_entries(
                 model,
-                existing=model.objects.filter(**existing),
+                existing=list(model.objects.filter(**existing)),
                 key=_item_period_key,
                 desired=desired,
                 fixed={},
@@ -280,9 +333,9 @@ class _Import:
                     "period_id": period_id,
                     **update_row(update),
                 }
-        self.sync(
+        self.sync_entries(
             RiskUpdate,
-            existing=RiskUpdate.objects.filter(risk__plan=self.record),
+            existing=list(RiskUpdate.objects.filter(risk__plan=self.record)),
             key=lambda u: (u.risk_id, u.period_id),
             desired=desired,
             fixed={},
@@ -290,9 +343,9 @@ class _Import:
         )
 
     def narratives(self) -> None:
-        self.sync(
+        self.sync_entries(
             Narrative,
-            existing=Narrative.objects.filter(period__plan=self.record),
+            existing=list(Narrative.objects.filter(period__plan=self.record)),
             key=lambda n: n.period_id,
             desired={
                 self.period_ids[code]: {

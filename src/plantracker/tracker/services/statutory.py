@@ -35,7 +35,7 @@ from plantracker.tracker.models import (
 )
 from plantracker.tracker.selectors.plan_domain import plan_domain
 from plantracker.tracker.services.errors import ServiceError
-from plantracker.tracker.services.updates import update_save_draft, update_submit
+from plantracker.tracker.services.updates import may_update, update_save_draft, update_submit
 from plantracker.tracker.services.workflow_errors import NotAllowed
 
 
@@ -54,6 +54,9 @@ class Applied:
     value: DomainKpiValue
     outcome: Outcome
     note: str | None = None
+    # An unchanged entry that is a draft or returned: it is reported only once its owner
+    # submits it and a lead approves it.
+    with_owner: bool = False
 
 
 def _same_number(a: Decimal | None, b: Decimal | None) -> bool:
@@ -100,6 +103,9 @@ _STATE_WORDS = {
 }
 
 
+_WHO_MAY = " (a lead of the plan may, or the contributor linked to the KPI as its owner)"
+
+
 class _Refused(Exception):
     def __init__(self, messages: Sequence[str]) -> None:
         self.messages = list(messages)
@@ -120,12 +126,19 @@ class _Target:
 
     def applied(self, outcome: Outcome, note: str | None = None) -> Applied:
         c = self.computed
-        return Applied(c.ref, c.indicator, c.value, outcome, note)
+        with_owner = self.entry is not None and self.entry.state in (
+            EntryState.DRAFT,
+            EntryState.RETURNED,
+        )
+        return Applied(c.ref, c.indicator, c.value, outcome, note, with_owner)
 
 
 def _apply_one(actor: User, period: Period, target: _Target, replace_manual: bool) -> Applied:
     """Write one KPI's value, or say why not (``_Refused``)."""
     entry, value, where = target.entry, target.computed.value, target.where
+    if not may_update(actor, target.item):
+        # Checked first: nothing about the entry is told to someone who may not update it.
+        raise _Refused([f"{where}: {actor.username} may not update it{_WHO_MAY}"])
     if entry is not None:
         state = _STATE_WORDS[EntryState(entry.state)]
         if _same_content(entry, value, target.mark):
@@ -163,12 +176,7 @@ def _apply_one(actor: User, period: Period, target: _Target, replace_manual: boo
             )
             update_submit(actor=actor, entry=saved, expected_version=saved.version)
     except NotAllowed:
-        raise _Refused(
-            [
-                f"{where}: {actor.username} may not update it (a lead of the plan may, or the "
-                "contributor linked to the KPI as its owner)"
-            ]
-        ) from None
+        raise _Refused([f"{where}: {actor.username} may not update it{_WHO_MAY}"]) from None
     except ServiceError as exc:
         raise _Refused(
             [m if m.startswith(where) else f"{where}: {m}" for m in exc.messages]

@@ -154,4 +154,10 @@ def run_apply(options: Mapping[str, Any], store: Path) -> list[str]:
         )
     else:
         lines.append("nothing new to review")
+    waiting = sum(1 for a in applied if a.with_owner)
+    if waiting:
+        lines.append(
+            f"{waiting} value(s) are drafts (or returned) with their owners: they are reported "
+            "once submitted and approved"
+        )
     return lines
