@@ -13,6 +13,8 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from plantracker.statutory.benchmarks import PLACE_COLUMNS
+
 
 def cin_xml(la: str, year: int, children: list[dict[str, Any]]) -> str:
     out = [
@@ -107,3 +109,34 @@ def write_population(folder: Path, rows: list[tuple[str, int, int]]) -> Path:
         ["la_code", "year", "population_0_17"],
         [[la, str(year), str(people)] for la, year, people in rows],
     )
+
+
+# A published open-data file (DfE layout) with two figure columns, for the comparators.
+PUBLISHED_HEADER = [*PLACE_COLUMNS, "re_referrals_percent", "cpp_rate"]
+
+
+def published_row(
+    level: str,
+    region: str = "",
+    la: str = "",
+    new: str = "",
+    rr: str = "",
+    rate: str = "",
+    period: str = "202324",
+) -> list[str]:
+    """One row of a published file: ``level`` National / Regional / Local authority."""
+    name = {"E12000007": "London", "E12000008": "South East"}.get(region, "")
+    return [
+        period,
+        "Financial year",
+        level,
+        "E92000001",
+        "England",
+        region,
+        name,
+        la,
+        new,
+        f"LA {la}" if la else "",
+        rr,
+        rate,
+    ]

@@ -8,58 +8,26 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from tests.statutory.returns import write_csv
+from tests.statutory.returns import PUBLISHED_HEADER, published_row, write_csv
 
 from plantracker.statutory import StatutoryError
-from plantracker.statutory.benchmarks import PLACE_COLUMNS, comparators, load_benchmarks
-
-HEADER = [
-    *PLACE_COLUMNS,
-    "re_referrals_percent",
-    "cpp_rate",
-]
-
-
-def _row(
-    level: str,
-    region: str = "",
-    la: str = "",
-    new: str = "",
-    rr: str = "",
-    rate: str = "",
-    period: str = "202324",
-) -> list[str]:
-    names = {"E12000007": "London", "E12000008": "South East"}
-    return [
-        period,
-        "Financial year",
-        level,
-        "E92000001",
-        "England",
-        region,
-        names.get(region, ""),
-        la,
-        new,
-        f"LA {la}" if la else "",
-        rr,
-        rate,
-    ]
+from plantracker.statutory.benchmarks import comparators, load_benchmarks
 
 
 @pytest.fixture
 def published(tmp_path: Path) -> Path:
     return write_csv(
         tmp_path / "cin_la.csv",
-        HEADER,
+        PUBLISHED_HEADER,
         [
-            _row("National", rr="22.4", rate="41.6"),
-            _row("Regional", "E12000007", rr="20.1", rate="38.0"),
-            _row("Regional", "E12000008", rr="23.0", rate="40.2"),
-            _row("Local authority", "E12000007", "201", "E09000001", "18.0", "35.5"),
-            _row("Local authority", "E12000007", "202", "E09000007", "21.0", "c"),
-            _row("Local authority", "E12000008", "826", "E06000042", "25.0", "44.0"),
-            _row("Local authority", "E12000008", "867", "E06000036", "x", "46.0"),
-            _row("National", rr="21.9", rate="40.0", period="202223"),
+            published_row("National", rr="22.4", rate="41.6"),
+            published_row("Regional", "E12000007", rr="20.1", rate="38.0"),
+            published_row("Regional", "E12000008", rr="23.0", rate="40.2"),
+            published_row("Local authority", "E12000007", "201", "E09000001", "18.0", "35.5"),
+            published_row("Local authority", "E12000007", "202", "E09000007", "21.0", "c"),
+            published_row("Local authority", "E12000008", "826", "E06000042", "25.0", "44.0"),
+            published_row("Local authority", "E12000008", "867", "E06000036", "x", "46.0"),
+            published_row("National", rr="21.9", rate="40.0", period="202223"),
         ],
     )
 

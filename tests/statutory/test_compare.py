@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from tests.statutory.returns import write_csv
+from tests.statutory.returns import PUBLISHED_HEADER, published_row, write_csv
 
 from plantracker.domain.model import Comparators
 from plantracker.planfile import load_plan
-from plantracker.statutory.benchmarks import PLACE_COLUMNS
 from plantracker.statutory.plan_comparators import time_period_label
 from plantracker.tracker.models import Item, PlanRecord, Role
 from plantracker.tracker.selectors import plan_domain
@@ -39,29 +38,6 @@ recommendations:
       - {ref: 1.K2, title: Children on a plan per 10000, aim: decrease, unit: rate}
 """
 SLUG = "compared-plan"
-HEADER = [
-    *PLACE_COLUMNS,
-    "re_referrals_percent",
-    "cpp_rate",
-]
-
-
-def _row(level: str, region: str, la: str, new: str, rr: str, rate: str) -> list[str]:
-    name = {"E12000007": "London", "E12000008": "South East"}.get(region, "")
-    return [
-        "202324",
-        "Financial year",
-        level,
-        "E92000001",
-        "England",
-        region,
-        name,
-        la,
-        new,
-        f"LA {la}" if la else "",
-        rr,
-        rate,
-    ]
 
 
 @pytest.fixture
@@ -70,15 +46,15 @@ def store(tmp_path: Path) -> Path:
     ``x``: not available)."""
     published = write_csv(
         tmp_path / "cin_la.csv",
-        HEADER,
+        PUBLISHED_HEADER,
         [
-            _row("National", "", "", "", "22.4", "41.6"),
-            _row("Regional", "E12000007", "", "", "20.1", "38.0"),
-            _row("Regional", "E12000008", "", "", "23.0", "40.2"),
-            _row("Local authority", "E12000007", "201", "E09000001", "18.0", "35.5"),
-            _row("Local authority", "E12000007", "202", "E09000007", "21.0", "c"),
-            _row("Local authority", "E12000008", "826", "E06000042", "25.0", "44.0"),
-            _row("Local authority", "E12000008", "867", "E06000036", "x", "46.0"),
+            published_row("National", "", "", "", "22.4", "41.6"),
+            published_row("Regional", "E12000007", "", "", "20.1", "38.0"),
+            published_row("Regional", "E12000008", "", "", "23.0", "40.2"),
+            published_row("Local authority", "E12000007", "201", "E09000001", "18.0", "35.5"),
+            published_row("Local authority", "E12000007", "202", "E09000007", "21.0", "c"),
+            published_row("Local authority", "E12000008", "826", "E06000042", "25.0", "44.0"),
+            published_row("Local authority", "E12000008", "867", "E06000036", "x", "46.0"),
         ],
     )
     path = tmp_path / "statutory.duckdb"

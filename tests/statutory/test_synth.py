@@ -194,20 +194,19 @@ def test_the_published_figures_are_synthetic_and_in_the_dfe_layout(synthetic: Sy
         assert value in "cx" or low <= float(value) <= high, (figure, value)
 
 
+def _benchmarks(synthetic: Synthetic, store: Path, *extra: str) -> str:
+    """``statutory benchmarks`` on the synthetic published.csv; what it prints."""
+    out = io.StringIO()
+    published = str(synthetic.returns / "published.csv")
+    call_command("statutory", "benchmarks", published, "--store", str(store), *extra, stdout=out)
+    return out.getvalue()
+
+
 def test_statutory_benchmarks_loads_the_published_figures(
     synthetic: Synthetic, tmp_path: Path
 ) -> None:
     store = tmp_path / "statutory.duckdb"
-    out = io.StringIO()
-    call_command(
-        "statutory",
-        "benchmarks",
-        str(synthetic.returns / "published.csv"),
-        "--store",
-        str(store),
-        stdout=out,
-    )
-    assert out.getvalue().strip() == (
+    assert _benchmarks(synthetic, store).strip() == (
         f"loaded 252 figures (6 columns: {', '.join(FIGURES)}) into {store}; "
         "periods in the store: 202223, 202324, 202425"
     )
@@ -255,24 +254,12 @@ def test_statutory_benchmarks_says_not_published_for_a_withheld_figure(
     synthetic: Synthetic, tmp_path: Path
 ) -> None:
     store = tmp_path / "statutory.duckdb"
-    out = io.StringIO()
-    call_command(
-        "statutory",
-        "benchmarks",
-        str(synthetic.returns / "published.csv"),
-        "--store",
-        str(store),
-        "--indicator",
-        "care_leavers_he",
-        "--period",
-        "202425",
-        "--la",
-        "101",
-        "--neighbours",
-        ",".join(NEIGHBOURS),
-        stdout=out,
-    )
-    shown = out.getvalue().splitlines()[-1]
+    neighbours = ",".join(NEIGHBOURS)
+    output = _benchmarks(
+        synthetic, store, "--indicator", "care_leavers_he", "--period", "202425", "--la", "101",
+        "--neighbours", neighbours,
+    )  # fmt: skip
+    shown = output.splitlines()[-1]
     assert "Synthetic region not published," in shown, shown
     assert "None" not in shown
     assert shown.endswith("(mean of 9)")
