@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tests.statutory.conftest import Synthetic
 from tests.statutory.returns import PUBLISHED_HEADER, published_row, write_csv
 
 from plantracker.domain.model import Comparators
@@ -293,3 +294,34 @@ def test_a_plan_file_or_an_unknown_slug_is_refused(
             )
         assert str(refused.value) == message
     assert _stored(plan)["1.K1"] is None
+
+
+@pytest.mark.django_db
+def test_a_kpi_is_not_compared_with_another_indicator(synthetic: Synthetic) -> None:
+    """The synthetic plan's 1.K7 is computed from care_leavers_eet: setting the published
+    cp_rate (a rate per 10,000) beside it is refused; its own indicator is taken."""
+    call_command(
+        "import", str(synthetic.returns / "plan.yaml"), "--slug", "synthetic", stdout=io.StringIO()
+    )
+    record = PlanRecord.objects.get(slug="synthetic")
+    member_add(email="lead@example.org", role=Role.LEAD, plan=record)
+    store = synthetic.store
+    published = str(synthetic.returns / "published.csv")
+    call_command("statutory", "benchmarks", published, "--store", str(store), stdout=io.StringIO())
+
+    def run(figure: str) -> str:
+        out = io.StringIO()
+        call_command(
+            "statutory", "compare", "synthetic", "--store", str(store), "--published", "202425",
+            "--la", "101", "--figure", figure, "--user", "lead@example.org", stdout=out,
+        )  # fmt: skip
+        return out.getvalue()
+
+    with pytest.raises(CommandError) as refused:
+        run("1.K7=cp_rate")
+    assert str(refused.value) == (
+        "1.K7: computed from care_leavers_eet (its source), but --figure names cp_rate, "
+        "another indicator"
+    )
+    assert plan_domain(plan_record=record).recommendations[0].kpis[6].comparators is None
+    assert run("1.K7=care_leavers_eet").startswith("1.K7 (care_leavers_eet, 2024-25): England ")

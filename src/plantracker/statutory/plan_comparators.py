@@ -17,7 +17,9 @@ from pathlib import Path
 
 from plantracker.domain.model import Comparators as PlanComparators
 from plantracker.statutory.benchmarks import LOCAL, Comparators, comparators
+from plantracker.statutory.definitions import DEFINITIONS
 from plantracker.statutory.errors import StatutoryError
+from plantracker.statutory.plan_values import SOURCE_PREFIX
 from plantracker.statutory.store import open_for_reading
 
 _FINANCIAL_YEAR = re.compile(r"([0-9]{4})([0-9]{2})")
@@ -141,3 +143,19 @@ def plan_comparators(
             )
         )
     return found
+
+
+def figure_mismatches(sources: Mapping[str, str | None], figures: Mapping[str, str]) -> list[str]:
+    """A KPI computed from one indicator (``source: statutory:<indicator>``) paired with a
+    published column that is another of the indicators: almost certainly a slip (a rate set
+    beside a percentage). Published columns with other names cannot be checked."""
+    problems: list[str] = []
+    for ref, column in figures.items():
+        source = sources.get(ref) or ""
+        own = source[len(SOURCE_PREFIX) :] if source.startswith(SOURCE_PREFIX) else None
+        if own is not None and column != own and column in DEFINITIONS:
+            problems.append(
+                f"{ref}: computed from {own} (its source), but --figure names {column}, "
+                "another indicator"
+            )
+    return problems

@@ -17,13 +17,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from plantracker.statutory.plan_comparators import KpiComparators, plan_comparators
+from plantracker.statutory.plan_comparators import (
+    KpiComparators,
+    figure_mismatches,
+    plan_comparators,
+)
 from plantracker.tracker.auth import normalise_username
 from plantracker.tracker.management.commands._plan_argument import (
     PLAN_FILE_SUFFIXES,
     _no_database_yet,
 )
-from plantracker.tracker.models import PlanRecord, User
+from plantracker.tracker.models import Item, PlanRecord, User
 from plantracker.tracker.selectors import plan_by_slug
 from plantracker.tracker.services import ServiceError
 from plantracker.tracker.services.comparators import (
@@ -128,6 +132,8 @@ def compare(command: BaseCommand, options: dict[str, Any], store: Path) -> None:
         refs = [ref for ref, _column in figures]
         problems = [f"{ref}: given twice" for ref in dict.fromkeys(refs) if refs.count(ref) > 1]
         problems += comparators_refusals(plan=record, refs=list(dict.fromkeys(refs)))
+        sources = dict(Item.objects.filter(plan=record, ref__in=refs).values_list("ref", "source"))
+        problems += figure_mismatches(sources, dict(figures))
     except ServiceError as exc:
         raise CommandError("\n".join(exc.messages)) from None
     except DatabaseError as exc:
