@@ -18,7 +18,7 @@ from django.urls import reverse
 from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
 
 from plantracker.tracker.models import KpiValue, PeriodState, PlanRecord, Update
-from plantracker.tracker.services import update_save_draft, update_submit
+from plantracker.tracker.services import period_close, update_save_draft, update_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +358,20 @@ def test_the_lead_sees_reminders_on_the_dashboard_and_the_command_emails_them(
     contributor_mail = next(m for m in mail.outbox if m.to == ["contributor@example.org"])
     assert "KPI 1.K1" in contributor_mail.body
     assert "/plans/cip/2018-19-Q3/updates/" in contributor_mail.body
+
+
+def test_the_item_page_shows_a_closed_period_as_it_reported(site: WorkflowSite) -> None:
+    """What changed under a closed period after it was closed (here: its KPI value and the
+    plan's tolerance, as a restore or a later rule change would) does not rewrite its row
+    of the item's history; the open period reads the live data."""
+    lead = site.users["lead"]
+    period = site.period(Q2)
+    before = _text(_client(site, "viewer").get(reverse("web:item", args=["cip", "1.K1"])))
+    assert "Q2 July – September 2018 58.6%" in before
+    period_close(actor=lead, period=period, expected_version=period.version)
+    KpiValue.objects.filter(item=site.item("1.K1"), period=period).update(value="12.3")
+    PlanRecord.objects.filter(pk=site.plan.pk).update(kpi_tolerance="0")
+    after = _text(_client(site, "viewer").get(reverse("web:item", args=["cip", "1.K1"])))
+    history = after[after.index("History") :]
+    assert "Q2 July – September 2018 58.6%" in history and "12.3" not in history
+    assert history == before[before.index("History") :]

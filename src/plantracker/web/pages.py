@@ -276,13 +276,20 @@ class Located:
     recommendation: Recommendation
 
 
-def locate_item(plan: Plan, ref: str) -> Located:
+def find_item(plan: Plan, ref: str) -> Located | None:
     for recommendation in plan.recommendations:
         for kind in Kind:
             for item in recommendation.items(kind):
                 if item.ref == ref:
                     return Located(item=item, kind=kind, recommendation=recommendation)
-    raise Http404("This plan has no item with that reference")
+    return None
+
+
+def locate_item(plan: Plan, ref: str) -> Located:
+    located = find_item(plan, ref)
+    if located is None:
+        raise Http404("This plan has no item with that reference")
+    return located
 
 
 @dataclass(frozen=True)
@@ -338,10 +345,17 @@ _FIELD = {
 }
 
 
-def item_page(plan: Plan, ref: str, computed: Mapping[str, str] | None = None) -> ItemPage:
+def item_page(
+    plan: Plan,
+    ref: str,
+    computed: Mapping[str, str] | None = None,
+    reported: Mapping[str, Plan] | None = None,
+) -> ItemPage:
     """Every period's value, status, direction and commentary of one item, newest first,
     up to the plan's current period; for a KPI, its trend chart with the target line.
-    ``computed`` marks the periods whose value was computed (period id → its source)."""
+    ``computed`` marks the periods whose value was computed (period id → its source);
+    ``reported`` gives the closed periods' plans as they reported them (their snapshots),
+    so that each closed period reads as its report did, whatever changed later."""
     located = locate_item(plan, ref)
     small = item_plan(plan, located)
     latest = default_period(plan)
@@ -349,7 +363,14 @@ def item_page(plan: Plan, ref: str, computed: Mapping[str, str] | None = None) -
     last_result: PeriodResult | None = None
     last_item: ItemResult | None = None
     for period in plan.periods[: plan.period_index(latest.id) + 1]:
-        result = evaluate(small, period.id)
+        evaluated = small
+        snapshot = (reported or {}).get(period.id)
+        if snapshot is not None:
+            then = find_item(snapshot, ref)
+            if then is None:  # not in the plan when that period was closed
+                continue
+            evaluated = item_plan(snapshot, then)
+        result = evaluate(evaluated, period.id)
         found = result.recommendations[0].items[located.kind]
         if not found:  # the item does not exist in this period (from / until)
             continue

@@ -85,6 +85,19 @@ def snapshot_plan(snapshot: PeriodSnapshot) -> Plan:
     return _snapshot_plan(snapshot.pk, snapshot.plan_yaml)
 
 
+def closed_period_plans(*, plan_record: PlanRecord) -> dict[str, Plan]:
+    """Each closed period's plan as it reported it: its snapshot in force. Two queries."""
+    snapshots = (
+        PeriodSnapshot.objects.filter(period__plan=plan_record, period__state=PeriodState.CLOSED)
+        .select_related("period")
+        .order_by("period__position", "-taken_at", "-pk")
+    )
+    latest: dict[str, PeriodSnapshot] = {}
+    for snapshot in snapshots:
+        latest.setdefault(snapshot.period.code, snapshot)
+    return {code: snapshot_plan(snapshot) for code, snapshot in latest.items()}
+
+
 def _reported_boxes(snapshot: PeriodSnapshot) -> dict[Box, Status]:
     boxes = snapshot.summary.get("boxes", {})
     return {Box(name): Status(box["status"]) for name, box in boxes.items()}

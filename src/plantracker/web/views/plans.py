@@ -21,6 +21,7 @@ from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import PlanRecord
 from plantracker.tracker.selectors import period_plan, plan_domain, plan_for_user, plans_for_user
 from plantracker.tracker.selectors.computed import computed_values
+from plantracker.tracker.selectors.workflow import closed_period_plans
 from plantracker.web import pages
 from plantracker.web.workflow_common import dashboard_panel
 
@@ -166,7 +167,12 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
 def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     """One item's history: value, status, direction and commentary by period; KPI trend."""
     record, plan = _load(request, slug)
-    page = pages.item_page(plan, ref, computed_values(plan_record=record, ref=ref))
+    page = pages.item_page(
+        plan,
+        ref,
+        computed_values(plan_record=record, ref=ref),
+        closed_period_plans(plan_record=record),
+    )
     rec = page.located.recommendation
     return render(
         request,
