@@ -92,6 +92,10 @@ REQUIRED_TEXT = TEXT.filter(lambda text: text.strip() != "")
 # Period ids and refs: one line, no spaces around them.
 IDENTIFIER = REQUIRED_TEXT.filter(lambda text: text == text.strip() and not set(text) & set("\r\n"))
 OPTIONAL_TEXT = st.none() | TEXT
+# What ``statutory apply`` marks a computed value with; some need quoting in a flow mapping.
+COMPUTED_FROM = st.none() | st.sampled_from(
+    ["care_leavers_eet", "cin_rereferrals", "a, b", "{x}", " spaced "]
+).map(lambda indicator: f"statutory:{indicator}")
 NUMBER = st.builds(
     lambda digits, exponent: Decimal(digits).scaleb(exponent),
     st.integers(-(10**12), 10**12),
@@ -203,6 +207,7 @@ def kpis(draw: Any, ref: str, ids: list[str]) -> Kpi:
                 status=st.none() | STATUS,
                 reason=OPTIONAL_TEXT,
                 commentary=OPTIONAL_TEXT,
+                computed_from=COMPUTED_FROM,
             ),
         ),
     )

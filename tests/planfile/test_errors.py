@@ -52,6 +52,25 @@ CASES: list[tuple[str, list[tuple[str, str]], str, str]] = [
         "expected a number, found a mapping",
     ),
     (
+        "computed_from that is not a statutory indicator",
+        [("{value: 57.90}", "{value: 57.90, computed_from: by hand}")],
+        f"{KPI}.values.2018-19-Q1.computed_from",
+        "expected statutory:<indicator> (the statutory indicator the value was computed "
+        "from), found 'by hand'",
+    ),
+    (
+        "computed_from without an indicator",
+        [("{value: 57.90}", '{value: 57.90, computed_from: "statutory:"}')],
+        f"{KPI}.values.2018-19-Q1.computed_from",
+        "expected statutory:<indicator>",
+    ),
+    (
+        "computed_from a list",
+        [("{value: 57.90}", "{value: 57.90, computed_from: [statutory:x]}")],
+        f"{KPI}.values.2018-19-Q1.computed_from",
+        "expected text, found a list",
+    ),
+    (
         "impossible date",
         [("due: 2019-03-31", "due: 2019-02-30")],
         f"{ACTION}.due",

@@ -56,6 +56,21 @@ def test_comparators_are_written_as_one_flow_mapping_with_their_digits() -> None
     assert '        comparators: {label: "2024"}\n' in written  # quoted: text, not a number
 
 
+def test_a_computed_value_keeps_its_mark_and_a_typed_one_has_none() -> None:
+    text = BASE.replace(
+        "2018-19-Q1: {value: 57.90}",
+        '2018-19-Q1: {value: 57.90, computed_from: "statutory:care_leavers_eet"}',
+    )
+    plan = load_plan_text(text)
+    values = plan.recommendations[0].kpis[0].values
+    assert values["2018-19-Q1"].computed_from == "statutory:care_leavers_eet"
+    assert values["2018-19-Q2"].computed_from is None
+    written = plan_to_yaml(plan)
+    assert "2018-19-Q1: {value: 57.90, computed_from: statutory:care_leavers_eet}" in written
+    assert "2018-19-Q2: {value: 58.60, status: green, reason: Rated by hand}\n" in written
+    assert load_plan_text(written) == plan
+
+
 def test_rules_are_written_only_when_they_differ_from_the_defaults() -> None:
     plan = load_plan_text(BASE)
     assert "dot_band: 2.5" in plan_to_yaml(plan)

@@ -201,6 +201,33 @@ def test_a_label_alone_is_comparators_without_figures_and_figures_need_a_label()
     ]
 
 
+def test_a_computed_value_keeps_its_mark_in_a_computed_from_column() -> None:
+    plan = load_plan_text(
+        BASE.replace(
+            "2018-19-Q1: {value: 57.90}",
+            '2018-19-Q1: {value: 57.90, computed_from: "statutory:care_leavers_eet"}',
+        )
+    )
+    data = workbook_bytes(plan)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["KPI values"]
+    headings = [cell.value for cell in sheet[1]]
+    column = get_column_letter(headings.index("Computed from") + 1)
+    computed = row_of(data, "KPI values", "1.K1", "2018-19-Q1")
+    typed = row_of(data, "KPI values", "1.K1", "2018-19-Q2")
+    assert sheet[f"{column}{computed}"].value == "statutory:care_leavers_eet"
+    assert sheet[f"{column}{typed}"].value is None
+    back = read(data)
+    assert plan_to_yaml(back) == plan_to_yaml(plan)
+    assert back.recommendations[0].kpis[0].values["2018-19-Q1"].computed_from == (
+        "statutory:care_leavers_eet"
+    )
+    wrong = edited(data, {"KPI values": {f"{column}{typed}": "typed"}})
+    assert errors(wrong) == [
+        f"{NAME}: KPI values!{column}{typed}: expected statutory:<indicator> (the statutory "
+        "indicator the value was computed from), found the text 'typed'"
+    ]
+
+
 # --- exact numbers --------------------------------------------------------------------------
 
 

@@ -10,12 +10,14 @@ import pytest
 from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
 
 from plantracker.domain.model import KpiValue as DomainKpiValue
+from plantracker.domain.model import Plan
+from plantracker.planfile import load_plan_text, plan_to_yaml
 from plantracker.statutory.plan_values import ComputedValue
 from plantracker.tracker.models import EntryState, Item, KpiValue
 from plantracker.tracker.models.workflow import as_reported
 from plantracker.tracker.selectors import plan_domain
 from plantracker.tracker.selectors.computed import computed_values
-from plantracker.tracker.selectors.workflow import Entry
+from plantracker.tracker.selectors.workflow import Entry, closed_period_plans, snapshot_plan
 from plantracker.tracker.services import (
     InvalidInput,
     ServiceError,
@@ -256,22 +258,61 @@ def test_a_kpi_whose_source_is_another_is_refused(site: WorkflowSite) -> None:
         _apply(site, wrong)
 
 
-def test_a_plan_file_that_changes_a_computed_value_clears_its_mark(site: WorkflowSite) -> None:
-    _apply(site)
-    _approve(site, _entry(site))
-    plan = plan_domain(plan_record=site.plan)
-    plan_import(plan=plan, slug="cip")  # the same content: the mark stays
-    assert _entry(site).computed_from == EET
+def _with_q3(plan: Plan, entry: DomainKpiValue) -> Plan:
+    """``plan`` with 1.K1's Q3 value replaced by ``entry``."""
     recommendation = plan.recommendations[0]
     kpi = recommendation.kpis[0]
-    changed = replace(kpi, values={**kpi.values, Q3: DomainKpiValue(Decimal("63"))})
-    plan = replace(
+    changed = replace(kpi, values={**kpi.values, Q3: entry})
+    return replace(
         plan,
         recommendations=(
             replace(recommendation, kpis=(changed, *recommendation.kpis[1:])),
             *plan.recommendations[1:],
         ),
     )
-    plan_import(plan=plan, slug="cip")
+
+
+def test_a_plan_file_without_the_mark_clears_it_and_the_exported_file_keeps_it(
+    site: WorkflowSite,
+) -> None:
+    _apply(site)
+    _approve(site, _entry(site))
+    plan = plan_domain(plan_record=site.plan)
+    computed = plan.recommendations[0].kpis[0].values[Q3]
+    assert (str(computed.value), computed.computed_from) == ("60.0", EET)
+    exported = plan_to_yaml(plan)
+    assert f"computed_from: {EET}}}\n" in exported
+    version = _entry(site).version
+    plan_import(plan=load_plan_text(exported), slug="cip")  # the exported file: mark kept
+    assert (_entry(site).computed_from, _entry(site).version) == (EET, version)
+    # The same figure without the key is typed: the file says so, and the mark goes.
+    plan_import(plan=_with_q3(plan, replace(computed, computed_from=None)), slug="cip")
+    entry = _entry(site)
+    assert (str(entry.value), entry.computed_from) == ("60.0", None)
+    # A file that says the value is computed marks it again; one that changes it unmarked
+    # leaves it typed.
+    plan_import(plan=load_plan_text(exported), slug="cip")
+    assert _entry(site).computed_from == EET
+    plan_import(plan=_with_q3(plan, DomainKpiValue(Decimal("63"))), slug="cip")
     entry = _entry(site)
     assert (str(entry.value), entry.computed_from) == ("63", None)
+    assert plan_domain(plan_record=site.plan).recommendations[0].kpis[0].values[Q3] == (
+        DomainKpiValue(Decimal("63"))
+    )
+
+
+def test_the_snapshot_of_a_closed_period_keeps_the_mark(site: WorkflowSite) -> None:
+    _apply(site)
+    _approve(site, _entry(site))
+    period = site.period(Q3)
+    snapshot = period_close(
+        actor=site.users["lead"], period=period, expected_version=period.version
+    )
+    assert f"computed_from: {EET}" in snapshot.plan_yaml
+    kept = snapshot_plan(snapshot).recommendations[0].kpis[0].values[Q3]
+    assert (str(kept.value), kept.computed_from) == ("60.0", EET)
+    # Later changes do not reach the closed period's plan.
+    Item.objects.filter(pk=site.item("1.K1").pk).update(source=None)
+    KpiValue.objects.filter(pk=_entry(site).pk).update(computed_from=None)
+    again = closed_period_plans(plan_record=site.plan)[Q3].recommendations[0].kpis[0]
+    assert again.values[Q3].computed_from == EET

@@ -148,6 +148,8 @@ class KpiValue:
     """A KPI's entry for one period. ``value`` None means not available (``na``).
 
     ``status`` is a given status (an override when it differs from the calculated one).
+    ``computed_from`` is ``"statutory:<indicator>"`` when ``statutory apply`` computed the
+    value from the statutory returns; None when it was typed. No rule reads it.
     """
 
     value: Decimal | None
@@ -155,6 +157,7 @@ class KpiValue:
     status: Status | None = None
     reason: str | None = None
     commentary: str | None = None
+    computed_from: str | None = None
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,9 @@ KPI_KEYS = (
 MEASURE_KEYS = (*ITEM_KEYS, "frequency", "method", "updates")
 RISK_KEYS = ("title", "mitigation", "owner", "updates")
 UPDATE_KEYS = ("status", "commentary")
-VALUE_KEYS = ("value", "display", "status", "reason", "commentary")
+VALUE_KEYS = ("value", "display", "status", "reason", "commentary", "computed_from")
+# What ``statutory apply`` marks a value it computed with (ADR 0016): "statutory:<indicator>".
+COMPUTED_PREFIX = "statutory:"
 BASELINE_KEYS = ("label", "value", "display", "status")
 TARGET_KEYS = ("label", "date", "value", "display")
 COMPARATORS_KEYS = ("label", "england", "region", "neighbours")
@@ -654,6 +656,7 @@ class _Builder:
                 status=self.optional(entry, "status", entry_path, _status),
                 reason=self.optional(entry, "reason", entry_path, scalars.text),
                 commentary=self.optional(entry, "commentary", entry_path, scalars.text),
+                computed_from=self.optional(entry, "computed_from", entry_path, _computed_from),
             )
         return MappingProxyType(result)
 
@@ -777,6 +780,16 @@ def _ref(node: Node) -> str:
 
 def _status(node: Node) -> Status:
     return scalars.choice(node, Status, "a status")
+
+
+def _computed_from(node: Node) -> str:
+    mark = scalars.text(node)
+    if not mark.startswith(COMPUTED_PREFIX) or not mark[len(COMPUTED_PREFIX) :].strip():
+        raise scalars.Invalid(
+            f"expected {COMPUTED_PREFIX}<indicator> (the statutory indicator the value was "
+            f"computed from), found {scalars.describe(node)}"
+        )
+    return mark
 
 
 def _non_negative(node: Node) -> Decimal:

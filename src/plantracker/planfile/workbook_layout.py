@@ -307,6 +307,13 @@ KPI_VALUES = Sheet(
         ),
         _text("Reason", "reason", 40, "Why the status was set by hand."),
         _text("Commentary", "commentary", 50, "Commentary on the value (optional)."),
+        _text(
+            "Computed from",
+            "computed_from",
+            26,
+            "statutory:<indicator> when 'plantracker statutory apply' computed the value "
+            "from the statutory returns; empty when it was typed.",
+        ),
     ),
 )
 KPI_TARGETS = Sheet(

@@ -363,6 +363,7 @@ def _kpi_value(out: _Lines, indent: int, period_id: str, entry: KpiValue) -> Non
             ("status", entry.status.value if entry.status is not None else None),
             ("reason", entry.reason),
             ("commentary", entry.commentary),
+            ("computed_from", entry.computed_from),
         ),
     )
 

@@ -146,6 +146,7 @@ def _rows(plan: Plan) -> dict[str, list[Row]]:
                         "Status": entry.status.value if entry.status is not None else None,
                         "Reason": entry.reason,
                         "Commentary": entry.commentary,
+                        "Computed from": entry.computed_from,
                     }
                 )
             for period_id, target in kpi.targets.items():

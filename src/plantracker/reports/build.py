@@ -402,8 +402,10 @@ def _kpi_table(result: PeriodResult, rec: RecommendationResult, periods: PeriodI
                     else None
                 ),
                 comparators=_comparator_figures(kpi, period_in_cells=comparators_common is None),
+                computed_from=_computed_from(kpi, result.period.id),
             )
         )
+    computed = [row.ref for row in rows if row.computed]
     return KpiTable(
         caption=f"Key performance indicators of recommendation {rec.number}, "
         f"{rec.recommendation.title}: {result.period.label}",
@@ -421,7 +423,26 @@ def _kpi_table(result: PeriodResult, rec: RecommendationResult, periods: PeriodI
             if compared
             else ()
         ),
+        computed_note=f"{COMPUTED_NOTE}: {', '.join(computed)}" if computed else None,
     )
+
+
+# Said under a KPI table beside the override notes, so councillors see which values no one
+# typed (ADR 0016: ``statutory apply`` marks them ``statutory:<indicator>``).
+COMPUTED_NOTE = (
+    "Computed from the statutory returns (CIN census, SSDA903) with the Department for "
+    "Education's definitions"
+)
+COMPUTED_PREFIX = "statutory:"
+
+
+def _computed_from(kpi: Kpi, period_id: str) -> str | None:
+    """The indicator the KPI's value in the period was computed from, if it was."""
+    entry = kpi.values.get(period_id)
+    if entry is None or entry.computed_from is None:
+        return None
+    mark = entry.computed_from
+    return mark[len(COMPUTED_PREFIX) :] if mark.startswith(COMPUTED_PREFIX) else mark
 
 
 def _comparator_figures(kpi: Kpi, *, period_in_cells: bool) -> ComparatorFigures | None:

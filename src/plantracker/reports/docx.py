@@ -292,8 +292,10 @@ def _deep_dive(document: DocumentType, dive: DeepDive) -> None:
             size=8 if compared else 9,
             cell_margin_mm=1 if compared else None,
         )
-        for note in kpis.footnotes:
-            paragraph = document.add_paragraph(footnote_text(note.number, note.text))
+        notes = [kpis.computed_note] if kpis.computed_note else []
+        notes += [footnote_text(note.number, note.text) for note in kpis.footnotes]
+        for text in notes:
+            paragraph = document.add_paragraph(text)
             paragraph.runs[0].font.size = Pt(9)
     for measures in dive.measures:
         if not measures.rows:

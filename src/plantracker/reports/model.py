@@ -197,6 +197,13 @@ class KpiRow:
     direction: DirectionView
     long_direction: DirectionView | None
     comparators: ComparatorFigures | None = None  # None: the KPI has no published figures
+    # The statutory indicator ("care_leavers_eet") when ``statutory apply`` computed the
+    # period's value from the statutory returns; None when it was typed.
+    computed_from: str | None = None
+
+    @property
+    def computed(self) -> bool:
+        return self.computed_from is not None
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,9 @@ class KpiTable:
     # England, Region, Statistical neighbours (with their period when all rows share it);
     # empty when no KPI of the table has comparators, and the table then has no such columns.
     comparator_headings: tuple[str, ...] = ()
+    # "Computed from the statutory returns … : 1.K1, 1.K2" naming the KPIs whose value in the
+    # period was computed, in table order; None when every value was typed.
+    computed_note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -321,7 +321,13 @@ def _kpis(deck: Deck, title: str, kpis: KpiTable) -> None:
             footnote_text(row.footnote.number, row.footnote.text) if row.footnote else None
         )
     # Three more columns on the same slide width: a point and a half smaller.
-    table = Table(_kpi_columns(kpis), rows, size=9.0 if compared else 10.5, notes=notes)
+    table = Table(
+        _kpi_columns(kpis),
+        rows,
+        size=9.0 if compared else 10.5,
+        notes=notes,
+        note=kpis.computed_note,
+    )
     _slides_of_table(deck, title, table)
 
 
@@ -476,7 +482,8 @@ def _flow_tables(
             if not rows:  # no room left on this slide: the table starts on the next one
                 continue
             top += deck.table(slide, CONTENT_LEFT, top, table, rows)
-            notes = [table.notes[i] for i in rows if i < len(table.notes) and table.notes[i]]
+            notes: list[str | None] = [table.note] if table.note and rows[0] == 0 else []
+            notes += [table.notes[i] for i in rows if i < len(table.notes) and table.notes[i]]
             if notes:
                 height = sum(note_height(n or "", width, _NOTE_SIZE) for n in notes)
                 deck.text(

@@ -106,6 +106,8 @@ class Table:
     rows: Sequence[Sequence[Cell]]
     size: float = 11.0
     notes: Sequence[str | None] = field(default_factory=list)  # per row, printed below
+    # About the whole table: printed below the rows of its first slide, before their notes.
+    note: str | None = None
 
 
 def _pt(value: float) -> Length:
@@ -482,6 +484,8 @@ def paginate(
         note = table.notes[index] if index < len(table.notes) else None
         if note:
             needed += note_height(note, width, note_size)
+        if index == 0 and table.note:
+            needed += note_height(table.note, width, note_size)
         if used + needed > available and (current or available < rest):
             pages.append(current)
             current, available, used = [], rest, header_height(table)

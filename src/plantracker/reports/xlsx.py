@@ -155,6 +155,8 @@ def _kpis(sheet: Worksheet, report: Report) -> None:
     tables = [dive.kpis for dive in report.deep_dives if dive.kpis is not None]
     # The comparator columns only when a deep dive's table has them, as in the other formats.
     compared = any(table.comparator_headings for table in tables)
+    # "Computed from" only when a value was computed from the statutory returns (ADR 0016).
+    computed = any(table.computed_note for table in tables)
     rows: list[Sequence[Cell]] = []
     for dive in report.deep_dives:
         if dive.kpis is None:
@@ -183,9 +185,10 @@ def _kpis(sheet: Worksheet, report: Report) -> None:
                 k.calculated,
                 "yes" if k.calculated is not None else "no",
                 k.footnote.text if k.footnote else None,
-                k.direction,
-                k.long_direction,
             ]
+            if computed:
+                row.append(k.computed_from)
+            row += [k.direction, k.long_direction]
             rows.append(row)
     headings = [
         "Recommendation",
@@ -205,8 +208,13 @@ def _kpis(sheet: Worksheet, report: Report) -> None:
     if compared:
         headings += [name for _, name in COMPARATOR_COLUMNS] + ["Comparators period"]
         widths += [14, 14, 16, 14]
-    headings += ["Calculated", "Set by hand", "Override note", "Direction", "Year on year"]
-    widths += [14, 11, 50, 16, 16]
+    headings += ["Calculated", "Set by hand", "Override note"]
+    widths += [14, 11, 50]
+    if computed:
+        headings.append("Computed from")
+        widths.append(22)
+    headings += ["Direction", "Year on year"]
+    widths += [16, 16]
     _sheet(sheet, headings, rows, widths)
 
 

@@ -231,6 +231,7 @@ def _kpi_value(entry: Row) -> DomainKpiValue:
         status=_status(entry["status"]),
         reason=entry["reason"],
         commentary=entry["commentary"],
+        computed_from=entry["computed_from"],
     )
 
 

@@ -141,13 +141,6 @@ def _plan_record(plan: Plan, slug: str, record: PlanRecord | None, user: User | 
     return record
 
 
-# A computed KPI value (``statutory apply``) that a plan file changes is the file's from then
-# on: its mark is cleared with the change, as a hand edit clears it.
-_COMPUTED_MARK = dict.fromkeys(
-    ("value", "display", "status", "reason", "commentary"), "computed_from"
-)
-
-
 def _in_review(entry: Update | KpiValue | RiskUpdate) -> bool:
     return entry.state != EntryState.APPROVED
 
@@ -311,7 +304,6 @@ class _Import:
                 desired=desired,
                 fixed={},
                 keep=keep,
-                links=_COMPUTED_MARK if model is KpiValue else None,
             )
 
     def risks(self) -> None:

@@ -154,6 +154,7 @@ def kpi_value_row(value: KpiValue) -> Row:
         "status": None if value.status is None else value.status.value,
         "reason": value.reason,
         "commentary": value.commentary,
+        "computed_from": value.computed_from,
         "state": EntryState.APPROVED,
     }
 
