@@ -48,6 +48,16 @@ ExactNumber = Annotated[
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "null"}]}),
 ]
 
+# The version of an entry a writer last read (optimistic concurrency, issue 7).
+ExpectedVersion = Annotated[
+    int | None,
+    Field(
+        ge=0,
+        description="The entry's version you last read (0: there was none); when it has "
+        "changed since, the answer is 409 and nothing is written. Omitted: the current one.",
+    ),
+]
+
 
 # --- errors -------------------------------------------------------------------------------
 
@@ -266,12 +276,7 @@ class KpiValueIn(Schema):
     )
     reason: Text | None = Field(None, description="Why the status was given by hand.")
     commentary: Text | None = None
-    expected_version: int | None = Field(
-        None,
-        ge=0,
-        description="The entry's version you last read (0: there was none); when it has "
-        "changed since, the answer is 409 and nothing is written. Omitted: the current one.",
-    )
+    expected_version: ExpectedVersion = None
 
     model_config = ConfigDict(extra="forbid")
 
@@ -280,12 +285,7 @@ class UpdateIn(Schema):
     ref: Text = Field(min_length=1, description="The action's or measure's ref, e.g. 9.A1.")
     status: Status
     commentary: Text | None = None
-    expected_version: int | None = Field(
-        None,
-        ge=0,
-        description="The entry's version you last read (0: there was none); when it has "
-        "changed since, the answer is 409 and nothing is written. Omitted: the current one.",
-    )
+    expected_version: ExpectedVersion = None
 
     model_config = ConfigDict(extra="forbid")
 
