@@ -29,13 +29,14 @@ from tests.reports.test_pptx import _inside_the_slide, _text_fits, deck_of, slid
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import KpiValue, Plan
 from plantracker.planfile import load_plan
-from plantracker.reports.build import COMPUTED_NOTE, build_report
+from plantracker.reports.build import build_report
 from plantracker.reports.docx import render_docx
 from plantracker.reports.html import render_html
 from plantracker.reports.model import Report
 from plantracker.reports.office import footnote_text
 from plantracker.reports.pdf import render_pdf
 from plantracker.reports.pptx import render_pptx
+from plantracker.reports.text import COMPUTED_NOTE
 
 # KPI ref → the indicator its value in PERIOD is computed from. 9.K2 also carries an
 # override (its footnote stays); 6.K1 is computed in another period only.

@@ -143,6 +143,10 @@ class Update:
     commentary: str | None = None
 
 
+# A KPI's ``source`` and a computed value's ``computed_from``: "statutory:<indicator>".
+STATUTORY_PREFIX = "statutory:"
+
+
 @dataclass(frozen=True)
 class KpiValue:
     """A KPI's entry for one period. ``value`` None means not available (``na``).

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from plantracker.domain.model import (
+    STATUTORY_PREFIX,
     Action,
     Aim,
     Baseline,
@@ -67,8 +68,6 @@ MEASURE_KEYS = (*ITEM_KEYS, "frequency", "method", "updates")
 RISK_KEYS = ("title", "mitigation", "owner", "updates")
 UPDATE_KEYS = ("status", "commentary")
 VALUE_KEYS = ("value", "display", "status", "reason", "commentary", "computed_from")
-# What ``statutory apply`` marks a value it computed with (ADR 0016): "statutory:<indicator>".
-COMPUTED_PREFIX = "statutory:"
 BASELINE_KEYS = ("label", "value", "display", "status")
 TARGET_KEYS = ("label", "date", "value", "display")
 COMPARATORS_KEYS = ("label", "england", "region", "neighbours")
@@ -784,9 +783,9 @@ def _status(node: Node) -> Status:
 
 def _computed_from(node: Node) -> str:
     mark = scalars.text(node)
-    if not mark.startswith(COMPUTED_PREFIX) or not mark[len(COMPUTED_PREFIX) :].strip():
+    if not mark.startswith(STATUTORY_PREFIX) or not mark[len(STATUTORY_PREFIX) :].strip():
         raise scalars.Invalid(
-            f"expected {COMPUTED_PREFIX}<indicator> (the statutory indicator the value was "
+            f"expected {STATUTORY_PREFIX}<indicator> (the statutory indicator the value was "
             f"computed from), found {scalars.describe(node)}"
         )
     return mark

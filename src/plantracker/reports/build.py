@@ -16,6 +16,7 @@ from plantracker.domain.direction import status_direction
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import (
     STATUS_ORDER,
+    STATUTORY_PREFIX,
     Box,
     Comparators,
     Kind,
@@ -62,6 +63,7 @@ from plantracker.reports.model import (
 )
 from plantracker.reports.text import (
     COMPARATOR_COLUMNS,
+    COMPUTED_NOTE,
     KIND_CENTRE,
     KIND_HEADINGS,
     KIND_NOUNS,
@@ -427,22 +429,13 @@ def _kpi_table(result: PeriodResult, rec: RecommendationResult, periods: PeriodI
     )
 
 
-# Said under a KPI table beside the override notes, so councillors see which values no one
-# typed (ADR 0016: ``statutory apply`` marks them ``statutory:<indicator>``).
-COMPUTED_NOTE = (
-    "Computed from the statutory returns (CIN census, SSDA903) with the Department for "
-    "Education's definitions"
-)
-COMPUTED_PREFIX = "statutory:"
-
-
 def _computed_from(kpi: Kpi, period_id: str) -> str | None:
     """The indicator the KPI's value in the period was computed from, if it was."""
     entry = kpi.values.get(period_id)
     if entry is None or entry.computed_from is None:
         return None
     mark = entry.computed_from
-    return mark[len(COMPUTED_PREFIX) :] if mark.startswith(COMPUTED_PREFIX) else mark
+    return mark[len(STATUTORY_PREFIX) :] if mark.startswith(STATUTORY_PREFIX) else mark
 
 
 def _comparator_figures(kpi: Kpi, *, period_in_cells: bool) -> ComparatorFigures | None:

@@ -17,6 +17,12 @@ NO_VALUE = "–"
 # A published comparator that is missing (not published, or suppressed): words, so that it
 # reads the same aloud and in every format.
 NOT_PUBLISHED = "Not published"
+# Said under a KPI table beside the override notes, so councillors see which values no one
+# typed (ADR 0016: ``statutory apply`` marks them ``statutory:<indicator>``).
+COMPUTED_NOTE = (
+    "Computed from the statutory returns (CIN census, SSDA903) with the Department for "
+    "Education's definitions"
+)
 # The comparator columns, in the order every format prints them (issue 9).
 COMPARATOR_COLUMNS: tuple[tuple[str, str], ...] = (
     ("england", "England"),

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from plantracker.domain.model import Kpi, KpiValue, Plan
+from plantracker.domain.model import STATUTORY_PREFIX, Kpi, KpiValue, Plan
 from plantracker.statutory.definitions import DEFINITIONS
 from plantracker.statutory.errors import StatutoryError
 from plantracker.statutory.indicators import Indicator, Window
 
-SOURCE_PREFIX = "statutory:"
+SOURCE_PREFIX = STATUTORY_PREFIX
 
 
 @dataclass(frozen=True)
