@@ -253,7 +253,11 @@ def test_an_unknown_period_is_refused_naming_the_published_ones(
             "viewer@example.org may not set the comparators of plan compared-plan: "
             "only a lead of the plan may",
         ),
-        ("nobody@example.org", "no user 'nobody@example.org'"),
+        (
+            "nobody@example.org",
+            "no active user 'nobody@example.org'; add one with "
+            "`plantracker user add EMAIL --role lead --plan compared-plan`",
+        ),
     ],
 )
 def test_only_a_lead_may_compare(store: Path, plan: PlanRecord, user: str, message: str) -> None:
@@ -272,10 +276,10 @@ def test_a_plan_file_or_an_unknown_slug_is_refused(
     for target, message in (
         (
             str(source),
-            f"{source} is a file: comparators are written into a plan in the database; "
-            f"import it first (`plantracker import {source}`) and give the plan's slug",
+            f"{source}: compare writes comparators into a plan in the database, not a file; "
+            f"import it first with `plantracker import {source}` and give the plan's slug",
         ),
-        ("no-such-plan", "no plan 'no-such-plan' in the database"),
+        ("no-such-plan", "no plan with slug 'no-such-plan'; `plantracker import FILE` adds one"),
     ):
         with pytest.raises(CommandError) as refused:
             command(

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from plantracker.domain.model import Comparators, Kind
 from plantracker.planfile.scalars import MAX_DIGITS, MAX_MAGNITUDE
+from plantracker.statutory.plan_comparators import figure_mismatches
 from plantracker.tracker.models import Item, PlanRecord, User
 from plantracker.tracker.permissions import can_edit
 from plantracker.tracker.services.errors import ServiceError
@@ -47,9 +48,13 @@ def check_may_set(actor: User, plan: PlanRecord) -> None:
         )
 
 
-def comparators_refusals(*, plan: PlanRecord, refs: list[str]) -> list[str]:
-    """Why comparators cannot be written to these refs of ``plan`` (one line each)."""
-    kinds = dict(Item.objects.filter(plan=plan, ref__in=refs).values_list("ref", "kind"))
+def comparators_refusals(
+    *, plan: PlanRecord, refs: list[str], figures: Mapping[str, str] | None = None
+) -> list[str]:
+    """Why comparators cannot be written to these refs of ``plan`` (one line each); with
+    ``figures`` (ref → published column), also a KPI paired with another indicator's."""
+    rows = Item.objects.filter(plan=plan, ref__in=refs).values_list("ref", "kind", "source")
+    kinds = {ref: kind for ref, kind, _source in rows}
     problems: list[str] = []
     for ref in refs:
         kind = kinds.get(ref)
@@ -57,6 +62,8 @@ def comparators_refusals(*, plan: PlanRecord, refs: list[str]) -> list[str]:
             problems.append(f"{ref}: the plan {plan.slug} has no item with this ref")
         elif kind != Kind.KPI.value:
             problems.append(f"{ref}: {_KIND_NAMES.get(kind, kind)}, not a KPI")
+    if figures:
+        problems += figure_mismatches({ref: source for ref, _kind, source in rows}, figures)
     return problems
 
 

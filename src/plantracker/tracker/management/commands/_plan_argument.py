@@ -8,6 +8,7 @@ problem on stderr and exit status 1), never a traceback.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -15,6 +16,9 @@ from django.db import DatabaseError
 
 from plantracker.domain.model import Plan
 from plantracker.planfile import PlanFileError, load_plan
+
+if TYPE_CHECKING:
+    from plantracker.tracker.models import PlanRecord, User
 
 PLAN_FILE_SUFFIXES = (".yaml", ".yml", ".xlsx")
 
@@ -81,3 +85,44 @@ def _no_database_yet() -> bool:
         return False
     name = str(database["NAME"])
     return name != ":memory:" and not name.startswith("file:") and not Path(name).exists()
+
+
+def stored_plan(name: str, what: str) -> PlanRecord:
+    """The plan in the database a writing command names by slug (``what``: "apply writes");
+    a plan file, or a slug the database lacks, is refused saying what to run."""
+    # Imported here so that file-only commands never load the app's models.
+    from plantracker.tracker.selectors import plan_by_slug
+
+    if Path(name).suffix.lower() in PLAN_FILE_SUFFIXES or Path(name).exists():
+        raise CommandError(
+            f"{name}: {what} into a plan in the database, not a file; import it first "
+            f"with `plantracker import {name}` and give the plan's slug"
+        )
+    if _no_database_yet():  # looking would create an empty database file
+        raise CommandError(
+            f"no plan with slug '{name}': there is no database yet "
+            "(`plantracker migrate`, then `plantracker import FILE`)"
+        )
+    try:
+        record = plan_by_slug(slug=name)
+    except DatabaseError as exc:
+        raise CommandError(
+            f"the database cannot be read ({exc}); run `plantracker migrate` first"
+        ) from None
+    if record is None:
+        raise CommandError(f"no plan with slug '{name}'; `plantracker import FILE` adds one")
+    return record
+
+
+def active_user(username: str, record: PlanRecord) -> User:
+    """The active account a writing command acts as; refused saying how to add one."""
+    from plantracker.tracker.auth import normalise_username
+    from plantracker.tracker.models import User
+
+    user = User.objects.filter(username=normalise_username(username), is_active=True).first()
+    if user is None:
+        raise CommandError(
+            f"no active user '{username}'; add one with "
+            f"`plantracker user add EMAIL --role lead --plan {record.slug}`"
+        )
+    return user

@@ -11,43 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
-from django.db import DatabaseError
 from django.urls import reverse
 
 from plantracker.statutory import compute_indicators, computed_kpi_values, statutory_kpis
 from plantracker.statutory.indicators import Indicator
 from plantracker.statutory.scope import choose_authority
-from plantracker.tracker.auth import normalise_username
-from plantracker.tracker.management.commands._plan_argument import (
-    PLAN_FILE_SUFFIXES,
-    _no_database_yet,
-)
-from plantracker.tracker.models import Period, PlanRecord, User
-from plantracker.tracker.selectors import plan_by_slug, plan_domain
+from plantracker.tracker.management.commands._plan_argument import active_user, stored_plan
+from plantracker.tracker.models import Period, PlanRecord
+from plantracker.tracker.selectors import plan_domain
 from plantracker.tracker.services import ServiceError
 from plantracker.tracker.services.statutory import Applied, Outcome, statutory_apply
-
-
-def _plan(name: str) -> PlanRecord:
-    if Path(name).suffix.lower() in PLAN_FILE_SUFFIXES or Path(name).exists():
-        raise CommandError(
-            f"{name}: apply writes into a plan in the database, not a file; import it first "
-            f"with `plantracker import {name}` and give the plan's slug"
-        )
-    if _no_database_yet():  # looking would create an empty database file
-        raise CommandError(
-            f"no plan with slug '{name}': there is no database yet "
-            "(`plantracker migrate`, then `plantracker import FILE`)"
-        )
-    try:
-        record = plan_by_slug(slug=name)
-    except DatabaseError as exc:
-        raise CommandError(
-            f"the database cannot be read ({exc}); run `plantracker migrate` first"
-        ) from None
-    if record is None:
-        raise CommandError(f"no plan with slug '{name}'; `plantracker import FILE` adds one")
-    return record
 
 
 def _period(record: PlanRecord, code: str) -> Period:
@@ -56,16 +29,6 @@ def _period(record: PlanRecord, code: str) -> Period:
         codes = ", ".join(record.periods.order_by("position").values_list("code", flat=True))
         raise CommandError(f"plan {record.slug} has no period '{code}' (periods: {codes})")
     return period
-
-
-def _user(username: str, record: PlanRecord) -> User:
-    user = User.objects.filter(username=normalise_username(username), is_active=True).first()
-    if user is None:
-        raise CommandError(
-            f"no active user '{username}'; add one with "
-            f"`plantracker user add EMAIL --role lead --plan {record.slug}`"
-        )
-    return user
 
 
 def _figures(result: Indicator) -> str:
@@ -118,9 +81,9 @@ def _lines(applied: list[Applied], results: Mapping[str, Indicator]) -> list[str
 
 def run_apply(options: Mapping[str, Any], store: Path) -> list[str]:
     """The lines to print; CommandError (via StatutoryError or ServiceError) when refused."""
-    record = _plan(options["plan"])
+    record = stored_plan(options["plan"], "apply writes")
     period = _period(record, options["period"])
-    user = _user(options["user"], record)
+    user = active_user(options["user"], record)
     la = choose_authority(store, options["la"])
     plan = plan_domain(plan_record=record)
     if not statutory_kpis(plan):

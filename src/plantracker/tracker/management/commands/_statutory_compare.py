@@ -19,16 +19,9 @@ from django.db import DatabaseError
 
 from plantracker.statutory.plan_comparators import (
     KpiComparators,
-    figure_mismatches,
     plan_comparators,
 )
-from plantracker.tracker.auth import normalise_username
-from plantracker.tracker.management.commands._plan_argument import (
-    PLAN_FILE_SUFFIXES,
-    _no_database_yet,
-)
-from plantracker.tracker.models import Item, PlanRecord, User
-from plantracker.tracker.selectors import plan_by_slug
+from plantracker.tracker.management.commands._plan_argument import active_user, stored_plan
 from plantracker.tracker.services import ServiceError
 from plantracker.tracker.services.comparators import (
     check_may_set,
@@ -77,31 +70,6 @@ def add_compare_parser(sub: Any, store_argument: Callable[[argparse.ArgumentPars
     )
 
 
-def _refuse_a_file(value: str) -> None:
-    path = Path(value)
-    if path.suffix.lower() in PLAN_FILE_SUFFIXES or path.exists():
-        raise CommandError(
-            f"{value} is a file: comparators are written into a plan in the database; import "
-            f"it first (`plantracker import {value}`) and give the plan's slug"
-        )
-    if _no_database_yet():
-        raise CommandError(f"no plan '{value}': there is no database yet (`plantracker migrate`)")
-
-
-def _plan(value: str) -> PlanRecord:
-    record = plan_by_slug(slug=value)
-    if record is None:
-        raise CommandError(f"no plan '{value}' in the database")
-    return record
-
-
-def _user(value: str) -> User:
-    user = User.objects.filter(username=normalise_username(value)).first()
-    if user is None:
-        raise CommandError(f"no user '{value}'")
-    return user
-
-
 def shown(value: Decimal | None) -> str:
     """A published figure as the commands print it."""
     return "not published" if value is None else str(value)
@@ -124,16 +92,15 @@ def compare(command: BaseCommand, options: dict[str, Any], store: Path) -> None:
     """Run ``statutory compare`` (StatutoryError propagates to the command's handler)."""
     figures: list[tuple[str, str]] = options["figure"]
     neighbours = tuple(c.strip() for c in options["neighbours"].split(",") if c.strip())
-    _refuse_a_file(options["plan"])
     try:
-        record = _plan(options["plan"])
-        user = _user(options["user"])
+        record = stored_plan(options["plan"], "compare writes comparators")
+        user = active_user(options["user"], record)
         check_may_set(user, record)
         refs = [ref for ref, _column in figures]
         problems = [f"{ref}: given twice" for ref in dict.fromkeys(refs) if refs.count(ref) > 1]
-        problems += comparators_refusals(plan=record, refs=list(dict.fromkeys(refs)))
-        sources = dict(Item.objects.filter(plan=record, ref__in=refs).values_list("ref", "source"))
-        problems += figure_mismatches(sources, dict(figures))
+        problems += comparators_refusals(
+            plan=record, refs=list(dict.fromkeys(refs)), figures=dict(figures)
+        )
     except ServiceError as exc:
         raise CommandError("\n".join(exc.messages)) from None
     except DatabaseError as exc:
