@@ -263,9 +263,10 @@ def test_a_closed_period_is_refused(plan: PlanRecord, synthetic: Synthetic) -> N
     period = plan.periods.get(code=PERIOD)
     period_close(actor=_user(LEAD), period=period, expected_version=period.version)
     message = _refused(synthetic.store, "--la", "101")
+    label = plan.periods.get(code=PERIOD).label
     assert message.splitlines()[0] == (
-        f"period {PERIOD} is closed: its values can no longer change (a lead may reopen it "
-        "with a reason)"
+        f"{label} is closed and its updates can no longer change; a lead may reopen it with "
+        "a reason"
     )
     assert not _values()
 

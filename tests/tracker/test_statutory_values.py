@@ -242,7 +242,7 @@ def test_an_entry_awaiting_review_with_other_content_is_refused(site: WorkflowSi
 def test_a_closed_period_is_refused(site: WorkflowSite) -> None:
     period = site.period(Q2)
     period_close(actor=site.users["lead"], period=period, expected_version=period.version)
-    with pytest.raises(ServiceError, match="period 2018-19-Q2 is closed"):
+    with pytest.raises(ServiceError, match="is closed and its updates can no longer change"):
         _apply(site, _value("1.K1", value="58.6"), period=Q2)
 
 

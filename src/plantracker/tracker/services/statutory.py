@@ -29,13 +29,18 @@ from plantracker.tracker.models import (
     Item,
     KpiValue,
     Period,
-    PeriodState,
     PlanRecord,
     User,
 )
 from plantracker.tracker.selectors.plan_domain import plan_domain
 from plantracker.tracker.services.errors import ServiceError
-from plantracker.tracker.services.updates import may_update, update_save_draft, update_submit
+from plantracker.tracker.services.sync import same
+from plantracker.tracker.services.updates import (
+    locked_open_period,
+    may_update,
+    update_save_draft,
+    update_submit,
+)
 from plantracker.tracker.services.workflow_errors import NotAllowed
 
 
@@ -59,13 +64,8 @@ class Applied:
     with_owner: bool = False
 
 
-def _same_number(a: Decimal | None, b: Decimal | None) -> bool:
-    """Equal as written (60.0 is not 60), as the update services compare."""
-    return str(a) == str(b) if a is not None and b is not None else a is b
-
-
 def _same_figure(entry: KpiValue, value: DomainKpiValue) -> bool:
-    return _same_number(entry.value, value.value) and (entry.display or None) == value.display
+    return same(entry.value, value.value) and (entry.display or None) == value.display
 
 
 def _same_content(entry: KpiValue, value: DomainKpiValue, computed_from: str) -> bool:
@@ -83,16 +83,6 @@ def _figure(value: Decimal | None, display: str | None) -> str:
     if display:
         return display
     return "not available" if value is None else str(value)
-
-
-def _open_period(period: Period) -> Period:
-    locked = Period.objects.select_for_update().get(pk=period.pk)
-    if locked.state == PeriodState.CLOSED:
-        raise ServiceError(
-            f"period {locked.code} is closed: its values can no longer change "
-            "(a lead may reopen it with a reason)"
-        )
-    return locked
 
 
 _STATE_WORDS = {
@@ -203,7 +193,7 @@ def statutory_apply(
     """
     if period.plan_id != plan_record.pk:
         raise ServiceError(f"period {period.code} is not a period of plan {plan_record.slug}")
-    period = _open_period(period)
+    period = locked_open_period(period)
     plan = plan_domain(plan_record=plan_record)
     periods = PeriodIndex(plan)
     index = periods.index(period.code)

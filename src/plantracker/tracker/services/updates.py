@@ -66,7 +66,7 @@ def may_update(actor: User, subject: Subject) -> bool:
     return can_update_item(actor, subject)
 
 
-def _locked_open_period(period: Period) -> Period:
+def locked_open_period(period: Period) -> Period:
     """The period, locked against a concurrent close; ServiceError when it is closed."""
     locked = Period.objects.select_for_update().select_related("plan").get(pk=period.pk)
     if locked.state == PeriodState.CLOSED:
@@ -317,7 +317,7 @@ def update_save_draft(
         raise ServiceError(f"{subject_name(subject)} is not in the plan of period {period.code}")
     if not may_update(actor, subject):
         raise NotAllowed(f"You may not update {subject_name(subject)}")
-    period = _locked_open_period(period)
+    period = locked_open_period(period)
     entry = _locked_entry(subject, period)
     what = f"{subject_name(subject)}, {period.code}"
     _check_version(entry, expected_version, what)
@@ -402,7 +402,7 @@ def update_submit(*, actor: User, entry: Entry, expected_version: int) -> Entry:
     subject = entry_subject(entry)
     if not may_update(actor, subject):
         raise NotAllowed(f"You may not submit {entry_name(entry)}")
-    _locked_open_period(entry.period)
+    locked_open_period(entry.period)
     _check_version(entry, expected_version, entry_name(entry))
     if entry.state not in (EntryState.DRAFT, EntryState.RETURNED):
         raise ServiceError(_state_refusal(entry, "submitted"))
@@ -420,7 +420,7 @@ def update_submit(*, actor: User, entry: Entry, expected_version: int) -> Entry:
 def _review_checks(actor: User, entry: Entry, expected_version: int, verb: str) -> None:
     if not can_edit(actor, entry_subject(entry).plan):
         raise NotAllowed(f"Only a lead of the plan may {verb} {entry_name(entry)}")
-    _locked_open_period(entry.period)
+    locked_open_period(entry.period)
     _check_version(entry, expected_version, entry_name(entry))
     if entry.state != EntryState.SUBMITTED:
         raise ServiceError(_state_refusal(entry, verb))
