@@ -96,7 +96,7 @@ def plan_domain(*, plan_record: db.PlanRecord) -> Plan:
     organisation = plan_record.organisation  # no query when the caller used select_related
     periods = list(db.Period.objects.filter(plan=plan_record).order_by("position"))
     # Approved rows, and rows whose revision is in review: those report their last approved
-    # content (``as_reported``) until the revision is approved.
+    # content (``reported_content``) until the revision is approved.
     reported = Q(state=db.EntryState.APPROVED) | Q(approved_copy__isnull=False)
     loaded = _Loaded(
         code={period.pk: period.code for period in periods},
