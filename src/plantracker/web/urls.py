@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from plantracker.web import views_audit, views_narrative, views_periods, views_review, views_updates
-from plantracker.web.views import accounts, health, plans, reports, users
+from plantracker.web.views import (
+    accounts,
+    audit,
+    health,
+    narrative,
+    periods,
+    plans,
+    reports,
+    review,
+    updates,
+    users,
+)
 
 app_name = "web"
 
@@ -52,19 +62,19 @@ urlpatterns = [
     path("users/<int:pk>/active/", users.user_active, name="user-active"),
     # The quarterly workflow (issue 5). Every path has a fixed word after the period (or
     # after the plan), so none is taken for a period id by the dashboard's pattern above.
-    path("plans/<slug:slug>/<str:period>/updates/", views_updates.my_updates, name="my-updates"),
-    path("plans/<slug:slug>/<str:period>/review/", views_review.review, name="review"),
-    path("plans/<slug:slug>/<str:period>/period/", views_periods.period_page, name="period"),
-    path("plans/<slug:slug>/<str:period>/narrative/", views_narrative.narrative, name="narrative"),
+    path("plans/<slug:slug>/<str:period>/updates/", updates.my_updates, name="my-updates"),
+    path("plans/<slug:slug>/<str:period>/review/", review.review, name="review"),
+    path("plans/<slug:slug>/<str:period>/period/", periods.period_page, name="period"),
+    path("plans/<slug:slug>/<str:period>/narrative/", narrative.narrative, name="narrative"),
     path(
         "plans/<slug:slug>/<str:period>/narrative/preview/",
-        views_narrative.narrative_preview,
+        narrative.narrative_preview,
         name="narrative-preview",
     ),
     path(
         "plans/<slug:slug>/audit/items/<path:ref>/",
-        views_audit.item_audit_page,
+        audit.item_audit_page,
         name="item-audit",
     ),
-    path("plans/<slug:slug>/audit.csv", views_audit.plan_audit_csv, name="plan-audit-csv"),
+    path("plans/<slug:slug>/audit.csv", audit.plan_audit_csv, name="plan-audit-csv"),
 ]

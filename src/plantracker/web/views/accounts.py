@@ -9,7 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
-from plantracker.web.forms import SignInForm
+from plantracker.web.forms.accounts import SignInForm
 
 
 @method_decorator(never_cache, name="dispatch")

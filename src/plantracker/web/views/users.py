@@ -27,7 +27,7 @@ from plantracker.tracker.services import (
     user_organisation,
 )
 from plantracker.tracker.services.accounts import user_set_active
-from plantracker.web.forms import MembershipForm, RoleFields, UserAddForm
+from plantracker.web.forms.accounts import MembershipForm, RoleFields, UserAddForm
 from plantracker.web.views.plans import Crumb
 
 

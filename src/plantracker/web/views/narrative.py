@@ -25,8 +25,8 @@ from plantracker.tracker.services import (
     ServiceError,
     narrative_update,
 )
-from plantracker.web.forms_workflow import LIST_FIELDS, NarrativeForm, narrative_initial
-from plantracker.web.workflow_common import (
+from plantracker.web.forms.workflow import LIST_FIELDS, NarrativeForm, narrative_initial
+from plantracker.web.views.common import (
     ErrorLink,
     crumbs,
     form_error_links,

@@ -29,8 +29,8 @@ from plantracker.tracker.services import (
     period_open,
     period_reopen,
 )
-from plantracker.web.forms_workflow import PeriodOpenForm, PeriodReopenForm, VersionForm
-from plantracker.web.workflow_common import (
+from plantracker.web.forms.workflow import PeriodOpenForm, PeriodReopenForm, VersionForm
+from plantracker.web.views.common import (
     ErrorLink,
     crumbs,
     form_error_links,

@@ -27,8 +27,8 @@ from plantracker.tracker.services import (
     update_bulk_approve,
     update_return,
 )
-from plantracker.web.forms_workflow import ReviewForm
-from plantracker.web.workflow_common import (
+from plantracker.web.forms.workflow import ReviewForm
+from plantracker.web.views.common import (
     STATE_TAGS,
     ErrorLink,
     crumbs,

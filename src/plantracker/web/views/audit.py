@@ -20,7 +20,7 @@ from plantracker.tracker.models import Item
 from plantracker.tracker.selectors import plan_for_user
 from plantracker.tracker.selectors.audit import AuditRow, item_audit, period_audit, plan_audit
 from plantracker.tracker.selectors.workflow import period_by_code
-from plantracker.web.workflow_common import Crumb, crumbs
+from plantracker.web.views.common import Crumb, crumbs
 
 CSV_COLUMNS = ("when", "who", "what", "action", "field", "old", "new", "reason")
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection).

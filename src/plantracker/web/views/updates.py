@@ -31,8 +31,8 @@ from plantracker.tracker.services import (
     update_save_draft,
     update_submit,
 )
-from plantracker.web.forms_workflow import EntryForm, KpiEntryForm
-from plantracker.web.workflow_common import (
+from plantracker.web.forms.workflow import EntryForm, KpiEntryForm
+from plantracker.web.views.common import (
     STATE_TAGS,
     ErrorLink,
     crumbs,

@@ -1,0 +1,1 @@
+"""Forms: parse what was posted; the services validate and decide."""
