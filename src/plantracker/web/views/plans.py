@@ -23,13 +23,7 @@ from plantracker.tracker.selectors import period_plan, plan_domain, plan_for_use
 from plantracker.tracker.selectors.computed import computed_values
 from plantracker.tracker.selectors.workflow import closed_period_plans
 from plantracker.web import pages
-from plantracker.web.views.common import dashboard_panel
-
-
-@dataclass(frozen=True)
-class Crumb:
-    text: str
-    url: str
+from plantracker.web.views.common import Crumb, dashboard_panel
 
 
 @dataclass(frozen=True)

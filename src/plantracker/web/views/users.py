@@ -28,7 +28,7 @@ from plantracker.tracker.services import (
 )
 from plantracker.tracker.services.accounts import user_set_active
 from plantracker.web.forms.accounts import MembershipForm, RoleFields, UserAddForm
-from plantracker.web.views.plans import Crumb
+from plantracker.web.views.common import Crumb
 
 
 def _organisation(request: HttpRequest) -> Organisation:
