@@ -5,10 +5,25 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from tests.domain.conftest import IDS, plan, quarters
+from tests.domain.conftest import (
+    IDS,
+    action,
+    kpi,
+    narrative,
+    plan,
+    quality,
+    quarters,
+    rec,
+    risk,
+)
 
-from plantracker.domain.model import Period
-from plantracker.domain.periods import PeriodIndex, UnknownPeriod, one_year_before
+from plantracker.domain.model import Period, Plan, Status
+from plantracker.domain.periods import (
+    PeriodIndex,
+    UnknownPeriod,
+    default_period,
+    one_year_before,
+)
 
 
 def test_unknown_period_names_the_plans_periods() -> None:
@@ -75,3 +90,61 @@ def test_no_period_starting_a_year_earlier_means_none() -> None:
     )
     index = PeriodIndex(plan(periods=periods))
     assert [index.year_earlier(i) for i in range(6)] == [None] * 6
+
+
+# --- the period a plan opens on -----------------------------------------------------------
+
+FAR_FUTURE = date(2030, 1, 1)
+
+
+# (case, plan, today, the period it opens on)
+DEFAULT_PERIOD_CASES: list[tuple[str, Plan, date, str | None]] = [
+    ("no periods", plan(periods=()), FAR_FUTURE, None),
+    ("nothing reported, before every period", plan(), date(2016, 1, 1), "2017-18-Q1"),
+    ("nothing reported, on a period's first day", plan(), date(2018, 7, 1), "2018-19-Q2"),
+    ("nothing reported, within a period", plan(), date(2018, 8, 15), "2018-19-Q2"),
+    ("nothing reported, after every period", plan(), FAR_FUTURE, "2018-19-Q4"),
+    ("a KPI value", plan(rec(kpis=[kpi(values={"2018-19-Q1": 5})])), FAR_FUTURE, "2018-19-Q1"),
+    (
+        "the latest of several",
+        plan(
+            rec(
+                actions=[action(updates={"2018-19-Q2": Status.GREEN})],
+                kpis=[kpi(values={"2017-18-Q3": 5})],
+            )
+        ),
+        FAR_FUTURE,
+        "2018-19-Q2",
+    ),
+    (
+        "reported wins over today",
+        plan(rec(quality=[quality(updates={"2017-18-Q2": Status.AMBER})])),
+        date(2018, 8, 15),
+        "2017-18-Q2",
+    ),
+    (
+        "a risk update",
+        plan(risks=[risk(updates={"2017-18-Q4": Status.RED})]),
+        FAR_FUTURE,
+        "2017-18-Q4",
+    ),
+    ("a narrative", plan(narratives={"2018-19-Q3": narrative()}), FAR_FUTURE, "2018-19-Q3"),
+    (
+        "a KPI value not available (na) is reported",
+        plan(rec(kpis=[kpi(values={"2018-19-Q1": None})])),
+        FAR_FUTURE,
+        "2018-19-Q1",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("built", "today", "expected"),
+    [
+        pytest.param(built, today, expected, id=case)
+        for case, built, today, expected in DEFAULT_PERIOD_CASES
+    ],
+)
+def test_default_period(built: Plan, today: date, expected: str | None) -> None:
+    found = default_period(built, today=today)
+    assert (found.id if found else None) == expected

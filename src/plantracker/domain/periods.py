@@ -6,9 +6,10 @@ into dictionaries once here instead of being scanned for every item.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
-from plantracker.domain.model import Period, Plan
+from plantracker.domain.model import Action, Item, Kind, Kpi, Measure, Period, Plan
 
 
 class UnknownPeriod(LookupError):
@@ -33,6 +34,48 @@ def one_year_before(day: date) -> date:
         return day.replace(year=day.year - 1)
     except ValueError:
         return day.replace(year=day.year - 1, day=28)
+
+
+def item_entries(item: Item) -> Mapping[str, object]:
+    """An item's entries by period id: a KPI's values, an action's or measure's updates."""
+    if isinstance(item, Kpi):
+        return item.values
+    if isinstance(item, (Action, Measure)):
+        return item.updates
+    return {}
+
+
+def reported_period_ids(plan: Plan) -> frozenset[str]:
+    """Periods for which the plan holds anything reported: an update, value or narrative."""
+    ids: set[str] = set(plan.narrative)
+    for risk in plan.risks:
+        ids.update(risk.updates)
+    for recommendation in plan.recommendations:
+        for kind in Kind:
+            for item in recommendation.items(kind):
+                ids.update(item_entries(item))
+    return frozenset(ids)
+
+
+def default_period(plan: Plan, today: date | None = None) -> Period | None:
+    """The period a plan opens on: the latest one with anything reported; None when the
+    plan declares no periods.
+
+    A plan declares its periods ahead (all four quarters of a year), so the last declared
+    period is often still empty; a plan with nothing reported yet opens on the latest period
+    that has begun, else its first.
+    """
+    if not plan.periods:
+        return None
+    reported = reported_period_ids(plan)
+    for period in reversed(plan.periods):
+        if period.id in reported:
+            return period
+    today = today or date.today()
+    for period in reversed(plan.periods):
+        if period.start <= today:
+            return period
+    return plan.periods[0]
 
 
 class PeriodIndex:

@@ -10,22 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
 
 from django.http import Http404
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import (
-    Action,
     Item,
     Kind,
     Kpi,
-    Measure,
     Period,
     Plan,
     Recommendation,
     Status,
 )
+from plantracker.domain.periods import default_period, item_entries
 from plantracker.domain.results import ItemResult, PeriodResult, RecommendationResult
 from plantracker.reports.build import build_report, trend_chart
 from plantracker.reports.model import (
@@ -48,42 +46,13 @@ KIND_TITLES: dict[Kind, str] = {
 # --- periods ------------------------------------------------------------------------------
 
 
-def reported_period_ids(plan: Plan) -> frozenset[str]:
-    """Periods for which the plan holds anything reported: an update, value or narrative."""
-    ids: set[str] = set(plan.narrative)
-    for risk in plan.risks:
-        ids.update(risk.updates)
-    for recommendation in plan.recommendations:
-        for kind in Kind:
-            for item in recommendation.items(kind):
-                ids.update(_entries(item))
-    return frozenset(ids)
-
-
-def default_period(plan: Plan, today: date | None = None) -> Period:
-    """The period a plan opens on: the latest one with anything reported.
-
-    A plan declares its periods ahead (all four quarters of a year), so the last declared
-    period is often still empty; a plan with nothing reported yet opens on the latest period
-    that has begun, else its first.
-    """
-    if not plan.periods:
-        raise Http404("This plan has no reporting periods yet")
-    reported = reported_period_ids(plan)
-    for period in reversed(plan.periods):
-        if period.id in reported:
-            return period
-    today = today or date.today()
-    for period in reversed(plan.periods):
-        if period.start <= today:
-            return period
-    return plan.periods[0]
-
-
 def period_or_404(plan: Plan, period_id: str | None) -> Period:
     """The period named in the URL (404 if the plan has none such), or the default one."""
     if period_id is None:
-        return default_period(plan)
+        default = default_period(plan)
+        if default is None:
+            raise Http404("This plan has no reporting periods yet")
+        return default
     for period in plan.periods:
         if period.id == period_id:
             return period
@@ -246,17 +215,9 @@ def _target_text(kpi: Kpi, item: ItemResult) -> str:
     return "None set"
 
 
-def _entries(item: Item) -> Mapping[str, object]:
-    if isinstance(item, Kpi):
-        return item.values
-    if isinstance(item, (Action, Measure)):
-        return item.updates
-    return {}
-
-
 def latest_commentary(plan: Plan, item: Item, period: Period) -> Commentary | None:
     """The item's commentary for ``period``, else the newest one given before it."""
-    entries = _entries(item)
+    entries = item_entries(item)
     index = plan.period_index(period.id)
     for earlier in reversed(plan.periods[: index + 1]):
         entry = entries.get(earlier.id)
@@ -358,7 +319,7 @@ def item_page(
     so that each closed period reads as its report did, whatever changed later."""
     located = locate_item(plan, ref)
     small = item_plan(plan, located)
-    latest = default_period(plan)
+    latest = period_or_404(plan, None)
     rows: list[HistoryRow] = []
     last_result: PeriodResult | None = None
     last_item: ItemResult | None = None
@@ -451,9 +412,9 @@ class PlanSummary:
 
 
 def plan_summary(plan: Plan) -> PlanSummary:
-    if not plan.periods:
-        return PlanSummary(period=None, status=None, direction=None)
     period = default_period(plan)
+    if period is None:
+        return PlanSummary(period=None, status=None, direction=None)
     overall = evaluate(plan, period.id).overall
     return PlanSummary(
         period=period, status=overall.status, direction=direction_view(overall.direction)

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
 from plantracker.domain.model import Plan
+from plantracker.domain.periods import default_period
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import PlanRecord
 from plantracker.tracker.selectors import period_plan, plan_domain, plan_for_user, plans_for_user
@@ -81,9 +82,10 @@ def _current_plan(record: PlanRecord) -> Plan:
     """The plan as its current period reports it: that period's snapshot once it is closed
     (issue 5)."""
     plan = plan_domain(plan_record=record)
-    if not plan.periods:
+    period = default_period(plan)
+    if period is None:
         return plan
-    return period_plan(plan_record=record, period_code=pages.default_period(plan).id, live=plan)
+    return period_plan(plan_record=record, period_code=period.id, live=plan)
 
 
 def _redirect_or_404(name: str, *args: object) -> HttpResponse:

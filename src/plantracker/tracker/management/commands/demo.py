@@ -24,6 +24,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plantracker.domain.model import Kind
+from plantracker.domain.periods import default_period
 from plantracker.planfile import PlanFileError, load_plan
 from plantracker.reports.build import build_report
 from plantracker.reports.registry import RENDERERS
@@ -37,7 +38,6 @@ from plantracker.tracker.services import (
     plan_import,
     slug_for_title,
 )
-from plantracker.web.pages import default_period
 
 EXAMPLE = Path("examples/childrens-improvement-plan.yaml")
 HOST = "127.0.0.1"  # the demo never listens beyond this machine
@@ -193,6 +193,8 @@ class Command(BaseCommand):
     def _reports(self, record: PlanRecord, out: Path) -> None:
         plan = plan_domain(plan_record=record)
         period = default_period(plan)
+        if period is None:
+            raise CommandError(f"{record.slug}: the plan declares no periods to report")
         # A period closed in an earlier run reports from its snapshot (issue 5).
         report = build_report(period_result(plan_record=record, period_code=period.id, live=plan))
         for renderer in RENDERERS.values():
