@@ -1,7 +1,8 @@
 """The `plantracker` command: Django's management utility with plantracker's settings preset.
 
 Every subcommand (validate, summary, report, ...) is a management command in
-plantracker/tracker/management/commands/.
+plantracker/tracker/management/commands/ (the API's `token` in
+plantracker/api/management/commands/).
 """
 
 import os

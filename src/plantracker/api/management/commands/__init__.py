@@ -1,0 +1,1 @@
+"""The API's subcommand: `token` (API tokens; a Django management command)."""
