@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 
 from plantracker.tracker.models import Period, PlanRecord, User
-from plantracker.tracker.selectors import plan_for_user
+from plantracker.tracker.selectors import period_by_code, plan_for_user
+from plantracker.tracker.selectors.workflow import plan_periods
 
 
 def api_user(request: HttpRequest) -> User:
@@ -31,9 +32,9 @@ def visible_plan(request: HttpRequest, slug: str) -> PlanRecord:
 
 def plan_period(plan: PlanRecord, code: str) -> Period:
     """The plan's period ``code``; 404 naming the plan's periods otherwise."""
-    period = Period.objects.filter(plan=plan, code=code).first() if _storable(code) else None
+    period = period_by_code(plan_record=plan, code=code) if _storable(code) else None
     if period is None:
-        codes = list(Period.objects.filter(plan=plan).values_list("code", flat=True))
+        codes = list(plan_periods(plan_record=plan).values_list("code", flat=True))
         listed = ", ".join(codes) if codes else "none"
         raise Http404(f"plan '{plan.slug}' has no period '{code}'; its periods: {listed}")
     return period

@@ -326,6 +326,15 @@ class Plan:
                 return period
         raise KeyError(period_id)
 
+    def item(self, ref: str) -> Item:
+        """The item ``ref``, of any kind in any recommendation (refs are unique in a plan)."""
+        for recommendation in self.recommendations:
+            for kind in Kind:
+                for item in recommendation.items(kind):
+                    if item.ref == ref:
+                        return item
+        raise KeyError(ref)
+
     def period_index(self, period_id: str) -> int:
         for index, period in enumerate(self.periods):
             if period.id == period_id:

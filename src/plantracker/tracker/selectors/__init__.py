@@ -10,11 +10,18 @@ from plantracker.tracker.selectors.plans import (
     plans_for_user,
     risks_owned_by,
 )
-from plantracker.tracker.selectors.workflow import period_plan, period_result
+from plantracker.tracker.selectors.workflow import (
+    item_by_ref,
+    period_by_code,
+    period_plan,
+    period_result,
+)
 
 __all__ = [
+    "item_by_ref",
     "items_owned_by",
     "organisation_users",
+    "period_by_code",
     "period_plan",
     "period_result",
     "plan_by_slug",

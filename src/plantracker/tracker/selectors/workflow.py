@@ -153,11 +153,13 @@ def period_result(
 
 
 def _domain_kpi(plan: Plan, ref: str) -> Kpi:
-    for recommendation in plan.recommendations:
-        for kpi in recommendation.kpis:
-            if kpi.ref == ref:
-                return kpi
-    raise LookupError(f"KPI {ref} is not in the plan")
+    try:
+        kpi = plan.item(ref)
+    except KeyError:
+        kpi = None
+    if not isinstance(kpi, Kpi):
+        raise LookupError(f"KPI {ref} is not in the plan")
+    return kpi
 
 
 def kpi_draft_rating(plan: Plan, ref: str, period_code: str, entry: DomainKpiValue) -> KpiRating:
@@ -217,7 +219,18 @@ def plan_periods(*, plan_record: PlanRecord) -> QuerySet[Period]:
 
 
 def period_by_code(*, plan_record: PlanRecord, code: str) -> Period | None:
+    """The plan's period ``code`` (e.g. ``2018-19-Q2``), None if it has none such; one query."""
     return Period.objects.filter(plan=plan_record, code=code).select_related("plan").first()
+
+
+def item_by_ref(*, plan_record: PlanRecord, ref: str) -> Item | None:
+    """The plan's item ``ref`` of any kind, with its recommendation, None if it has none
+    such; one query."""
+    return (
+        Item.objects.filter(plan=plan_record, ref=ref)
+        .select_related("plan", "recommendation")
+        .first()
+    )
 
 
 def open_periods(*, plan_record: PlanRecord) -> list[Period]:

@@ -199,16 +199,18 @@ def _number(value: Decimal | int | str | None) -> Decimal | None:
 def _check_exists(plan: Plan, subject: Subject, period: Period) -> None:
     if isinstance(subject, Risk):
         return  # risks exist in every period (ADR 0008)
+    try:
+        item = plan.item(subject.ref)
+    except KeyError:
+        return
+    if item.kind is not Kind(subject.kind):
+        return
     periods = PeriodIndex(plan)
-    for recommendation in plan.recommendations:
-        for item in recommendation.items(Kind(subject.kind)):
-            if item.ref == subject.ref:
-                if not exists_in(item, periods.index(period.code), periods):
-                    raise ServiceError(
-                        f"{subject_name(subject)} does not run in {period.code} "
-                        "(see its from and until periods)"
-                    )
-                return
+    if not exists_in(item, periods.index(period.code), periods):
+        raise ServiceError(
+            f"{subject_name(subject)} does not run in {period.code} "
+            "(see its from and until periods)"
+        )
 
 
 def _kpi_fields(

@@ -16,10 +16,9 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from plantracker.tracker.models import Item
-from plantracker.tracker.selectors import plan_for_user
+from plantracker.tracker.models import Item, PlanRecord
+from plantracker.tracker.selectors import item_by_ref, period_by_code, plan_for_user
 from plantracker.tracker.selectors.audit import AuditRow, item_audit, period_audit, plan_audit
-from plantracker.tracker.selectors.workflow import period_by_code
 from plantracker.web.views.common import Crumb, crumbs
 
 CSV_COLUMNS = ("when", "who", "what", "action", "field", "old", "new", "reason")
@@ -45,8 +44,8 @@ def audit_csv(rows: list[AuditRow]) -> str:
     return buffer.getvalue()
 
 
-def _item(record_pk: int, ref: str) -> Item:
-    item = Item.objects.filter(plan_id=record_pk, ref=ref).select_related("recommendation").first()
+def _item(record: PlanRecord, ref: str) -> Item:
+    item = item_by_ref(plan_record=record, ref=ref)
     if item is None:
         raise Http404("This plan has no item with that reference")
     return item
@@ -56,7 +55,7 @@ def _item(record_pk: int, ref: str) -> Item:
 @require_safe
 def item_audit_page(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     record = plan_for_user(user=request.user, slug=slug)
-    item = _item(record.pk, ref)
+    item = _item(record, ref)
     trail = crumbs(record)
     trail.append(Crumb(f"{item.ref} {item.title}", _item_url(record.slug, item.ref)))
     return render(
@@ -89,7 +88,7 @@ def plan_audit_csv(request: HttpRequest, slug: str) -> HttpResponse:
         rows = period_audit(plan_record=record, period=period)
         name = f"{record.slug}-{period.code}"
     elif ref := request.GET.get("item"):
-        item = _item(record.pk, ref)
+        item = _item(record, ref)
         rows = item_audit(plan_record=record, item=item)
         name = f"{record.slug}-{item.ref}"
     else:

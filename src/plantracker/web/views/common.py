@@ -17,13 +17,9 @@ from django.urls import reverse
 from plantracker.domain.model import Plan
 from plantracker.tracker.models import EntryState, Period, PeriodState, PlanRecord, Role, User
 from plantracker.tracker.permissions import can_edit, is_operator, plan_roles
-from plantracker.tracker.selectors import plan_for_user
+from plantracker.tracker.selectors import period_by_code, plan_for_user
 from plantracker.tracker.selectors.reminders import Reminders, reminders
-from plantracker.tracker.selectors.workflow import (
-    awaiting_review_count,
-    owned_count,
-    period_by_code,
-)
+from plantracker.tracker.selectors.workflow import awaiting_review_count, owned_count
 
 # GOV.UK tags for an entry's place in review; the text always says it (never colour alone).
 STATE_TAGS: dict[str, tuple[str, str]] = {
