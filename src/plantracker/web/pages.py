@@ -53,10 +53,10 @@ def period_or_404(plan: Plan, period_id: str | None) -> Period:
         if default is None:
             raise Http404("This plan has no reporting periods yet")
         return default
-    for period in plan.periods:
-        if period.id == period_id:
-            return period
-    raise Http404("This plan has no such period")
+    try:
+        return plan.period(period_id)
+    except KeyError:
+        raise Http404("This plan has no such period") from None
 
 
 @dataclass(frozen=True)
