@@ -59,6 +59,16 @@ def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
     assert _names(tmp_path) == ["kept.txt"]
 
 
+def test_an_explicit_mode_is_applied_to_new_and_replaced_files(tmp_path: Path) -> None:
+    target = tmp_path / "backup.json"
+    write_atomically(target, "{}", mode=0o600)
+    assert target.stat().st_mode & 0o777 == 0o600
+    target.chmod(0o644)
+    write_atomically(target, "[]", mode=0o600)
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.read_text("utf-8") == "[]"
+
+
 def test_a_failure_while_writing_leaves_the_target_and_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

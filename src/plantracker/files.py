@@ -16,13 +16,16 @@ from pathlib import Path
 __all__ = ["current_umask", "new_file_mode", "write_atomically"]
 
 
-def write_atomically(target: str | os.PathLike[str], content: str | bytes) -> None:
+def write_atomically(
+    target: str | os.PathLike[str], content: str | bytes, *, mode: int | None = None
+) -> None:
     """Write ``content`` (text is written as UTF-8, line ends as given) to ``target``.
 
     The content goes to a temporary file in the target's folder (so that ``os.replace`` is
-    a rename on one file system), is flushed to disk, gets the mode a plain ``open()`` would
-    give (the replaced file's mode, or what the umask leaves of 0666 for a new file; never
-    the temporary file's 0600) and is then moved over ``target``.
+    a rename on one file system), is flushed to disk, gets its mode and is then moved over
+    ``target``. The mode is the one a plain ``open()`` would give (the replaced file's, or
+    what the umask leaves of 0666 for a new file; never the temporary file's 0600), or
+    ``mode`` when given (0o600 for a file only its owner may read).
 
     Raises ``OSError`` when the folder cannot be written; ``target`` is then untouched.
     """
@@ -35,7 +38,7 @@ def write_atomically(target: str | os.PathLike[str], content: str | bytes) -> No
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, _mode_for(path))
+        os.chmod(temporary, _mode_for(path) if mode is None else mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
