@@ -20,7 +20,7 @@ from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Plan
 from plantracker.planfile import load_plan
 from plantracker.planfile.xlsx import load_workbook_bytes
-from plantracker.planfile.xlsx_write import workbook_bytes
+from plantracker.planfile.xlsx.write import workbook_bytes
 from plantracker.reports import charts
 from plantracker.reports.build import build_report
 from plantracker.reports.docx import render_docx

@@ -31,8 +31,8 @@ from plantracker.domain.model import Kind
 from plantracker.domain.summary import summary_dict
 from plantracker.planfile import dump_plan, load_plan
 from plantracker.planfile.build import build_plan
-from plantracker.planfile.reader import collector_paused, parse_tree
-from plantracker.planfile.yaml_source import decode
+from plantracker.planfile.yaml.parse import decode
+from plantracker.planfile.yaml.read import collector_paused, parse_tree
 from plantracker.synth import synth_plan
 
 SCALES = (1, 10, 100)

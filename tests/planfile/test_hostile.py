@@ -19,8 +19,8 @@ from plantracker.planfile import (
     load_plan,
     load_plan_bytes,
     load_plan_text,
-    yaml_source,
 )
+from plantracker.planfile.yaml import parse as yaml_parse
 
 BILLION_LAUGHS = """\
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -41,9 +41,9 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     if request.param == "libyaml":
         if not yaml.__with_libyaml__:
             pytest.skip("PyYAML was built without libyaml")
-        monkeypatch.setattr(yaml_source, "_LOADER", yaml.CSafeLoader)
+        monkeypatch.setattr(yaml_parse, "_LOADER", yaml.CSafeLoader)
     else:
-        monkeypatch.setattr(yaml_source, "_LOADER", yaml.SafeLoader)
+        monkeypatch.setattr(yaml_parse, "_LOADER", yaml.SafeLoader)
     return str(request.param)
 
 
@@ -109,7 +109,7 @@ def test_yaml_the_parser_rejects_is_one_error_saying_where(text: str, fragments:
 def test_a_very_deep_document_fails_on_the_depth_cap_with_the_python_parser(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(yaml_source, "_LOADER", yaml.SafeLoader)
+    monkeypatch.setattr(yaml_parse, "_LOADER", yaml.SafeLoader)
     assert "nests more than 32 levels deep" in only_error("[" * 200_000)
 
 
@@ -139,7 +139,7 @@ def test_bytes_that_are_not_yaml_text(data: bytes, fragment: str) -> None:
 def test_a_file_over_the_size_limit_is_refused_before_parsing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(yaml_source, "MAX_BYTES", 2048)
+    monkeypatch.setattr(yaml_parse, "MAX_BYTES", 2048)
     path = tmp_path / "big.yaml"
     path.write_text(BASE * 2, encoding="utf-8")
     with pytest.raises(PlanFileError) as caught:

@@ -26,7 +26,7 @@ from tests.web.plans import web_plan
 
 from plantracker.planfile import PlanFileError
 from plantracker.planfile.xlsx import load_workbook_bytes
-from plantracker.planfile.xlsx_write import workbook_bytes
+from plantracker.planfile.xlsx.write import workbook_bytes
 
 NAME = "plan.xlsx"
 _LOCATED = re.compile(rf"{re.escape(NAME)}: (\S[^:]*![A-Z]+\d+|[^:]* row \d+|sheet |[^:]*column)")

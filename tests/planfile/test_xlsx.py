@@ -29,7 +29,8 @@ from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Kpi, KpiValue, Plan, Status
 from plantracker.domain.summary import summary_dict
 from plantracker.planfile import PlanFileError, load_plan, load_plan_text, plan_to_yaml
-from plantracker.planfile.workbook_layout import (
+from plantracker.planfile.xlsx import dump_workbook, load_workbook_bytes, template_bytes
+from plantracker.planfile.xlsx.layout import (
     AIMS,
     BETTERS,
     KPIS,
@@ -41,8 +42,7 @@ from plantracker.planfile.workbook_layout import (
     STATUSES,
     UNITS,
 )
-from plantracker.planfile.xlsx import dump_workbook, load_workbook_bytes, template_bytes
-from plantracker.planfile.xlsx_write import workbook_bytes
+from plantracker.planfile.xlsx.write import workbook_bytes
 from plantracker.reports import palette
 from plantracker.synth import synth_plan
 

@@ -17,6 +17,7 @@ from plantracker.domain.model import (
     Narrative,
     Plan,
     Status,
+    Target,
     Update,
 )
 from plantracker.domain.summary import summary_dict
@@ -206,6 +207,23 @@ def test_override_is_marked_with_calculated_status_and_reason() -> None:
     assert row.footnote.text == (
         f"{kpi.ref}: shown as Green, set by hand; the rules calculate Red. Reason: Agreed"
     )
+
+
+@pytest.mark.parametrize(
+    ("target", "text"),
+    [
+        (Target(label="March 2030"), "Better than the baseline"),  # the plan file's wording
+        (Target(label="March 2030", display="Increase"), "Increase"),
+        (None, "None set"),
+    ],
+)
+def test_a_target_without_a_value_is_said_in_words(target: Target | None, text: str) -> None:
+    p = plan(recommendations=1, period_count=2)
+    rec = p.recommendations[0]
+    kpi = replace(rec.kpis[0], target=target)
+    p = replace(p, recommendations=(replace(rec, kpis=(kpi, *rec.kpis[1:])),))
+    row = _report(p).deep_dives[0].kpis.rows[0]  # type: ignore[union-attr]
+    assert row.target == text
 
 
 def test_exceptions_list_every_red_then_amber_action_and_measure() -> None:

@@ -13,13 +13,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TypeVar
 
+from plantracker.domain.exact import MAX_DIGITS, MAX_MAGNITUDE
 from plantracker.planfile.tree import Node, Shape
-
-MAX_DIGITS = 28
-"""Significant digits the rules compute with exactly (the default decimal context)."""
-
-MAX_MAGNITUDE = 60
-"""Numbers beyond 10**±60 are refused: no indicator needs them, and arithmetic would round."""
 
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]")
@@ -97,7 +92,10 @@ def number(node: Node) -> Decimal:
             f"expected a number with at most {MAX_DIGITS} significant digits, found {written!r}"
         )
     if value and abs(value.adjusted()) > MAX_MAGNITUDE:
-        raise Invalid(f"expected a number between 1e-60 and 1e60 in size, found {written!r}")
+        raise Invalid(
+            f"expected a number between 1e-{MAX_MAGNITUDE} and 1e{MAX_MAGNITUDE} in size, "
+            f"found {written!r}"
+        )
     return value
 
 

@@ -485,7 +485,7 @@ def _target_text(kpi: Kpi) -> str:
         return target.display
     if target.value is not None:
         return quantity(target.value, kpi.unit)
-    return "Better than baseline"
+    return "Better than the baseline"
 
 
 def _override_note(item: ItemResult) -> str:

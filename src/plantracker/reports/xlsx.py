@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from plantracker.domain.model import STATUS_ORDER, Status
-from plantracker.planfile.xlsx_style import LINE_HEIGHT, print_setup, wrapped_lines
+from plantracker.planfile.xlsx.style import LINE_HEIGHT, print_setup, wrapped_lines
 from plantracker.reports.model import DirectionView, Report
 from plantracker.reports.office import HEADER_FILL, HEADER_INK, fill, ink, printable
 from plantracker.reports.text import COMPARATOR_COLUMNS

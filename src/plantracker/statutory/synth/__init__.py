@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from plantracker.files import current_umask
 from plantracker.statutory.errors import StatutoryError
 from plantracker.statutory.synth.model import Authority, CareSimulation, CinSimulation
 from plantracker.statutory.synth.plan import synthetic_plan_yaml
@@ -129,9 +130,7 @@ def synthesise(
     codes = [str(FIRST_CODE + i) for i in range(las)]
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
     # mkdtemp makes the folder private; the finished folder gets the usual permissions.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(work, 0o777 & ~umask)
+    os.chmod(work, 0o777 & ~current_umask())
     try:
         if jobs > 1:
             with ProcessPoolExecutor(max_workers=jobs) as pool:

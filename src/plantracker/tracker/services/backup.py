@@ -16,8 +16,6 @@ key), sessions (a restore signs everybody out) and django-axes' sign-in attempts
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -34,6 +32,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 
+from plantracker.files import write_atomically
 from plantracker.tracker.services.errors import ServiceError
 
 FORMAT = "plantracker-backup"
@@ -106,18 +105,9 @@ def backup_document() -> dict[str, Any]:
 def backup_write(*, path: Path) -> BackupSummary:
     """Write the backup to ``path`` all at once (a temporary file renamed into place)."""
     document = backup_document()
-    folder = path.parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(document, stream, cls=_Encoder, ensure_ascii=False)
-            stream.write("\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    text = json.dumps(document, cls=_Encoder, ensure_ascii=False) + "\n"
+    # Only its owner may read it: it holds every account's password hash and personal data.
+    write_atomically(path, text, mode=0o600)
     return BackupSummary(rows=_count(document["objects"]))
 
 

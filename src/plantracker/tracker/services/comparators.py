@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from plantracker.domain.exact import within_number_limits
 from plantracker.domain.model import Comparators, Kind
-from plantracker.planfile.scalars import MAX_DIGITS, MAX_MAGNITUDE
 from plantracker.statutory.plan_comparators import figure_mismatches
 from plantracker.tracker.models import Item, PlanRecord, User
 from plantracker.tracker.permissions import can_edit
@@ -73,9 +73,7 @@ def _number_problem(ref: str, name: str, value: Decimal | None) -> str | None:
         return None
     if not value.is_finite():
         return f"{ref}: the {name} figure is not a finite number"
-    if len(value.as_tuple().digits) > MAX_DIGITS or (
-        value and abs(value.adjusted()) > MAX_MAGNITUDE
-    ):
+    if not within_number_limits(value):
         return f"{ref}: the {name} figure {value} is beyond the plan file's exact numbers"
     return None
 

@@ -22,11 +22,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from plantracker.domain.exact import MAX_DIGITS, MAX_MAGNITUDE
 from plantracker.domain.existence import exists_in
 from plantracker.domain.model import Kind, Plan, Status
 from plantracker.domain.model import KpiValue as DomainKpiValue
 from plantracker.domain.periods import PeriodIndex
-from plantracker.planfile.scalars import MAX_DIGITS, MAX_MAGNITUDE
 from plantracker.tracker.models import (
     EntryState,
     Item,

@@ -25,10 +25,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plantracker.domain.model import Kind
 from plantracker.domain.periods import default_period
+from plantracker.files import write_atomically
 from plantracker.planfile import PlanFileError, load_plan
 from plantracker.reports.build import build_report
 from plantracker.reports.registry import RENDERERS
-from plantracker.tracker.management.commands.report import write_atomically
 from plantracker.tracker.models import Item, PlanRecord, Role, User
 from plantracker.tracker.selectors import period_result, plan_by_slug, plan_domain
 from plantracker.tracker.services import (

@@ -10,7 +10,6 @@ good one).
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.periods import UnknownPeriod
+from plantracker.files import write_atomically
 from plantracker.reports.build import build_report
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.management.commands._plan_argument import load_plan_argument
@@ -62,7 +62,11 @@ class Command(BaseCommand):
                 f"could not render the {renderer.name} report: {exc} "
                 "(run with --traceback for details)"
             ) from exc
-        write_atomically(output, content)
+        try:
+            write_atomically(output, content)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise CommandError(f"{output}: cannot write the report: {reason}") from None
         self.stdout.write(f"{output}: {renderer.name} report, {len(content):,} bytes")
 
 
@@ -75,35 +79,3 @@ def _check_target(output: Path) -> None:
         raise CommandError(f"{output}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise CommandError(f"{output}: the folder {folder} is not writable")
-
-
-def write_atomically(output: Path, content: bytes) -> None:
-    """Write ``content`` to ``output`` all at once or not at all.
-
-    The bytes go to a temporary file in the same folder (so ``os.replace`` is a rename on
-    one file system), which is flushed to disk and then moved over ``output``.
-    """
-    folder = output.parent
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise CommandError(f"{output}: cannot write in {folder}: {exc.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is shared
-        os.replace(temporary, output)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise CommandError(f"{output}: cannot write the report: {exc.strerror}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

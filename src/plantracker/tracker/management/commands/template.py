@@ -12,8 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from plantracker.planfile.workbook_layout import SHEETS
-from plantracker.planfile.xlsx import SUFFIX, template_bytes, write_atomically
+from plantracker.files import write_atomically
+from plantracker.planfile.xlsx import SUFFIX, template_bytes
+from plantracker.planfile.xlsx.layout import SHEETS
 
 
 class Command(BaseCommand):

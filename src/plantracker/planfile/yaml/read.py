@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from plantracker.domain.model import Plan
-from plantracker.planfile import yaml_source
 from plantracker.planfile.build import build_plan
 from plantracker.planfile.errors import PlanError, PlanFileError
 from plantracker.planfile.tree import Node
+from plantracker.planfile.yaml import parse as yaml_parse
 
 
 def load_plan(path: str | os.PathLike[str]) -> Plan:
@@ -33,7 +33,7 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
     try:
         with Path(path).open("rb") as handle:
             # One byte past the limit is enough to know the file is too large.
-            data = handle.read(yaml_source.MAX_BYTES + 1)
+            data = handle.read(yaml_parse.MAX_BYTES + 1)
     except FileNotFoundError:
         raise PlanFileError([PlanError(name, "", "no such file")]) from None
     except IsADirectoryError:
@@ -46,7 +46,7 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
 
 def load_plan_bytes(data: bytes, name: str = "<plan>") -> Plan:
     """The plan in ``data`` (a YAML file's bytes); ``name`` is used in error messages."""
-    return load_plan_text(yaml_source.decode(data, name), name)
+    return load_plan_text(yaml_parse.decode(data, name), name)
 
 
 def load_plan_text(text: str, name: str = "<plan>") -> Plan:
@@ -76,7 +76,7 @@ def collector_paused() -> Iterator[None]:
 def parse_tree(text: str, name: str = "<plan>") -> tuple[Node, list[PlanError]]:
     """The neutral tree of YAML ``text`` (exposed for the benchmark's parse/validate split)."""
     text = text.removeprefix("\ufeff")
-    bad = yaml_source.too_large(len(text), name) or yaml_source.find_unprintable(text, name)
+    bad = yaml_parse.too_large(len(text), name) or yaml_parse.find_unprintable(text, name)
     if bad is not None:
         raise PlanFileError([bad])
-    return yaml_source.parse(text, name)
+    return yaml_parse.parse(text, name)

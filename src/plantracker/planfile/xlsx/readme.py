@@ -5,8 +5,8 @@ from __future__ import annotations
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from plantracker.planfile.workbook_layout import EMPTY_LIST, EMPTY_MAPPING, SHEETS, STATUSES
-from plantracker.planfile.xlsx_style import LINE_HEIGHT, print_setup, wrapped_lines
+from plantracker.planfile.xlsx.layout import EMPTY_LIST, EMPTY_MAPPING, SHEETS, STATUSES
+from plantracker.planfile.xlsx.style import LINE_HEIGHT, print_setup, wrapped_lines
 
 _INTRO = (
     "plantracker plan workbook",

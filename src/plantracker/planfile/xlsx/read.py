@@ -1,27 +1,21 @@
-"""The plan as an Excel workbook (DESIGN.md "Plan file": the same content as the YAML).
+"""Read a plan workbook (``.xlsx``) into the domain ``Plan``.
 
-``load_workbook_plan`` reads a ``.xlsx`` plan through the same validator as the YAML file
-and refuses it whole on any error, each naming its sheet, row and column
-(``KPI values!D14: expected a decimal number such as 58.6 or -3, found 'about 60'``).
-``dump_workbook`` writes a plan so that reading it back gives an equal plan;
-``template_bytes`` is the empty, documented workbook a plan starts from.
+``load_workbook_plan`` reads the cells (``cells``), nests them into the plan file's tree
+(``parse``) and hands it to the YAML file's validator (``planfile.build``); every error is
+then placed at its sheet, row and column.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from plantracker.domain.model import Plan
 from plantracker.planfile.build import build_plan
 from plantracker.planfile.errors import PlanError, PlanFileError
-from plantracker.planfile.xlsx_read import WorkbookReader
-from plantracker.planfile.xlsx_write import workbook_bytes
-
-MAX_BYTES = 64 * 1024 * 1024
-"""Larger workbooks are refused unread (a scale-100 synthetic plan is a few MB)."""
+from plantracker.planfile.xlsx.cells import MAX_BYTES
+from plantracker.planfile.xlsx.parse import WorkbookReader
 
 SUFFIX = ".xlsx"
 _LOCATION = re.compile(r" \(([^()]+)\)$")
@@ -82,32 +76,3 @@ def _sorted(reader: WorkbookReader) -> list[PlanError]:
     for *_, error in sorted(reader.errors, key=lambda entry: (entry[0], entry[1])):
         unique.setdefault(str(error), error)
     return list(unique.values())
-
-
-def dump_workbook(plan: Plan, path: str | os.PathLike[str]) -> None:
-    """Write ``plan`` as a workbook at ``path``, atomically (a temporary file, renamed)."""
-    write_atomically(Path(path), workbook_bytes(plan))
-
-
-def template_bytes() -> bytes:
-    """The empty workbook: every sheet with its headings, drop-downs and the README."""
-    return workbook_bytes(None)
-
-
-def write_atomically(target: Path, content: bytes) -> None:
-    folder = target.parent if str(target.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from decimal import Context, Decimal
 
-from plantracker.planfile.scalars import MAX_MAGNITUDE
+from plantracker.domain.exact import MAX_MAGNITUDE
 
 EXCEL_DIGITS = 15
 """Excel keeps 15 significant digits of a number (its specification limit)."""

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from plantracker.domain.model import (
     Action,
@@ -34,6 +32,7 @@ from plantracker.domain.model import (
     Target,
     Update,
 )
+from plantracker.files import write_atomically
 from plantracker.planfile.build import FORMAT_VERSION
 
 Scalar = str | Decimal | date | int | None
@@ -225,32 +224,7 @@ def dump_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
 
     Raises ``OSError`` when the folder cannot be written; the target is then untouched.
     """
-    _write_atomically(Path(path), plan_to_yaml(plan))
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else "."
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.chmod(temporary, _file_mode(target))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(target: Path) -> int:
-    """The replaced file's mode, or what the umask gives a new file."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    write_atomically(path, plan_to_yaml(plan))
 
 
 def _recommendation(out: _Lines, recommendation: Recommendation) -> None:

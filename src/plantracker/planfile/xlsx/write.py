@@ -4,13 +4,14 @@ Made for people as much as for the reader: a README sheet explaining every sheet
 column, frozen and filtered header rows, drop-down lists for statuses, aim, better, unit,
 periods and recommendations, real date cells, widths that fit, and status cells filled with
 their colour (which follows the word when someone edits it). The columns come from
-``workbook_layout``, the definition the reader uses too.
+``layout``, the definition the reader uses too.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -34,8 +35,9 @@ from plantracker.domain.model import (
     Target,
     Update,
 )
+from plantracker.files import write_atomically
 from plantracker.planfile.build import FORMAT_VERSION
-from plantracker.planfile.workbook_layout import (
+from plantracker.planfile.xlsx.layout import (
     ACTIONS,
     DATE_FORMAT,
     EMPTY_MAPPING,
@@ -58,9 +60,9 @@ from plantracker.planfile.workbook_layout import (
     Column,
     Sheet,
 )
-from plantracker.planfile.xlsx_numbers import escape_text, fits_number_cell, number_format_for
-from plantracker.planfile.xlsx_readme import write_readme
-from plantracker.planfile.xlsx_style import LINE_HEIGHT, print_setup, wrapped_lines
+from plantracker.planfile.xlsx.numbers import escape_text, fits_number_cell, number_format_for
+from plantracker.planfile.xlsx.readme import write_readme
+from plantracker.planfile.xlsx.style import LINE_HEIGHT, print_setup, wrapped_lines
 
 Value = str | Decimal | date | int | None
 Row = dict[str, Value]  # column header → value
@@ -97,6 +99,16 @@ def workbook_bytes(plan: Plan | None) -> bytes:
     buffer = io.BytesIO()
     plan_workbook(plan).save(buffer)
     return buffer.getvalue()
+
+
+def dump_workbook(plan: Plan, path: str | os.PathLike[str]) -> None:
+    """Write ``plan`` as a workbook at ``path``, atomically (a temporary file, renamed)."""
+    write_atomically(path, workbook_bytes(plan))
+
+
+def template_bytes() -> bytes:
+    """The empty workbook: every sheet with its headings, drop-downs and the README."""
+    return workbook_bytes(None)
 
 
 # --- plan → rows ----------------------------------------------------------------------------
