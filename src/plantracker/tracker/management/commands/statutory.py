@@ -19,9 +19,9 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from plantracker.statutory import StatutoryError, compute_indicators, load_paths
-from plantracker.statutory.benchmarks import comparators, load_benchmarks
+from plantracker.statutory.published import comparators, load_published
 from plantracker.statutory.render import indicators_json, indicators_table
-from plantracker.statutory.synth import synthesise
+from plantracker.synth.returns import synth_returns
 from plantracker.tracker.management.commands._statutory_apply import run_apply
 from plantracker.tracker.management.commands._statutory_compare import (
     add_compare_parser,
@@ -166,7 +166,7 @@ class Command(BaseCommand):
         self.stdout.write(buffer.getvalue(), ending="")
 
     def _synth(self, o: dict[str, Any]) -> None:
-        report = synthesise(
+        report = synth_returns(
             o["output"],
             las=o["las"],
             years=o["years"],
@@ -240,7 +240,7 @@ class Command(BaseCommand):
         store.parent.mkdir(parents=True, exist_ok=True)
         if not o["file"].is_file():
             raise CommandError(f"{o['file']}: no such file")
-        loaded = load_benchmarks(o["file"], store)
+        loaded = load_published(o["file"], store)
         self.stdout.write(
             f"loaded {loaded.rows} figures ({len(loaded.indicators)} columns: "
             f"{', '.join(loaded.indicators)}) into {store}; periods in the store: "
