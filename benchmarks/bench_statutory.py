@@ -35,12 +35,12 @@ from lxml import etree
 from plantracker.statutory import compute_indicators, load_paths
 from plantracker.statutory.derive import rebuild
 from plantracker.statutory.indicators import Window, indicators_from
-from plantracker.statutory.synth import synthesise
 from plantracker.statutory.values import (
     EET_ACTIVITY_CODES,
     HIGHER_EDUCATION_ACTIVITY_CODES,
     IN_TOUCH_EXCLUDED,
 )
+from plantracker.synth.returns import synth_returns
 
 YEARS = 5
 END_YEAR = 2025
@@ -202,7 +202,7 @@ def run_scale(base: Path, las: int, jobs: int) -> dict[str, float]:
     folder = base / f"returns_{las}"
     took: dict[str, float] = {}
     started = time.perf_counter()
-    report = synthesise(folder, las=las, years=YEARS, end_year=END_YEAR, seed=1, jobs=jobs)
+    report = synth_returns(folder, las=las, years=YEARS, end_year=END_YEAR, seed=1, jobs=jobs)
     took["synth"] = time.perf_counter() - started
     megabytes = report.bytes / 1e6
     print(

@@ -28,7 +28,7 @@ from plantracker.domain.model import STATUS_ORDER, Kind, Narrative, Plan, Status
 from plantracker.reports.build import build_report
 from plantracker.reports.palette import STATUS_FILL
 from plantracker.reports.pptx import render_pptx
-from plantracker.reports.pptx_deck import CONTENT_BOTTOM, CONTENT_WIDTH, SLIDE_HEIGHT, SLIDE_WIDTH
+from plantracker.reports.pptx_parts import CONTENT_BOTTOM, CONTENT_WIDTH, SLIDE_HEIGHT, SLIDE_WIDTH
 from plantracker.reports.textfit import paragraphs_height
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from plantracker.statutory import load_paths
-from plantracker.statutory.synth import synthesise
+from plantracker.synth.returns import synth_returns
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Synthetic:
     """Two authorities × three collection years (2023–2025), synthesised and loaded once."""
     base = tmp_path_factory.mktemp("synthetic")
     returns = base / "returns"
-    synthesise(returns, las=2, years=3, end_year=2025, seed=7)
+    synth_returns(returns, las=2, years=3, end_year=2025, seed=7)
     store = base / "store" / "statutory.duckdb"
     store.parent.mkdir()
     report = load_paths([returns], store)

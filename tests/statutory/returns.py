@@ -13,7 +13,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from plantracker.statutory.benchmarks import PLACE_COLUMNS
+from plantracker.statutory.published import PLACE_COLUMNS
 
 
 def cin_xml(la: str, year: int, children: list[dict[str, Any]]) -> str:

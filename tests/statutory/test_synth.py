@@ -22,9 +22,9 @@ from plantracker.statutory import (
     computed_kpi_values,
     load_paths,
 )
-from plantracker.statutory.benchmarks import PLACE_COLUMNS, comparators
 from plantracker.statutory.definitions import DEFINITIONS
-from plantracker.statutory.synth import synthesise
+from plantracker.statutory.published import PLACE_COLUMNS, comparators
+from plantracker.synth.returns import synth_returns
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -36,9 +36,9 @@ def _digests(folder: Path) -> dict[str, str]:
 
 
 def test_the_same_seed_gives_the_same_files(tmp_path: Path) -> None:
-    synthesise(tmp_path / "a", las=1, years=1, seed=3)
-    synthesise(tmp_path / "b", las=1, years=1, seed=3)
-    synthesise(tmp_path / "c", las=1, years=1, seed=4)
+    synth_returns(tmp_path / "a", las=1, years=1, seed=3)
+    synth_returns(tmp_path / "b", las=1, years=1, seed=3)
+    synth_returns(tmp_path / "c", las=1, years=1, seed=4)
     a, b, c = (_digests(tmp_path / name) for name in "abc")
     assert "published.csv" in a
     assert a == b
@@ -238,14 +238,14 @@ def test_statutory_benchmarks_loads_the_published_figures(
 )
 def test_bad_arguments_are_refused(tmp_path: Path, kwargs: dict, message: str) -> None:
     with pytest.raises(StatutoryError, match=message):
-        synthesise(tmp_path / "out", **kwargs)
+        synth_returns(tmp_path / "out", **kwargs)
 
 
 def test_an_existing_folder_with_files_is_not_overwritten(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "keep.txt").write_text("mine")
     with pytest.raises(StatutoryError, match="already exists and is not an empty folder"):
-        synthesise(tmp_path / "out", las=1, years=1)
+        synth_returns(tmp_path / "out", las=1, years=1)
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["keep.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary folder left behind
 

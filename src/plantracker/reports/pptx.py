@@ -32,7 +32,7 @@ from plantracker.reports.office import (
     printable,
     tone_ink,
 )
-from plantracker.reports.pptx_deck import (
+from plantracker.reports.pptx_parts import (
     CONTENT_BOTTOM,
     CONTENT_HEIGHT,
     CONTENT_LEFT,

@@ -4,12 +4,12 @@ Pure Python with DuckDB and lxml; no Django (its command lives in
 plantracker.tracker.management.commands.statutory).
 """
 
-from plantracker.statutory.benchmarks import Comparators, comparators, load_benchmarks
 from plantracker.statutory.definitions import DEFINITIONS, Definition
 from plantracker.statutory.errors import Problem, StatutoryError
 from plantracker.statutory.indicators import Indicator, Window, compute_indicators
 from plantracker.statutory.load import FileOutcome, LoadReport, load_paths
 from plantracker.statutory.plan_values import ComputedValue, computed_kpi_values, statutory_kpis
+from plantracker.statutory.published import Comparators, comparators, load_published
 
 __all__ = [
     "DEFINITIONS",
@@ -25,7 +25,7 @@ __all__ = [
     "comparators",
     "compute_indicators",
     "computed_kpi_values",
-    "load_benchmarks",
     "load_paths",
+    "load_published",
     "statutory_kpis",
 ]

@@ -1,7 +1,7 @@
 """Published figures for a plan's KPIs: what ``statutory compare`` writes (ADR 0017).
 
 Reads the comparators of each requested figure from the store's published figures
-(``benchmarks.comparators``) and turns them into the plan's ``Comparators``, labelled with
+(``published.comparators``) and turns them into the plan's ``Comparators``, labelled with
 the published period. Everything the user named is checked against the store first — the
 column, the period, the authority and each statistical neighbour — and every problem is
 reported together, so that a typo never becomes a silently missing figure. Writing them
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plantracker.domain.model import Comparators as PlanComparators
-from plantracker.statutory.benchmarks import LOCAL, Comparators, comparators
 from plantracker.statutory.definitions import DEFINITIONS
 from plantracker.statutory.errors import StatutoryError
 from plantracker.statutory.plan_values import SOURCE_PREFIX
+from plantracker.statutory.published import LOCAL, Comparators, comparators
 from plantracker.statutory.store import open_for_reading
 
 _FINANCIAL_YEAR = re.compile(r"([0-9]{4})([0-9]{2})")

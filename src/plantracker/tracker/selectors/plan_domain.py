@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Q
 
+from plantracker.domain import model as domain
 from plantracker.domain.model import (
     Action,
     Aim,
@@ -32,20 +33,26 @@ from plantracker.domain.model import (
     FeedbackMeasure,
     Kind,
     Kpi,
-    Narrative,
-    Period,
     Plan,
     QualityMeasure,
-    Recommendation,
-    Risk,
     Rules,
     Status,
     Target,
     Unit,
+)
+from plantracker.tracker.models import (
+    EntryState,
+    Item,
+    KpiTarget,
+    KpiValue,
+    Narrative,
+    Period,
+    PlanRecord,
+    Recommendation,
+    Risk,
+    RiskUpdate,
     Update,
 )
-from plantracker.domain.model import KpiValue as DomainKpiValue
-from plantracker.tracker import models as db
 from plantracker.tracker.models.workflow import KPI_CONTENT, UPDATE_CONTENT, reported_content
 
 V = TypeVar("V")
@@ -75,7 +82,7 @@ class _Loaded:
     values: Mapping[int, list[Row]]
     targets: Mapping[int, list[Row]]
     risk_updates: Mapping[int, list[Row]]
-    items: Mapping[tuple[int, str], list[db.Item]]
+    items: Mapping[tuple[int, str], list[Item]]
 
     def by_period(
         self,
@@ -91,53 +98,51 @@ class _Loaded:
         return None if period_id is None else self.code[period_id]
 
 
-def plan_domain(*, plan_record: db.PlanRecord) -> Plan:
+def plan_domain(*, plan_record: PlanRecord) -> Plan:
     """The domain Plan stored in ``plan_record``, equal to the one imported into it."""
     organisation = plan_record.organisation  # no query when the caller used select_related
-    periods = list(db.Period.objects.filter(plan=plan_record).order_by("position"))
+    periods = list(Period.objects.filter(plan=plan_record).order_by("position"))
     # Approved rows, and rows whose revision is in review: those report their last approved
     # content (``reported_content``) until the revision is approved.
-    reported = Q(state=db.EntryState.APPROVED) | Q(approved_copy__isnull=False)
+    reported = Q(state=EntryState.APPROVED) | Q(approved_copy__isnull=False)
     loaded = _Loaded(
         code={period.pk: period.code for period in periods},
         position={period.pk: period.position for period in periods},
         updates=_reported_rows(
-            db.Update.objects.filter(reported, item__plan=plan_record).order_by(),
+            Update.objects.filter(reported, item__plan=plan_record).order_by(),
             "item_id",
             UPDATE_CONTENT,
         ),
         values=_reported_rows(
-            db.KpiValue.objects.filter(reported, item__plan=plan_record).order_by(),
+            KpiValue.objects.filter(reported, item__plan=plan_record).order_by(),
             "item_id",
             KPI_CONTENT,
         ),
         targets=_grouped_targets(plan_record),
         risk_updates=_reported_rows(
-            db.RiskUpdate.objects.filter(reported, risk__plan=plan_record).order_by(),
+            RiskUpdate.objects.filter(reported, risk__plan=plan_record).order_by(),
             "risk_id",
             UPDATE_CONTENT,
         ),
         items=defaultdict(list),
     )
-    for item in db.Item.objects.filter(plan=plan_record).order_by("position", "pk"):
+    for item in Item.objects.filter(plan=plan_record).order_by("position", "pk"):
         loaded.items[item.recommendation_id, item.kind].append(item)
 
     recommendations = tuple(
         _recommendation(recommendation, loaded)
-        for recommendation in db.Recommendation.objects.filter(plan=plan_record).order_by(
-            "position"
-        )
+        for recommendation in Recommendation.objects.filter(plan=plan_record).order_by("position")
     )
     risks = tuple(
-        Risk(
+        domain.Risk(
             title=risk.title,
             mitigation=risk.mitigation,
             owner=risk.owner,
             updates=loaded.by_period(loaded.risk_updates.get(risk.pk, []), _update),
         )
-        for risk in db.Risk.objects.filter(plan=plan_record).order_by("position")
+        for risk in Risk.objects.filter(plan=plan_record).order_by("position")
     )
-    narratives = db.Narrative.objects.filter(period__plan=plan_record).order_by()
+    narratives = Narrative.objects.filter(period__plan=plan_record).order_by()
     return Plan(
         title=plan_record.title,
         organisation=organisation.name,
@@ -154,20 +159,20 @@ def plan_domain(*, plan_record: db.PlanRecord) -> Plan:
     )
 
 
-def _grouped_targets(plan_record: db.PlanRecord) -> dict[int, list[Row]]:
+def _grouped_targets(plan_record: PlanRecord) -> dict[int, list[Row]]:
     targets: dict[int, list[Row]] = defaultdict(list)
-    rows = db.KpiTarget.objects.filter(item__plan=plan_record).order_by()
+    rows = KpiTarget.objects.filter(item__plan=plan_record).order_by()
     for row in rows.values("item_id", "period_id", "value"):
         targets[row["item_id"]].append(dict(row))
     return targets
 
 
-def _update(entry: Row) -> Update:
-    return Update(status=Status(entry["status"]), commentary=entry["commentary"])
+def _update(entry: Row) -> domain.Update:
+    return domain.Update(status=Status(entry["status"]), commentary=entry["commentary"])
 
 
-def _period(period: db.Period) -> Period:
-    return Period(
+def _period(period: Period) -> domain.Period:
+    return domain.Period(
         id=period.code,
         label=period.label,
         start=period.start,
@@ -177,11 +182,11 @@ def _period(period: db.Period) -> Period:
     )
 
 
-def _recommendation(recommendation: db.Recommendation, loaded: _Loaded) -> Recommendation:
-    def rows(kind: Kind) -> list[db.Item]:
+def _recommendation(recommendation: Recommendation, loaded: _Loaded) -> domain.Recommendation:
+    def rows(kind: Kind) -> list[Item]:
         return loaded.items.get((recommendation.pk, kind.value), [])
 
-    return Recommendation(
+    return domain.Recommendation(
         number=recommendation.number,
         title=recommendation.title,
         aim=recommendation.aim,
@@ -193,7 +198,7 @@ def _recommendation(recommendation: db.Recommendation, loaded: _Loaded) -> Recom
     )
 
 
-def _common(item: db.Item, loaded: _Loaded) -> dict[str, Any]:
+def _common(item: Item, loaded: _Loaded) -> dict[str, Any]:
     return {
         "ref": item.ref,
         "title": item.title,
@@ -204,7 +209,7 @@ def _common(item: db.Item, loaded: _Loaded) -> dict[str, Any]:
     }
 
 
-def _action(item: db.Item, loaded: _Loaded) -> Action:
+def _action(item: Item, loaded: _Loaded) -> Action:
     return Action(
         **_common(item, loaded),
         due=item.due,
@@ -215,7 +220,7 @@ def _action(item: db.Item, loaded: _Loaded) -> Action:
 M = TypeVar("M", QualityMeasure, FeedbackMeasure)
 
 
-def _measure(measure: type[M], item: db.Item, loaded: _Loaded) -> M:
+def _measure(measure: type[M], item: Item, loaded: _Loaded) -> M:
     return measure(
         **_common(item, loaded),
         frequency=item.frequency,
@@ -224,8 +229,8 @@ def _measure(measure: type[M], item: db.Item, loaded: _Loaded) -> M:
     )
 
 
-def _kpi_value(entry: Row) -> DomainKpiValue:
-    return DomainKpiValue(
+def _kpi_value(entry: Row) -> domain.KpiValue:
+    return domain.KpiValue(
         value=entry["value"],
         display=entry["display"],
         status=_status(entry["status"]),
@@ -235,7 +240,7 @@ def _kpi_value(entry: Row) -> DomainKpiValue:
     )
 
 
-def _kpi(item: db.Item, loaded: _Loaded) -> Kpi:
+def _kpi(item: Item, loaded: _Loaded) -> Kpi:
     baseline = (
         Baseline(
             label=item.baseline_label,
@@ -283,7 +288,7 @@ def _kpi(item: db.Item, loaded: _Loaded) -> Kpi:
     )
 
 
-def _narrative(narrative: db.Narrative) -> Narrative:
+def _narrative(narrative: Narrative) -> domain.Narrative:
     boxes: dict[Box, Status] = {}
     reasons: dict[Box, str] = {}
     for box in Box:
@@ -293,7 +298,7 @@ def _narrative(narrative: db.Narrative) -> Narrative:
         reason = getattr(narrative, f"{box.value}_reason")
         if reason is not None:
             reasons[box] = reason
-    return Narrative(
+    return domain.Narrative(
         headlines=tuple(narrative.headlines),
         decisions=tuple(narrative.decisions),
         milestones=tuple(narrative.milestones),

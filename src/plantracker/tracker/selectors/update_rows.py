@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from plantracker.domain import model as domain
 from plantracker.domain.existence import exists_in
 from plantracker.domain.model import Kind, Kpi, Plan, Status
-from plantracker.domain.model import KpiValue as DomainKpiValue
-from plantracker.domain.model import Risk as DomainRisk
 from plantracker.domain.periods import PeriodIndex
 from plantracker.domain.rating import KpiRating, kpi_rating
 from plantracker.tracker.models import (
@@ -73,8 +72,8 @@ def subject_key(subject: Subject) -> str:
     return f"risk-{subject.pk}" if isinstance(subject, Risk) else f"item-{subject.pk}"
 
 
-def domain_entry(entry: KpiValue) -> DomainKpiValue:
-    return DomainKpiValue(
+def domain_entry(entry: KpiValue) -> domain.KpiValue:
+    return domain.KpiValue(
         value=entry.value,
         display=entry.display,
         status=Status(entry.status) if entry.status else None,
@@ -106,7 +105,7 @@ class _Rows:
         if before is None:
             return None
         if isinstance(subject, Risk):
-            risk: DomainRisk | None = (
+            risk: domain.Risk | None = (
                 self.plan.risks[subject.position]
                 if subject.position < len(self.plan.risks)
                 else None

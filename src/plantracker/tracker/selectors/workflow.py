@@ -15,9 +15,9 @@ from types import MappingProxyType
 
 from django.db.models import QuerySet
 
+from plantracker.domain import model as domain
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import Box, Kind, Kpi, Narrative, Plan, Status
-from plantracker.domain.model import KpiValue as DomainKpiValue
+from plantracker.domain.model import Box, Kind, Kpi, Plan, Status
 from plantracker.domain.rating import KpiRating, kpi_rating
 from plantracker.domain.results import PeriodResult
 from plantracker.planfile import load_plan_text
@@ -111,7 +111,7 @@ def with_previous_reported(plan: Plan, previous_code: str, boxes: dict[Box, Stat
     a period's reported status from its narrative's hand-set boxes when present, so the
     snapshot's statuses are given to it that way (reasons untouched).
     """
-    narrative = plan.narrative.get(previous_code) or Narrative()
+    narrative = plan.narrative.get(previous_code) or domain.Narrative()
     narrative = replace(narrative, boxes=MappingProxyType({**narrative.boxes, **boxes}))
     return replace(plan, narrative=MappingProxyType({**plan.narrative, previous_code: narrative}))
 
@@ -162,7 +162,7 @@ def _domain_kpi(plan: Plan, ref: str) -> Kpi:
     return kpi
 
 
-def kpi_draft_rating(plan: Plan, ref: str, period_code: str, entry: DomainKpiValue) -> KpiRating:
+def kpi_draft_rating(plan: Plan, ref: str, period_code: str, entry: domain.KpiValue) -> KpiRating:
     """The KPI's rating in ``period_code`` were ``entry`` its value there (DESIGN.md "KPI
     rating", "Override"): the domain's rule applied to the draft, nothing re-implemented."""
     kpi = _domain_kpi(plan, ref)

@@ -39,7 +39,7 @@ LOCAL = "local authority"
 
 
 @dataclass(frozen=True)
-class BenchmarkLoad:
+class PublishedLoad:
     rows: int
     indicators: tuple[str, ...]
     periods: tuple[str, ...]
@@ -111,7 +111,7 @@ def _read(path: Path) -> tuple[Batch, list[str]]:
     return batch, figures
 
 
-def load_benchmarks(path: Path, store: Path) -> BenchmarkLoad:
+def load_published(path: Path, store: Path) -> PublishedLoad:
     """Load one open-data CSV; rows for the same period, place and figure are replaced."""
     batch, figures = _read(path)
     con = open_unkeyed(store)
@@ -134,7 +134,7 @@ def load_benchmarks(path: Path, store: Path) -> BenchmarkLoad:
         ]
     finally:
         con.close()
-    return BenchmarkLoad(rows, tuple(figures), tuple(periods))
+    return PublishedLoad(rows, tuple(figures), tuple(periods))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Synthetic published comparators: ``published.csv``, in the DfE open-data layout.
 
-``synth`` writes it beside the returns so that ``statutory benchmarks`` and ``statutory
+``synth_returns`` writes it beside the returns so that ``statutory benchmarks`` and ``statutory
 compare`` can be shown on synthetic data only. One row per collection year and place: a
 National row ("England (synthetic)"), one Regional row ("Synthetic region", the plain mean
 of its authorities) and a Local authority row for each synthetic authority and for ten
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from plantracker.statutory.benchmarks import PLACE_COLUMNS
+from plantracker.statutory.published import PLACE_COLUMNS
 
 __all__ = ["NEIGHBOURS", "PUBLISHED_FIGURES", "REGION_CODE", "write_published"]
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
-from plantracker.statutory.synth.model import Authority, CinChild, Episode, LookedAfterChild
+from plantracker.synth.returns.simulation import Authority, CinChild, Episode, LookedAfterChild
 
 HEADER = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
 EPISODES = (
@@ -119,7 +119,7 @@ def _cin_child(child: CinChild, first: date, last: date) -> str | None:
                 f"          <ICPCnotRequired>{'false' if e.icpc else 'true'}</ICPCnotRequired>\n"
             )
             out.append("        </Section47>\n")
-        for plan in e.plans:
+        for plan in e.protection_plans:
             if plan.start > last or (plan.end is not None and plan.end < first):
                 continue
             end = _known(plan.end, last)

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from tests.statutory.returns import PUBLISHED_HEADER, published_row, write_csv
 
 from plantracker.statutory import StatutoryError
-from plantracker.statutory.benchmarks import comparators, load_benchmarks
+from plantracker.statutory.published import comparators, load_published
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def published(tmp_path: Path) -> Path:
 
 def test_england_region_and_neighbours(tmp_path: Path, published: Path) -> None:
     store = tmp_path / "s.duckdb"
-    loaded = load_benchmarks(published, store)
+    loaded = load_published(published, store)
     assert loaded.indicators == ("re_referrals_percent", "cpp_rate")
     assert loaded.periods == ("202223", "202324")
     c = comparators(store, "re_referrals_percent", "202324", "201", ("202", "E06000042", "867"))
@@ -49,20 +49,20 @@ def test_england_region_and_neighbours(tmp_path: Path, published: Path) -> None:
 
 def test_loading_again_replaces_rather_than_doubles(tmp_path: Path, published: Path) -> None:
     store = tmp_path / "s.duckdb"
-    load_benchmarks(published, store)
-    load_benchmarks(published, store)
+    load_published(published, store)
+    load_published(published, store)
     assert comparators(store, "cpp_rate", "202324", "201").england == Decimal("41.6")
 
 
 def test_a_file_in_another_layout_is_refused(tmp_path: Path) -> None:
     other = write_csv(tmp_path / "x.csv", ["year", "value"], [["2024", "1"]])
     with pytest.raises(StatutoryError, match="not a DfE open-data file: column missing"):
-        load_benchmarks(other, tmp_path / "s.duckdb")
+        load_published(other, tmp_path / "s.duckdb")
 
 
 def test_an_unknown_figure_is_named(tmp_path: Path, published: Path) -> None:
     store = tmp_path / "s.duckdb"
-    load_benchmarks(published, store)
+    load_published(published, store)
     with pytest.raises(StatutoryError, match="no published figure 'nope' for '202324'"):
         comparators(store, "nope", "202324", "201")
 

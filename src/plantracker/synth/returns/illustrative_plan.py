@@ -1,4 +1,4 @@
-"""A small illustrative plan to go with synthetic returns (``synth`` writes it as plan.yaml).
+"""A small illustrative plan to go with synthetic returns (``synth_returns`` writes plan.yaml).
 
 One recommendation with a KPI per statutory indicator, each with ``source:
 statutory:<indicator>``, and the quarterly periods of the last collection year, so that
@@ -100,7 +100,7 @@ def _kpi(position: int, name: str, end_year: int) -> Kpi:
     )
 
 
-def synthetic_plan(la: str, end_year: int) -> Plan:
+def illustrative_plan(la: str, end_year: int) -> Plan:
     """The illustrative plan of synthetic authority ``la`` for collection year ``end_year``."""
     recommendation = Recommendation(
         number=1,
@@ -130,6 +130,6 @@ HEADER = """\
 """
 
 
-def synthetic_plan_yaml(la: str, end_year: int) -> str:
+def illustrative_plan_yaml(la: str, end_year: int) -> str:
     """The plan file's text, with a header saying what it is."""
-    return HEADER.format(la=la) + plan_to_yaml(synthetic_plan(la, end_year))
+    return HEADER.format(la=la) + plan_to_yaml(illustrative_plan(la, end_year))

@@ -9,12 +9,10 @@ each before anything is written (ADR 0017).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
-from decimal import Decimal
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import DatabaseError
 
 from plantracker.statutory.plan_comparators import (
@@ -22,6 +20,7 @@ from plantracker.statutory.plan_comparators import (
     plan_comparators,
 )
 from plantracker.tracker.management.commands._plan_argument import active_user, stored_plan
+from plantracker.tracker.management.statutory.common import add_store_argument, shown, store
 from plantracker.tracker.services import ServiceError
 from plantracker.tracker.services.comparators import (
     check_may_set,
@@ -41,9 +40,9 @@ def _figure(text: str) -> tuple[str, str]:
     return ref.strip(), column.strip()
 
 
-def add_compare_parser(sub: Any, store_argument: Callable[[argparse.ArgumentParser], None]) -> None:
-    compare = sub.add_parser("compare", help=HELP, description=HELP + ".")
-    store_argument(compare)
+def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
+    compare = subparsers.add_parser("compare", help=HELP, description=HELP + ".")
+    add_store_argument(compare)
     compare.add_argument("plan", metavar="PLAN", help="the slug of a plan in the database")
     compare.add_argument(
         "--published",
@@ -70,11 +69,6 @@ def add_compare_parser(sub: Any, store_argument: Callable[[argparse.ArgumentPars
     )
 
 
-def shown(value: Decimal | None) -> str:
-    """A published figure as the commands print it."""
-    return "not published" if value is None else str(value)
-
-
 def _line(found: KpiComparators, neighbours: Sequence[str], changed: bool) -> str:
     published, plan = found.published, found.comparators
     region = published.region_name or "region"
@@ -88,8 +82,8 @@ def _line(found: KpiComparators, neighbours: Sequence[str], changed: bool) -> st
     )
 
 
-def compare(command: BaseCommand, options: dict[str, Any], store: Path) -> None:
-    """Run ``statutory compare`` (StatutoryError propagates to the command's handler)."""
+def run(options: Mapping[str, Any]) -> list[str]:
+    """The lines to print (StatutoryError propagates to the command's handler)."""
     figures: list[tuple[str, str]] = options["figure"]
     neighbours = tuple(c.strip() for c in options["neighbours"].split(",") if c.strip())
     try:
@@ -109,23 +103,26 @@ def compare(command: BaseCommand, options: dict[str, Any], store: Path) -> None:
         ) from None
     if problems:
         raise CommandError("\n".join(problems))
-    found = plan_comparators(store, dict(figures), options["published"], options["la"], neighbours)
+    published, la = options["published"], options["la"]
+    found = plan_comparators(store(options), dict(figures), published, la, neighbours)
     try:
         written = kpi_comparators_set(
             actor=user,
             plan=record,
             comparators={kpi.ref: kpi.comparators for kpi in found},
-            reason=f"comparators set from published {options['published']} figures",
+            reason=f"comparators set from published {published} figures",
         )
     except ServiceError as exc:
         raise CommandError("\n".join(exc.messages)) from None
-    for kpi, result in zip(found, written, strict=True):
-        command.stdout.write(_line(kpi, neighbours, result.changed))
+    lines = [
+        _line(kpi, neighbours, result.changed) for kpi, result in zip(found, written, strict=True)
+    ]
     changed = sum(1 for result in written if result.changed)
     if changed:
-        command.stdout.write(
+        lines.append(
             f"{changed} of {len(written)} KPI(s) changed in plan {record.slug} by "
             f"{user.username}, each recorded in the KPI's history"
         )
     else:
-        command.stdout.write(f"nothing changed: the KPIs of plan {record.slug} held these figures")
+        lines.append(f"nothing changed: the KPIs of plan {record.slug} held these figures")
+    return lines

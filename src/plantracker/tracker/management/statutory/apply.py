@@ -6,8 +6,8 @@ prints one line per KPI. Every refusal is a CommandError, one line per problem.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -17,16 +17,39 @@ from plantracker.statutory import compute_indicators, computed_kpi_values, statu
 from plantracker.statutory.indicators import Indicator
 from plantracker.statutory.scope import choose_authority
 from plantracker.tracker.management.commands._plan_argument import active_user, stored_plan
+from plantracker.tracker.management.statutory.common import add_store_argument, la_code, store
 from plantracker.tracker.models import Period, PlanRecord
 from plantracker.tracker.selectors import plan_domain
+from plantracker.tracker.selectors.workflow import period_by_code, plan_periods
 from plantracker.tracker.services import ServiceError
 from plantracker.tracker.services.statutory import Applied, Outcome, statutory_apply
 
 
+def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
+    apply = subparsers.add_parser(
+        "apply",
+        help="submit the period's computed values of a plan's statutory KPIs for review",
+    )
+    apply.add_argument("plan", metavar="PLAN", help="the plan's slug in the database")
+    add_store_argument(apply)
+    apply.add_argument("--period", required=True, metavar="ID", help="the plan's period")
+    apply.add_argument(
+        "--user", required=True, metavar="USERNAME", help="who submits them (a lead or owner)"
+    )
+    apply.add_argument(
+        "--la", type=la_code, default=None, help="the plan's authority (default: the store's only)"
+    )
+    apply.add_argument(
+        "--replace-manual",
+        action="store_true",
+        help="replace values entered by hand that differ from the computed ones",
+    )
+
+
 def _period(record: PlanRecord, code: str) -> Period:
-    period = Period.objects.filter(plan=record, code=code).first()
+    period = period_by_code(plan_record=record, code=code)
     if period is None:
-        codes = ", ".join(record.periods.order_by("position").values_list("code", flat=True))
+        codes = ", ".join(plan_periods(plan_record=record).values_list("code", flat=True))
         raise CommandError(f"plan {record.slug} has no period '{code}' (periods: {codes})")
     return period
 
@@ -79,19 +102,20 @@ def _lines(applied: list[Applied], results: Mapping[str, Indicator]) -> list[str
     return lines
 
 
-def run_apply(options: Mapping[str, Any], store: Path) -> list[str]:
+def run(options: Mapping[str, Any]) -> list[str]:
     """The lines to print; CommandError (via StatutoryError or ServiceError) when refused."""
+    returns = store(options)
     record = stored_plan(options["plan"], "apply writes")
     period = _period(record, options["period"])
     user = active_user(options["user"], record)
-    la = choose_authority(store, options["la"])
+    la = choose_authority(returns, options["la"])
     plan = plan_domain(plan_record=record)
     if not statutory_kpis(plan):
         raise CommandError(
             f"plan {record.slug} has no KPI with `source: statutory:<indicator>`; "
             "add the source to the KPIs computed from the returns"
         )
-    results = compute_indicators(store, period.end, la)
+    results = compute_indicators(returns, period.end, la)
     values = computed_kpi_values(plan, results, period.end)
     try:
         applied = statutory_apply(

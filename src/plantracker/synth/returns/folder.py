@@ -3,8 +3,8 @@
 Deterministic: the same arguments give byte-identical files. Authority codes are 101
 upwards, a range no English authority uses, and every child id is ``SYN`` + 9 digits.
 Beside the returns, ``plan.yaml`` is a small illustrative plan of the first authority whose
-KPIs are computed from them (``synth.plan``), for ``statutory apply``, and ``published.csv``
-synthetic published comparators in the DfE open-data layout (``synth.published``), for
+KPIs are computed from them (``illustrative_plan``), for ``statutory apply``, and ``published.csv``
+synthetic published comparators in the DfE open-data layout (``published``), for
 ``statutory benchmarks`` and ``statutory compare``.
 """
 
@@ -22,12 +22,12 @@ from pathlib import Path
 
 from plantracker.files import current_umask
 from plantracker.statutory.errors import StatutoryError
-from plantracker.statutory.synth.model import Authority, CareSimulation, CinSimulation
-from plantracker.statutory.synth.plan import synthetic_plan_yaml
-from plantracker.statutory.synth.published import NEIGHBOURS, time_period, write_published
-from plantracker.statutory.synth.write import write_cin, write_population, write_ssda903
+from plantracker.synth.returns.files import write_cin, write_population, write_ssda903
+from plantracker.synth.returns.illustrative_plan import illustrative_plan_yaml
+from plantracker.synth.returns.published import NEIGHBOURS, time_period, write_published
+from plantracker.synth.returns.simulation import Authority, CareSimulation, CinSimulation
 
-__all__ = ["SynthReport", "synthesise"]
+__all__ = ["ReturnsWritten", "synth_returns"]
 
 FIRST_CODE = 101
 MAX_AUTHORITIES = 99
@@ -37,7 +37,7 @@ CARE_RUN_IN_YEARS = 8  # long enough for teenagers in care to become care leaver
 
 
 @dataclass(frozen=True)
-class SynthReport:
+class ReturnsWritten:
     folder: Path
     authorities: int
     years: tuple[int, ...]
@@ -107,9 +107,9 @@ def _readme(codes: list[str], las: int, years: int, end_year: int, seed: int) ->
     )
 
 
-def synthesise(
+def synth_returns(
     out: Path, *, las: int, years: int, end_year: int = 2025, seed: int = 0, jobs: int = 1
-) -> SynthReport:
+) -> ReturnsWritten:
     """Write ``las`` authorities × ``years`` collection years of returns into new folder ``out``.
 
     ``out`` must not exist or be empty; files are written into a temporary folder beside it
@@ -144,7 +144,9 @@ def synthesise(
             for code, (population, _, _) in zip(codes, results, strict=True)
         ]
         write_population(authorities, work / "population.csv")
-        (work / "plan.yaml").write_text(synthetic_plan_yaml(codes[0], end_year), encoding="utf-8")
+        (work / "plan.yaml").write_text(
+            illustrative_plan_yaml(codes[0], end_year), encoding="utf-8"
+        )
         write_published(codes, span, seed, work / "published.csv")
         (work / "README.txt").write_text(_readme(codes, las, years, end_year, seed), "utf-8")
         size = sum(p.stat().st_size for p in work.rglob("*") if p.is_file())
@@ -154,7 +156,7 @@ def synthesise(
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return SynthReport(
+    return ReturnsWritten(
         folder=out,
         authorities=las,
         years=span,

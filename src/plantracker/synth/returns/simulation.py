@@ -20,7 +20,9 @@ DAY = timedelta(days=1)
 
 
 @dataclass
-class Plan:
+class ProtectionPlan:
+    """A child protection plan within an episode."""
+
     start: date
     end: date | None
     initial_category: str
@@ -43,7 +45,7 @@ class Episode:
     s47_start: date | None = None
     icpc: date | None = None
     cin_plan_start: date | None = None
-    plans: list[Plan] = field(default_factory=list)
+    protection_plans: list[ProtectionPlan] = field(default_factory=list)
 
 
 @dataclass
@@ -221,7 +223,7 @@ class CinSimulation:
             episode = self._finish(
                 self._adult_at(self._episode(referral, previous_plans), eighteen)
             )
-            previous_plans += len(episode.plans)
+            previous_plans += len(episode.protection_plans)
             child.episodes.append(episode)
             referral = self._next_referral(episode)
         return child
@@ -248,8 +250,8 @@ class CinSimulation:
             if rng.random() < 0.55:
                 episode.icpc = episode.s47_start + rng.randint(5, 15) * DAY
                 if rng.random() < 0.72:
-                    closure = self._plans(episode, episode.icpc, previous_plans)
-        if not episode.plans and cin_plan < closure:
+                    closure = self._protection_plans(episode, episode.icpc, previous_plans)
+        if not episode.protection_plans and cin_plan < closure:
             episode.cin_plan_start = cin_plan
         episode.closure = closure
         episode.closure_reason = _pick(
@@ -264,24 +266,26 @@ class CinSimulation:
         if episode.closure is not None and episode.closure > eighteen:
             episode.closure = eighteen
             episode.closure_reason = "RC6"
-        for plan in episode.plans:
+        for plan in episode.protection_plans:
             if plan.end is not None and plan.end > eighteen:
                 plan.end = eighteen
-        episode.plans = [p for p in episode.plans if p.start < eighteen]
+        episode.protection_plans = [p for p in episode.protection_plans if p.start < eighteen]
         return episode
 
-    def _plans(self, episode: Episode, start: date, previous: int) -> date:
+    def _protection_plans(self, episode: Episode, start: date, previous: int) -> date:
         rng = self.rng
         length = _days(rng, 270, 0.55)
         end = start + length * DAY
         category = _pick(rng, ABUSE)
         latest = category if rng.random() < 0.85 else _pick(rng, ABUSE)
-        episode.plans.append(Plan(start, end, category, latest, previous))
+        episode.protection_plans.append(ProtectionPlan(start, end, category, latest, previous))
         # Now and then a second plan follows within the same episode of need.
         if rng.random() < 0.04:
             again = end + rng.randint(60, 300) * DAY
             second_end = again + _days(rng, 240, 0.55) * DAY
-            episode.plans.append(Plan(again, second_end, _pick(rng, ABUSE), category, previous + 1))
+            episode.protection_plans.append(
+                ProtectionPlan(again, second_end, _pick(rng, ABUSE), category, previous + 1)
+            )
             end = second_end
         return end + _days(rng, 100, 0.8) * DAY
 
@@ -291,18 +295,18 @@ class CinSimulation:
         if episode.closure is not None and episode.closure > end:
             episode.closure = None
             episode.closure_reason = None
-        for plan in episode.plans:
+        for plan in episode.protection_plans:
             if plan.end is not None and plan.end > end:
                 plan.end = None
-        episode.plans = [p for p in episode.plans if p.start <= end]
+        episode.protection_plans = [p for p in episode.protection_plans if p.start <= end]
         return episode
 
     def _next_referral(self, episode: Episode) -> date | None:
         rng = self.rng
-        chance = 0.45 + (0.2 if episode.plans else 0.0) + (0.05 if episode.nfa else 0.0)
+        chance = 0.45 + (0.2 if episode.protection_plans else 0.0) + (0.05 if episode.nfa else 0.0)
         if episode.closure is None or rng.random() >= chance:
             return None
-        gap = _days(rng, 420 if episode.plans else 300, 0.9)
+        gap = _days(rng, 420 if episode.protection_plans else 300, 0.9)
         return max(episode.closure + rng.randint(1, 60) * DAY, episode.referral + gap * DAY)
 
 
