@@ -342,9 +342,7 @@ def _risk_owner(site: Site) -> Act:
 @walk("recommendation_lead_link")
 def _recommendation_lead(site: Site) -> Act:
     recommendation = Recommendation.objects.get(plan=site.plan, number=1)
-    return lambda: recommendation_lead_link(
-        recommendation=recommendation, user=site.users["lead"]
-    )
+    return lambda: recommendation_lead_link(recommendation=recommendation, user=site.users["lead"])
 
 
 @walk("user_add")
@@ -440,11 +438,12 @@ def test_every_service_is_walked_or_said_to_change_no_counted_data() -> None:
 
 @pytest.mark.parametrize(
     "step",
-    [pytest.param(step, id=f"{service}[{case}]" if case else service) for service, case, step in WALK],
+    [
+        pytest.param(step, id=f"{service}[{case}]" if case else service)
+        for service, case, step in WALK
+    ],
 )
-def test_a_service_that_changes_counted_data_bumps_the_data_version(
-    site: Site, step: Step
-) -> None:
+def test_a_service_that_changes_counted_data_bumps_the_data_version(site: Site, step: Step) -> None:
     act = step(site)
     prints, before = counted(), versions()
     act()
@@ -508,3 +507,19 @@ def test_a_restore_leaves_every_plan_above_any_version_it_had(site: Site) -> Non
     restored = versions()
     assert set(restored) == {site.plan.pk, second.pk}
     assert all(version > max(seen) for version in restored.values()), restored
+
+
+def test_a_repair_in_the_django_admin_bumps_the_plans_data_version(site: Site) -> None:
+    from django.contrib.admin import site as admin_site
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/admin/")
+    request.user = User.objects.create_superuser("ops@example.org", password="x")
+    before = versions()[site.plan.pk]
+    item = site.item("1.K1")
+    item.title = "Repaired by an operator"
+    admin_site._registry[Item].save_model(request, item, form=None, change=True)
+    assert versions()[site.plan.pk] == before + 1
+    updates = Update.objects.filter(item__plan=site.plan, item__ref="1.A1")
+    admin_site._registry[Update].delete_queryset(request, updates)
+    assert versions()[site.plan.pk] == before + 2
