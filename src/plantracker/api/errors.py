@@ -8,6 +8,9 @@
   closed;
 - 422 the request is not valid: one error per bad field of each bad row, naming the row's
   ``index`` and ``ref`` and the ``field``.
+
+The services' refusals map here, once: ``NotAllowed`` → 403, ``ConflictError`` and
+``StateConflict`` → 409, ``InvalidInput`` (and any other ``ServiceError``) → 422.
 """
 
 from __future__ import annotations
@@ -21,6 +24,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+
+from plantracker.tracker.services import (
+    ConflictError,
+    InvalidInput,
+    NotAllowed,
+    ServiceError,
+    StateConflict,
+)
 
 
 @dataclass(frozen=True)
@@ -137,3 +148,26 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Conflict)
     def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
         return api.create_response(request, error_body(str(exc)), status=409)
+
+    # --- the services' refusals ---
+
+    @api.exception_handler(NotAllowed)
+    def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+        return api.create_response(request, error_body(str(exc)), status=403)
+
+    @api.exception_handler(ConflictError)
+    def changed(request: HttpRequest, exc: ConflictError) -> HttpResponse:
+        return api.create_response(request, error_body(str(exc)), status=409)
+
+    @api.exception_handler(StateConflict)
+    def state_conflict(request: HttpRequest, exc: StateConflict) -> HttpResponse:
+        return api.create_response(request, error_body(str(exc)), status=409)
+
+    @api.exception_handler(InvalidInput)
+    def invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+        errors = [RowError(field=name, message=text) for name, text in exc.errors.items()]
+        return _invalid(request, errors, api)
+
+    @api.exception_handler(ServiceError)
+    def refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+        return _invalid(request, [RowError(field="body", message=m) for m in exc.messages], api)

@@ -1,19 +1,20 @@
-"""Bulk writes: each row through the workflow's services, all rows or none.
+"""Bulk writes: each row through ``update_send``, all rows or none.
 
-Each row is one call of ``update_save_draft`` and then ``update_submit`` (the same services,
-permissions, audit trail and version check as the web's *My updates*), so what a
-contributor sends awaits the lead's review. The rows run in one transaction; when any row is
-refused, every row's problem is reported and nothing is kept:
+Each row is one call of ``update_send`` (the same service, rules, permissions, audit trail
+and version check as the web's *My updates*), so what a contributor sends awaits the lead's
+review. The rows run in one transaction; when any row is refused, every row's problem is
+reported and nothing is kept. This module only parses the rows and sorts the service's
+refusals into the API's answers:
 
-- a row the user may not update → 403 naming the refs;
-- a row whose entry changed since ``expected_version``, or that awaits review → 409;
+- a row the user may not update (``NotAllowed``) → 403 naming the refs;
+- a row whose entry changed since ``expected_version`` (``ConflictError``), or that awaits
+  review, or holds another person's draft or returned update while the row gives no
+  ``expected_version`` (``StateConflict``) → 409;
 - anything else about a row (unknown ref, wrong kind of item, an override without a reason,
   an item not running in the period) → 422, one error per bad field naming index and ref.
 
-Without ``expected_version`` a row is written over the entry's current version, except
-another person's draft or returned update (409): a feed that keeps no versions cannot
-overwrite someone's words in progress or an update awaiting review, and a revised approved
-entry keeps its approved copy for the reports until the lead approves the revision.
+A role that gives no updates on the plan is 403 and a closed period 409 before any row is
+read (``plantracker.api.errors`` maps the services' refusals to answers).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pydantic
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from plantracker.api.errors import Conflict, InvalidRows, RowError
@@ -32,11 +32,9 @@ from plantracker.domain.model import Kind, Status
 from plantracker.domain.model import KpiValue as DomainKpiValue
 from plantracker.domain.rating import KpiRating
 from plantracker.tracker.models import (
-    EntryState,
     Item,
     KpiValue,
     Period,
-    PeriodState,
     PlanRecord,
     Update,
     User,
@@ -48,10 +46,10 @@ from plantracker.tracker.services import (
     InvalidInput,
     NotAllowed,
     ServiceError,
-    update_save_draft,
-    update_submit,
+    StateConflict,
+    update_send,
 )
-from plantracker.tracker.services.updates import kpi_draft_rating, may_update
+from plantracker.tracker.services.updates import kpi_draft_rating, locked_open_period
 
 Row = KpiValueIn | UpdateIn
 Entry = KpiValue | Update
@@ -64,17 +62,22 @@ class _Outcome:
     conflicts: list[str] = field(default_factory=list)
     forbidden: list[str] = field(default_factory=list)
 
-
-def _check_write_allowed(user: User, plan: PlanRecord, period: Period) -> None:
-    if not can_contribute(user, plan):
-        raise PermissionDenied("your role on this plan does not allow updates")
-    if period.state == PeriodState.CLOSED:
-        raise Conflict(
-            [
-                f"{period.label} is closed and its updates can no longer change; "
-                "a lead may reopen it with a reason"
-            ]
-        )
+    def refused(self, index: int, row: Row, refusal: ServiceError) -> None:
+        """A row's refusal, kept with the others of its answer (403, 409 or 422)."""
+        if isinstance(refusal, NotAllowed):
+            self.forbidden.append(row.ref)
+        elif isinstance(refusal, ConflictError | StateConflict):
+            self.conflicts.append(str(refusal))
+        elif isinstance(refusal, InvalidInput):
+            self.invalid.extend(
+                RowError(index=index, ref=row.ref, field=name, message=message)
+                for name, message in refusal.errors.items()
+            )
+        else:
+            self.invalid.extend(
+                RowError(index=index, ref=row.ref, field="ref", message=message)
+                for message in refusal.messages
+            )
 
 
 def _items(plan: PlanRecord, rows: Sequence[Row]) -> dict[str, Item]:
@@ -113,49 +116,17 @@ def _arguments(row: Row) -> dict[str, Any]:
 def _write_row(
     user: User, period: Period, index: int, row: Row, item: Item, submit: bool, out: _Outcome
 ) -> None:
-    if not may_update(user, item):
-        out.forbidden.append(item.ref)  # before saying anything about the entry's state
-        return
-    model = KpiValue if item.kind == Kind.KPI else Update
-    current = model.objects.filter(item=item, period=period).first()
-    name = f"{Kind(item.kind).label} {item.ref}, {period.code}"
-    if current is not None and current.state == EntryState.SUBMITTED:
-        out.conflicts.append(f"{name} awaits the lead's review; it can change once returned")
-        return
-    expected = row.expected_version
-    if expected is None:
-        if (
-            current is not None
-            and current.state in (EntryState.DRAFT, EntryState.RETURNED)
-            and current.author_id != user.pk
-        ):
-            # Someone else's words in progress: replaced only by a client that read them.
-            out.conflicts.append(
-                f"{name} holds a {EntryState(current.state).label.lower()} update by another "
-                f"person; send expected_version {current.version} to replace it"
-            )
-            return
-        expected = current.version if current is not None else 0
     try:
-        entry = update_save_draft(
-            actor=user, subject=item, period=period, expected_version=expected, **_arguments(row)
-        )
-        if submit:
-            entry = update_submit(actor=user, entry=entry, expected_version=entry.version)
-    except NotAllowed:
-        out.forbidden.append(item.ref)
-    except ConflictError as exc:
-        out.conflicts.append(str(exc))
-    except InvalidInput as exc:
-        out.invalid.extend(
-            RowError(index=index, ref=row.ref, field=name_, message=message)
-            for name_, message in exc.errors.items()
+        entry = update_send(
+            actor=user,
+            subject=item,
+            period=period,
+            expected_version=row.expected_version,
+            submit=submit,
+            **_arguments(row),
         )
     except ServiceError as exc:
-        out.invalid.extend(
-            RowError(index=index, ref=row.ref, field="ref", message=message)
-            for message in exc.messages
-        )
+        out.refused(index, row, exc)
     else:
         assert isinstance(entry, KpiValue | Update)
         out.written.append((row, entry))
@@ -194,16 +165,19 @@ def entries_write(
     kpis: bool,
     submit: bool,
 ) -> list[Entry]:
-    """Write every row or none; raises PermissionDenied, Conflict or InvalidRows.
+    """Write every row or none; raises NotAllowed, StateConflict, Conflict or InvalidRows.
 
     Every row is checked in the one pass, so the answer names all bad rows at once.
     """
-    _check_write_allowed(user, plan, period)
+    if not can_contribute(user, plan):
+        raise NotAllowed("your role on this plan does not allow updates")
     out = _Outcome()
     rows = _parsed(raw_rows, kpis, out)
     items = _items(plan, [row for _, row in rows])
     seen: set[str] = set()
     with transaction.atomic():
+        # Held until the rows are written: a period closed meanwhile takes none of them.
+        period = locked_open_period(period)
         for index, row in rows:
             item = items.get(row.ref)
             problem = _row_kind_error(index, row, item, kpis)
@@ -219,7 +193,7 @@ def entries_write(
             _write_row(user, period, index, row, item, submit, out)
         # Rolled back whole on any refusal: the client fixes the rows and sends them again.
         if out.forbidden:
-            raise PermissionDenied(
+            raise NotAllowed(
                 "you may not update " + ", ".join(out.forbidden) + "; nothing was written"
             )
         if out.conflicts:

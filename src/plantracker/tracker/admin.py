@@ -7,8 +7,13 @@ services, so they are for repairs; each is still audited by django-simple-histor
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from plantracker.tracker.models import (
@@ -26,6 +31,42 @@ from plantracker.tracker.models import (
     Update,
     User,
 )
+from plantracker.tracker.services.data_version import data_version_bump
+
+
+def _plan_id(row: Model) -> int:
+    """The plan a row of the plan's tables belongs to."""
+    if isinstance(row, PlanRecord):
+        return row.pk
+    for path in ("plan_id", "item.plan_id", "risk.plan_id", "period.plan_id"):
+        target: Any = row
+        for name in path.split("."):
+            target = getattr(target, name, None)
+        if isinstance(target, int):
+            return target
+    raise TypeError(f"{type(row).__name__} belongs to no plan")
+
+
+class _PlanDataAdmin(SimpleHistoryAdmin):
+    """A repair here changes what the plan counts, as a service would: the plan's data
+    version goes up with it, in the same transaction (ADR 0062)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            data_version_bump(plan_ids=[_plan_id(obj)])
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            plan_id = _plan_id(obj)
+            super().delete_model(request, obj)
+            data_version_bump(plan_ids=[plan_id])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            plan_ids = [_plan_id(row) for row in queryset]
+            super().delete_queryset(request, queryset)
+            data_version_bump(plan_ids=plan_ids)
 
 
 @admin.register(User)
@@ -48,27 +89,27 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanRecord)
-class PlanRecordAdmin(SimpleHistoryAdmin):
+class PlanRecordAdmin(_PlanDataAdmin):
     list_display = ["title", "slug", "organisation", "updated"]
     list_filter = ["organisation"]
     search_fields = ["title", "slug"]
 
 
 @admin.register(Period)
-class PeriodAdmin(SimpleHistoryAdmin):
+class PeriodAdmin(_PlanDataAdmin):
     list_display = ["code", "plan", "label", "state", "due"]
     list_filter = ["state", "plan"]
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(_PlanDataAdmin):
     list_display = ["number", "title", "plan", "lead", "lead_user"]
     list_filter = ["plan"]
     raw_id_fields = ["lead_user"]
 
 
 @admin.register(Item)
-class ItemAdmin(SimpleHistoryAdmin):
+class ItemAdmin(_PlanDataAdmin):
     list_display = ["ref", "kind", "title", "plan", "owner", "owner_user"]
     list_filter = ["kind", "plan"]
     search_fields = ["ref", "title", "owner"]
@@ -76,13 +117,13 @@ class ItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(_PlanDataAdmin):
     list_display = ["title", "plan", "owner", "owner_user"]
     list_filter = ["plan"]
     raw_id_fields = ["owner_user"]
 
 
-class _EntryAdmin(SimpleHistoryAdmin):
+class _EntryAdmin(_PlanDataAdmin):
     list_display = ["__str__", "state"]
     list_filter = ["state"]
     raw_id_fields = ["period"]
@@ -99,7 +140,7 @@ class KpiValueAdmin(_EntryAdmin):
 
 
 @admin.register(KpiTarget)
-class KpiTargetAdmin(SimpleHistoryAdmin):
+class KpiTargetAdmin(_PlanDataAdmin):
     raw_id_fields = ["item", "period"]
 
 
@@ -109,5 +150,5 @@ class RiskUpdateAdmin(_EntryAdmin):
 
 
 @admin.register(Narrative)
-class NarrativeAdmin(SimpleHistoryAdmin):
+class NarrativeAdmin(_PlanDataAdmin):
     raw_id_fields = ["period"]

@@ -34,10 +34,14 @@ class PlanRecord(models.Model):
     rollup_green = DecimalTextField(default="75")
     rollup_red = DecimalTextField(default="25")
     version = models.PositiveIntegerField(default=1)
+    # One more with every write that can change what the plan counts (ADR 0062): a cache
+    # of the evaluated plan keyed by it never serves old figures. Written only by
+    # ``services.data_version`` (an UPDATE of ``F() + 1``), never by a form; not audited.
+    data_version = models.PositiveBigIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["data_version"])
 
     class Meta:
         ordering = ["organisation__name", "title"]

@@ -43,6 +43,7 @@ _SKIPPED = {
     "recommendation",
     "created",
     "updated",
+    "data_version",  # not audited (ADR 0062)
 }
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 _USER_FIELDS = {"owner_user", "lead_user", "author", "submitted_by", "reviewed_by"}

@@ -10,6 +10,7 @@ from plantracker.tracker.services.accounts import (
     user_add,
     user_organisation,
 )
+from plantracker.tracker.services.data_version import data_version_bump
 from plantracker.tracker.services.errors import ServiceError
 from plantracker.tracker.services.narrative import narrative_update
 from plantracker.tracker.services.owners import (
@@ -24,9 +25,15 @@ from plantracker.tracker.services.updates import (
     update_bulk_approve,
     update_return,
     update_save_draft,
+    update_send,
     update_submit,
 )
-from plantracker.tracker.services.workflow_errors import ConflictError, InvalidInput, NotAllowed
+from plantracker.tracker.services.workflow_errors import (
+    ConflictError,
+    InvalidInput,
+    NotAllowed,
+    StateConflict,
+)
 
 __all__ = [
     "ConflictError",
@@ -34,7 +41,9 @@ __all__ = [
     "MemberAdded",
     "NotAllowed",
     "ServiceError",
+    "StateConflict",
     "UserAdded",
+    "data_version_bump",
     "item_owner_link",
     "member_add",
     "narrative_update",
@@ -51,6 +60,7 @@ __all__ = [
     "update_bulk_approve",
     "update_return",
     "update_save_draft",
+    "update_send",
     "update_submit",
     "user_add",
     "user_organisation",

@@ -10,7 +10,9 @@ database exactly as it was.
 
 Left out, because they are rebuilt or belong to the running system, not to the data:
 content types and permissions (``migrate`` recreates them; rows refer to them by natural
-key), sessions (a restore signs everybody out) and django-axes' sign-in attempts.
+key), sessions (a restore signs everybody out) and django-axes' sign-in attempts. Nor is a
+plan's data version, which counts this database's writes rather than being data: a restore
+gives every plan one above any held before (ADR 0062).
 """
 
 from __future__ import annotations
@@ -33,12 +35,15 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 
 from plantracker.files import write_atomically
+from plantracker.tracker.services.data_version import data_version_ceiling, data_version_set_all
 from plantracker.tracker.services.errors import ServiceError
 
 FORMAT = "plantracker-backup"
 VERSION = 1
 _EXCLUDED_APPS = frozenset({"contenttypes", "sessions", "axes"})
 _EXCLUDED_MODELS = frozenset({"auth.permission"})
+# Columns that describe this database, not the data (ADR 0062).
+_EXCLUDED_FIELDS = {"tracker.planrecord": ("data_version",)}
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,9 @@ def backup_document() -> dict[str, Any]:
         for model in backup_models():
             rows = model._default_manager.order_by("pk")
             objects.extend(
-                serializers.serialize("python", rows.iterator(), use_natural_foreign_keys=True)
+                _without_excluded_fields(
+                    serializers.serialize("python", rows.iterator(), use_natural_foreign_keys=True)
+                )
             )
         migrations = _applied_migrations()
     return {
@@ -100,6 +107,13 @@ def backup_document() -> dict[str, Any]:
         "migrations": migrations,
         "objects": objects,
     }
+
+
+def _without_excluded_fields(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        for name in _EXCLUDED_FIELDS.get(row["model"], ()):
+            row["fields"].pop(name, None)
+    return rows
 
 
 def backup_write(*, path: Path) -> BackupSummary:
@@ -210,9 +224,13 @@ def backup_restore(*, document: dict[str, Any], where: str) -> BackupSummary:
         )
     try:
         with transaction.atomic():
+            before = data_version_ceiling()
             _empty(models)
             _load(document["objects"])
             _reset_sequences(models)
+            # Every restored plan counts as changed: above any version held before or in the
+            # backup, so no cache keyed by a plan's data version serves the old figures.
+            data_version_set_all(above=before)
     except (DeserializationError, DatabaseError, ValueError, TypeError, KeyError) as exc:
         # A row that does not fit (a broken or edited file): nothing was changed.
         message = " ".join(str(exc).split())[:500] or type(exc).__name__

@@ -19,6 +19,7 @@ from plantracker.domain.model import Comparators, Kind
 from plantracker.statutory.plan_comparators import figure_mismatches
 from plantracker.tracker.models import Item, PlanRecord, User
 from plantracker.tracker.permissions import can_edit
+from plantracker.tracker.services.data_version import data_version_bump
 from plantracker.tracker.services.errors import ServiceError
 from plantracker.tracker.services.sync import same
 from plantracker.tracker.services.workflow_errors import NotAllowed
@@ -146,4 +147,6 @@ def kpi_comparators_set(
             item._change_reason = reason  # type: ignore[attr-defined]
             item.save(update_fields=[*changed, "version"])
         written.append(ComparatorsWritten(item=item, changed=bool(changed)))
+    if any(one.changed for one in written):
+        data_version_bump(plan_ids=[plan.pk])
     return written

@@ -14,9 +14,14 @@ from django.db import transaction
 from plantracker.domain.model import Box, Status
 from plantracker.tracker.models import Narrative, Period, PeriodState, Recommendation, User
 from plantracker.tracker.permissions import can_edit
-from plantracker.tracker.services.errors import ServiceError
+from plantracker.tracker.services.data_version import data_version_bump
 from plantracker.tracker.services.updates import latest_change
-from plantracker.tracker.services.workflow_errors import ConflictError, InvalidInput, NotAllowed
+from plantracker.tracker.services.workflow_errors import (
+    ConflictError,
+    InvalidInput,
+    NotAllowed,
+    StateConflict,
+)
 
 NARRATIVE_LISTS = ("headlines", "decisions", "milestones", "next_steps")
 
@@ -63,7 +68,7 @@ def narrative_update(
         raise NotAllowed(f"Only a lead of the plan may change the narrative of {period.label}")
     period = Period.objects.select_for_update().select_related("plan").get(pk=period.pk)
     if period.state == PeriodState.CLOSED:
-        raise ServiceError(f"{period.label} is closed; a lead may reopen it with a reason")
+        raise StateConflict(f"{period.label} is closed; a lead may reopen it with a reason")
     narrative = Narrative.objects.select_for_update().filter(period=period).first()
     current_version = narrative.version if narrative is not None else 0
     if current_version != expected_version:
@@ -133,4 +138,5 @@ def narrative_update(
     narrative._history_user = actor  # type: ignore[attr-defined]
     narrative._change_reason = "narrative edited"  # type: ignore[attr-defined]
     narrative.save()
+    data_version_bump(plan_ids=[period.plan_id])
     return narrative

@@ -19,9 +19,15 @@ from plantracker.planfile import PlanFileError, load_plan_text, plan_to_yaml
 from plantracker.tracker.models import Period, PeriodSnapshot, PeriodState, User
 from plantracker.tracker.permissions import can_edit
 from plantracker.tracker.selectors.workflow import period_plan
+from plantracker.tracker.services.data_version import data_version_bump
 from plantracker.tracker.services.errors import ServiceError
 from plantracker.tracker.services.updates import latest_change
-from plantracker.tracker.services.workflow_errors import ConflictError, InvalidInput, NotAllowed
+from plantracker.tracker.services.workflow_errors import (
+    ConflictError,
+    InvalidInput,
+    NotAllowed,
+    StateConflict,
+)
 
 
 def _locked(actor: User, period: Period, expected_version: int, verb: str) -> Period:
@@ -41,10 +47,12 @@ def _locked(actor: User, period: Period, expected_version: int, verb: str) -> Pe
 
 
 def _save(period: Period, actor: User, fields: list[str], reason: str) -> None:
+    """Save the period's change; what its plan reports changes with it (data version)."""
     period.version += 1
     period._history_user = actor  # type: ignore[attr-defined]
     period._change_reason = reason  # type: ignore[attr-defined]
     period.save(update_fields=[*fields, "version"])
+    data_version_bump(plan_ids=[period.plan_id])
 
 
 @transaction.atomic
@@ -55,7 +63,7 @@ def period_open(*, actor: User, period: Period, due: date, expected_version: int
     """
     period = _locked(actor, period, expected_version, "open")
     if period.state == PeriodState.CLOSED:
-        raise ServiceError(f"{period.label} is closed; reopen it with a reason first")
+        raise StateConflict(f"{period.label} is closed; reopen it with a reason first")
     if due < period.start:
         raise InvalidInput(
             {
@@ -78,7 +86,7 @@ def period_close(*, actor: User, period: Period, expected_version: int) -> Perio
     """
     period = _locked(actor, period, expected_version, "close")
     if period.state == PeriodState.CLOSED:
-        raise ServiceError(f"{period.label} is already closed")
+        raise StateConflict(f"{period.label} is already closed")
     record = period.plan
     plan = period_plan(plan_record=record, period_code=period.code)
     summary = summary_dict(evaluate(plan, period.code))
@@ -112,7 +120,7 @@ def period_reopen(*, actor: User, period: Period, reason: str, expected_version:
     """Reopen a closed period; the reason is required and kept in its audit trail."""
     period = _locked(actor, period, expected_version, "reopen")
     if period.state != PeriodState.CLOSED:
-        raise ServiceError(f"{period.label} is not closed")
+        raise StateConflict(f"{period.label} is not closed")
     reason = (reason or "").replace("\x00", "").strip()
     if not reason:
         raise InvalidInput({"reason": "Say why the period is being reopened"})

@@ -29,6 +29,7 @@ from plantracker.tracker.models import (
 )
 from plantracker.tracker.models.workflow import content_fields, reported_content
 from plantracker.tracker.selectors.plan_domain import plan_domain
+from plantracker.tracker.services.data_version import data_version_bump, data_version_ceiling
 from plantracker.tracker.services.errors import ServiceError
 from plantracker.tracker.services.plan_checks import closed_period_changes, plan_reference_errors
 from plantracker.tracker.services.plan_rows import (
@@ -115,8 +116,12 @@ def plan_import(*, plan: Plan, slug: str | None = None, user: User | None = None
             problems = closed_period_changes(current, plan, list(closed.values()))
             if problems:
                 raise ServiceError(problems)
+    created = record is None
     record = _plan_record(plan, slug, record, user)
     _Import(plan, record, user, frozenset(closed)).run()
+    if not created:
+        data_version_bump(plan_ids=[record.pk])
+        record.refresh_from_db(fields=["data_version"])
     return record
 
 
@@ -124,7 +129,12 @@ def _plan_record(plan: Plan, slug: str, record: PlanRecord | None, user: User | 
     row = plan_row(plan)
     if record is None:
         record = PlanRecord(
-            organisation=_organisation_for_name(plan.organisation), slug=slug, **row
+            organisation=_organisation_for_name(plan.organisation),
+            slug=slug,
+            # Above every plan's: no (plan, data version) pair is ever used twice, even by a
+            # plan that takes the key of one a restore removed.
+            data_version=data_version_ceiling() + 1,
+            **row,
         )
     else:
         changed = {

@@ -1,9 +1,9 @@
 """Writing computed statutory values into a plan's KPIs (issue 9 "Into the plan").
 
 ``statutory_apply`` takes the values ``plantracker.statutory.computed_kpi_values`` gives for
-one period and writes each through ``update_save_draft`` (marked ``computed_from``) and
-``update_submit``: the same permission checks, version checks, closed-period refusal and
-audit trail as a person's update, so a lead approves them on the Review page like any other.
+one period and writes each through ``update_send`` (marked ``computed_from``, submitted):
+the same permission checks, version checks, closed-period refusal and audit trail as a
+person's update, so a lead approves them on the Review page like any other.
 
 All or nothing (ADR 0016): every refusal is collected, one line per KPI, and raised together
 having written nothing. A value already holding the same content is left alone; a value a
@@ -33,14 +33,10 @@ from plantracker.tracker.models import (
     User,
 )
 from plantracker.tracker.selectors.plan_domain import plan_domain
+from plantracker.tracker.services.data_version import data_version_bump
 from plantracker.tracker.services.errors import ServiceError
 from plantracker.tracker.services.sync import same
-from plantracker.tracker.services.updates import (
-    locked_open_period,
-    may_update,
-    update_save_draft,
-    update_submit,
-)
+from plantracker.tracker.services.updates import locked_open_period, may_update, update_send
 from plantracker.tracker.services.workflow_errors import NotAllowed
 
 
@@ -153,25 +149,27 @@ def _apply_one(actor: User, period: Period, target: _Target, replace_manual: boo
                 ]
             )
     try:
-        with transaction.atomic():
-            saved = update_save_draft(
-                actor=actor,
-                subject=target.item,
-                period=period,
-                expected_version=entry.version if entry is not None else 0,
-                value=value.value,
-                display=value.display,
-                commentary=value.commentary,
-                computed_from=target.mark,
-            )
-            update_submit(actor=actor, entry=saved, expected_version=saved.version)
-    except NotAllowed:
-        raise _Refused([f"{where}: {actor.username} may not update it{_WHO_MAY}"]) from None
+        update_send(
+            actor=actor,
+            subject=target.item,
+            period=period,
+            expected_version=entry.version if entry is not None else 0,
+            submit=True,
+            value=value.value,
+            display=value.display,
+            commentary=value.commentary,
+            computed_from=target.mark,
+        )
     except ServiceError as exc:
-        raise _Refused(
-            [m if m.startswith(where) else f"{where}: {m}" for m in exc.messages]
-        ) from None
+        raise _Refused(_refusal_lines(actor, where, exc)) from None
     return target.applied(Outcome.SUBMITTED)
+
+
+def _refusal_lines(actor: User, where: str, refusal: ServiceError) -> list[str]:
+    """The service's refusal as the command's lines, each naming the KPI and period."""
+    if isinstance(refusal, NotAllowed):
+        return [f"{where}: {actor.username} may not update it{_WHO_MAY}"]
+    return [m if m.startswith(where) else f"{where}: {m}" for m in refusal.messages]
 
 
 @transaction.atomic
@@ -231,4 +229,8 @@ def statutory_apply(
             problems.extend(refused.messages)
     if problems:
         raise ServiceError(problems)
+    if any(one.outcome == Outcome.SUBMITTED for one in applied):
+        # Submissions count once approved; the bump costs nothing and keeps the rule simple:
+        # a run that wrote into the plan changes its data version.
+        data_version_bump(plan_ids=[plan_record.pk])
     return applied

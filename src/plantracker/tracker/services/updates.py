@@ -7,6 +7,11 @@ is one transaction, checks who is asking, refuses closed periods, and takes the 
 person saw (``expected_version``, 0 for "no entry yet"): when the entry changed meanwhile it
 raises ``ConflictError`` instead of overwriting someone else's words.
 
+Every write of an update's content — a person's form, an API row, ``statutory apply`` —
+goes through ``update_send``, which owns every rule of it. An approval changes what the plan
+reports and so adds one to the plan's data version (``services.data_version``); drafts,
+submissions and returns do not, as reports show only approved content.
+
 Rules stay in the domain: a KPI's calculated status and whether a given status overrides it
 come from ``plantracker.domain.rating.kpi_rating``; whether an item exists in a period from
 ``plantracker.domain.existence.exists_in``.
@@ -48,8 +53,14 @@ from plantracker.tracker.selectors.workflow import (
     kpi_draft_rating,
     subject_name,
 )
+from plantracker.tracker.services.data_version import data_version_bump
 from plantracker.tracker.services.errors import ServiceError
-from plantracker.tracker.services.workflow_errors import ConflictError, InvalidInput, NotAllowed
+from plantracker.tracker.services.workflow_errors import (
+    ConflictError,
+    InvalidInput,
+    NotAllowed,
+    StateConflict,
+)
 
 # A status may be given on a KPI value only to override the calculated one (or to say
 # ``none``: an annual indicator between its values); any of the seven is a valid choice.
@@ -67,10 +78,10 @@ def may_update(actor: User, subject: Subject) -> bool:
 
 
 def locked_open_period(period: Period) -> Period:
-    """The period, locked against a concurrent close; ServiceError when it is closed."""
+    """The period, locked against a concurrent close; StateConflict when it is closed."""
     locked = Period.objects.select_for_update().select_related("plan").get(pk=period.pk)
     if locked.state == PeriodState.CLOSED:
-        raise ServiceError(
+        raise StateConflict(
             f"{locked.label} is closed and its updates can no longer change; "
             "a lead may reopen it with a reason"
         )
@@ -289,6 +300,79 @@ def _unchanged(entry: Entry, fields: dict[str, Any]) -> bool:
 
 
 @transaction.atomic
+def update_send(
+    *,
+    actor: User,
+    subject: Item | Risk,
+    period: Period,
+    expected_version: int | None,
+    submit: bool,
+    status: Status | str | None = None,
+    commentary: str | None = None,
+    value: Decimal | int | str | None = None,
+    display: str | None = None,
+    reason: str | None = None,
+    computed_from: str | None = None,
+) -> Entry:
+    """Save the owner's (or a lead's) words for ``subject`` in ``period`` as a draft, and
+    with ``submit`` send them to the lead for review: the one path of every update's write
+    (web, API, ``statutory apply``), owning every rule.
+
+    Actions, measures and risks need a ``status`` (DESIGN.md "Override": an update without
+    one is an error) and take ``commentary``. KPIs take ``value`` (None: not available),
+    ``display``, ``commentary`` and an optional ``status``; a status that differs from the
+    calculated one is an override and needs a ``reason`` here. An approved entry is revised
+    (reports keep its approved content until the revision is approved).
+
+    Refused, in this order: a person who may not update ``subject`` (``NotAllowed``, before
+    anything about the entry is told); a closed period or an entry awaiting the lead's review
+    (``StateConflict``); an entry changed since ``expected_version``, the version the person
+    saw, 0 when there was none (``ConflictError``); an item not running in the period
+    (``ServiceError``); bad content (``InvalidInput``). ``expected_version`` None (a feed
+    that keeps no versions) writes over the entry's current version, except another
+    person's draft or returned update, which only a caller that read it replaces
+    (``StateConflict``).
+
+    Unchanged content records nothing: no version, no audit entry. Submitting then sends a
+    draft or returned entry for review and leaves an approved one as it stands.
+
+    ``computed_from`` (KPIs only) is ``statutory:<indicator>`` when ``statutory apply``
+    computed the value; a person's save passes None, so that a change made by hand clears
+    the mark. A save whose content is unchanged keeps the mark (ADR 0016).
+    """
+    if subject.plan_id != period.plan_id:
+        raise ServiceError(f"{subject_name(subject)} is not in the plan of period {period.code}")
+    if not may_update(actor, subject):
+        raise NotAllowed(f"You may not update {subject_name(subject)}")
+    period = locked_open_period(period)
+    entry = _locked_entry(subject, period)
+    what = f"{subject_name(subject)}, {period.code}"
+    if entry is not None and entry.state == EntryState.SUBMITTED:
+        raise StateConflict(
+            f"{what} awaits the lead's review; it can change again once it is returned"
+        )
+    if expected_version is None:
+        expected_version = _current_version(actor, entry, what)
+    _check_version(entry, expected_version, what)
+    plan = plan_domain(plan_record=subject.plan)
+    _check_exists(plan, subject, period)
+    fields = _fields(
+        plan,
+        subject,
+        period,
+        status=status,
+        commentary=commentary,
+        value=value,
+        display=display,
+        reason=reason,
+        computed_from=computed_from,
+    )
+    entry = _save_draft(actor, subject, period, entry, fields)
+    if submit and entry.state in (EntryState.DRAFT, EntryState.RETURNED):
+        _submit(actor, entry)
+    return entry
+
+
 def update_save_draft(
     *,
     actor: User,
@@ -302,57 +386,69 @@ def update_save_draft(
     reason: str | None = None,
     computed_from: str | None = None,
 ) -> Entry:
-    """Save the owner's (or a lead's) words for ``subject`` in ``period`` as a draft.
+    """``update_send`` without submitting: the words are kept as a draft."""
+    return update_send(
+        actor=actor,
+        subject=subject,
+        period=period,
+        expected_version=expected_version,
+        submit=False,
+        status=status,
+        commentary=commentary,
+        value=value,
+        display=display,
+        reason=reason,
+        computed_from=computed_from,
+    )
 
-    Actions, measures and risks need a ``status`` (DESIGN.md "Override": an update without
-    one is an error) and take ``commentary``. KPIs take ``value`` (None: not available),
-    ``display``, ``commentary`` and an optional ``status``; a status that differs from the
-    calculated one is an override and needs a ``reason`` here. ``expected_version`` is the
-    entry's version the person saw, 0 when there was none. A submitted entry waits for the
-    lead; an approved one is revised (reports keep its approved content until then).
 
-    ``computed_from`` (KPIs only) is ``statutory:<indicator>`` when ``statutory apply``
-    computed the value; a person's save passes None, so that a change made by hand clears
-    the mark. A save whose content is unchanged records nothing and keeps the mark (ADR 0016).
-    """
-    if subject.plan_id != period.plan_id:
-        raise ServiceError(f"{subject_name(subject)} is not in the plan of period {period.code}")
-    if not may_update(actor, subject):
-        raise NotAllowed(f"You may not update {subject_name(subject)}")
-    period = locked_open_period(period)
-    entry = _locked_entry(subject, period)
-    what = f"{subject_name(subject)}, {period.code}"
-    _check_version(entry, expected_version, what)
-    if entry is not None and entry.state == EntryState.SUBMITTED:
-        raise ServiceError(
-            f"{what} awaits the lead's review; it can change again once it is returned"
+def _current_version(actor: User, entry: Entry | None, what: str) -> int:
+    """The version a caller without one writes over: the entry's, unless it holds another
+    person's words in progress (a draft or a returned update)."""
+    if entry is None:
+        return 0
+    if entry.state in (EntryState.DRAFT, EntryState.RETURNED) and entry.author_id != actor.pk:
+        raise StateConflict(
+            f"{what} holds a {EntryState(entry.state).label.lower()} update by another "
+            f"person; send expected_version {entry.version} to replace it"
         )
-    plan = plan_domain(plan_record=subject.plan)
-    _check_exists(plan, subject, period)
+    return entry.version
+
+
+def _fields(
+    plan: Plan,
+    subject: Subject,
+    period: Period,
+    *,
+    status: Status | str | None,
+    commentary: str | None,
+    value: Decimal | int | str | None,
+    display: str | None,
+    reason: str | None,
+    computed_from: str | None,
+) -> dict[str, Any]:
+    """The entry's columns from what was given, checked."""
+    given: dict[str, Any] = {
+        "status": status,
+        "commentary": commentary,
+        "value": value,
+        "display": display,
+        "reason": reason,
+    }
     if isinstance(subject, Item) and subject.kind == Kind.KPI:
-        fields = _kpi_fields(
-            plan,
-            subject,
-            period,
-            status=status,
-            commentary=commentary,
-            value=value,
-            display=display,
-            reason=reason,
-        )
+        fields = _kpi_fields(plan, subject, period, **given)
         fields["computed_from"] = _text(computed_from, "computed_from")
-    else:
-        if computed_from is not None:
-            raise InvalidInput({"computed_from": "Only a KPI's value is computed"})
-        fields = _update_fields(
-            subject,
-            status=status,
-            commentary=commentary,
-            value=value,
-            display=display,
-            reason=reason,
-        )
+        return fields
+    if computed_from is not None:
+        raise InvalidInput({"computed_from": "Only a KPI's value is computed"})
+    return _update_fields(subject, **given)
 
+
+def _save_draft(
+    actor: User, subject: Subject, period: Period, entry: Entry | None, fields: dict[str, Any]
+) -> Entry:
+    """Write ``fields`` into the (locked) entry as a draft, or create it; nothing when the
+    entry already holds them."""
     if entry is None:
         model = entry_model(subject)
         owner = {"risk": subject} if isinstance(subject, Risk) else {"item": subject}
@@ -399,7 +495,7 @@ def _draft_reason(fields: dict[str, Any]) -> str:
 
 @transaction.atomic
 def update_submit(*, actor: User, entry: Entry, expected_version: int) -> Entry:
-    """Send a draft (or a returned entry) to the lead for review."""
+    """Send a draft (or a returned entry) to the lead for review, as it stands."""
     entry = _locked(entry)
     subject = entry_subject(entry)
     if not may_update(actor, subject):
@@ -407,7 +503,13 @@ def update_submit(*, actor: User, entry: Entry, expected_version: int) -> Entry:
     locked_open_period(entry.period)
     _check_version(entry, expected_version, entry_name(entry))
     if entry.state not in (EntryState.DRAFT, EntryState.RETURNED):
-        raise ServiceError(_state_refusal(entry, "submitted"))
+        raise StateConflict(_state_refusal(entry, "submitted"))
+    _submit(actor, entry)
+    return entry
+
+
+def _submit(actor: User, entry: Entry) -> None:
+    """Send the (locked, checked) draft or returned entry for review."""
     entry.state = EntryState.SUBMITTED
     entry.submitted_by = actor
     entry.submitted_at = timezone.now()
@@ -416,7 +518,6 @@ def update_submit(*, actor: User, entry: Entry, expected_version: int) -> Entry:
     if computed_from:
         reason = f"{reason}: {computed_note(computed_from)}"
     _save(entry, actor, ["state", "submitted_by", "submitted_at"], reason)
-    return entry
 
 
 def _review_checks(actor: User, entry: Entry, expected_version: int, verb: str) -> None:
@@ -425,7 +526,7 @@ def _review_checks(actor: User, entry: Entry, expected_version: int, verb: str) 
     locked_open_period(entry.period)
     _check_version(entry, expected_version, entry_name(entry))
     if entry.state != EntryState.SUBMITTED:
-        raise ServiceError(_state_refusal(entry, verb))
+        raise StateConflict(_state_refusal(entry, verb))
 
 
 def _state_refusal(entry: Entry, verb: str) -> str:
@@ -478,7 +579,9 @@ def _approve(actor: User, entry: Entry, expected_version: int) -> Entry:
 def update_approve(*, actor: User, entry: Entry, expected_version: int) -> Entry:
     """Approve a submitted entry: from now on summaries and reports show it. Nobody
     approves an entry they submitted themselves."""
-    return _approve(actor, entry, expected_version)
+    approved = _approve(actor, entry, expected_version)
+    data_version_bump(plan_ids=[entry_subject(approved).plan_id])
+    return approved
 
 
 @transaction.atomic
@@ -501,4 +604,5 @@ def update_bulk_approve(*, actor: User, entries: Sequence[tuple[Entry, int]]) ->
         if all(isinstance(refusal, NotAllowed) for refusal in refusals):
             raise NotAllowed(messages)
         raise ServiceError(messages)
+    data_version_bump(plan_ids=[entry_subject(entry).plan_id for entry in approved])
     return approved

@@ -1,6 +1,8 @@
 """The refusals of the workflow services (issue 5), each a ServiceError that an edge maps to
 its own answer: ``NotAllowed`` → 403, ``ConflictError`` → both versions shown (409),
-``InvalidInput`` → the form again with its errors, any other ServiceError → a message."""
+``StateConflict`` → a message (409), ``InvalidInput`` → the form again with its errors (422
+in the API), any other ServiceError → a message. The edges map them in one place each:
+``plantracker.web.views.refusals`` and ``plantracker.api.errors``."""
 
 from __future__ import annotations
 
@@ -21,6 +23,11 @@ class InvalidInput(ServiceError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors: dict[str, str] = dict(errors)
         super().__init__(f"{field}: {message}" for field, message in self.errors.items())
+
+
+class StateConflict(ServiceError):
+    """The record's state refuses the write now, whatever the input: its period is closed,
+    it awaits the lead's review, or it holds another person's update in progress."""
 
 
 class ConflictError(ServiceError):

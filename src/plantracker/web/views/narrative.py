@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,13 +17,7 @@ from plantracker.reports.build import build_report
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import Narrative, PeriodState, Recommendation
 from plantracker.tracker.selectors import period_result
-from plantracker.tracker.services import (
-    ConflictError,
-    InvalidInput,
-    NotAllowed,
-    ServiceError,
-    narrative_update,
-)
+from plantracker.tracker.services import ConflictError, narrative_update
 from plantracker.web.forms.workflow import LIST_FIELDS, NarrativeForm, narrative_initial
 from plantracker.web.views.common import (
     ErrorLink,
@@ -33,6 +26,7 @@ from plantracker.web.views.common import (
     plan_and_period,
     require_lead,
 )
+from plantracker.web.views.refusals import service_refusal
 
 
 @login_required
@@ -54,7 +48,7 @@ def narrative(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     if request.method == "POST":
         form = NarrativeForm(request.POST, recommendations=recommendations)
         if form.is_valid():
-            try:
+            with service_refusal() as refused:
                 narrative_update(
                     actor=user,
                     period=chosen,
@@ -68,22 +62,19 @@ def narrative(request: HttpRequest, slug: str, period: str) -> HttpResponse:
                     boxes=form.boxes(),
                     box_reasons=form.box_reasons(),
                 )
-            except NotAllowed as exc:
-                raise PermissionDenied(str(exc)) from exc
-            except InvalidInput as exc:
-                for name, text in exc.errors.items():
-                    form.add_error(name if name in form.fields else None, text)
-            except ConflictError as exc:
-                conflict = exc
+            if refused.conflict is not None:
+                conflict = refused.conflict
                 data = request.POST.copy()
-                data["version"] = str(exc.version)
+                data["version"] = str(conflict.version)
                 form = NarrativeForm(data, recommendations=recommendations)
                 form.is_valid()
-                errors.append(ErrorLink("conflict", str(exc)))
-                status = 409
-            except ServiceError as exc:
-                errors.extend(ErrorLink("main-content", text) for text in exc.messages)
-                status = 409
+                errors.append(ErrorLink("conflict", str(conflict)))
+                status = refused.status
+            elif refused.invalid:
+                refused.on_form(form)
+            elif refused:
+                errors.extend(ErrorLink("main-content", text) for text in refused.messages)
+                status = refused.status
             else:
                 messages.success(request, f"The narrative of {chosen.label} is saved")
                 return redirect(reverse("web:narrative", args=[record.slug, chosen.code]))

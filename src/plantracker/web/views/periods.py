@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,15 +19,7 @@ from plantracker.tracker.models import EntryState, Period, PeriodState, PlanReco
 from plantracker.tracker.permissions import can_edit
 from plantracker.tracker.selectors.audit import period_audit
 from plantracker.tracker.selectors.workflow import latest_snapshot, period_entries
-from plantracker.tracker.services import (
-    ConflictError,
-    InvalidInput,
-    NotAllowed,
-    ServiceError,
-    period_close,
-    period_open,
-    period_reopen,
-)
+from plantracker.tracker.services import ServiceError, period_close, period_open, period_reopen
 from plantracker.web.forms.workflow import PeriodOpenForm, PeriodReopenForm, VersionForm
 from plantracker.web.views.common import (
     ErrorLink,
@@ -37,6 +28,7 @@ from plantracker.web.views.common import (
     plan_and_period,
     require_lead,
 )
+from plantracker.web.views.refusals import service_refusal
 
 AUDIT_ROWS = 50
 
@@ -94,7 +86,7 @@ def period_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     url = reverse("web:period", args=[record.slug, chosen.code])
     open_form: PeriodOpenForm | None = None
     reopen_form: PeriodReopenForm | None = None
-    try:
+    with service_refusal() as refused:
         if action == "open":
             open_form = PeriodOpenForm(request.POST)
             if not open_form.is_valid():
@@ -137,13 +129,9 @@ def period_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
                 errors=[ErrorLink("main-content", "Choose what to do with the period")],
                 status=400,
             )
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
+    if refused.invalid:
         form_with_errors: Any = open_form if action == "open" else reopen_form
-        for field, text in exc.errors.items():
-            name = "day" if field == "due" else field
-            form_with_errors.add_error(name if name in form_with_errors.fields else None, text)
+        refused.on_form(form_with_errors, rename={"due": "day"})
         return _page(
             request,
             record,
@@ -152,14 +140,14 @@ def period_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
             reopen_form=reopen_form,
             errors=form_error_links(form_with_errors, "main-content"),
         )
-    except (ConflictError, ServiceError) as exc:
+    if refused:
         chosen.refresh_from_db()
         return _page(
             request,
             record,
             chosen,
-            errors=[ErrorLink("main-content", text) for text in exc.messages],
-            status=409,
+            errors=[ErrorLink("main-content", text) for text in refused.messages],
+            status=refused.status,
         )
     messages.success(request, message)
     return redirect(url)

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,15 +17,7 @@ from django.views.decorators.http import require_http_methods
 from plantracker.tracker.models import EntryState, KpiValue, Period, PeriodState, PlanRecord, User
 from plantracker.tracker.selectors.update_rows import UpdateRow, review_rows
 from plantracker.tracker.selectors.workflow import Entry, entry_name, period_entries
-from plantracker.tracker.services import (
-    ConflictError,
-    InvalidInput,
-    NotAllowed,
-    ServiceError,
-    update_approve,
-    update_bulk_approve,
-    update_return,
-)
+from plantracker.tracker.services import update_approve, update_bulk_approve, update_return
 from plantracker.web.forms.workflow import ReviewForm
 from plantracker.web.views.common import (
     STATE_TAGS,
@@ -35,6 +26,7 @@ from plantracker.web.views.common import (
     plan_and_period,
     require_lead,
 )
+from plantracker.web.views.refusals import service_refusal
 
 
 def entry_token(entry: Entry) -> str:
@@ -141,7 +133,7 @@ def review(request: HttpRequest, slug: str, period: str) -> HttpResponse:
             status=409,
         )
     entry, version = found
-    try:
+    with service_refusal() as refused:
         if form.cleaned_data["action"] == "approve":
             update_approve(actor=user, entry=entry, expected_version=version)
             message = f"{entry_name(entry)} approved"
@@ -153,28 +145,25 @@ def review(request: HttpRequest, slug: str, period: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
             message = f"{entry_name(entry)} returned to its owner with your comment"
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except InvalidInput as exc:
-        for text in exc.errors.values():
-            form.add_error("comment", text)
+    if refused.invalid:
+        refused.on_form(form, field="comment")
         anchor = form["comment"].id_for_label
         return _review_page(
             request,
             record,
             chosen,
             user,
-            errors=[ErrorLink(anchor, text) for text in exc.errors.values()],
+            errors=[ErrorLink(anchor, text) for text in refused.invalid.values()],
             bound=form,
         )
-    except (ConflictError, ServiceError) as exc:
+    if refused:
         return _review_page(
             request,
             record,
             chosen,
             user,
-            errors=[ErrorLink("main-content", text) for text in exc.messages],
-            status=409,
+            errors=[ErrorLink("main-content", text) for text in refused.messages],
+            status=refused.status,
         )
     messages.success(request, message)
     return redirect(url)
@@ -199,17 +188,15 @@ def _bulk(
         return _review_page(
             request, record, period, user, errors=[ErrorLink("bulk-approve", message)], status=400
         )
-    try:
+    with service_refusal() as refused:
         approved = update_bulk_approve(actor=user, entries=[f for f in chosen if f is not None])
-    except NotAllowed as exc:
-        raise PermissionDenied(str(exc)) from exc
-    except ServiceError as exc:
+    if refused:
         return _review_page(
             request,
             record,
             period,
             user,
-            errors=[ErrorLink("bulk-approve", text) for text in exc.messages],
+            errors=[ErrorLink("bulk-approve", text) for text in refused.messages],
             status=409,
         )
     count = len(approved)

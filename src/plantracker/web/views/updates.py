@@ -1,8 +1,8 @@
 """ "My updates" (issue 5): every item and risk a person owns, for one period, on one page.
 
 Each item has its own small form (save as draft, or submit for review), so a problem with one
-never loses the words typed into another. Validation is the services' (``update_save_draft``
-and ``update_submit``): their refusals come back in the GOV.UK error-summary pattern with
+never loses the words typed into another. Validation is the service's (``update_send``):
+its refusals come back in the GOV.UK error-summary pattern with
 the person's input kept; a conflict with someone else's change shows both versions.
 """
 
@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,14 +22,7 @@ from plantracker.tracker.models import EntryState, Period, PeriodState, User
 from plantracker.tracker.permissions import can_contribute, can_edit
 from plantracker.tracker.selectors.update_rows import UpdateRow, my_update_rows
 from plantracker.tracker.selectors.workflow import open_periods
-from plantracker.tracker.services import (
-    ConflictError,
-    InvalidInput,
-    NotAllowed,
-    ServiceError,
-    update_save_draft,
-    update_submit,
-)
+from plantracker.tracker.services import ConflictError, update_send
 from plantracker.web.forms.workflow import EntryForm, KpiEntryForm
 from plantracker.web.views.common import (
     STATE_TAGS,
@@ -40,6 +32,7 @@ from plantracker.web.views.common import (
     plan_and_period,
     signed_in_user,
 )
+from plantracker.web.views.refusals import service_refusal
 
 
 def _initial(row: UpdateRow) -> dict[str, Any]:
@@ -70,19 +63,18 @@ def _editable(row: UpdateRow, period: Period) -> bool:
 def _save(user: User, row: UpdateRow, period: Period, form: EntryForm, submit: bool) -> str:
     """Save the row's form (and submit it when asked); the message to show."""
     content = {name: form.cleaned_data.get(name) for name in form.content_fields}
-    with transaction.atomic():
-        entry = update_save_draft(
-            actor=user,
-            subject=row.subject,
-            period=period,
-            expected_version=form.cleaned_data["version"],
-            **content,
-        )
-        if not submit:
-            return f"{row.name} saved as a draft"
-        if entry.state == EntryState.APPROVED:
-            return f"{row.name} is unchanged: the approved update stands"
-        update_submit(actor=user, entry=entry, expected_version=entry.version)
+    entry = update_send(
+        actor=user,
+        subject=row.subject,
+        period=period,
+        expected_version=form.cleaned_data["version"],
+        submit=submit,
+        **content,
+    )
+    if not submit:
+        return f"{row.name} saved as a draft"
+    if entry.state == EntryState.APPROVED:
+        return f"{row.name} is unchanged: the approved update stands"
     return f"{row.name} submitted for review"
 
 
@@ -105,28 +97,22 @@ def my_updates(request: HttpRequest, slug: str, period: str) -> HttpResponse:
         form = _form(row, request.POST)
         forms[row.key] = form
         if form.is_valid():
-            try:
+            with service_refusal() as refused:
                 message = _save(user, row, chosen, form, request.POST.get("action") == "submit")
-            except NotAllowed as exc:
-                raise PermissionDenied(str(exc)) from exc
-            except InvalidInput as exc:
-                for field, text in exc.errors.items():
-                    form.add_error(field if field in form.fields else None, text)
-            except ConflictError as exc:
+            if refused.conflict is not None:
                 # Keep the person's words; take the current version so that saving again
                 # knowingly replaces the other person's.
                 data = request.POST.copy()
-                data[f"{row.key}-version"] = str(exc.version)
+                data[f"{row.key}-version"] = str(refused.conflict.version)
                 form = _form(row, data)
                 form.is_valid()
                 forms[row.key] = form
-                conflicts[row.key] = exc
-                errors.append(ErrorLink(f"{row.key}-conflict", str(exc)))
-                status = 409
-            except ServiceError as exc:
-                for text in exc.messages:
-                    form.add_error(None, text)
-                status = 409
+                conflicts[row.key] = refused.conflict
+                errors.append(ErrorLink(f"{row.key}-conflict", str(refused.conflict)))
+                status = refused.status
+            elif refused:
+                refused.on_form(form)
+                status = refused.status
             else:
                 messages.success(request, message)
                 url = reverse("web:my-updates", args=[record.slug, chosen.code])
