@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from tests.domain.conftest import IDS, plan, quarters
+from tests.builders import IDS, plan, quarters
 
 from plantracker.domain.model import Period
 from plantracker.domain.periods import PeriodIndex, UnknownPeriod, one_year_before
 
 
 def test_unknown_period_names_the_plans_periods() -> None:
-    index = PeriodIndex(plan(periods=quarters(2018, 2)))
+    index = PeriodIndex(plan(periods=quarters(2, first_year=2018)))
     with pytest.raises(UnknownPeriod) as raised:
         index.index("2018-19-Q3")
     assert str(raised.value) == (

@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import Table
 from hypothesis import HealthCheck, given, settings
+from tests.builders import filled_plan
 from tests.planfile.strategies import plans
 from tests.reports.compared_plan import compared_history, compared_report
 from tests.reports.example_report import (
@@ -27,7 +28,6 @@ from tests.reports.example_report import (
     example_summary,
     status_text,
 )
-from tests.reports.report_plans import plan
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import STATUS_ORDER, Kind, Plan, Status
@@ -181,7 +181,7 @@ def test_every_red_and_amber_action_and_measure_is_an_exception() -> None:
 
 
 def test_the_data_quality_annex_lists_every_problem() -> None:
-    p = plan(recommendations=4, period_count=3)
+    p = filled_plan(recommendations=4, period_count=3)
     result = evaluate(p, p.periods[-1].id)
     problems = summary_dict(result)["problems"]
     assert problems

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.web.plans import Q1, Q2, Q3, web_plan
+from tests.builders import Q1, Q2, Q3
+from tests.web.plans import web_plan
 
 from plantracker.tracker.models import Item, Period, PlanRecord, Risk, Role, User
 from plantracker.tracker.services import (
