@@ -5,11 +5,9 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.oxml.ns import qn
@@ -20,8 +18,6 @@ from tests.builders import filled_plan
 from tests.planfile.strategies import plans
 from tests.reports.compared_plan import compared_history, compared_report
 from tests.reports.example_report import (
-    EXAMPLE,
-    PERIOD,
     WORDS,
     deep_dive_kpis,
     example_report,
@@ -36,7 +32,6 @@ from plantracker.reports.build import build_report
 from plantracker.reports.docx import render_docx
 from plantracker.reports.docx_parts import LANDSCAPE_WIDTH_MM
 from plantracker.reports.palette import STATUS_FILL
-from plantracker.reports.registry import RENDERERS
 
 
 @cache
@@ -188,24 +183,6 @@ def test_the_data_quality_annex_lists_every_problem() -> None:
     doc = Document(io.BytesIO(render_docx(build_report(result))))
     (table,) = table_with(doc, "Data-quality problems")
     assert cells(table)[1:] == [[p["where"], p["message"]] for p in problems]
-
-
-def test_the_report_command_writes_word(tmp_path: Path) -> None:
-    assert RENDERERS["docx"].suffix == ".docx"
-    path = tmp_path / "report.docx"
-    call_command(
-        "report",
-        str(EXAMPLE),
-        "--period",
-        PERIOD,
-        "--format",
-        "docx",
-        "-o",
-        str(path),
-        stdout=io.StringIO(),
-    )
-    assert Document(str(path)).paragraphs[0] is not None
-    assert any(p.text == "Overall plan" for p in Document(str(path)).paragraphs)
 
 
 @pytest.mark.slow
