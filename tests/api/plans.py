@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from types import MappingProxyType
-from typing import Any
+
+from tests.builders import Q1, Q2, Q3, frozen, quarter
 
 from plantracker.domain.model import (
     Action,
@@ -16,7 +16,6 @@ from plantracker.domain.model import (
     FeedbackMeasure,
     Kpi,
     KpiValue,
-    Period,
     Plan,
     QualityMeasure,
     Recommendation,
@@ -26,12 +25,6 @@ from plantracker.domain.model import (
     Unit,
     Update,
 )
-
-Q1, Q2, Q3 = "2018-19-Q1", "2018-19-Q2", "2018-19-Q3"
-
-
-def _m(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
-    return MappingProxyType(mapping)
 
 
 def api_plan(
@@ -43,9 +36,9 @@ def api_plan(
         title=title,
         organisation=organisation,
         periods=(
-            Period(Q1, "Q1 April – June 2018", date(2018, 4, 1), date(2018, 6, 30)),
-            Period(Q2, "Q2 July – September 2018", date(2018, 7, 1), date(2018, 9, 30)),
-            Period(Q3, "Q3 October – December 2018", date(2018, 10, 1), date(2018, 12, 31)),
+            quarter(Q1, label="Q1 April – June 2018"),
+            quarter(Q2, label="Q2 July – September 2018"),
+            quarter(Q3, label="Q3 October – December 2018"),
         ),
         recommendations=(
             Recommendation(
@@ -59,7 +52,7 @@ def api_plan(
                         title="Care Leaver Offer",
                         owner="Head of Leaving Care",
                         due=date(2019, 3, 31),
-                        updates=_m(
+                        updates=frozen(
                             {
                                 Q1: Update(Status.GREEN),
                                 Q2: Update(Status.RED, "Poor take-up of the offer"),
@@ -70,7 +63,7 @@ def api_plan(
                         ref="1.A2",
                         title="Work experience scheme",
                         owner="Head of Service",
-                        updates=_m({Q2: Update(Status.GREEN)}),
+                        updates=frozen({Q2: Update(Status.GREEN)}),
                     ),
                 ),
                 kpis=(
@@ -85,7 +78,9 @@ def api_plan(
                         comparators=Comparators(
                             label="2023-24", england=Decimal("54.0"), region=Decimal("55.1")
                         ),
-                        values=_m({Q1: KpiValue(Decimal("57.0")), Q2: KpiValue(Decimal("58.6"))}),
+                        values=frozen(
+                            {Q1: KpiValue(Decimal("57.0")), Q2: KpiValue(Decimal("58.6"))}
+                        ),
                     ),
                     Kpi(
                         ref="1.K2",
@@ -101,7 +96,7 @@ def api_plan(
                         title="Audits graded good",
                         frequency="Quarterly",
                         method="Audit",
-                        updates=_m({Q2: Update(Status.AMBER, "Half were good")}),
+                        updates=frozen({Q2: Update(Status.AMBER, "Half were good")}),
                     ),
                 ),
                 feedback=(
@@ -110,7 +105,7 @@ def api_plan(
                         title="Care leavers' survey",
                         frequency="Annual",
                         method="Survey",
-                        updates=_m({Q2: Update(Status.GREEN)}),
+                        updates=frozen({Q2: Update(Status.GREEN)}),
                     ),
                 ),
             ),
@@ -119,7 +114,7 @@ def api_plan(
             Risk(
                 title="Outcomes may not follow the activity",
                 mitigation="Quarterly monitoring",
-                updates=_m({Q2: Update(Status.AMBER)}),
+                updates=frozen({Q2: Update(Status.AMBER)}),
             ),
         ),
     )

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from tests.api.conftest import Site
-from tests.api.plans import Q2
+from tests.builders import Q2
 
 CONFIG = SchemathesisConfig.from_dict(
     {

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from tests.api.conftest import CALLERS, READERS, Site
-from tests.api.plans import Q2
+from tests.builders import Q2
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.summary import summary_dict

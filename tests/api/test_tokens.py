@@ -1,14 +1,12 @@
-"""Tokens: shown once and stored hashed, revocable, made on the command line and on the
-*API tokens* page, acting with exactly their user's permissions."""
+"""Tokens: shown once and stored hashed, revocable, made on the *API tokens* page (and on
+the command line: tests/commands/test_token.py), acting with exactly their user's
+permissions."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import Client
 from tests.api.conftest import Site
 
@@ -64,39 +62,6 @@ def test_token_creation_and_revocation_are_audited(site: Site) -> None:
     history = created.token.history.order_by("history_date")
     assert [entry.history_type for entry in history] == ["+", "~"]
     assert history.last().revoked_at is not None
-
-
-# --- the command line ---------------------------------------------------------------------
-
-
-def test_token_create_prints_a_working_token_alone_on_its_last_line(site: Site) -> None:
-    out = io.StringIO()
-    call_command("token", "create", "Viewer@Example.org", "--name", "warehouse", stdout=out)
-    last = out.getvalue().rstrip("\n").splitlines()[-1]
-    assert TOKEN.match(last)
-    client = Client(headers={"Authorization": f"Bearer {last}"})
-    assert [plan["slug"] for plan in client.get("/api/v1/plans").json()] == ["cip"]
-    assert ApiToken.objects.get(hashed=token_hash(last)).name == "warehouse"
-
-
-def test_token_create_for_an_unknown_account_is_a_clear_error(db: None) -> None:
-    with pytest.raises(CommandError, match=r"no account 'nobody@example\.org'"):
-        call_command("token", "create", "nobody@example.org")
-
-
-def test_token_list_and_revoke(site: Site) -> None:
-    created = token_create(user=site.users["contributor"], name="nightly load")
-    out = io.StringIO()
-    call_command("token", "list", "contributor@example.org", stdout=out)
-    assert "nightly load" in out.getvalue()
-    assert created.secret not in out.getvalue()
-    call_command("token", "revoke", str(created.token.pk), stdout=io.StringIO())
-    assert token_user(secret=created.secret) is None
-    out = io.StringIO()
-    call_command("token", "list", stdout=out)
-    assert re.search(r"nightly load.*revoked", out.getvalue())
-    with pytest.raises(CommandError, match="no token with id 999999"):
-        call_command("token", "revoke", "999999")
 
 
 # --- the web page -------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from tests.api.conftest import CALLERS, Site
-from tests.api.plans import Q2, Q3
+from tests.builders import Q2, Q3
 
 from plantracker.tracker.models import EntryState, KpiValue, Period, Update
 from plantracker.tracker.services import period_close, update_approve

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.planfile.plans import BASE, vary
+from tests.builders import PLAN_YAML, vary
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "childrens-improvement-plan.yaml"
@@ -116,7 +116,7 @@ def test_missing_and_unsuitable_files(tmp_path: Path) -> None:
 
 def test_validate_with_a_period_lists_that_periods_problems(tmp_path: Path) -> None:
     path = tmp_path / "plan.yaml"
-    path.write_text(BASE, encoding="utf-8")
+    path.write_text(PLAN_YAML, encoding="utf-8")
     done = run("validate", str(path), "--period", "2018-19-Q1")
     assert done.returncode == 0, done.stderr
     assert "in Q1 April – June 2018 (2018-19-Q1)" in done.stdout

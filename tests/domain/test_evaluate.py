@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.domain.conftest import (
+from tests.builders import (
     Q1,
     Q2,
     YEAR_BEFORE_Q2,
@@ -17,14 +17,14 @@ from tests.domain.conftest import (
     kpi,
     narrative,
     plan,
-    plans,
     quality,
     quarters,
-    rec,
+    recommendation,
     risk,
     update,
     value,
 )
+from tests.domain.strategies import plans
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.existence import exists_in
@@ -48,7 +48,7 @@ def green_kpi(ref: str) -> object:
 def small_plan(**narratives: object) -> Plan:
     """3 green actions and 2 red KPIs in Q2 (overall red: 40 % red); one amber risk."""
     return plan(
-        rec(
+        recommendation(
             1,
             actions=[action(f"1.A{i}", {Q1: G, Q2: G}) for i in range(3)],
             kpis=[red_kpi("1.K1"), red_kpi("1.K2")],
@@ -60,7 +60,7 @@ def small_plan(**narratives: object) -> Plan:
 
 def test_unknown_period_names_the_plans_periods() -> None:
     with pytest.raises(UnknownPeriod) as raised:
-        evaluate(plan(periods=quarters(2018, 2)), "2018-19-Q4")
+        evaluate(plan(periods=quarters(2, first_year=2018)), "2018-19-Q4")
     assert "2018-19-Q1, 2018-19-Q2" in str(raised.value)
 
 
@@ -108,7 +108,7 @@ def test_first_period_has_no_previous() -> None:
 
 def test_totals_and_recommendation_counts() -> None:
     p = plan(
-        rec(
+        recommendation(
             1,
             actions=[
                 action("1.A1", {Q2: G}),
@@ -119,8 +119,8 @@ def test_totals_and_recommendation_counts() -> None:
             ],
             quality=[quality("1.Q1", {Q2: update(A, "ok")})],
         ),
-        rec(2, kpis=[green_kpi("2.K1"), kpi("2.K2", values={Q2: value(None)})]),
-        rec(3),
+        recommendation(2, kpis=[green_kpi("2.K1"), kpi("2.K2", values={Q2: value(None)})]),
+        recommendation(3),
     )
     result = evaluate(p, Q2)
     actions = result.totals[Kind.ACTION]
@@ -142,7 +142,7 @@ def test_totals_and_recommendation_counts() -> None:
 
 def test_items_that_existed_only_before_count_in_the_previous_rollup() -> None:
     p = plan(
-        rec(
+        recommendation(
             1,
             actions=[
                 action("1.A1", {Q1: R, Q2: G}),
@@ -162,7 +162,7 @@ def test_items_that_existed_only_before_count_in_the_previous_rollup() -> None:
 
 def test_item_results_carry_status_direction_and_commentary() -> None:
     p = plan(
-        rec(
+        recommendation(
             9,
             actions=[action("9.A1", {Q1: G, Q2: update(R, "Poor take-up")})],
             kpis=[
@@ -198,7 +198,7 @@ def test_item_results_carry_status_direction_and_commentary() -> None:
 
 def test_long_direction_needs_the_item_to_exist_a_year_earlier() -> None:
     item = kpi("1.K1", values={YEAR_BEFORE_Q2: "1", Q2: "10"}, target="10", from_period=Q1)
-    result = evaluate(plan(rec(1, kpis=[item])), Q2)
+    result = evaluate(plan(recommendation(1, kpis=[item])), Q2)
     assert result.items(Kind.KPI)[0].long_direction is None
 
 
@@ -217,8 +217,8 @@ def test_overall_counts_every_kind_together_not_a_rollup_of_rollups() -> None:
     # Two recommendations: one all green (4 items), one with a single red item. Rolled up
     # together 1 of 5 is red (20 %): amber; a roll-up of the two roll-ups would be 50 % red.
     p = plan(
-        rec(1, actions=[action(f"1.A{i}", {Q2: G}) for i in range(4)]),
-        rec(2, feedback=[feedback("2.F1", {Q2: update(R, "x")})]),
+        recommendation(1, actions=[action(f"1.A{i}", {Q2: G}) for i in range(4)]),
+        recommendation(2, feedback=[feedback("2.F1", {Q2: update(R, "x")})]),
     )
     result = evaluate(p, Q2)
     assert [r.status for r in result.recommendations] == [G, R]
@@ -239,7 +239,7 @@ def test_overall_counts_every_kind_together_not_a_rollup_of_rollups() -> None:
 )
 def test_most_concern(shape: list[tuple[int, int, int]], expected: tuple[int, ...]) -> None:
     recommendations = [
-        rec(
+        recommendation(
             number,
             kpis=[red_kpi(f"{number}.K{i}") for i in range(red_kpis)]  # type: ignore[misc]
             + [green_kpi(f"{number}.KG")],  # type: ignore[list-item]
@@ -251,7 +251,7 @@ def test_most_concern(shape: list[tuple[int, int, int]], expected: tuple[int, ..
 
 
 def test_evaluate_does_not_depend_on_other_periods_later_data() -> None:
-    p = plan(rec(1, actions=[action("1.A1", {Q1: G, Q2: R, Q3: B})]))
+    p = plan(recommendation(1, actions=[action("1.A1", {Q1: G, Q2: R, Q3: B})]))
     assert evaluate(p, Q1).items()[0].status is G
     assert evaluate(p, Q2).items()[0].status is R
 
@@ -294,7 +294,7 @@ def test_counts_in_every_scope_add_up_to_the_items_existing(data: st.DataObject)
 def test_a_large_plan_evaluates() -> None:
     """100 recommendations × 100 items over 8 periods: linear work, no quadratic scans."""
     recommendations = [
-        rec(
+        recommendation(
             n,
             actions=[action(f"{n}.A{i}", {Q1: G, Q2: A}, due=date(2019, 3, 31)) for i in range(40)],
             kpis=[kpi(f"{n}.K{i}", values={Q1: "5", Q2: "6"}, target="6") for i in range(30)],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.domain.conftest import Q1, Q2, action, plan
+from tests.builders import Q1, Q2, action, plan
 
 from plantracker.domain.existence import exists_in
 from plantracker.domain.periods import PeriodIndex, UnknownPeriod

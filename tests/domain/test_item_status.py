@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.domain.conftest import Q1, Q2, action, feedback, plan, quality, risk, update
+from tests.builders import Q1, Q2, action, feedback, plan, quality, risk, update
 
 from plantracker.domain.item_status import item_status, risk_status
 from plantracker.domain.model import Status

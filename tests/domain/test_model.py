@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from tests.domain.conftest import action, feedback, kpi, plan, quality, rec
+from tests.builders import action, feedback, kpi, plan, quality, recommendation
 
 from plantracker.domain.model import Kind
 
 
 def test_item_finds_every_kind_in_every_recommendation() -> None:
     built = plan(
-        rec(1, actions=[action("1.A1")], kpis=[kpi("1.K1")]),
-        rec(2, quality=[quality("2.Q1")], feedback=[feedback("2.F1")]),
+        recommendation(1, actions=[action("1.A1")], kpis=[kpi("1.K1")]),
+        recommendation(2, quality=[quality("2.Q1")], feedback=[feedback("2.F1")]),
     )
     found = {ref: built.item(ref) for ref in ("1.A1", "1.K1", "2.Q1", "2.F1")}
     assert {ref: item.ref for ref, item in found.items()} == {ref: ref for ref in found}
@@ -26,6 +26,6 @@ def test_item_finds_every_kind_in_every_recommendation() -> None:
 
 @pytest.mark.parametrize("ref", ["1.A2", "", "1.a1"])
 def test_item_unknown_ref_is_a_key_error(ref: str) -> None:
-    built = plan(rec(1, actions=[action("1.A1")]))
+    built = plan(recommendation(1, actions=[action("1.A1")]))
     with pytest.raises(KeyError):
         built.item(ref)

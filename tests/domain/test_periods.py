@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from tests.domain.conftest import (
+from tests.builders import (
     IDS,
     action,
     kpi,
@@ -13,7 +13,7 @@ from tests.domain.conftest import (
     plan,
     quality,
     quarters,
-    rec,
+    recommendation,
     risk,
 )
 
@@ -27,7 +27,7 @@ from plantracker.domain.periods import (
 
 
 def test_unknown_period_names_the_plans_periods() -> None:
-    index = PeriodIndex(plan(periods=quarters(2018, 2)))
+    index = PeriodIndex(plan(periods=quarters(2, first_year=2018)))
     with pytest.raises(UnknownPeriod) as raised:
         index.index("2018-19-Q3")
     assert str(raised.value) == (
@@ -104,11 +104,16 @@ DEFAULT_PERIOD_CASES: list[tuple[str, Plan, date, str | None]] = [
     ("nothing reported, on a period's first day", plan(), date(2018, 7, 1), "2018-19-Q2"),
     ("nothing reported, within a period", plan(), date(2018, 8, 15), "2018-19-Q2"),
     ("nothing reported, after every period", plan(), FAR_FUTURE, "2018-19-Q4"),
-    ("a KPI value", plan(rec(kpis=[kpi(values={"2018-19-Q1": 5})])), FAR_FUTURE, "2018-19-Q1"),
+    (
+        "a KPI value",
+        plan(recommendation(kpis=[kpi(values={"2018-19-Q1": 5})])),
+        FAR_FUTURE,
+        "2018-19-Q1",
+    ),
     (
         "the latest of several",
         plan(
-            rec(
+            recommendation(
                 actions=[action(updates={"2018-19-Q2": Status.GREEN})],
                 kpis=[kpi(values={"2017-18-Q3": 5})],
             )
@@ -118,7 +123,7 @@ DEFAULT_PERIOD_CASES: list[tuple[str, Plan, date, str | None]] = [
     ),
     (
         "reported wins over today",
-        plan(rec(quality=[quality(updates={"2017-18-Q2": Status.AMBER})])),
+        plan(recommendation(quality=[quality(updates={"2017-18-Q2": Status.AMBER})])),
         date(2018, 8, 15),
         "2017-18-Q2",
     ),
@@ -131,7 +136,7 @@ DEFAULT_PERIOD_CASES: list[tuple[str, Plan, date, str | None]] = [
     ("a narrative", plan(narratives={"2018-19-Q3": narrative()}), FAR_FUTURE, "2018-19-Q3"),
     (
         "a KPI value not available (na) is reported",
-        plan(rec(kpis=[kpi(values={"2018-19-Q1": None})])),
+        plan(recommendation(kpis=[kpi(values={"2018-19-Q1": None})])),
         FAR_FUTURE,
         "2018-19-Q1",
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.domain.conftest import (
+from tests.builders import (
     Q1,
     Q2,
     action,
@@ -14,7 +14,7 @@ from tests.domain.conftest import (
     narrative,
     plan,
     quality,
-    rec,
+    recommendation,
     risk,
     update,
     value,
@@ -76,12 +76,12 @@ WITH_RISK = {"risks": [risk(updates={Q2: A})]}
 def test_item_problems(item: object, expected: list[str]) -> None:
     kinds = {"Action": "actions", "KPI": "kpis", "Quality": "quality", "Feedback": "feedback"}
     kind = kinds[item.title.split()[0]]  # type: ignore[attr-defined]
-    assert wheres(plan(rec(9, **{kind: [item]}), **WITH_RISK)) == expected
+    assert wheres(plan(recommendation(9, **{kind: [item]}), **WITH_RISK)) == expected
 
 
 def test_problem_messages_say_what_is_wrong() -> None:
     p = plan(
-        rec(
+        recommendation(
             9,
             actions=[action("9.A1", {Q2: R}, due=date(2018, 9, 1)), action("9.A2")],
             kpis=[kpi("9.K2", values={Q2: value("58.6", G)}, target="65"), kpi("9.K1")],
@@ -114,7 +114,7 @@ def test_problem_messages_say_what_is_wrong() -> None:
     ],
 )
 def test_action_past_due(due: date | None, updates: dict, past_due: bool) -> None:
-    p = plan(rec(1, actions=[action("1.A1", updates, due=due)]), **WITH_RISK)
+    p = plan(recommendation(1, actions=[action("1.A1", updates, due=due)]), **WITH_RISK)
     messages = [message for _, message in problems(p)]
     assert any(message.startswith("past its due date") for message in messages) is past_due
 
@@ -142,7 +142,7 @@ def test_hand_set_boxes_need_a_reason(
     boxes: dict[Box, Status], reasons: dict[Box, str], expected: list[str]
 ) -> None:
     p = plan(
-        rec(1, actions=[action("1.A1", {Q2: G})]),
+        recommendation(1, actions=[action("1.A1", {Q2: G})]),
         risks=[risk(updates={Q2: A})],
         narratives={Q2: narrative(boxes, reasons)},
     )
@@ -158,6 +158,6 @@ def test_risk_without_update_is_a_problem() -> None:
 
 
 def test_problems_are_about_the_chosen_period_only() -> None:
-    p = plan(rec(1, actions=[action("1.A1", {Q2: G})]), **WITH_RISK)  # missing in Q1
+    p = plan(recommendation(1, actions=[action("1.A1", {Q2: G})]), **WITH_RISK)  # missing in Q1
     assert wheres(p, Q2) == []
     assert wheres(p, Q1) == ["Action 1.A1, 2018-19-Q1", "Risk 1, 2018-19-Q1"]

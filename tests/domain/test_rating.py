@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.domain.conftest import Q1, Q2, kpi, value
+from tests.builders import Q1, Q2, kpi, value
 
 from plantracker.domain.direction import status_rank
 from plantracker.domain.model import Aim, Better, Kpi, Rules, Status

@@ -8,19 +8,19 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.domain.conftest import (
+from tests.builders import (
     Q1,
     Q2,
     action,
     kpi,
     narrative,
     plan,
-    plans,
-    rec,
+    recommendation,
     risk,
     update,
     value,
 )
+from tests.domain.strategies import plans
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Box, Kind, Status
@@ -32,7 +32,7 @@ KIND_KEYS = {"count", "status", *(status.value for status in Status)}
 
 def example_like() -> dict:
     p = plan(
-        rec(
+        recommendation(
             9,
             title="EET opportunities for CLA",
             actions=[action("9.A1", {Q1: G, Q2: update(R, "Poor take-up")})],
@@ -42,7 +42,7 @@ def example_like() -> dict:
                 kpi("9.K3", values={Q2: "60"}, target="60"),
             ],
         ),
-        rec(3, title="Children with Disabilities"),
+        recommendation(3, title="Children with Disabilities"),
         risks=[risk("Delivery", {Q1: A, Q2: A})],
         narratives={Q2: narrative({Box.FINANCE: Status.NA})},
     )
@@ -177,7 +177,7 @@ def test_summary_totals_equal_the_sum_over_recommendations(data: st.DataObject) 
 
 
 def test_problems_are_where_and_message() -> None:
-    p = plan(rec(1, actions=[action("1.A1", {Q2: A})]), risks=[risk("r", {Q2: A})])
+    p = plan(recommendation(1, actions=[action("1.A1", {Q2: A})]), risks=[risk("r", {Q2: A})])
     assert summary_dict(evaluate(p, Q2))["problems"] == [
         {"where": "Action 1.A1, 2018-19-Q2", "message": "amber without commentary"}
     ]

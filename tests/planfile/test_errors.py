@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.planfile.plans import BASE, NAME, errors_of, vary
+from tests.builders import PLAN_YAML, vary
+from tests.planfile.plans import NAME, errors_of
 
 from plantracker.planfile import PlanFileError, load_plan_text
 
@@ -537,9 +538,9 @@ def test_a_document_that_is_not_a_plan(document: str, fragment: str) -> None:
 
 
 def test_a_plan_needs_a_period() -> None:
-    start = BASE.index("  - {id: 2018-19-Q1")
-    end = BASE.index("recommendations:")
-    errors = errors_of(BASE[:start].replace("periods:\n", "periods: []\n") + BASE[end:])
+    start = PLAN_YAML.index("  - {id: 2018-19-Q1")
+    end = PLAN_YAML.index("recommendations:")
+    errors = errors_of(PLAN_YAML[:start].replace("periods:\n", "periods: []\n") + PLAN_YAML[end:])
     assert any(
         error.path == "periods" and "expected at least one period" in error.message
         for error in errors

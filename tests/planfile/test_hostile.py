@@ -12,7 +12,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.planfile.plans import BASE, NAME, errors_of, vary
+from tests.builders import PLAN_YAML, vary
+from tests.planfile.plans import NAME, errors_of
 
 from plantracker.planfile import (
     PlanFileError,
@@ -60,7 +61,7 @@ def only_error(data: str | bytes) -> str:
 
 @pytest.mark.usefixtures("parser")
 def test_the_base_plan_reads_with_either_parser() -> None:
-    assert load_plan_text(BASE).recommendations[0].actions[0].ref == "1.10"
+    assert load_plan_text(PLAN_YAML).recommendations[0].actions[0].ref == "1.10"
 
 
 @pytest.mark.usefixtures("parser")
@@ -141,7 +142,7 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing(
 ) -> None:
     monkeypatch.setattr(yaml_parse, "MAX_BYTES", 2048)
     path = tmp_path / "big.yaml"
-    path.write_text(BASE * 2, encoding="utf-8")
+    path.write_text(PLAN_YAML * 2, encoding="utf-8")
     with pytest.raises(PlanFileError) as caught:
         load_plan(path)
     assert "the file is larger than 0 MB, the most a plan file may be" in str(caught.value)
@@ -256,7 +257,7 @@ def test_random_nested_yaml_never_crashes(document: dict[object, object]) -> Non
 @FUZZ
 @given(st.data())
 def test_the_base_plan_with_lines_changed_never_crashes(data: st.DataObject) -> None:
-    lines = BASE.splitlines(keepends=True)
+    lines = PLAN_YAML.splitlines(keepends=True)
     for _ in range(data.draw(st.integers(1, 4))):
         index = data.draw(st.integers(0, len(lines) - 1))
         action = data.draw(st.sampled_from(["drop", "duplicate", "replace", "indent"]))

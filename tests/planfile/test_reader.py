@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tests.planfile.plans import BASE, vary
+from tests.builders import PLAN_YAML, vary
 
 from plantracker.domain.model import (
     Aim,
@@ -35,7 +35,7 @@ def test_the_example_plan_reads_with_the_seeds_sizes() -> None:
 
 
 def test_scalars_keep_their_source_text() -> None:
-    plan = load_plan_text(BASE)
+    plan = load_plan_text(PLAN_YAML)
     action = plan.recommendations[0].actions[0]
     assert action.ref == "1.10"  # not the number 1.1
     kpi = plan.recommendations[0].kpis[0]
@@ -67,7 +67,7 @@ def test_unquoted_ids_and_texts_that_look_like_other_types_stay_text() -> None:
 
 
 def test_every_field_maps_onto_the_domain_model() -> None:
-    plan = load_plan_text(BASE)
+    plan = load_plan_text(PLAN_YAML)
     assert plan.title == "Test plan" and plan.organisation == "Test Council"
     first = plan.periods[0]
     assert (first.label, first.start, first.end) == (
@@ -149,7 +149,7 @@ def test_comparators_are_read_with_the_digits_written() -> None:
     assert kpi.comparators is not None
     assert (str(kpi.comparators.england), str(kpi.comparators.region)) == ("54.0", "55.10")
     # Absent or null: no comparators.
-    assert load_plan_text(BASE).recommendations[0].kpis[0].comparators is None
+    assert load_plan_text(PLAN_YAML).recommendations[0].kpis[0].comparators is None
     bare = vary(("        unit: percent\n", "        unit: percent\n        comparators: null\n"))
     assert load_plan_text(bare).recommendations[0].kpis[0].comparators is None
 
@@ -187,5 +187,5 @@ def test_numbers_are_exact_decimals_of_the_written_digits(written: str, expected
 
 
 def test_a_leading_byte_order_mark_is_accepted() -> None:
-    plan = load_plan_text("\ufeff" + BASE)
+    plan = load_plan_text("\ufeff" + PLAN_YAML)
     assert plan.title == "Test plan"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from tests.planfile.plans import BASE
+from tests.builders import PLAN_YAML
 from tests.planfile.strategies import plans
 
 from plantracker.domain.model import Plan
@@ -26,7 +26,7 @@ def test_the_example_plan_round_trips() -> None:
 
 
 def test_written_text_keeps_digits_quotes_refs_and_keeps_file_order() -> None:
-    written = plan_to_yaml(load_plan_text(BASE))
+    written = plan_to_yaml(load_plan_text(PLAN_YAML))
     assert "{value: 58.60, status: green, reason: Rated by hand}" in written
     assert "{value: 57.90}" in written
     assert 'ref: "1.10"' in written  # unquoted it would read as the number 1.1
@@ -39,7 +39,7 @@ def test_written_text_keeps_digits_quotes_refs_and_keeps_file_order() -> None:
 
 
 def test_comparators_are_written_as_one_flow_mapping_with_their_digits() -> None:
-    text = BASE.replace(
+    text = PLAN_YAML.replace(
         "        unit: percent\n",
         "        unit: percent\n        comparators: {label: 2023-24, england: 54.0, region: null, "
         "neighbours: 52.30}\n",
@@ -49,7 +49,7 @@ def test_comparators_are_written_as_one_flow_mapping_with_their_digits() -> None
     assert "        comparators: {label: 2023-24, england: 54.0, neighbours: 52.30}\n" in written
     assert written.index("comparators:") < written.index("values:")
     assert load_plan_text(written) == load_plan_text(text)
-    only_label = BASE.replace(
+    only_label = PLAN_YAML.replace(
         "        unit: percent\n", '        unit: percent\n        comparators: {label: "2024"}\n'
     )
     written = plan_to_yaml(load_plan_text(only_label))
@@ -57,7 +57,7 @@ def test_comparators_are_written_as_one_flow_mapping_with_their_digits() -> None
 
 
 def test_a_computed_value_keeps_its_mark_and_a_typed_one_has_none() -> None:
-    text = BASE.replace(
+    text = PLAN_YAML.replace(
         "2018-19-Q1: {value: 57.90}",
         '2018-19-Q1: {value: 57.90, computed_from: "statutory:care_leavers_eet"}',
     )
@@ -72,9 +72,9 @@ def test_a_computed_value_keeps_its_mark_and_a_typed_one_has_none() -> None:
 
 
 def test_rules_are_written_only_when_they_differ_from_the_defaults() -> None:
-    plan = load_plan_text(BASE)
+    plan = load_plan_text(PLAN_YAML)
     assert "dot_band: 2.5" in plan_to_yaml(plan)
-    default = load_plan_text(BASE.replace("dot_band: 2.5", "dot_band: 2"))
+    default = load_plan_text(PLAN_YAML.replace("dot_band: 2.5", "dot_band: 2"))
     assert "rules:" not in plan_to_yaml(default)
 
 
@@ -86,7 +86,7 @@ def test_any_valid_plan_round_trips(plan: Plan) -> None:
 
 
 def test_numbers_keep_their_exponent_and_trailing_zeros() -> None:
-    plan = load_plan_text(BASE)
+    plan = load_plan_text(PLAN_YAML)
     kpi = plan.recommendations[0].kpis[0]
     for value in ("1E+3", "0.000001", "-0", "12.500"):
         changed = plan_to_yaml(plan).replace("{value: 57.90}", f"{{value: {value}}}")
@@ -96,7 +96,7 @@ def test_numbers_keep_their_exponent_and_trailing_zeros() -> None:
 
 
 def test_dump_plan_writes_the_file_atomically(tmp_path: Path) -> None:
-    plan = load_plan_text(BASE)
+    plan = load_plan_text(PLAN_YAML)
     target = tmp_path / "plan.yaml"
     target.write_text("old content", encoding="utf-8")
     dump_plan(plan, target)
@@ -111,5 +111,5 @@ def test_dump_plan_writes_the_file_atomically(tmp_path: Path) -> None:
 
 def test_dump_plan_into_a_missing_folder_fails_and_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(OSError):
-        dump_plan(load_plan_text(BASE), tmp_path / "absent" / "plan.yaml")
+        dump_plan(load_plan_text(PLAN_YAML), tmp_path / "absent" / "plan.yaml")
     assert os.listdir(tmp_path) == []

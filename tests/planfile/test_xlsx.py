@@ -21,9 +21,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
 from openpyxl.utils import get_column_letter
-from tests.planfile.plans import BASE
+from tests.builders import PLAN_YAML, exact
 from tests.planfile.strategies import plans
-from tests.tracker.plans import exact
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Kpi, KpiValue, Plan, Status
@@ -139,7 +138,7 @@ def test_any_valid_plan_round_trips(plan: Plan) -> None:
 
 
 def test_empty_lists_and_empty_mappings_survive() -> None:
-    text = BASE.replace("expected: [2018-19-Q2]", "expected: []").replace(
+    text = PLAN_YAML.replace("expected: [2018-19-Q2]", "expected: []").replace(
         "target: {label: March 2019, date: 2019-03-31, value: 65}", "target: {}"
     )
     text = text.replace(
@@ -159,7 +158,7 @@ def kpis_column(header: str) -> str:
     return get_column_letter([column.header for column in KPIS.columns].index(header) + 1)
 
 
-COMPARED = BASE.replace(
+COMPARED = PLAN_YAML.replace(
     "        unit: percent\n",
     "        unit: percent\n"
     "        comparators: {label: 2023-24, england: 54.0, region: 55.10, neighbours: 52.3}\n",
@@ -184,7 +183,7 @@ def test_comparators_round_trip_as_four_kpi_columns() -> None:
 
 
 def test_a_label_alone_is_comparators_without_figures_and_figures_need_a_label() -> None:
-    data = workbook_bytes(load_plan_text(BASE))
+    data = workbook_bytes(load_plan_text(PLAN_YAML))
     row = row_of(data, "KPIs", "1", "1.K1")
     label_only = edited(data, {"KPIs": {f"{kpis_column('Comparators label')}{row}": "2024"}})
     comparators = read(label_only).recommendations[0].kpis[0].comparators
@@ -203,7 +202,7 @@ def test_a_label_alone_is_comparators_without_figures_and_figures_need_a_label()
 
 def test_a_computed_value_keeps_its_mark_in_a_computed_from_column() -> None:
     plan = load_plan_text(
-        BASE.replace(
+        PLAN_YAML.replace(
             "2018-19-Q1: {value: 57.90}",
             '2018-19-Q1: {value: 57.90, computed_from: "statutory:care_leavers_eet"}',
         )
@@ -232,7 +231,7 @@ def test_a_computed_value_keeps_its_mark_in_a_computed_from_column() -> None:
 
 
 def test_numbers_are_number_cells_showing_the_digits_written() -> None:
-    data = workbook_bytes(load_plan_text(BASE))
+    data = workbook_bytes(load_plan_text(PLAN_YAML))
     row = row_of(data, "KPI values", "1.K1", "2018-19-Q2")
     cell = openpyxl.load_workbook(io.BytesIO(data))["KPI values"][f"C{row}"]
     assert cell.data_type == "n" and cell.value == pytest.approx(58.6)
@@ -243,7 +242,7 @@ def test_numbers_are_number_cells_showing_the_digits_written() -> None:
 
 
 def test_a_typed_number_is_never_rounded_to_the_places_its_cell_shows() -> None:
-    data = workbook_bytes(load_plan_text(BASE))
+    data = workbook_bytes(load_plan_text(PLAN_YAML))
     row = row_of(data, "KPI values", "1.K1", "2018-19-Q2")
     data = edited(data, {"KPI values": {f"C{row}": 58.655}})  # the cell shows 58.66
     value = read(data).recommendations[0].kpis[0].values["2018-19-Q2"].value
@@ -251,7 +250,7 @@ def test_a_typed_number_is_never_rounded_to_the_places_its_cell_shows() -> None:
 
 
 def test_numbers_beyond_a_number_cells_precision_are_kept_as_exact_text() -> None:
-    plan = load_plan_text(BASE)
+    plan = load_plan_text(PLAN_YAML)
     kpi = plan.recommendations[0].kpis[0]
     digits = Decimal("1234567890.123456789")
     changed = Kpi(**{**kpi.__dict__, "values": {"2018-19-Q1": KpiValue(value=digits)}})
@@ -274,7 +273,7 @@ def test_numbers_beyond_a_number_cells_precision_are_kept_as_exact_text() -> Non
 
 
 def test_a_number_typed_as_text_is_that_number() -> None:
-    data = workbook_bytes(load_plan_text(BASE))
+    data = workbook_bytes(load_plan_text(PLAN_YAML))
     row = row_of(data, "KPI values", "1.K1", "2018-19-Q2")
     data = edited(data, {"KPI values": {f"C{row}": "58.600"}})
     value = read(data).recommendations[0].kpis[0].values["2018-19-Q2"].value
@@ -364,7 +363,7 @@ def test_the_workbook_status_colours_are_the_report_palette() -> None:
 
 
 def test_text_starting_with_an_equals_sign_stays_text() -> None:
-    plan = load_plan_text(BASE.replace("Poor take-up", "=SUM(A1:A2)"))
+    plan = load_plan_text(PLAN_YAML.replace("Poor take-up", "=SUM(A1:A2)"))
     data = workbook_bytes(plan)
     row = row_of(data, "Updates", "1.10", "2018-19-Q2")
     cell = openpyxl.load_workbook(io.BytesIO(data))["Updates"][f"D{row}"]

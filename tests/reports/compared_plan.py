@@ -12,8 +12,8 @@ from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 
+from tests.builders import filled_plan
 from tests.reports.example_report import EXAMPLE, PERIOD
-from tests.reports.report_plans import plan
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Comparators, Plan
@@ -66,7 +66,7 @@ def compared_history() -> Plan:
     """The widest compared tables: five periods (so a year-on-year column too), published
     periods that differ (named in every cell), wide figures and figures not published."""
     return with_comparators(
-        plan(recommendations=2, period_count=5),
+        filled_plan(recommendations=2, period_count=5),
         {
             "1.K1": Comparators("2023-24", Decimal("12345.67"), Decimal("54.0"), None),
             "1.K2": Comparators("2022-23", None, Decimal("1234567.8"), Decimal("9.95")),

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.builders import filled_plan
 from tests.reports.compared_plan import compared_history, compared_plan
-from tests.reports.report_plans import plan
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Plan
@@ -87,9 +87,9 @@ def _example() -> Plan:
     "make",
     [
         _example,
-        lambda: plan(recommendations=4, period_count=5),
-        lambda: plan(recommendations=2, period_count=1, narrative=False),
-        lambda: plan(recommendations=2, kinds={1: {"kpis": 0, "quality": 0}}),
+        lambda: filled_plan(recommendations=4, period_count=5),
+        lambda: filled_plan(recommendations=2, period_count=1, narrative=False),
+        lambda: filled_plan(recommendations=2, kinds={1: {"kpis": 0, "quality": 0}}),
         compared_plan,
         compared_history,
     ],

@@ -6,7 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from tests.reports.report_plans import plan
+from tests.builders import filled_plan
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import (
@@ -27,12 +27,12 @@ from plantracker.reports.text import direction_view, value_movement
 
 
 def _report(p: Plan | None = None, period: str | None = None) -> Report:
-    p = p or plan()
+    p = p or filled_plan()
     return build_report(evaluate(p, period or p.periods[-1].id))
 
 
 def test_sections_follow_the_seed_and_carry_the_period() -> None:
-    p = plan(recommendations=3, period_count=3)
+    p = filled_plan(recommendations=3, period_count=3)
     report = _report(p)
     assert report.cover.title == "Test Improvement Plan"
     assert report.cover.period_label == p.periods[-1].label
@@ -47,7 +47,7 @@ def test_sections_follow_the_seed_and_carry_the_period() -> None:
 
 
 def test_counts_and_percentages_equal_the_summary() -> None:
-    p = plan(recommendations=5, period_count=3)
+    p = filled_plan(recommendations=5, period_count=3)
     result = evaluate(p, p.periods[-1].id)
     summary = summary_dict(result)
     report = build_report(result)
@@ -79,7 +79,7 @@ def test_counts_and_percentages_equal_the_summary() -> None:
 )
 def test_factual_headline_on_red_actions(red: int, count: int, sentence: str) -> None:
     kinds = {1: {"actions": count, "kpis": 0, "quality": 0, "feedback": 0}}
-    p = plan(recommendations=1, period_count=1, kinds=kinds)
+    p = filled_plan(recommendations=1, period_count=1, kinds=kinds)
     rec = p.recommendations[0]
     actions = tuple(
         replace(
@@ -97,7 +97,7 @@ def test_factual_headline_on_red_actions(red: int, count: int, sentence: str) ->
 
 
 def test_most_concern_names_the_ranked_recommendations_and_what_they_account_for() -> None:
-    p = plan(recommendations=6, period_count=2)
+    p = filled_plan(recommendations=6, period_count=2)
     result = evaluate(p, p.periods[-1].id)
     headline = build_report(result).overview.headlines.factual[-1]
     by_number = {rec.number: rec for rec in result.recommendations}
@@ -110,7 +110,7 @@ def test_most_concern_names_the_ranked_recommendations_and_what_they_account_for
 def test_most_concern_keeps_a_tie_at_the_cut() -> None:
     # Four recommendations with one red action each: all tie, so all four are named.
     kinds = {n: {"actions": 1, "kpis": 0, "quality": 0, "feedback": 0} for n in range(1, 5)}
-    p = plan(recommendations=4, period_count=1, kinds=kinds)
+    p = filled_plan(recommendations=4, period_count=1, kinds=kinds)
     pid = p.periods[0].id
     recs = tuple(
         replace(
@@ -133,7 +133,7 @@ def test_most_concern_keeps_a_tie_at_the_cut() -> None:
 
 def test_no_red_item_says_so() -> None:
     kinds = {1: {"actions": 1, "kpis": 0, "quality": 0, "feedback": 0}}
-    p = plan(recommendations=1, period_count=1, kinds=kinds)
+    p = filled_plan(recommendations=1, period_count=1, kinds=kinds)
     pid = p.periods[0].id
     rec = p.recommendations[0]
     action = replace(rec.actions[0], updates={pid: Update(Status.GREEN)})
@@ -143,7 +143,7 @@ def test_no_red_item_says_so() -> None:
 
 def test_a_recommendation_lacking_a_kind_shows_an_empty_donut() -> None:
     kinds = {2: {"kpis": 0, "feedback": 0}}
-    report = _report(plan(recommendations=2, kinds=kinds))
+    report = _report(filled_plan(recommendations=2, kinds=kinds))
     donuts = {d.kind: d for d in report.recommendations[1].donuts}
     assert donuts[Kind.KPI].empty and donuts[Kind.FEEDBACK].empty
     assert not donuts[Kind.ACTION].empty
@@ -153,7 +153,7 @@ def test_a_recommendation_lacking_a_kind_shows_an_empty_donut() -> None:
 
 
 def test_a_period_without_narrative_has_empty_lead_sections() -> None:
-    report = _report(plan(narrative=False))
+    report = _report(filled_plan(narrative=False))
     assert report.overview.headlines.lead == ()
     assert report.overview.headlines.factual  # the data still speaks
     assert report.deep_dives == ()
@@ -162,7 +162,7 @@ def test_a_period_without_narrative_has_empty_lead_sections() -> None:
 
 
 def test_a_single_period_has_no_previous_and_no_directions() -> None:
-    report = _report(plan(period_count=1))
+    report = _report(filled_plan(period_count=1))
     assert report.overview.previous.status is None
     assert report.overview.previous.note == "No previous period"
     assert all(row.direction.direction is None for row in report.overview.workstreams)
@@ -170,7 +170,7 @@ def test_a_single_period_has_no_previous_and_no_directions() -> None:
 
 
 def test_workstream_directions_compare_with_the_previous_period() -> None:
-    p = plan(recommendations=4, period_count=3)
+    p = filled_plan(recommendations=4, period_count=3)
     result = evaluate(p, p.periods[-1].id)
     before = evaluate(p, p.periods[-2].id)
     report = build_report(result)
@@ -191,7 +191,7 @@ def test_workstream_directions_compare_with_the_previous_period() -> None:
 
 
 def test_override_is_marked_with_calculated_status_and_reason() -> None:
-    p = plan(recommendations=1, period_count=2)
+    p = filled_plan(recommendations=1, period_count=2)
     pid = p.periods[-1].id
     rec = p.recommendations[0]
     kpi = rec.kpis[0]
@@ -218,7 +218,7 @@ def test_override_is_marked_with_calculated_status_and_reason() -> None:
     ],
 )
 def test_a_target_without_a_value_is_said_in_words(target: Target | None, text: str) -> None:
-    p = plan(recommendations=1, period_count=2)
+    p = filled_plan(recommendations=1, period_count=2)
     rec = p.recommendations[0]
     kpi = replace(rec.kpis[0], target=target)
     p = replace(p, recommendations=(replace(rec, kpis=(kpi, *rec.kpis[1:])),))
@@ -227,7 +227,7 @@ def test_a_target_without_a_value_is_said_in_words(target: Target | None, text: 
 
 
 def test_exceptions_list_every_red_then_amber_action_and_measure() -> None:
-    p = plan(recommendations=6, period_count=2)
+    p = filled_plan(recommendations=6, period_count=2)
     result = evaluate(p, p.periods[-1].id)
     report = build_report(result)
     expected = [
@@ -242,7 +242,7 @@ def test_exceptions_list_every_red_then_amber_action_and_measure() -> None:
 
 
 def test_problems_are_the_domains() -> None:
-    p = plan(recommendations=3, period_count=2)
+    p = filled_plan(recommendations=3, period_count=2)
     result = evaluate(p, p.periods[-1].id)
     assert [(r.where, r.message) for r in build_report(result).problems] == [
         (problem.where, problem.message) for problem in result.problems
@@ -250,20 +250,20 @@ def test_problems_are_the_domains() -> None:
 
 
 def test_hand_set_box_is_shown_as_an_override() -> None:
-    report = _report(plan())
+    report = _report(filled_plan())
     finance = next(box for box in report.overview.boxes if box.key == Box.FINANCE.value)
     assert finance.status is Status.GREEN
     assert finance.overridden and finance.calculated is Status.NA
 
 
 def test_a_hundred_and_twenty_recommendations() -> None:
-    report = _report(plan(recommendations=120, period_count=2))
+    report = _report(filled_plan(recommendations=120, period_count=2))
     assert len(report.recommendations) == 120
     assert report.overview.workstreams[0].total == 240
 
 
 def test_deep_dive_for_an_absent_recommendation_is_skipped() -> None:
-    p = plan(recommendations=2)
+    p = filled_plan(recommendations=2)
     pid = p.periods[-1].id
     p = replace(p, narrative={pid: Narrative(deep_dives=(2, 99))})
     assert [dive.number for dive in _report(p).deep_dives] == [2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from tests.reports.report_plans import plan
+from tests.builders import filled_plan
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Kind, Status
@@ -69,7 +69,7 @@ def test_every_chart_states_its_numbers() -> None:
 
 
 def test_trend_charts_name_every_value_and_the_target() -> None:
-    p = plan(recommendations=1, period_count=4)
+    p = filled_plan(recommendations=1, period_count=4)
     report = build_report(evaluate(p, p.periods[-1].id))
     chart = report.deep_dives[0].trends[0]
     svg = charts.trend_svg(chart)
@@ -84,7 +84,7 @@ def test_trend_charts_name_every_value_and_the_target() -> None:
 
 
 def test_ids_are_unique_in_the_page() -> None:
-    p = plan(recommendations=4, period_count=4)
+    p = filled_plan(recommendations=4, period_count=4)
     html = render_html(build_report(evaluate(p, p.periods[-1].id)))
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids))

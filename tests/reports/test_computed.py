@@ -20,9 +20,9 @@ import lxml.html
 import pytest
 from docx import Document
 from pptx import Presentation
+from tests.builders import filled_plan
 from tests.reports.consistency import pdf_text
 from tests.reports.example_report import EXAMPLE, PERIOD, example_report
-from tests.reports.report_plans import plan
 from tests.reports.test_comparators import xlsx_rows
 from tests.reports.test_pptx import _inside_the_slide, _text_fits, deck_of, slides_titled
 
@@ -171,7 +171,7 @@ def test_powerpoint_prints_the_same_notes_on_the_tables_slides() -> None:
 
 def test_the_note_keeps_to_the_slide_even_under_a_long_table() -> None:
     assert _inside_the_slide(Presentation(io.BytesIO(render_pptx(computed_report())))) == []
-    long = plan(recommendations=2, period_count=5, kinds={1: {"kpis": 40}})
+    long = filled_plan(recommendations=2, period_count=5, kinds={1: {"kpis": 40}})
     last = long.periods[-1].id
     kpis = long.recommendations[0].kpis
     presentation = deck_of(with_marks(long, {(k.ref, last): "cin_rate" for k in kpis}))

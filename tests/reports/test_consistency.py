@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.builders import filled_plan
 from tests.reports.consistency import html_disagreements, pdf_disagreements, pdf_text
-from tests.reports.report_plans import plan
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Plan
@@ -73,7 +73,7 @@ def test_pdf_agrees_with_the_summary(
     ids=["single period", "missing kinds", "110 recommendations"],
 )
 def test_html_agrees_for_any_shape(shape: dict[str, Any]) -> None:
-    subject = plan(**shape)
+    subject = filled_plan(**shape)
     result = evaluate(subject, subject.periods[-1].id)
     html = render_html(build_report(result))
     assert html_disagreements(html, summary_dict(result)) == []

@@ -5,29 +5,25 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import Table
 from hypothesis import HealthCheck, given, settings
+from tests.builders import filled_plan
 from tests.planfile.strategies import plans
 from tests.reports.compared_plan import compared_history, compared_report
 from tests.reports.example_report import (
-    EXAMPLE,
-    PERIOD,
     WORDS,
     deep_dive_kpis,
     example_report,
     example_summary,
     status_text,
 )
-from tests.reports.report_plans import plan
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import STATUS_ORDER, Kind, Plan, Status
@@ -36,7 +32,6 @@ from plantracker.reports.build import build_report
 from plantracker.reports.docx import render_docx
 from plantracker.reports.docx_parts import LANDSCAPE_WIDTH_MM
 from plantracker.reports.palette import STATUS_FILL
-from plantracker.reports.registry import RENDERERS
 
 
 @cache
@@ -181,31 +176,13 @@ def test_every_red_and_amber_action_and_measure_is_an_exception() -> None:
 
 
 def test_the_data_quality_annex_lists_every_problem() -> None:
-    p = plan(recommendations=4, period_count=3)
+    p = filled_plan(recommendations=4, period_count=3)
     result = evaluate(p, p.periods[-1].id)
     problems = summary_dict(result)["problems"]
     assert problems
     doc = Document(io.BytesIO(render_docx(build_report(result))))
     (table,) = table_with(doc, "Data-quality problems")
     assert cells(table)[1:] == [[p["where"], p["message"]] for p in problems]
-
-
-def test_the_report_command_writes_word(tmp_path: Path) -> None:
-    assert RENDERERS["docx"].suffix == ".docx"
-    path = tmp_path / "report.docx"
-    call_command(
-        "report",
-        str(EXAMPLE),
-        "--period",
-        PERIOD,
-        "--format",
-        "docx",
-        "-o",
-        str(path),
-        stdout=io.StringIO(),
-    )
-    assert Document(str(path)).paragraphs[0] is not None
-    assert any(p.text == "Overall plan" for p in Document(str(path)).paragraphs)
 
 
 @pytest.mark.slow

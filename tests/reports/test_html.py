@@ -12,7 +12,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from tests.reports.report_plans import plan
+from tests.builders import filled_plan
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.reports.build import build_report
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def html() -> str:
-    p = plan(recommendations=4, period_count=5)
+    p = filled_plan(recommendations=4, period_count=5)
     return render_html(build_report(evaluate(p, p.periods[-1].id)))
 
 
@@ -88,8 +88,8 @@ def test_renders_with_no_django_settings_configured(tmp_path: Path) -> None:
         from plantracker.domain.evaluate import evaluate
         from plantracker.reports.build import build_report
         from plantracker.reports.html import render_html
-        from tests.reports.report_plans import plan
-        p = plan(recommendations=2, period_count=3)
+        from tests.builders import filled_plan
+        p = filled_plan(recommendations=2, period_count=3)
         print(len(render_html(build_report(evaluate(p, p.periods[-1].id)))))
         """
     )
@@ -108,7 +108,7 @@ def test_renders_with_no_django_settings_configured(tmp_path: Path) -> None:
 
 
 def test_same_input_gives_the_same_file() -> None:
-    p = plan(recommendations=3, period_count=4)
+    p = filled_plan(recommendations=3, period_count=4)
     first = render_html(build_report(evaluate(p, p.periods[-1].id)))
     second = render_html(build_report(evaluate(p, p.periods[-1].id)))
     assert first == second

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.builders import filled_plan
 from tests.reports.compared_plan import compared_history, compared_plan
 from tests.reports.consistency import pdf_disagreements, pdf_text
 from tests.reports.example_report import PERIOD
-from tests.reports.report_plans import plan
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Plan, Status, Update
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    p = plan(recommendations=5, period_count=5, kinds={3: {"kpis": 0}})
+    p = filled_plan(recommendations=5, period_count=5, kinds={3: {"kpis": 0}})
     result = evaluate(p, p.periods[-1].id)
     report = build_report(result)
     path = tmp_path_factory.mktemp("pdf") / "report.pdf"
@@ -128,7 +128,7 @@ def _overflow(html: str) -> float:
 
 def test_nothing_runs_off_the_page_even_with_an_unbreakable_word() -> None:
     long_word = "https://example.invalid/" + "x" * 300
-    p = plan(recommendations=2, period_count=3)
+    p = filled_plan(recommendations=2, period_count=3)
     pid = p.periods[-1].id
     rec = p.recommendations[0]
     action = rec.actions[0]

@@ -12,6 +12,7 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.presentation import Presentation as PresentationType
 from pptx.util import Pt
+from tests.builders import filled_plan
 from tests.planfile.strategies import plans
 from tests.reports.compared_plan import compared_history, compared_report
 from tests.reports.example_report import (
@@ -21,7 +22,6 @@ from tests.reports.example_report import (
     example_summary,
     status_text,
 )
-from tests.reports.report_plans import plan
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import STATUS_ORDER, Kind, Narrative, Plan, Status
@@ -221,7 +221,7 @@ def test_comparator_columns_stay_on_the_slide_and_their_text_fits() -> None:
 
 
 def test_a_long_kpi_table_continues_on_further_slides_without_losing_a_row() -> None:
-    p = plan(recommendations=2, period_count=5, kinds={1: {"kpis": 40}})
+    p = filled_plan(recommendations=2, period_count=5, kinds={1: {"kpis": 40}})
     presentation = deck_of(p)
     kpi_slides = slides_titled(presentation, "1. Workstream 1: key performance indicators")
     assert len(kpi_slides) >= 3
@@ -234,7 +234,7 @@ def test_a_long_kpi_table_continues_on_further_slides_without_losing_a_row() -> 
 
 
 def test_long_lists_continue_on_further_slides_and_stay_in_their_boxes() -> None:
-    base = plan(recommendations=2, period_count=2)
+    base = filled_plan(recommendations=2, period_count=2)
     period = base.periods[-1].id
     headlines = tuple(
         f"Headline {n}: " + "a sentence long enough to wrap over two lines of the slide " * 2

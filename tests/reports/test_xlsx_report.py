@@ -10,6 +10,7 @@ from typing import Any
 import openpyxl
 from hypothesis import HealthCheck, given, settings
 from openpyxl.workbook.workbook import Workbook
+from tests.builders import filled_plan
 from tests.planfile.strategies import plans
 from tests.reports.example_report import (
     WORDS,
@@ -18,7 +19,6 @@ from tests.reports.example_report import (
     example_summary,
     status_text,
 )
-from tests.reports.report_plans import plan
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import STATUS_ORDER, Kind, Plan, Status
@@ -121,7 +121,7 @@ def test_exceptions_are_every_red_and_amber_action_and_measure() -> None:
 
 
 def test_problems_sheet_lists_every_problem() -> None:
-    p = plan(recommendations=4, period_count=3)
+    p = filled_plan(recommendations=4, period_count=3)
     result = evaluate(p, p.periods[-1].id)
     problems = summary_dict(result)["problems"]
     assert problems

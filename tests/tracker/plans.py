@@ -5,13 +5,10 @@ only a label)."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from enum import Enum
-from types import MappingProxyType
-from typing import Any
+
+from tests.builders import Q1, Q2, Q3, frozen, quarter
 
 from plantracker.domain.model import (
     Action,
@@ -24,7 +21,6 @@ from plantracker.domain.model import (
     Kpi,
     KpiValue,
     Narrative,
-    Period,
     Plan,
     QualityMeasure,
     Recommendation,
@@ -36,47 +32,17 @@ from plantracker.domain.model import (
     Update,
 )
 
-Q1, Q2, Q3 = "2018-19-Q1", "2018-19-Q2", "2018-19-Q3"
-
-
-def frozen(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    return MappingProxyType(dict(mapping))
-
-
-def exact(value: object) -> object:
-    """A comparable form of a domain object in which ``Decimal("58.60")`` differs from
-    ``Decimal("58.6")`` and mapping order counts (dataclass ``==`` ignores both).
-
-    Mappings keyed by period come back from the database in the plan's period order, so
-    the plans here write them in that order (test_plan_import checks the reordering)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (
-            type(value).__name__,
-            tuple((f.name, exact(getattr(value, f.name))) for f in dataclasses.fields(value)),
-        )
-    if isinstance(value, Mapping):
-        return ("map", tuple((exact(k), exact(v)) for k, v in value.items()))
-    if isinstance(value, (tuple, list)):
-        return ("seq", tuple(exact(v) for v in value))
-    if isinstance(value, Decimal):
-        return ("decimal", str(value))
-    if isinstance(value, Enum):
-        return (type(value).__name__, value.value)
-    return value
-
 
 def rich_plan(*, title: str = "Rich Plan", organisation: str = "Rich Borough Council") -> Plan:
     periods = (
-        Period(id=Q1, label="Q1 April – June 2018", start=date(2018, 4, 1), end=date(2018, 6, 30)),
-        Period(
-            id=Q2,
+        quarter(Q1, label="Q1 April – June 2018"),
+        quarter(
+            Q2,
             label="Q2 July – September 2018",
-            start=date(2018, 7, 1),
-            end=date(2018, 9, 30),
             scrutiny=date(2018, 12, 7),
             due=date(2018, 10, 15),
         ),
-        Period(id=Q3, label="Q3", start=date(2018, 10, 1), end=date(2018, 12, 31)),
+        quarter(Q3, label="Q3"),
     )
     actions = (
         Action(

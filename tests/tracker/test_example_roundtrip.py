@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.tracker.plans import exact
+from tests.builders import exact
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Plan

@@ -7,8 +7,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from tests.builders import Q1, Q2, Q3, exact, frozen
 from tests.tracker.factories import MembershipFactory, UserFactory
-from tests.tracker.plans import Q1, Q2, Q3, exact, frozen, rich_plan
+from tests.tracker.plans import rich_plan
 
 from plantracker.domain.model import Action, Status, Update
 from plantracker.domain.model import KpiValue as DomainKpiValue

@@ -4,20 +4,31 @@ of the services (tests/tracker) and of the pages (tests/web)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from tests.web.plans import Q1, Q2, Q3, web_plan
+from tests.builders import Q1, Q2, Q3
+from tests.web.plans import web_plan
 
 from plantracker.tracker.models import Item, Period, PlanRecord, Risk, Role, User
 from plantracker.tracker.services import (
     item_owner_link,
     member_add,
+    period_open,
     plan_import,
     risk_owner_link,
 )
 
 PASSWORD = "correct-horse-battery-staple"
 
-__all__ = ["PASSWORD", "Q1", "Q2", "Q3", "WorkflowSite", "make_workflow_site"]
+__all__ = [
+    "PASSWORD",
+    "Q1",
+    "Q2",
+    "Q3",
+    "WorkflowSite",
+    "make_reminder_site",
+    "make_workflow_site",
+]
 
 
 @dataclass
@@ -83,3 +94,11 @@ def make_workflow_site() -> WorkflowSite:
         item_owner_link(item=Item.objects.get(plan=record, ref=ref), user=contributor)
     risk_owner_link(risk=Risk.objects.get(plan=record, position=0), user=contributor)
     return WorkflowSite(plan=record, other_plan=other, users=users)
+
+
+def make_reminder_site(due: date) -> WorkflowSite:
+    """The workflow site with Q3 opened by the lead, its updates due on ``due``."""
+    site = make_workflow_site()
+    period = site.period(Q3)
+    period_open(actor=site.users["lead"], period=period, due=due, expected_version=1)
+    return site

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from types import MappingProxyType
-from typing import Any
+
+from tests.builders import Q1, Q2, Q3, frozen, quarter
 
 from plantracker.domain.model import (
     Action,
@@ -18,7 +18,6 @@ from plantracker.domain.model import (
     Kpi,
     KpiValue,
     Narrative,
-    Period,
     Plan,
     QualityMeasure,
     Recommendation,
@@ -29,25 +28,12 @@ from plantracker.domain.model import (
     Update,
 )
 
-Q1, Q2, Q3 = "2018-19-Q1", "2018-19-Q2", "2018-19-Q3"
 PERIODS = (
-    Period(id=Q1, label="Q1 April – June 2018", start=date(2018, 4, 1), end=date(2018, 6, 30)),
-    Period(
-        id=Q2,
-        label="Q2 July – September 2018",
-        start=date(2018, 7, 1),
-        end=date(2018, 9, 30),
-        scrutiny=date(2018, 12, 7),
-    ),
+    quarter(Q1, label="Q1 April – June 2018"),
+    quarter(Q2, label="Q2 July – September 2018", scrutiny=date(2018, 12, 7)),
     # Declared ahead and still empty: the plan opens on Q2, the latest period with data.
-    Period(
-        id=Q3, label="Q3 October – December 2018", start=date(2018, 10, 1), end=date(2018, 12, 31)
-    ),
+    quarter(Q3, label="Q3 October – December 2018"),
 )
-
-
-def _m(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
-    return MappingProxyType(mapping)
 
 
 def _recommendation(number: int, copy: int) -> Recommendation:
@@ -64,7 +50,7 @@ def _recommendation(number: int, copy: int) -> Recommendation:
                 title="Agree the multi-agency protocol",
                 owner="Service Manager",
                 due=date(2018, 12, 31),
-                updates=_m(
+                updates=frozen(
                     {
                         Q1: Update(Status.GREEN, "Draft protocol shared with partners"),
                         Q2: Update(Status.RED, "Partners have not yet signed the protocol"),
@@ -74,12 +60,12 @@ def _recommendation(number: int, copy: int) -> Recommendation:
             Action(
                 ref=f"{p}A2",
                 title="Train all team managers",
-                updates=_m({Q1: Update(Status.BLUE, "All managers trained")}),
+                updates=frozen({Q1: Update(Status.BLUE, "All managers trained")}),
             ),
             Action(
                 ref=f"{p}A3",
                 title="Audit the new assessments",
-                updates=_m({Q1: Update(Status.AMBER, "Audit tool being designed")}),
+                updates=frozen({Q1: Update(Status.AMBER, "Audit tool being designed")}),
             ),
         ),
         kpis=(
@@ -91,7 +77,7 @@ def _recommendation(number: int, copy: int) -> Recommendation:
                 unit=Unit.PERCENT,
                 baseline=Baseline(label="2017/18", value=Decimal("52.1")),
                 target=Target(label="March 2019", value=Decimal("65")),
-                values=_m(
+                values=frozen(
                     {
                         Q1: KpiValue(Decimal("55.0")),
                         Q2: KpiValue(
@@ -109,7 +95,7 @@ def _recommendation(number: int, copy: int) -> Recommendation:
                 aim=Aim.DECREASE,
                 unit=Unit.PERCENT,
                 target=Target(value=Decimal("20"), display="20% or fewer"),
-                values=_m({Q1: KpiValue(Decimal("19.5")), Q2: KpiValue(None, display="NYA")}),
+                values=frozen({Q1: KpiValue(Decimal("19.5")), Q2: KpiValue(None, display="NYA")}),
             ),
         ),
         quality=(
@@ -118,7 +104,7 @@ def _recommendation(number: int, copy: int) -> Recommendation:
                 title="Audits graded good or better",
                 frequency="Quarterly",
                 method="Directorate audits",
-                updates=_m({Q2: Update(Status.GREEN, "86% graded good or better")}),
+                updates=frozen({Q2: Update(Status.GREEN, "86% graded good or better")}),
             ),
         ),
         feedback=(
@@ -128,7 +114,7 @@ def _recommendation(number: int, copy: int) -> Recommendation:
                 frequency="Six-monthly",
                 method="Survey",
                 expected=(Q2,),
-                updates=_m({Q2: Update(Status.AMBER, "71% agreed")}),
+                updates=frozen({Q2: Update(Status.AMBER, "71% agreed")}),
             ),
         ),
     )
@@ -154,10 +140,10 @@ def web_plan(
                 title="Activity does not deliver the expected outcomes",
                 mitigation="Outcomes are monitored every quarter",
                 owner="Director",
-                updates=_m({Q1: Update(Status.AMBER), Q2: Update(Status.AMBER)}),
+                updates=frozen({Q1: Update(Status.AMBER), Q2: Update(Status.AMBER)}),
             ),
         ),
-        narrative=_m(
+        narrative=frozen(
             {
                 Q2: Narrative(
                     headlines=("Q2 reporting completed",),
@@ -165,8 +151,8 @@ def web_plan(
                     milestones=("The board receives the plan in November",),
                     next_steps=("Agree the protocol with partners",),
                     deep_dives=(1,),
-                    commentary=_m({1: ("Partners are engaged but slow to sign.",)}),
-                    boxes=_m({Box.FINANCE: Status.NA}),
+                    commentary=frozen({1: ("Partners are engaged but slow to sign.",)}),
+                    boxes=frozen({Box.FINANCE: Status.NA}),
                 )
             }
         ),

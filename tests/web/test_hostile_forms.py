@@ -17,10 +17,10 @@ from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.builders import Q3
 from tests.web.conftest import Site
 from tests.web.forms_found import Form, crawl
 from tests.web.hostile import text_values
-from tests.web.plans import Q3
 
 from plantracker.tracker.models import Item, Period
 from plantracker.tracker.services import item_owner_link, update_save_draft, update_submit

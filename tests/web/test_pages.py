@@ -8,8 +8,9 @@ from html import unescape
 import pytest
 from django.test import Client
 from django.urls import reverse
+from tests.builders import Q1, Q2
 from tests.web.conftest import Site
-from tests.web.plans import Q1, Q2, web_plan
+from tests.web.plans import web_plan
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Kind, Status

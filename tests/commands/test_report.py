@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from docx import Document
 
 from plantracker.reports.registry import RENDERERS
 
@@ -66,6 +67,24 @@ def test_pdf_report_of_a_single_period_plan(tmp_path: Path) -> None:
     _report(str(plan), "--period", "2018-19-Q2", "--format", "pdf", "-o", str(target))
     assert target.read_bytes().startswith(b"%PDF-")
     assert _files(tmp_path) == ["report.pdf", "small.yaml"]
+
+
+def test_the_report_command_writes_word(tmp_path: Path) -> None:
+    assert RENDERERS["docx"].suffix == ".docx"
+    path = tmp_path / "report.docx"
+    call_command(
+        "report",
+        str(EXAMPLE),
+        "--period",
+        "2018-19-Q2",
+        "--format",
+        "docx",
+        "-o",
+        str(path),
+        stdout=io.StringIO(),
+    )
+    assert Document(str(path)).paragraphs[0] is not None
+    assert any(p.text == "Overall plan" for p in Document(str(path)).paragraphs)
 
 
 def test_unknown_format_lists_the_formats(tmp_path: Path) -> None:
