@@ -212,11 +212,6 @@ def test_every_section_of_the_spec_has_an_explicit_anchor() -> None:
     assert not missing, "sections without an anchor:\n" + "\n".join(missing)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src/ still cites DESIGN.md and issue numbers until its docstrings are rewritten "
-    "to cite docs/rules.md, docs/plan-file.md and ADRs (remove this mark then)",
-)
 def test_src_cites_neither_design_md_nor_issue_numbers() -> None:
     found = []
     for path in scanned_files(REPO):

@@ -122,7 +122,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Records the signed-in user as the author of each audited change (issue 5).
+    # Records the signed-in user as the author of each audited change.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -251,7 +251,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
-# --- Sessions and request limits (issue 7) ------------------------------------------------
+# --- Sessions and request limits (docs/reliability.md#security) ---------------------------
 
 # A working day: a session ends 8 hours after sign-in (not renewed on every request), and,
 # where the deployment asks for it, when the browser closes.
@@ -265,7 +265,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
-# --- Email (reminders, issue 5) -----------------------------------------------------------
+# --- Email (reminders) --------------------------------------------------------------------
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

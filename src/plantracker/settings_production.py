@@ -1,6 +1,7 @@
 """Production settings: everything in plantracker.settings, plus HTTPS-only behaviour.
 
-DESIGN.md (security): secure-only cookies and HSTS belong to production settings. Use with
+Secure-only cookies and HSTS belong here, not in the local settings
+(docs/deployment.md#what-the-production-settings-enforce). Use with
 DJANGO_SETTINGS_MODULE=plantracker.settings_production; SECRET_KEY must be set in the
 environment, and DEBUG is always off.
 """

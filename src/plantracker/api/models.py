@@ -1,4 +1,4 @@
-"""API tokens (issue 8): one row per token a user made, stored as a hash.
+"""API tokens (ADR 0050): one row per token a user made, stored as a hash.
 
 The secret is shown once when the token is made and never stored: only its SHA-256 is. A
 token is random (256 bits), so a fast hash is enough; a slow password hash would cost every

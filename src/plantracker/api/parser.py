@@ -1,5 +1,5 @@
-"""Request bodies as JSON whose numbers are exact Decimals (DESIGN.md "Plan file": read
-scalars from their source text, never through a float), refusing NaN and Infinity."""
+"""Request bodies as JSON whose numbers are exact Decimals (as plan files are read,
+docs/plan-file.md#numbers: never through a float), refusing NaN and Infinity."""
 
 from __future__ import annotations
 

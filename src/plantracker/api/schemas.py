@@ -1,5 +1,5 @@
 """The API's JSON shapes (OpenAPI components). Numbers are JSON numbers, never strings;
-statuses and directions use the domain's words (DESIGN.md "Statuses")."""
+statuses and directions use the domain's words (docs/rules.md#statuses)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ Number = int | float
 
 def exact_number(value: object) -> Decimal | None:
     """A JSON number as the exact Decimal written (the API's parser reads numbers as
-    Decimal, never through a float: DESIGN.md "Plan file"), or None for null."""
+    Decimal, never through a float: docs/plan-file.md#numbers), or None for null."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -48,7 +48,7 @@ ExactNumber = Annotated[
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "null"}]}),
 ]
 
-# The version of an entry a writer last read (optimistic concurrency, issue 7).
+# The version of an entry a writer last read (optimistic concurrency, ADR 0041).
 ExpectedVersion = Annotated[
     int | None,
     Field(
@@ -193,7 +193,7 @@ class PlanStructure(Schema):
 ItemOut.model_rebuild()
 
 
-# --- the summary (DESIGN.md "summary --json"); extra keys are allowed and passed on -------
+# --- the summary (docs/rules.md#summary-json); extra keys are allowed and passed on -------
 
 
 class _Open(Schema):
@@ -291,8 +291,8 @@ class UpdateIn(Schema):
 
 
 class RatingOut(Schema):
-    """The KPI's status by the plan's rules were this value approved (DESIGN.md "KPI rating",
-    "Override")."""
+    """The KPI's status by the plan's rules were this value approved (docs/rules.md#kpi-rating,
+    docs/rules.md#override)."""
 
     status: Status = Field(description="The status shown: the given one, else the calculated.")
     calculated: Status

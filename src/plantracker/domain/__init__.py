@@ -1,4 +1,4 @@
-"""The pure core: the plan as data and the rules (DESIGN.md "Vocabulary" and "Rules").
+"""The pure core: the plan as data and the rules (docs/rules.md).
 
 Standard library only (import-linter keeps Django, YAML and the rest of plantracker out).
 Start with ``evaluate(plan, period_id)``; every output reads the ``PeriodResult`` it returns.

@@ -1,4 +1,4 @@
-"""Percentages as reports print them (DESIGN.md "Counts and percentages")."""
+"""Percentages as reports print them (docs/rules.md#counts)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 
 def percent(part: int, whole: int) -> int:
-    """``part`` of ``whole`` as a whole-number percentage, rounded half up (5/8 → 63).
+    """``part`` of ``whole`` as a whole-number percentage, rounded half up (5/8 → 63;
+    docs/rules.md#counts).
 
     An empty whole gives 0: there is nothing to be a share of.
     """

@@ -1,5 +1,5 @@
-"""Direction of travel (DESIGN.md "Rules": "Direction of a KPI" and "Direction of a roll-up
-or of an action/measure")."""
+"""Direction of travel (docs/rules.md#kpi-direction and
+docs/rules.md#status-direction)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ _RANK = {Status.RED: 0, Status.AMBER: 1, Status.GREEN: 2, Status.BLUE: 2}
 
 
 def status_rank(status: Status | None) -> int | None:
-    """Rank red < amber < green, blue counting as green; None when not rated."""
+    """Rank red < amber < green, blue counting as green; None when not rated
+    (docs/rules.md#status-direction)."""
     return _RANK.get(Status(status)) if status is not None else None
 
 
 def status_direction(previous: Status | None, current: Status | None) -> Direction | None:
-    """Direction of a roll-up, action, measure or risk (DESIGN.md "Direction of a roll-up").
+    """Direction of a roll-up, action, measure or risk (docs/rules.md#status-direction).
 
     Compares status ranks with the previous period's; either side not rated (``none``,
     ``na``, ``missing``, or no previous period) → None (ADR 0007).
@@ -40,7 +41,7 @@ def value_direction(
     target: Decimal | None,
     dot_band: Decimal,
 ) -> Direction | None:
-    """Direction of a KPI's value against an earlier one (DESIGN.md "Direction of a KPI").
+    """Direction of a KPI's value against an earlier one (docs/rules.md#kpi-direction).
 
     Either value absent → None. A change of at most ``|prev|·dot_band/100`` is ``same``;
     otherwise ``improving`` when the value moved the better way. For ``closer`` the better

@@ -1,4 +1,4 @@
-"""Everything the rules compute for one period (DESIGN.md "Rules" as a whole).
+"""Everything the rules compute for one period (docs/rules.md).
 
 ``evaluate(plan, period_id)`` walks the plan once, rating every item that exists in the
 period and in the period before it, and returns the ``PeriodResult`` that the summary JSON,
@@ -46,7 +46,7 @@ from plantracker.domain.rollup import count_statuses, rollup_status
 
 
 def evaluate(plan: Plan, period_id: str) -> PeriodResult:
-    """Rate, count, roll up and check the plan for ``period_id``.
+    """Rate, count, roll up and check the plan for ``period_id`` (docs/rules.md).
 
     Raises ``UnknownPeriod`` (naming the plan's periods) when the plan has no such period.
     """
@@ -95,7 +95,7 @@ def evaluate(plan: Plan, period_id: str) -> PeriodResult:
 
 
 def most_concern(recommendations: tuple[RecommendationResult, ...]) -> tuple[int, ...]:
-    """Recommendations with red items, most red items first (DESIGN.md "Errors and problems").
+    """Recommendations with red items, most red items first (docs/rules.md#most-concern).
 
     Ties: more red KPIs first, then plan order (the sort is stable).
     """
@@ -126,7 +126,8 @@ class _Context:
         return index is not None and exists_in(item, index, self.periods)
 
     def shown_status(self, item: Item, index: int) -> Status:
-        """The status ``item`` shows at position ``index``."""
+        """The status ``item`` shows at position ``index`` (docs/rules.md#override,
+        docs/rules.md#item-status)."""
         if isinstance(item, Kpi):
             return kpi_rating(item, self.periods.ids[index], self.rules).status
         if isinstance(item, (Action, Measure)):
@@ -257,7 +258,7 @@ def _boxes(
     previous_period: Period | None,
     previous_by_kind: Mapping[Kind, list[Status]],
 ) -> dict[Box, BoxResult]:
-    """The overview boxes (DESIGN.md "Overview boxes"): overall = all items of the four
+    """The overview boxes (docs/rules.md#overview-boxes): overall = all items of the four
     kinds together, progress = actions, risks = risks, finance = ``na``; each compared with
     the previous period's reported status."""
     rules = plan.rules
@@ -298,7 +299,7 @@ def _reported(box: Box, calculated: Status | None, narrative: Narrative | None) 
 def _box(
     box: Box, calculated: Status, narrative: Narrative | None, previous: Status | None
 ) -> BoxResult:
-    """An overview box (DESIGN.md "Overview boxes"): a hand-set status is an override when
+    """An overview box (docs/rules.md#overview-boxes): a hand-set status is an override when
     it differs from the calculated one; its reason is ``<box>_reason``."""
     status = _reported(box, calculated, narrative) or calculated
     overridden = status is not calculated

@@ -1,4 +1,4 @@
-"""Exact decimal arithmetic for the rules (DESIGN.md "KPI rating": "Compare exactly").
+"""Exact decimal arithmetic for the rules (docs/rules.md#exact-numbers).
 
 The default decimal context rounds to 28 digits. Rules instead run in a context wide enough
 that adding, subtracting and multiplying the plan's numbers never rounds, and they divide by
@@ -26,12 +26,13 @@ MAX_MAGNITUDE = 60
 
 def within_number_limits(value: Decimal) -> bool:
     """Whether ``value`` is finite, has at most ``MAX_DIGITS`` significant digits and lies
-    between 1e-``MAX_MAGNITUDE`` and 1e``MAX_MAGNITUDE`` in size (or is zero)."""
+    between 1e-``MAX_MAGNITUDE`` and 1e``MAX_MAGNITUDE`` in size (or is zero):
+    docs/plan-file.md#limits."""
     if not value.is_finite() or len(value.as_tuple().digits) > MAX_DIGITS:
         return False
     return not value or abs(value.adjusted()) <= MAX_MAGNITUDE
 
 
 def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
-    """``|amount| · percent / 100`` without rounding."""
+    """``|amount| · percent / 100`` without rounding (docs/rules.md#exact-numbers)."""
     return EXACT.multiply(EXACT.abs(amount), percent).scaleb(-2, EXACT)

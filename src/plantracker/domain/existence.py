@@ -1,4 +1,4 @@
-"""Whether an item exists in a period (DESIGN.md "Vocabulary": ``from`` / ``until``).
+"""Whether an item exists in a period (docs/rules.md#existence).
 
 An item exists only in its ``from`` and ``until`` periods and the ones between; outside them
 it is not counted at all (not even as ``none``), raises no problem and has no direction.
@@ -11,7 +11,8 @@ from plantracker.domain.periods import PeriodIndex
 
 
 def exists_in(item: Item, index: int, periods: PeriodIndex) -> bool:
-    """True when ``item`` exists in the period at position ``index`` of ``periods``."""
+    """True when ``item`` exists in the period at position ``index`` of ``periods``
+    (docs/rules.md#existence)."""
     if item.from_period is not None and index < periods.index(item.from_period):
         return False
     return item.until_period is None or index <= periods.index(item.until_period)

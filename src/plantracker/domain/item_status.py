@@ -1,4 +1,4 @@
-"""Status of an action, measure or risk from its updates (DESIGN.md "Rules": "Override").
+"""Status of an action, measure or risk from its updates (docs/rules.md#item-status).
 
 An update gives the status (an update without one is a plan-file error, so every ``Update``
 here has one). With no update for the period the item is ``missing``, or ``none`` when the
@@ -27,7 +27,8 @@ class UpdateOutcome:
 def latest_earlier_update(
     updates: Mapping[str, Update], periods: PeriodIndex, index: int
 ) -> Update | None:
-    """The update of the latest period before position ``index`` that has one."""
+    """The update of the latest period before position ``index`` that has one
+    (docs/rules.md#completed-actions-stay-blue, ADR 0006)."""
     for earlier in range(index - 1, -1, -1):
         update = updates.get(periods.ids[earlier])
         if update is not None:
@@ -36,7 +37,7 @@ def latest_earlier_update(
 
 
 def item_status(item: Action | Measure, periods: PeriodIndex, index: int) -> UpdateOutcome:
-    """An action's or measure's status in the period at ``index`` (DESIGN.md "Override").
+    """An action's or measure's status in the period at ``index`` (docs/rules.md#item-status).
 
     The period's update if there is one; else ``blue`` for an action whose latest earlier
     update is ``blue`` (even in a period outside ``expected``: complete outranks "no update

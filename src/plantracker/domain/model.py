@@ -1,4 +1,4 @@
-"""The plan as data: frozen dataclasses for DESIGN.md "Vocabulary" and "Plan file".
+"""The plan as data: frozen dataclasses of the plan (docs/plan-file.md).
 
 Pure standard library. Every reader (YAML, XLSX, database) builds these; every rule and
 renderer reads them. Measured values are ``Decimal`` built from the text as written.
@@ -16,7 +16,7 @@ from typing import ClassVar
 
 
 class Status(StrEnum):
-    """The seven statuses (DESIGN.md "Statuses")."""
+    """The seven statuses (docs/rules.md#statuses)."""
 
     GREEN = "green"
     AMBER = "amber"
@@ -28,7 +28,7 @@ class Status(StrEnum):
 
     @property
     def rated(self) -> bool:
-        """Counts as rated (blue counts as green in roll-ups)."""
+        """Counts as rated (blue counts as green in roll-ups: docs/rules.md#statuses)."""
         return self in RATED
 
     @property
@@ -64,7 +64,7 @@ _WORDS = {
 
 
 class Direction(StrEnum):
-    """Direction of travel (DESIGN.md "Direction of travel"); ``None`` stands for null."""
+    """Direction of travel (docs/rules.md#directions); ``None`` stands for null."""
 
     IMPROVING = "improving"
     SAME = "same"
@@ -117,7 +117,7 @@ def _frozen(mapping: Mapping | None = None) -> Mapping:
 
 @dataclass(frozen=True)
 class Rules:
-    """Plan settings for the rules (DESIGN.md "Rules"), percentages as Decimal."""
+    """Plan settings for the rules (docs/rules.md#settings), percentages as Decimal."""
 
     kpi_tolerance: Decimal = Decimal(10)
     dot_band: Decimal = Decimal(2)
@@ -182,7 +182,7 @@ class Target:
 
 @dataclass(frozen=True)
 class Comparators:
-    """Published figures to set beside a KPI's value in the report (issue 9): England, the
+    """Published figures to set beside a KPI's value in the report (ADR 0017): England, the
     authority's region and the mean of its statistical neighbours, for the published period
     ``label`` (e.g. "2023-24"). A figure not published (or suppressed) is None."""
 
@@ -232,7 +232,8 @@ class Kpi(Item):
 
     @property
     def effective_better(self) -> Better:
-        """``better`` as given, else from ``aim`` (increase→higher, decrease→lower)."""
+        """``better`` as given, else from ``aim`` (increase→higher, decrease→lower;
+        docs/rules.md#kpi-rating)."""
         if self.better is not None:
             return self.better
         if self.aim is Aim.DECREASE:
@@ -298,7 +299,7 @@ class Box(StrEnum):
 
 @dataclass(frozen=True)
 class Narrative:
-    """The lead's words for one period (DESIGN.md "Narrative")."""
+    """The lead's words for one period (docs/plan-file.md#narrative)."""
 
     headlines: tuple[str, ...] = ()
     decisions: tuple[str, ...] = ()

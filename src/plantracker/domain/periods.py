@@ -1,4 +1,4 @@
-"""The plan's periods, indexed once (DESIGN.md "Vocabulary": Period; "Direction of a KPI").
+"""The plan's periods, indexed once (docs/plan-file.md#periods; docs/rules.md#kpi-direction).
 
 Rules look periods up thousands of times per evaluation, so the plan's period list is turned
 into dictionaries once here instead of being scanned for every item.
@@ -59,7 +59,7 @@ def reported_period_ids(plan: Plan) -> frozenset[str]:
 
 def default_period(plan: Plan, today: date | None = None) -> Period | None:
     """The period a plan opens on: the latest one with anything reported; None when the
-    plan declares no periods.
+    plan declares no periods (ADR 0030).
 
     A plan declares its periods ahead (all four quarters of a year), so the last declared
     period is often still empty; a plan with nothing reported yet opens on the latest period
@@ -109,14 +109,14 @@ class PeriodIndex:
         return self._position.get(period_id)
 
     def previous(self, index: int) -> int | None:
-        """The period just before in the plan's order (DESIGN.md "Direction of a KPI")."""
+        """The period just before in the plan's order (docs/rules.md#kpi-direction)."""
         return index - 1 if index > 0 else None
 
     def year_earlier(self, index: int) -> int | None:
         """The period one year earlier: the one starting on the same day a year before.
 
-        DESIGN.md "Direction of a KPI" asks for the long-term direction "against the period
-        one year earlier when the plan has it"; ADR 0003 defines that period.
+        The long direction compares with it (docs/rules.md#long-direction); ADR 0003 defines
+        that period.
         """
         wanted = one_year_before(self.periods[index].start)
         found = self._by_start.get(wanted)

@@ -1,4 +1,4 @@
-"""Data-quality problems of one period (DESIGN.md "Rules": "Errors and problems").
+"""Data-quality problems of one period (docs/rules.md#problems).
 
 A problem is a warning about the chosen period, never a crash: an override without a
 reason, a red or amber action or measure without commentary, a missing update, an action
@@ -27,7 +27,7 @@ def is_past_due(action: Action, period: Period) -> bool:
 
 
 def item_problems(result: ItemResult, period: Period) -> list[Problem]:
-    """Problems of one item existing in ``period`` (DESIGN.md "Errors and problems")."""
+    """Problems of one item existing in ``period`` (docs/rules.md#problems)."""
     where = f"{result.kind.label} {result.ref}, {period.id}"
     problems: list[Problem] = []
     if result.overridden and _blank(result.reason):
@@ -65,7 +65,8 @@ def item_problems(result: ItemResult, period: Period) -> list[Problem]:
 
 
 def box_problems(result: BoxResult, period: Period) -> list[Problem]:
-    """A hand-set overview status that differs from the calculated one needs a reason."""
+    """A hand-set overview status that differs from the calculated one needs a reason
+    (docs/rules.md#overview-boxes, docs/rules.md#problems)."""
     if result.overridden and _blank(result.reason):
         return [
             Problem(

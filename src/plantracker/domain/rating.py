@@ -1,4 +1,4 @@
-"""KPI rating and overrides (DESIGN.md "Rules": "KPI rating" and "Override").
+"""KPI rating and overrides (docs/rules.md#kpi-rating, docs/rules.md#override).
 
 Pure functions of one KPI, one period id and the plan's ``Rules``. All arithmetic is exact
 (``plantracker.domain.exact``): values are Decimals built from the text as written.
@@ -32,7 +32,7 @@ class KpiRating:
 
 
 def comparison_point(kpi: Kpi, period_id: str) -> Decimal | None:
-    """The comparison point ``t`` (DESIGN.md "KPI rating").
+    """The comparison point ``t`` (docs/rules.md#kpi-comparison-point).
 
     The per-period target if the KPI gives one for ``period_id``, else the plan target's
     value, else the baseline value (a target of "Increase" means "better than the
@@ -49,7 +49,7 @@ def comparison_point(kpi: Kpi, period_id: str) -> Decimal | None:
 
 
 def tolerance_band(kpi: Kpi, t: Decimal, rules: Rules) -> Decimal:
-    """The band ``b`` (DESIGN.md "KPI rating").
+    """The band ``b`` (docs/rules.md#kpi-tolerance).
 
     ``tolerance_points`` units of the KPI itself when given; otherwise ``|t|·tol/100`` with
     ``tol`` the KPI's ``tolerance``, else the plan's ``kpi_tolerance``.
@@ -61,7 +61,7 @@ def tolerance_band(kpi: Kpi, t: Decimal, rules: Rules) -> Decimal:
 
 
 def rate_value(value: Decimal, t: Decimal, band: Decimal, better: Better) -> Status:
-    """Rate ``value`` against ``t`` with band ``band`` (DESIGN.md "KPI rating").
+    """Rate ``value`` against ``t`` with band ``band`` (docs/rules.md#kpi-rating).
 
     higher: green if v ≥ t, amber if v ≥ t − b; lower: green if v ≤ t, amber if v ≤ t + b;
     closer: green if |v − t| ≤ b, amber if |v − t| ≤ 2b; red otherwise.
@@ -81,7 +81,7 @@ def rate_value(value: Decimal, t: Decimal, band: Decimal, better: Better) -> Sta
 
 
 def calculated_status(kpi: Kpi, period_id: str, entry: KpiValue | None, rules: Rules) -> Status:
-    """The rule's status for the KPI's entry in ``period_id`` (DESIGN.md "KPI rating").
+    """The rule's status for the KPI's entry in ``period_id`` (docs/rules.md#kpi-rating).
 
     No entry → ``missing`` (``none`` when the period is not in ``expected``); a value of
     null → ``na``; a given ``status: none`` → ``none``; no comparison point → ``na``.
@@ -101,7 +101,7 @@ def calculated_status(kpi: Kpi, period_id: str, entry: KpiValue | None, rules: R
 
 
 def kpi_rating(kpi: Kpi, period_id: str, rules: Rules) -> KpiRating:
-    """The KPI's shown and calculated status in ``period_id`` (DESIGN.md "Override").
+    """The KPI's shown and calculated status in ``period_id`` (docs/rules.md#override).
 
     A given status equal to the calculated one changes nothing; a different one stands and
     the KPI is overridden, keeping the calculated status and the reason. A given ``na`` on

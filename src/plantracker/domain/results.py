@@ -2,7 +2,7 @@
 
 ``plantracker.domain.evaluate.evaluate(plan, period_id)`` returns a ``PeriodResult``; the
 summary JSON, the reports in every format and the web pages all read it, so they cannot
-disagree (DESIGN.md "The quarterly report").
+disagree.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class Counts:
     status: Status
 
     def percent(self, status: Status) -> int:
-        """Whole-number share of ``count``, rounded half up (DESIGN.md "Counts and percentages")."""
+        """Whole-number share of ``count``, rounded half up (docs/rules.md#counts)."""
         return percent(self.by_status[status], self.count)
 
     def __getitem__(self, status: Status) -> int:

@@ -1,5 +1,5 @@
-"""Roll-up status and counts of a set of items (DESIGN.md "Rules": "Roll-up status" and
-"Counts and percentages")."""
+"""Roll-up status and counts of a set of items (docs/rules.md#rollup and
+docs/rules.md#counts)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from plantracker.domain.results import Counts
 
 
 def rollup_status(by_status: Mapping[Status, int], rules: Rules) -> Status:
-    """The roll-up of a set of items counted by status (DESIGN.md "Roll-up status").
+    """The roll-up of a set of items counted by status (docs/rules.md#rollup).
 
     Over the rated items (blue as green): none rated → ``na``; red share ≥ ``rollup_red`` %
     → ``red``; green share ≥ ``rollup_green`` % and no red → ``green``; else ``amber``.
@@ -32,7 +32,8 @@ def rollup_status(by_status: Mapping[Status, int], rules: Rules) -> Status:
 
 
 def count_statuses(statuses: Iterable[Status], rules: Rules) -> Counts:
-    """Count ``statuses`` (one per item existing in the period) and roll them up.
+    """Count ``statuses`` (one per item existing in the period) and roll them up
+    (docs/rules.md#counts, docs/rules.md#rollup).
 
     Every one of the seven statuses has a key, so an empty set is count 0, status ``na``.
     """

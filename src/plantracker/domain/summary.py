@@ -1,9 +1,9 @@
-"""The ``summary --json`` document (DESIGN.md "Command line": the JSON shape).
+"""The ``summary --json`` document (docs/rules.md#summary-json).
 
 Built from a ``PeriodResult`` only, so it cannot disagree with the reports. Every kind in
 every scope carries ``count``, the seven statuses and ``status``; values are JSON numbers
-or null, never strings. Keys beyond DESIGN.md's (``calculated``, ``boxes``, ``percent``,
-``most_concern`` …) are additions; none of the contract's keys is left out.
+or null, never strings. Keys may be added (``calculated``, ``boxes``, ``percent``,
+``most_concern`` were), never removed.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def kpi_dict(item: ItemResult) -> dict[str, Any]:
 
 
 def summary_dict(result: PeriodResult) -> dict[str, Any]:
-    """The period's counts, statuses and directions as DESIGN.md's JSON document."""
+    """The period's counts, statuses and directions as the summary JSON document
+    (docs/rules.md#summary-json)."""
     previous = result.previous_period
     return {
         "plan": result.plan.title,

@@ -1,6 +1,6 @@
 """A KPI's trajectory: its linear trend projected to the target date.
 
-DESIGN.md "The quarterly report" (deep dives) and issue 3: for a KPI with three or more
+The report's deep dives (docs/rules.md#trajectory): for a KPI with three or more
 values, the report says where the straight-line trend of its values reaches by the target
 date, and whether that meets the target — "on course" or "will miss".
 
@@ -21,7 +21,7 @@ from plantracker.domain.model import Kpi, Plan, Status
 from plantracker.domain.rating import rate_value, tolerance_band
 
 MIN_POINTS = 3
-"""A line through two points is no trend; the issue asks for three values or more."""
+"""A line through two points is no trend: three values or more (docs/rules.md#trajectory)."""
 
 # Division is the only inexact step (the slope); 40 digits keeps the rounding far below
 # any digit a plan writes, and the on-course comparison uses the rating rule unchanged.
@@ -53,7 +53,8 @@ class Trajectory:
 
 
 def kpi_points(plan: Plan, kpi: Kpi, period_id: str) -> tuple[tuple[date, Decimal], ...]:
-    """The KPI's values in the periods up to and including ``period_id``, at period ends.
+    """The KPI's values in the periods up to and including ``period_id``, at period ends
+    (docs/rules.md#trajectory).
 
     Entries with no value (``na``) or marked ``status: none`` (an annual indicator between
     its values) are not data points.
@@ -69,7 +70,8 @@ def kpi_points(plan: Plan, kpi: Kpi, period_id: str) -> tuple[tuple[date, Decima
 
 
 def kpi_trajectory(plan: Plan, kpi: Kpi, period_id: str) -> Trajectory | None:
-    """The KPI's trajectory at ``period_id``, or None when there is nothing to project.
+    """The KPI's trajectory at ``period_id``, or None when there is nothing to project
+    (docs/rules.md#trajectory).
 
     Needs at least ``MIN_POINTS`` values and a target with both a value and a date (a
     target of "Increase" has no value to meet; a target without a date has no point in time

@@ -1,6 +1,6 @@
 """Plan files ⇄ domain ``Plan``: strict reading with every error at once, and writing.
 
-DESIGN.md "Plan file". ``load_plan`` reads and validates a YAML plan file; ``dump_plan``
+docs/plan-file.md. ``load_plan`` reads and validates a YAML plan file; ``dump_plan``
 and ``plan_to_yaml`` write one that reads back to an equal plan.
 
 Each format's reading and writing live together: ``planfile.yaml`` and ``planfile.xlsx``

@@ -1,4 +1,4 @@
-"""Neutral ``Node`` tree → domain ``Plan``, strictly (DESIGN.md "Plan file", "Errors and problems").
+"""Neutral ``Node`` tree → domain ``Plan``, strictly (docs/plan-file.md#errors).
 
 Every error of the file is collected, each with its path
 (``recommendations[8].kpis[1].values.2018-19-Q2.value``), what was expected, what was found
@@ -621,8 +621,8 @@ class _Builder:
         )
 
     def comparators(self, found: dict[str, Node], path: str) -> Comparators | None:
-        """Published figures beside the KPI (issue 9): the period they are for is required,
-        each figure is optional (not published, or suppressed)."""
+        """Published figures beside the KPI (docs/plan-file.md#comparators): the period they are for
+        is required, each figure is optional (not published, or suppressed)."""
         node = found.get("comparators")
         if node is None or node.null:
             return None

@@ -1,4 +1,4 @@
-"""Errors that make a plan file invalid (DESIGN.md "Errors and problems", "Plan file").
+"""Errors that make a plan file invalid (docs/plan-file.md#errors).
 
 Each error names the file, the path inside the plan
 (``recommendations[8].kpis[1].values.2018-19-Q2.value``) and what was expected and found.

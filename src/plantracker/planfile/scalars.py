@@ -1,4 +1,4 @@
-"""Scalars read from their source text (DESIGN.md "Plan file").
+"""Scalars read from their source text (docs/plan-file.md#scalars).
 
 Refs and ids stay text however they look; numbers become ``Decimal`` from the digits as
 written (``58.60`` keeps its trailing zero, never via a float); dates must be written

@@ -3,7 +3,7 @@
 The YAML reader (and the workbook reader) turn their input into ``Node`` trees; one
 validator (``planfile.build``) turns a tree into the domain ``Plan``. Every scalar keeps
 the text it was written with, so refs stay text (``1.10``) and numbers stay exact
-(``58.60``), DESIGN.md "Plan file".
+(``58.60``): docs/plan-file.md#numbers.
 """
 
 from __future__ import annotations

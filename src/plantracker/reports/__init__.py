@@ -1,5 +1,5 @@
 """The quarterly report: a report model built once from the rules' results, and one
-renderer per format (DESIGN.md "The quarterly report")."""
+renderer per format (docs/rules.md#report)."""
 
 from plantracker.reports.build import build_report, report_for
 from plantracker.reports.model import Report

@@ -1,4 +1,4 @@
-"""Build the report model from the rules' results (DESIGN.md "The quarterly report").
+"""Build the report model from the rules' results (docs/rules.md#report).
 
 ``build_report(result)`` reads one ``PeriodResult`` (and the previous period's, for the
 directions of the plan-wide roll-ups) and turns it into the ``Report`` tree that every

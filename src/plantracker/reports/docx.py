@@ -1,4 +1,4 @@
-"""The quarterly report as a Word document (DESIGN.md "The quarterly report").
+"""The quarterly report as a Word document (docs/rules.md#report).
 
 Drawn from the report model only. Headings use Word's own Heading 1–3 styles, so the
 navigation pane lists every section; tables repeat their header row on each page and carry

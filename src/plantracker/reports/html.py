@@ -1,4 +1,4 @@
-"""The report as one self-contained HTML file (DESIGN.md "The quarterly report": formats).
+"""The report as one self-contained HTML file (docs/rules.md#report).
 
 Templates are Django templates rendered by a standalone ``django.template.Engine`` set up
 here, with autoescaping on: no settings module, database or app registry is involved. The

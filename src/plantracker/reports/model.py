@@ -1,4 +1,4 @@
-"""The quarterly report as data (DESIGN.md "The quarterly report").
+"""The quarterly report as data (docs/rules.md#report).
 
 ``build.build_report`` fills this tree once from a ``PeriodResult``; every renderer (HTML,
 PDF, and later Word, PowerPoint, Excel) reads it and nothing else, so no format computes a
@@ -163,7 +163,7 @@ class ComparatorFigure:
 
 @dataclass(frozen=True)
 class ComparatorFigures:
-    """A KPI's published comparators as its table row prints them (issue 9).
+    """A KPI's published comparators as its table row prints them (ADR 0017).
 
     ``period`` is the published period ("2023-24"); when the table's column headings name
     it already (every compared KPI of the table has the same one), ``period_in_cells`` is

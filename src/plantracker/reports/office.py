@@ -1,7 +1,7 @@
 """Words and colours the Office renderers (Word, PowerPoint, Excel) share.
 
 Presentation only, from the report model: a status is always written as its word beside
-its colour (DESIGN.md "Statuses"), an overridden KPI status also names the calculated one.
+its colour (docs/rules.md#statuses), an overridden KPI status also names the calculated one.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each status has a fill and the ink for text on it, chosen so that text on a status colour
 meets WCAG AA contrast (4.5:1): white on the dark green, red, blue and purple; near-black on
 amber and the greys. Colour is never the only signal — the status word or letter is always
-printed too (DESIGN.md "Statuses").
+printed too (docs/rules.md#statuses).
 """
 
 from __future__ import annotations

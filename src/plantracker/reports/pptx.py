@@ -3,7 +3,7 @@
 Cover; quarter overview (status tiles, workstream table, key risks); headlines; planned
 activity and decisions; the overall plan's four doughnuts; a slide per recommendation;
 deep dives (commentary, KPI table, quality and feedback tables); exceptions; next steps;
-data-quality annex. Drawn from the report model only (DESIGN.md "The quarterly report").
+data-quality annex. Drawn from the report model only (docs/rules.md#report).
 Anything longer than a slide continues on the next one, titled "(continued)".
 """
 

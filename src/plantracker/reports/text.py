@@ -23,7 +23,7 @@ COMPUTED_NOTE = (
     "Computed from the statutory returns (CIN census, SSDA903) with the Department for "
     "Education's definitions"
 )
-# The comparator columns, in the order every format prints them (issue 9).
+# The comparator columns, in the order every format prints them.
 COMPARATOR_COLUMNS: tuple[tuple[str, str], ...] = (
     ("england", "England"),
     ("region", "Region"),

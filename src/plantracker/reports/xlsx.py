@@ -1,4 +1,4 @@
-"""The quarterly report's tables as an Excel workbook (DESIGN.md "The quarterly report").
+"""The quarterly report's tables as an Excel workbook (docs/rules.md#report).
 
 One sheet per table of the report model, for people who want to sort, filter or chart the
 figures themselves: Overview (the boxes, the workstream counts, headlines, planned

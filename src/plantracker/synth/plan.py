@@ -1,4 +1,4 @@
-"""Synthetic plans for benchmarks and load tests (DESIGN.md "Command line": ``synth``).
+"""Synthetic plans for benchmarks and load tests.
 
 ``synth_plan(scale, seed)`` builds a valid domain ``Plan`` about ``scale`` times the size of
 the example plan (10 recommendations holding 68 actions, 44 KPIs, 16 quality and 19 feedback

@@ -1,6 +1,6 @@
 """Django admin for the installation's operators (superusers) only.
 
-Organisation admins manage their users in the application (issue 4); the Django admin shows
+Organisation admins manage their users in the application (ADR 0013); the Django admin shows
 every organisation, so it is for the people who run the installation. Edits here bypass the
 services, so they are for repairs; each is still audited by django-simple-history.
 """

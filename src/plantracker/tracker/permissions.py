@@ -1,4 +1,4 @@
-"""Who may do what (issue 4 "Accounts and roles"); views and the API ask these functions.
+"""Who may do what (ADR 0013); views and the API ask these functions.
 
 A user reaches a plan through a membership of its organisation: on that plan, or on every
 plan of the organisation (``plan`` null). Roles:

@@ -1,4 +1,4 @@
-"""Report files cached by the data they were built from (issue 7 "Load", ADR 0061).
+"""Report files cached by the data they were built from (ADR 0061).
 
 A report is a pure function of the plan it evaluates, the period, the format and the
 renderers' code. The key is a digest of exactly those: the domain Plan the period reports

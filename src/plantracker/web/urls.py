@@ -1,4 +1,4 @@
-"""The web pages' URLs (issue 4 "Pages"); included at the site's root."""
+"""The web pages' URLs; included at the site's root."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ urlpatterns = [
     path("users/<int:pk>/roles/", users.role_set, name="user-role-set"),
     path("users/<int:pk>/roles/remove/", users.role_remove, name="user-role-remove"),
     path("users/<int:pk>/active/", users.user_active, name="user-active"),
-    # The quarterly workflow (issue 5). Every path has a fixed word after the period (or
+    # The quarterly workflow (ADR 0041). Every path has a fixed word after the period (or
     # after the plan), so none is taken for a period id by the dashboard's pattern above.
     path("plans/<slug:slug>/<str:period>/updates/", updates.my_updates, name="my-updates"),
     path("plans/<slug:slug>/<str:period>/review/", review.review, name="review"),

@@ -197,5 +197,5 @@ def period_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 def summary(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     record = visible_plan(request, slug)
     # Sent as the domain built it: the schema documents it, and a serialiser must not
-    # reorder or drop the keys beyond DESIGN.md's that the summary adds.
+    # reorder or drop the keys it does not list (docs/rules.md#summary-json: keys may be added).
     return JsonResponse(period_summary(record, plan_period(record, period)))

@@ -46,7 +46,7 @@ def report(
     record = visible_plan(request, slug)
     chosen = plan_period(record, period)
     renderer = RENDERERS[fmt.value]
-    # An unchanged report comes from the cache (issue 7, ADR 0061).
+    # An unchanged report comes from the cache (ADR 0061).
     content = report_content(plan_record=record, period_code=chosen.code, fmt=fmt.value)
     response = HttpResponse(content, content_type=renderer.media_type)
     filename = f"{record.slug}-{chosen.code}{renderer.suffix}"

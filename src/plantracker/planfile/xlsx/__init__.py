@@ -1,4 +1,4 @@
-"""The plan as an Excel workbook (DESIGN.md "Plan file": the same content as the YAML).
+"""The plan as an Excel workbook (docs/plan-file.md#workbook).
 
 ``load_workbook_plan`` reads a ``.xlsx`` plan through the same validator as the YAML file
 and refuses it whole on any error, each naming its sheet, row and column

@@ -1,6 +1,6 @@
 """The plan workbook's sheets and columns: one definition, read by the reader and the writer.
 
-DESIGN.md "Plan file": the workbook holds the same content as the YAML file, one sheet per
+docs/plan-file.md#workbook: the workbook holds the same content as the YAML file, one sheet per
 list. Each column names the YAML key it holds (``key``, a path inside the row's mapping), the
 kind of cell it takes and the help text the README sheet prints. Columns whose ``key`` is
 empty are the workbook's own links between sheets (the recommendation an item belongs to,

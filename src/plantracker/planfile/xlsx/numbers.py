@@ -1,7 +1,7 @@
 """Exact numbers in a workbook's number cells (docs/adr/0021-exact-numbers-in-the-plan-workbook.md).
 
 A number cell holds a binary float; the plan's numbers are decimals "as written"
-(DESIGN.md "Plan file": ``58.60`` stays exact). The workbook keeps both: the cell holds the
+(docs/plan-file.md#numbers: ``58.60`` stays exact). The workbook keeps both: the cell holds the
 number, so people can compute with it, and its number format shows as many decimal places
 as were written (``0.00`` for 58.60). Reading takes the shortest decimal that is the cell's
 float (``repr``, never ``Decimal(float)``) and pads it with zeros to the places its format

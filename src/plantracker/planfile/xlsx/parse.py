@@ -1,6 +1,6 @@
 """Plan workbook cells → the neutral ``Node`` tree that ``planfile.build`` validates.
 
-The workbook feeds the same validator as the YAML file (DESIGN.md "Plan file"): this module
+The workbook feeds the same validator as the YAML file (docs/plan-file.md#workbook): this module
 only turns cells into scalars and sheets into the file's nesting, each node located at its
 cell (``KPI values!D14``) or row (``KPI values row 14``). What only a workbook can get wrong
 is refused here: unknown or missing sheets and columns, cells holding Excel errors, formulas

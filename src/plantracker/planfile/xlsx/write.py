@@ -1,4 +1,4 @@
-"""Domain ``Plan`` → the plan workbook (DESIGN.md "Plan file": the same content as Excel).
+"""Domain ``Plan`` → the plan workbook (docs/plan-file.md#workbook).
 
 Made for people as much as for the reader: a README sheet explaining every sheet and
 column, frozen and filtered header rows, drop-down lists for statuses, aim, better, unit,

@@ -4,7 +4,7 @@ Reads parser *events* (libyaml's when available) and builds the tree iteratively
 than composing PyYAML nodes: composing is recursive, so a deeply nested file would end in a
 ``RecursionError``, and events let anchors and aliases be refused at the first one, before
 anything could expand (the "billion laughs"). Scalars keep their source text; no YAML type
-resolution happens here (DESIGN.md "Plan file": read scalars from their source text).
+resolution happens here (docs/plan-file.md#reading).
 """
 
 from __future__ import annotations

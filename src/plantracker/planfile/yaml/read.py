@@ -1,4 +1,4 @@
-"""Read a YAML plan file into the domain ``Plan`` (DESIGN.md "Plan file").
+"""Read a YAML plan file into the domain ``Plan`` (docs/plan-file.md#reading).
 
 ``load_plan(path)`` refuses the file whole, with every error at once, when anything in it
 is wrong; the errors name the file, the path inside the plan and the line.

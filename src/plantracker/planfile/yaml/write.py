@@ -1,4 +1,4 @@
-"""Domain ``Plan`` → YAML plan file (DESIGN.md "Plan file").
+"""Domain ``Plan`` → YAML plan file (docs/plan-file.md#writing).
 
 Writes the format ``load_plan`` reads, in the plan's order, leaving out absent optional
 keys. Numbers are written with their ``Decimal`` digits (``58.60``), dates ISO, and text is

@@ -13,7 +13,7 @@ from plantracker.tracker.auth import normalise_username
 
 
 class Role(models.TextChoices):
-    """The four roles of DESIGN.md's users, widest first."""
+    """The four roles (ADR 0013), widest first."""
 
     ADMIN = "admin", "Organisation admin"
     LEAD = "lead", "Plan lead"

@@ -15,7 +15,8 @@ BOXES: tuple[Box, ...] = tuple(Box)
 
 
 class PeriodState(models.TextChoices):
-    """Where a reporting period is in the quarterly cycle (issue 5 adds the transitions)."""
+    """Where a reporting period is in the quarterly cycle (services/periods.py makes the
+    transitions; ADR 0041)."""
 
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"

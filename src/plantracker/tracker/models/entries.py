@@ -1,6 +1,6 @@
 """Per-period entries: updates of actions, measures and risks; KPI values and targets.
 
-One row per (item, period). ``state`` leaves room for issue 5's review workflow: the domain
+One row per (item, period). ``state`` is the review workflow's (ADR 0041): the domain
 plan is built from approved rows only. ``version`` serves optimistic concurrency.
 """
 

@@ -1,7 +1,7 @@
 """A decimal stored as the text it was written with (ADR 0012).
 
 ``DecimalField`` stores a fixed scale, so ``58.60`` would come back as ``58.600`` or ``58.6``
-depending on the column; DESIGN.md "Plan file" requires numbers to keep the digits written.
+depending on the column; plan files keep the digits written (docs/plan-file.md#numbers).
 The column holds ``str(Decimal)``, which ``Decimal`` parses back to an identical value with
 the same exponent, on every database. Python code sees ``Decimal`` only.
 """

@@ -1,7 +1,7 @@
 """The plan's structure: the plan, its periods, recommendations, items, risks, narrative.
 
 Every field of ``plantracker.domain.model`` has a column here, so a plan file survives
-file → database → file unchanged (issue 4). Optional text is nullable because the domain
+file → database → file unchanged. Optional text is nullable because the domain
 tells ``None`` from ``""``. Decimals use DecimalTextField (ADR 0012); the four kinds of item
 share one table (ADR 0011).
 """
@@ -62,7 +62,7 @@ class Period(models.Model):
     scrutiny = models.DateField(null=True, blank=True)
     due = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=PeriodState.choices, default=PeriodState.OPEN)
-    # Why the lead last reopened the period (issue 5 "Periods"); audited with the state.
+    # Why the lead last reopened the period (ADR 0041); audited with the state.
     reopen_reason = models.TextField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -165,7 +165,7 @@ class Item(models.Model):
     tolerance = DecimalTextField(null=True, blank=True)
     tolerance_points = DecimalTextField(null=True, blank=True)
     source = models.TextField(null=True, blank=True)
-    # Published comparators (issue 9): all null when the KPI has none.
+    # Published comparators (ADR 0017): all null when the KPI has none.
     comparators_label = models.TextField(null=True, blank=True)
     comparators_england = DecimalTextField(null=True, blank=True)
     comparators_region = DecimalTextField(null=True, blank=True)
@@ -227,7 +227,7 @@ class Risk(models.Model):
 
 
 class Narrative(models.Model):
-    """The lead's words for one period (DESIGN.md "Narrative").
+    """The lead's words for one period (docs/plan-file.md#narrative).
 
     Lists are JSON arrays of text in the lead's order. ``commentary`` is an array of
     ``[recommendation number, [paragraph, ...]]`` pairs rather than an object, because

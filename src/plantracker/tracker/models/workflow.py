@@ -1,4 +1,4 @@
-"""The quarterly update workflow's records (issue 5): who wrote, submitted and reviewed each
+"""The quarterly update workflow's records (ADR 0041): who wrote, submitted and reviewed each
 update, the last approved content while a revision is in review, and period snapshots.
 
 ``ReviewFields`` is mixed into ``Update``, ``KpiValue`` and ``RiskUpdate``. Its columns are
@@ -28,11 +28,11 @@ class ReviewFields(models.Model):
 
     ``approved_copy`` holds the last approved content (``{"status": ..., ...}``) while a
     revision of an approved entry is in draft or in review: summaries and reports keep
-    showing what was approved until the revision is approved (issue 5 "Review").
+    showing what was approved until the revision is approved (ADR 0041).
     """
 
     state = models.CharField(max_length=10, choices=EntryState.choices, default=EntryState.APPROVED)
-    version = models.PositiveIntegerField(default=1)  # optimistic concurrency (issue 7)
+    version = models.PositiveIntegerField(default=1)  # optimistic concurrency (ADR 0041)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -113,7 +113,7 @@ def as_reported(entry: E) -> E:
 
 
 class PeriodSnapshot(models.Model):
-    """What a period reported when it was closed (DESIGN.md "Snapshots").
+    """What a period reported when it was closed (ADR 0040).
 
     ``plan_yaml`` is the plan exactly as evaluated at closing, in the plan-file format, so
     the period's summary and reports re-render identically whatever changes later (rules,

@@ -1,4 +1,4 @@
-"""The audit trail (issue 5 "Audit trail"): every change to a plan's records — who, when,
+"""The audit trail: every change to a plan's records — who, when,
 old → new — read from django-simple-history's tables.
 
 Each history table is read in one query; consecutive versions of a row are compared here

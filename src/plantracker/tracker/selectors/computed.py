@@ -1,4 +1,4 @@
-"""Which reported KPI values were computed (issue 9 "Into the plan"): the mark a page shows
+"""Which reported KPI values were computed (ADR 0016): the mark a page shows
 beside a value that ``statutory apply`` wrote, read as reported (approved, or the approved
 copy while a revision is in review), so the mark always belongs to the value shown."""
 

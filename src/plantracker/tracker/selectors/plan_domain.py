@@ -5,10 +5,10 @@ database a join and a sort. They are read as plain rows (``values()``), not mode
 instances: a large plan has tens of thousands, and building a model instance for each was
 most of the time of a dashboard.
 
-One query per table (at most ten) whatever the plan's size, with no per-item query, so
-pages, reports and exports cost the same number of queries at any scale (issue 4 "Must
-show"). Only approved content is read: what awaits review is not reported (issue 5); an
-approved entry under revision reports its last approved copy.
+One query per table (at most ten) whatever the plan's size, with no per-item query, so pages,
+reports and exports cost the same number of queries at any scale (ADR 0030). Only approved content
+is read: what awaits review is not reported (ADR 0041); an approved entry under revision reports its
+last approved copy.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Which plans, items and users a person may see (issue 4 "Accounts and roles")."""
+"""Which plans, items and users a person may see (ADR 0013)."""
 
 from __future__ import annotations
 

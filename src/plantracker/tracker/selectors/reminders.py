@@ -1,4 +1,4 @@
-"""Who needs reminding (issue 5 "Reminders"): owners whose updates are missing after the
+"""Who needs reminding: owners whose updates are missing after the
 period's due date, and leads with updates awaiting review for more than two working days.
 
 Whether an update is missing is the domain's verdict (an item or risk whose status in the

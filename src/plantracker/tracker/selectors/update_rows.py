@@ -1,4 +1,4 @@
-"""Rows of the "My updates" and "Review" pages (issue 5): each item or risk with its entry
+"""Rows of the "My updates" and "Review" pages: each item or risk with its entry
 for the period, the previous period's reported entry beside it, and — for a KPI — the
 status the domain's rule gives the entry's content (shown after saving).
 

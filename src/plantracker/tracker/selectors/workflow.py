@@ -1,8 +1,8 @@
-"""Reads of the quarterly workflow (issue 5): the plan a period reports (its snapshot once
-closed), the entries of a period, what awaits review.
+"""Reads of the quarterly workflow (ADR 0040, ADR 0041): the plan a period reports (its snapshot
+once closed), the entries of a period, what awaits review.
 
 ``period_result`` is the one place that decides where a period's figures come from: a
-closed period's from the snapshot stored when it was closed (DESIGN.md "Snapshots"), an open
+closed period's from the snapshot stored when it was closed (docs/rules.md#snapshots), an open
 period's from the approved data now. Every page, download and command that shows a period
 asks it (or ``period_plan``), so a published report never changes under its readers.
 """
@@ -106,10 +106,10 @@ def _reported_boxes(snapshot: PeriodSnapshot) -> dict[Box, Status]:
 def with_previous_reported(plan: Plan, previous_code: str, boxes: dict[Box, Status]) -> Plan:
     """``plan`` with the previous period's overview statuses as that period reported them.
 
-    DESIGN.md "Overview boxes": the overall direction compares with the previous period's
-    reported status, "in the application, the closed period's snapshot". The domain takes
-    a period's reported status from its narrative's hand-set boxes when present, so the
-    snapshot's statuses are given to it that way (reasons untouched).
+    The overall direction compares with the previous period's reported status, which in the
+    application is the closed period's snapshot (docs/rules.md#overview-boxes). The domain takes a
+    period's reported status from its narrative's hand-set boxes when present, so the snapshot's
+    statuses are given to it that way (reasons untouched).
     """
     narrative = plan.narrative.get(previous_code) or domain.Narrative()
     narrative = replace(narrative, boxes=MappingProxyType({**narrative.boxes, **boxes}))
@@ -163,8 +163,8 @@ def _domain_kpi(plan: Plan, ref: str) -> Kpi:
 
 
 def kpi_draft_rating(plan: Plan, ref: str, period_code: str, entry: domain.KpiValue) -> KpiRating:
-    """The KPI's rating in ``period_code`` were ``entry`` its value there (DESIGN.md "KPI
-    rating", "Override"): the domain's rule applied to the draft, nothing re-implemented."""
+    """The KPI's rating in ``period_code`` were ``entry`` its value there (docs/rules.md#kpi-rating,
+    docs/rules.md#override): the domain's rule applied to the draft, nothing re-implemented."""
     kpi = _domain_kpi(plan, ref)
     values = MappingProxyType({**kpi.values, period_code: entry})
     return kpi_rating(replace(kpi, values=values), period_code, plan.rules)

@@ -1,4 +1,4 @@
-"""Accounts: adding users, granting and revoking roles (issue 4 "Accounts and roles").
+"""Accounts: adding users, granting and revoking roles (ADR 0013).
 
 A user belongs to one organisation (ADR 0013): every grant is in the organisation of the
 user's existing memberships. These services do not check who is asking; views call

@@ -1,4 +1,4 @@
-"""Backup and restore of the whole application database (issue 7 "Faults", ADR 0060).
+"""Backup and restore of the whole application database (ADR 0060).
 
 A backup is one JSON document: a small header (format, version, when, from which database
 engine, which migrations made its schema) and every row of every table the application

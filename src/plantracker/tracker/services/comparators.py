@@ -1,4 +1,4 @@
-"""A stored plan's KPI comparators, set by a lead (issue 9 "Comparators"; ADR 0017).
+"""A stored plan's KPI comparators, set by a lead (ADR 0017).
 
 Comparators are plan data, like a KPI's baseline: this service writes them into the KPIs'
 rows in one transaction, each changed row with its version bumped and an audit entry
@@ -69,7 +69,7 @@ def comparators_refusals(
 
 
 def _number_problem(ref: str, name: str, value: Decimal | None) -> str | None:
-    """The plan file's limits (DESIGN.md "Plan file"), so that the plan still exports."""
+    """The plan file's limits (docs/plan-file.md#limits), so that the plan still exports."""
     if value is None:
         return None
     if not value.is_finite():

@@ -1,8 +1,9 @@
-"""The lead's words for a period (issue 5 "Narrative"; DESIGN.md "Narrative").
+"""The lead's words for a period (docs/plan-file.md#narrative).
 
 Headlines, decisions, milestones, next steps, the deep-dive choice, commentary per
 recommendation and the overview boxes set by hand. A hand-set box needs its reason here:
-DESIGN.md reports an override without one as a problem, and the editor prevents it.
+a hand-set status without a reason is a problem in the report (docs/rules.md#overview-boxes),
+and the editor prevents it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Linking the plan's owners and leads to user accounts (issue 4 "Accounts and roles").
+"""Linking the plan's owners and leads to user accounts.
 
 The plan file names owners as text ("Head of Early Help"); a link says which account that
-is, so that the person sees the item among their updates and receives reminders (issue 5).
+is, so that the person sees the item among their updates and receives reminders.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Opening, closing and reopening reporting periods (issue 5 "Periods").
+"""Opening, closing and reopening reporting periods (ADR 0041; the snapshot: ADR 0040).
 
-Closing stores the period's snapshot (DESIGN.md "Snapshots"): the plan exactly as evaluated,
-in the plan-file format, with the summary it gave and the rules used. From then on the
-period's summary and reports are drawn from the snapshot (``selectors.period_result``), and
-every update service refuses the period. Reopening needs a reason, which is audited.
+Closing stores the period's snapshot (docs/rules.md#snapshots, ADR 0040): the plan exactly as
+evaluated, in the plan-file format, with the summary it gave and the rules used. From then on the
+period's summary and reports are drawn from the snapshot (``selectors.period_result``), and every
+update service refuses the period. Reopening needs a reason, which is audited.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def period_open(*, actor: User, period: Period, due: date, expected_version: int
 
 @transaction.atomic
 def period_close(*, actor: User, period: Period, expected_version: int) -> PeriodSnapshot:
-    """Close ``period`` and store what it reports (DESIGN.md "Snapshots").
+    """Close ``period`` and store what it reports (docs/rules.md#snapshots).
 
     The snapshot is checked before it is kept: the stored plan must evaluate to exactly the
     summary taken now, or nothing is closed.

@@ -1,6 +1,6 @@
 """Cross-references a domain Plan must satisfy before it is written to the database.
 
-The plan file reader refuses such plans already (DESIGN.md "Errors and problems"); this
+The plan file reader refuses such plans already (docs/plan-file.md#errors); this
 guards ``plan_import`` against a Plan built in code, so that the database never holds a
 dangling reference and the caller gets a message naming where instead of an IntegrityError.
 """
@@ -109,9 +109,9 @@ def _narrative_text(narrative: Narrative) -> str:
 
 
 def closed_period_changes(current: Plan, new: Plan, closed: Iterable[str]) -> list[str]:
-    """What importing ``new`` over ``current`` would change in the ``closed`` periods, one
-    message each (DESIGN.md "Snapshots": a closed period changes only once a lead reopens
-    it, with a reason; the import must not slip round that)."""
+    """What importing ``new`` over ``current`` would change in the ``closed`` periods, one message
+    each (docs/rules.md#snapshots, ADR 0014: a closed period changes only once a lead reopens it,
+    with a reason; the import must not slip round that)."""
     problems: list[str] = []
     old_periods = {period.id: period for period in current.periods}
     new_periods = {period.id: period for period in new.periods}

@@ -1,4 +1,4 @@
-"""``plan_import``: a domain Plan into the database, all or nothing (issue 4, ADR 0014)."""
+"""``plan_import``: a domain Plan into the database, all or nothing (ADR 0014)."""
 
 from __future__ import annotations
 

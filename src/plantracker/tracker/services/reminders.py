@@ -1,4 +1,4 @@
-"""Reminder emails (issue 5 "Reminders"): one to each owner with missing updates, one to
+"""Reminder emails: one to each owner with missing updates, one to
 each lead of a plan with updates waiting for review for more than two working days (and
 the missing updates whose owner has no account, which only a lead can chase).
 

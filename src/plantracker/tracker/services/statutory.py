@@ -1,4 +1,4 @@
-"""Writing computed statutory values into a plan's KPIs (issue 9 "Into the plan").
+"""Writing computed statutory values into a plan's KPIs (ADR 0016).
 
 ``statutory_apply`` takes the values ``plantracker.statutory.computed_kpi_values`` gives for
 one period and writes each through ``update_send`` (marked ``computed_from``, submitted):

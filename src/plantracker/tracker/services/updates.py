@@ -1,4 +1,4 @@
-"""Quarterly updates and their review (issue 5 "My updates" and "Review").
+"""Quarterly updates and their review (ADR 0041).
 
 An entry (an ``Update`` of an action or measure, a ``KpiValue``, a ``RiskUpdate``) moves
 draft → submitted → returned → (draft →) submitted → approved; an approved entry may be
@@ -172,7 +172,7 @@ def _status(value: Status | str | None) -> Status | None:
 
 
 def _number(value: Decimal | int | str | None) -> Decimal | None:
-    """A KPI value exactly as written (DESIGN.md "Compare exactly"); never from a float."""
+    """A KPI value exactly as written (docs/rules.md#exact-numbers); never from a float."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
@@ -318,11 +318,12 @@ def update_send(
     with ``submit`` send them to the lead for review: the one path of every update's write
     (web, API, ``statutory apply``), owning every rule.
 
-    Actions, measures and risks need a ``status`` (DESIGN.md "Override": an update without
-    one is an error) and take ``commentary``. KPIs take ``value`` (None: not available),
-    ``display``, ``commentary`` and an optional ``status``; a status that differs from the
-    calculated one is an override and needs a ``reason`` here. An approved entry is revised
-    (reports keep its approved content until the revision is approved).
+    Actions, measures and risks need a ``status`` (as in the plan file,
+    docs/plan-file.md#updates, an update without one is refused) and take ``commentary``. KPIs
+    take ``value`` (None: not available), ``display``, ``commentary`` and an optional
+    ``status``; a status that differs from the calculated one is an override and needs a
+    ``reason`` here. An approved entry is revised (reports keep its approved content until the
+    revision is approved).
 
     Refused, in this order: a person who may not update ``subject`` (``NotAllowed``, before
     anything about the entry is told); a closed period or an entry awaiting the lead's review

@@ -1,4 +1,4 @@
-"""The refusals of the workflow services (issue 5), each a ServiceError that an edge maps to
+"""The refusals of the workflow services (ADR 0041), each a ServiceError that an edge maps to
 its own answer: ``NotAllowed`` → 403, ``ConflictError`` → both versions shown (409),
 ``StateConflict`` → a message (409), ``InvalidInput`` → the form again with its errors (422
 in the API), any other ServiceError → a message. The edges map them in one place each:

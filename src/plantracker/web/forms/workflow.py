@@ -1,4 +1,4 @@
-"""Forms of the workflow's pages (issue 5). They parse what was posted; the services
+"""Forms of the workflow's pages. They parse what was posted; the services
 validate and decide, and their refusals come back onto these forms' fields."""
 
 from __future__ import annotations

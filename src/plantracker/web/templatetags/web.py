@@ -21,7 +21,7 @@ register = template.Library()
 
 @register.simple_tag
 def status(value: Status | str | None, size: str = "") -> SafeString:
-    """A status chip: its colour and, always, its word (DESIGN.md "Statuses").
+    """A status chip: its colour and, always, its word (docs/rules.md#statuses).
 
     A simple tag rather than an included template: a big plan's dashboard shows over a
     thousand of these, and each included template costs a render.

@@ -1,4 +1,4 @@
-"""The audit trail (issue 5 "Audit trail"): an item's changes on a page, and every change
+"""The audit trail: an item's changes on a page, and every change
 to a plan — or to one period or item of it — as CSV for inspectors.
 
 Everyone who may view the plan may read its audit trail (inspectors are viewers).

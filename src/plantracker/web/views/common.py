@@ -1,4 +1,4 @@
-"""What the workflow's pages share (issue 5): finding the plan and period of a URL, the
+"""What the workflow's pages share: finding the plan and period of a URL, the
 lead-only check, breadcrumbs, labels for an entry's review state, and the dashboard panel.
 
 A plan the person may not see is a 404 (``plan_for_user``); a page or action their role

@@ -1,4 +1,4 @@
-"""The narrative editor (issue 5 "Narrative"): the lead writes the period's headlines,
+"""The narrative editor (docs/plan-file.md#narrative): the lead writes the period's headlines,
 decisions, milestones, next steps, deep-dive choice, commentary per recommendation and any
 hand-set overview status with its reason; the preview shows the report as it now stands.
 """

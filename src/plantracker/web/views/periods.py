@@ -1,4 +1,4 @@
-"""A reporting period's page (issue 5 "Periods", "Audit trail"): its state, due date and
+"""A reporting period's page (ADR 0041): its state, due date and
 snapshot, the lead's open / close / reopen forms, and the period's audit trail.
 
 Every person who may view the plan reads the page; only a lead's POST changes anything.

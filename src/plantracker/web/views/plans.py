@@ -1,4 +1,4 @@
-"""The reader's pages: plan list, dashboard, recommendation, item (issue 4 "Pages").
+"""The reader's pages: plan list, dashboard, recommendation, item (ADR 0030).
 
 Each view finds the plan through ``plan_for_user`` (another organisation's plan, or one the
 person has no role on, is a 404 exactly like a plan that does not exist), builds the domain
@@ -80,7 +80,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def _current_plan(record: PlanRecord) -> Plan:
     """The plan as its current period reports it: that period's snapshot once it is closed
-    (issue 5)."""
+    (ADR 0040)."""
     plan = plan_domain(plan_record=record)
     period = default_period(plan)
     if period is None:
@@ -111,7 +111,7 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
         return _redirect_or_404("web:dashboard-period", slug, request.GET["period"])
     record, live = _load(request, slug)
     chosen = pages.period_or_404(live, period)
-    # A closed period shows what it reported when it was closed (issue 5, its snapshot).
+    # A closed period shows what it reported when it was closed: its snapshot (ADR 0040).
     plan = period_plan(plan_record=record, period_code=chosen.id, live=live)
     page = pages.dashboard_page(plan, plan.period(chosen.id))
     return render(
@@ -138,7 +138,7 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
         return _redirect_or_404("web:recommendation", slug, request.GET["period"], number)
     record, plan = _load(request, slug)
     chosen = pages.period_or_404(plan, period)
-    plan = period_plan(plan_record=record, period_code=chosen.id, live=plan)  # issue 5
+    plan = period_plan(plan_record=record, period_code=chosen.id, live=plan)
     page = pages.recommendation_page(plan, plan.period(chosen.id), number)
     return render(
         request,

@@ -23,8 +23,8 @@ def report(request: HttpRequest, slug: str, period: str, fmt: str) -> HttpRespon
         raise Http404("No such report format")
     plan = plan_domain(plan_record=record)
     chosen = pages.period_or_404(plan, period)
-    # A closed period's report comes from its snapshot (issue 5, DESIGN.md "Snapshots"); an
-    # unchanged report comes from the cache (issue 7, ADR 0061).
+    # A closed period's report comes from its snapshot (docs/rules.md#snapshots); an
+    # unchanged report comes from the cache (ADR 0061).
     content = report_content(plan_record=record, period_code=chosen.id, fmt=fmt, live=plan)
     response = HttpResponse(content, content_type=renderer.media_type)
     filename = f"{record.slug}-{chosen.id}{renderer.suffix}"

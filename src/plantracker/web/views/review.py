@@ -1,4 +1,4 @@
-"""Review (issue 5): the lead sees the period's submitted updates, approves them one by one
+"""Review (ADR 0041): the lead sees the period's submitted updates, approves them one by one
 or together, or returns one with a comment that its owner sees. Nobody approves an update
 they submitted (the service refuses; the page does not offer it).
 """

@@ -1,4 +1,4 @@
-""" "My updates" (issue 5): every item and risk a person owns, for one period, on one page.
+""" "My updates": every item and risk a person owns, for one period, on one page.
 
 Each item has its own small form (save as draft, or submit for review), so a problem with one
 never loses the words typed into another. Validation is the service's (``update_send``):

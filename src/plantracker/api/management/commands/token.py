@@ -1,4 +1,4 @@
-"""`plantracker token create EMAIL [--name NAME]` (DESIGN.md "Command line"), with
+"""`plantracker token create EMAIL [--name NAME]`, with
 `token list [EMAIL]` and `token revoke ID`: API tokens, run as the installation's operator.
 
 ``create`` prints the token alone on its last line, so a script can take it with

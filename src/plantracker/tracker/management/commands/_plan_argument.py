@@ -1,5 +1,5 @@
-"""The ``PLAN`` argument of the commands (DESIGN.md "Command line"): a plan file or the slug
-of a plan in the database → ``Plan``.
+"""The ``PLAN`` argument of the commands (README.md#the-plantracker-command): a plan file or the
+slug of a plan in the database → ``Plan``.
 
 Every error of an invalid file becomes one line of the ``CommandError`` (so one line per
 problem on stderr and exit status 1), never a traceback.
@@ -28,7 +28,7 @@ def load_plan_argument(value: str, *, period: str | None = None) -> Plan:
 
     A name ending in a plan file suffix is a file. Anything else that is not a path on disk
     is looked up as a plan's slug in the database (slugs never contain a dot). With
-    ``period``, a closed period of a stored plan comes from its snapshot (issue 5).
+    ``period``, a closed period of a stored plan comes from its snapshot (docs/rules.md#snapshots).
     """
     path = Path(value)
     if path.suffix.lower() in PLAN_FILE_SUFFIXES:

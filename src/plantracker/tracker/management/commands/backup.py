@@ -1,4 +1,4 @@
-"""`plantracker backup -o FILE` (issue 7 "Faults", ADR 0060): every row of the application's
+"""`plantracker backup -o FILE` (ADR 0060): every row of the application's
 data, read in one transaction, written to FILE all at once (never a partial file).
 
 The file restores with `plantracker restore FILE` into SQLite or PostgreSQL.

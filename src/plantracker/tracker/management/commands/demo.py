@@ -1,4 +1,4 @@
-"""`plantracker demo`: the README's run command (DESIGN.md "Command line"; issue 4 item 4).
+"""`plantracker demo`: the README's run command.
 
 Migrates the database (SQLite in ./var unless DATABASE_URL says otherwise), imports the
 example plan (re-running updates it in place), creates one demo account per role with a
@@ -184,7 +184,7 @@ class Command(BaseCommand):
 
     def _link_owner(self, record: PlanRecord, user: User) -> None:
         """The demo contributor owns the items of one owner, so that "My updates" and the
-        quarterly cycle (issue 5) can be tried at once."""
+        quarterly cycle can be tried at once."""
         items = Item.objects.filter(plan=record, owner=DEMO_OWNER)
         for item in items:
             item_owner_link(item=item, user=user)
@@ -195,7 +195,7 @@ class Command(BaseCommand):
         period = default_period(plan)
         if period is None:
             raise CommandError(f"{record.slug}: the plan declares no periods to report")
-        # A period closed in an earlier run reports from its snapshot (issue 5).
+        # A period closed in an earlier run reports from its snapshot.
         report = build_report(period_result(plan_record=record, period_code=period.id, live=plan))
         for renderer in RENDERERS.values():
             target = out / f"{record.slug}-{period.id}{renderer.suffix}"

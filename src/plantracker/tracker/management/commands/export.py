@@ -1,4 +1,4 @@
-"""`plantracker export PLAN --format FORMAT -o FILE` (DESIGN.md "Command line").
+"""`plantracker export PLAN --format FORMAT -o FILE`.
 
 PLAN is a plan file or the slug of a plan in the database; the plan is written in FORMAT,
 all at once or not at all (each writer writes a temporary file and renames it).

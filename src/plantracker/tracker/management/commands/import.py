@@ -1,4 +1,4 @@
-"""`plantracker import FILE [--slug SLUG]` (DESIGN.md "Command line").
+"""`plantracker import FILE [--slug SLUG]`.
 
 The plan file goes into the database all or nothing: an invalid file, or a failure while
 writing, leaves the database as it was. The plan belongs to the organisation named in

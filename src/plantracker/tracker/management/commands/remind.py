@@ -1,6 +1,5 @@
-"""`plantracker remind [--period ID] [--dry-run]` (DESIGN.md "Command line"; issue 5
-"Reminders"): email owners whose updates are missing after the period's due date, and leads
-with updates awaiting review for more than two working days.
+"""`plantracker remind [--period ID] [--dry-run]`: email owners whose updates are missing after the
+period's due date, and leads with updates awaiting review for more than two working days.
 
 Without ``--period`` every open period of every plan is looked at; with it, that period of
 each plan that has one. ``--dry-run`` lists who would be emailed and why, and sends nothing.

@@ -1,4 +1,4 @@
-"""`plantracker report PLAN --period ID --format FORMAT -o FILE` (DESIGN.md "Command line").
+"""`plantracker report PLAN --period ID --format FORMAT -o FILE`.
 
 A thin edge: load the plan, evaluate the period, build the report model once, render it in
 memory with the format's renderer from ``reports.registry.RENDERERS``, and only then write

@@ -1,4 +1,4 @@
-"""`plantracker restore FILE` (issue 7 "Faults", ADR 0060): replace the database's data with
+"""`plantracker restore FILE` (ADR 0060): replace the database's data with
 a backup, all or nothing.
 
 The schema is brought up to date first (`migrate`), so an empty database works; then one

@@ -1,4 +1,4 @@
-"""`plantracker summary PLAN --period ID [--json]` (DESIGN.md "Command line").
+"""`plantracker summary PLAN --period ID [--json]`.
 
 A thin edge: load the plan, call the domain's ``evaluate`` and print either the domain's
 ``summary_dict`` as JSON or a readable table of the same result. No rule is computed here.

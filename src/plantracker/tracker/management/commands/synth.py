@@ -1,4 +1,4 @@
-"""`plantracker synth --scale N [--seed S] -o FILE` (DESIGN.md "Command line").
+"""`plantracker synth --scale N [--seed S] -o FILE`.
 
 Writes a synthetic plan about N times the example's size (``plantracker.synth``) as a YAML
 plan file, atomically: a temporary file beside the target, then a rename, so a failure

@@ -1,7 +1,7 @@
 """`plantracker template -o FILE.xlsx`: an empty, documented plan workbook to start from.
 
 Every sheet of the plan workbook with its headings, drop-down lists and formats, and the
-README sheet explaining each sheet and column (DESIGN.md "Plan file"). It holds no plan
+README sheet explaining each sheet and column (docs/plan-file.md#workbook-sheets). It holds no plan
 yet: loading it says what to fill in first.
 """
 

@@ -1,5 +1,5 @@
-"""`plantracker user add EMAIL --role ROLE [--plan SLUG] [--password-stdin]` (DESIGN.md
-"Command line"): an account whose username is its email, with a role.
+"""`plantracker user add EMAIL --role ROLE [--plan SLUG] [--password-stdin]`: an account whose
+username is its email, with a role.
 
 ``--plan`` makes the user a member of that plan's organisation with the role on that plan;
 without it the role covers every plan of the organisation (``--organisation``, needed only

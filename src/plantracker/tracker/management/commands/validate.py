@@ -1,4 +1,4 @@
-"""`plantracker validate PLAN` (DESIGN.md "Command line", "Errors and problems").
+"""`plantracker validate PLAN` (docs/plan-file.md#errors).
 
 An invalid file: every error on stderr, one per line, exit 1. A valid one: a line saying so
 with its size, then the data-quality problems of the latest period (or ``--period``) as the

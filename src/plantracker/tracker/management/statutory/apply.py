@@ -1,7 +1,8 @@
-"""``plantracker statutory apply PLAN --period ID --user USERNAME [--la CODE]``: the command's
-half of issue 9 "Into the plan". Finds the plan, period, user and authority, computes the
-period's values (``computed_kpi_values``) and hands them to the ``statutory_apply`` service;
-prints one line per KPI. Every refusal is a CommandError, one line per problem.
+"""``plantracker statutory apply PLAN --period ID --user USERNAME [--la CODE]``: the command's half
+of docs/statutory.md#into-the-plan (the service is services/statutory.py). Finds the plan, period,
+user and authority, computes the period's values (``computed_kpi_values``) and hands them to the
+``statutory_apply`` service; prints one line per KPI. Every refusal is a CommandError, one line per
+problem.
 """
 
 from __future__ import annotations
