@@ -1,4 +1,4 @@
-"""How long the committee formats take (issue 6; docs/benchmarks.md).
+"""How long the committee formats take (docs/benchmarks.md).
 
 In-process, after imports: for the example plan, evaluate + build the report model + render
 as Word, PowerPoint and Excel (each from a cold chart cache: every chart drawn afresh), and

@@ -6,12 +6,12 @@ several runs:
 
 - read: the file's bytes, decoded and checked (size, UTF-8, control characters);
 - parse: YAML → neutral tree (libyaml's parser events when available);
-- validate: tree → domain ``Plan`` with every check of DESIGN.md "Plan file";
+- validate: tree → domain ``Plan`` with every check of docs/plan-file.md;
 - evaluate: ``domain.evaluate`` for the latest period (ratings, roll-ups, problems);
 - summary: ``domain.summary.summary_dict`` (the ``summary --json`` document);
 - total: ``load_plan`` + evaluate + summary end to end, as ``plantracker summary`` does.
 
-Target (issue 2): total under 2 s at scale 10, growing no worse than linearly.
+Target: total under 2 s at scale 10, growing no worse than linearly.
 """
 
 from __future__ import annotations

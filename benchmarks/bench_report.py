@@ -1,4 +1,4 @@
-"""How long the quarterly report takes to build (issue 3; docs/benchmarks.md).
+"""How long the quarterly report takes to build (docs/benchmarks.md).
 
 In-process, after imports: evaluate + build the report model + render, for the example plan
 (HTML and PDF) and for synthetic plans at several scales (HTML), each from a cold chart

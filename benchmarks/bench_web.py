@@ -1,6 +1,6 @@
 """The dashboard's response time under gunicorn, at ``synth --scale 1`` and ``--scale 20``.
 
-Issue 4 "Must show": median and p95 of the plan dashboard, measured beside a minimal Django
+Median and p95 of the plan dashboard, measured beside a minimal Django
 view (``/healthz``: a ``SELECT 1`` and "ok") in the same run, so the figures can be read
 against the cost of Django, the middleware and gunicorn themselves.
 

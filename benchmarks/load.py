@@ -1,4 +1,5 @@
-"""Load test: 50 simulated people against gunicorn on PostgreSQL for 60 s (issue 7 "Load").
+"""Load test: 50 simulated people against gunicorn on PostgreSQL for 60 s
+(docs/reliability.md#load).
 
     scripts/with-postgres .venv/bin/python -m benchmarks.load [--users 50] [--duration 60]
 

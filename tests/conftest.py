@@ -1,4 +1,5 @@
-"""Markers that choose which tests run again on PostgreSQL (issue 7, `make test-postgres`).
+"""Markers that choose which tests run again on PostgreSQL (`make test-postgres`;
+docs/reliability.md#both-databases).
 
 ``database``: the test touches the database. Added here to every test that uses
 pytest-django's ``django_db`` marker or, directly or through another fixture, its ``db`` /

@@ -1,4 +1,4 @@
-"""What the production settings promise (issue 7 "Security"): HTTPS-only cookies, HSTS
+"""What the production settings promise (docs/reliability.md#security): HTTPS-only cookies, HSTS
 for a year, a strict script policy, 8-hour sessions, bounded request bodies. Read in a
 subprocess, as a deployment loads them (DJANGO_SETTINGS_MODULE=...settings_production)."""
 

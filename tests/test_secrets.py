@@ -1,4 +1,4 @@
-"""No secret in the repository (issue 7 "Security").
+"""No secret in the repository (docs/reliability.md#security).
 
 Every file git would commit (tracked, or new and not ignored) is scanned for private keys,
 cloud and API credentials, and a hard-coded Django SECRET_KEY. The one key allowed is the

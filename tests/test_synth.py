@@ -1,4 +1,4 @@
-"""Synthetic plans (`plantracker synth`, DESIGN.md "Command line") for benchmarks."""
+"""Synthetic plans (`plantracker synth`) for benchmarks."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A small plan for the API tests, built by hand so each answer can be checked against
-statuses worked out from DESIGN.md's rules: one recommendation with every kind of item."""
+statuses worked out from docs/rules.md: one recommendation with every kind of item."""
 
 from __future__ import annotations
 

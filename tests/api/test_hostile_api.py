@@ -1,4 +1,4 @@
-"""Every API operation, sent hostile input (issue 7 "Bad input").
+"""Every API operation, sent hostile input (docs/reliability.md#bad-input).
 
 The operations are read from the API's own OpenAPI document, so an endpoint added later is
 attacked too. hypothesis builds bodies (rows whose fields hold huge numbers, NaN written

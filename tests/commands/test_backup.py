@@ -1,4 +1,4 @@
-"""`plantracker backup` and `plantracker restore` (issue 7 "Faults", ADR 0060).
+"""`plantracker backup` and `plantracker restore` (ADR 0060).
 
 A restore gives back exactly what was backed up: the same plan export, byte for byte, and
 the same rows (audit trail and accounts included); a file that cannot be restored changes

@@ -1,4 +1,5 @@
-"""An import killed with SIGKILL part-way leaves the database exactly as it was (issue 7).
+"""An import killed with SIGKILL part-way leaves the database exactly as it was
+(docs/reliability.md#faults).
 
 The import runs as a user would run it, as a subprocess, re-importing a large synthetic plan
 over the example's slug. The test waits until the import is inside its write transaction

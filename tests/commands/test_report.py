@@ -1,4 +1,4 @@
-"""`plantracker report PLAN --period ID --format html|pdf -o FILE` (DESIGN.md "Command line")."""
+"""`plantracker report PLAN --period ID --format html|pdf -o FILE`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`plantracker summary PLAN --period ID [--json]` on plan files (DESIGN.md "Command line")."""
+"""`plantracker summary PLAN --period ID [--json]` on plan files."""
 
 from __future__ import annotations
 
@@ -182,7 +182,7 @@ def test_console_script_exit_codes(small: Path) -> None:
     assert "Traceback" not in missing.stderr
 
 
-# --- the example plan: DESIGN.md "The example plan" ----------------------------------------
+# --- the example plan: the figures its header comment lists --------------------------------
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""`plantracker validate PLAN` (DESIGN.md "Command line", "Errors and problems")."""
+"""`plantracker validate PLAN` (docs/plan-file.md#errors)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Direction of travel (DESIGN.md "Direction of a KPI", "Direction of a roll-up ...")."""
+"""Direction of travel (docs/rules.md#kpi-direction, docs/rules.md#status-direction)."""
 
 from __future__ import annotations
 

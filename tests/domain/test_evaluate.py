@@ -1,4 +1,4 @@
-"""A whole period evaluated (DESIGN.md "Rules": boxes, roll-ups, counts, most concern)."""
+"""A whole period evaluated (docs/rules.md: overview boxes, roll-ups, counts, most concern)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Items exist only from their ``from`` to their ``until`` period (DESIGN.md "Vocabulary")."""
+"""Items exist only from their ``from`` to their ``until`` period (docs/rules.md#existence)."""
 
 from __future__ import annotations
 

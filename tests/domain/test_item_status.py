@@ -1,4 +1,4 @@
-"""Statuses of actions, measures and risks from their updates (DESIGN.md "Override")."""
+"""Statuses of actions, measures and risks from their updates (docs/rules.md#item-status)."""
 
 from __future__ import annotations
 

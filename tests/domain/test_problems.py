@@ -1,4 +1,4 @@
-"""The data-quality problems of a period (DESIGN.md "Errors and problems")."""
+"""The data-quality problems of a period (docs/rules.md#problems)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""KPI rating and overrides (DESIGN.md "KPI rating", "Override")."""
+"""KPI rating and overrides (docs/rules.md#kpi-rating, docs/rules.md#override)."""
 
 from __future__ import annotations
 

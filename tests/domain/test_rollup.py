@@ -1,5 +1,5 @@
-"""Roll-ups, counts and half-up percentages (DESIGN.md "Roll-up status", "Counts and
-percentages")."""
+"""Roll-ups, counts and half-up percentages (docs/rules.md#rollup,
+docs/rules.md#counts)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``summary --json`` document (DESIGN.md "Command line")."""
+"""The ``summary --json`` document (docs/rules.md#summary-json)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Invalid plan files: every error named by file, path, line, expected and found.
 
-DESIGN.md "Errors and problems" lists what makes a plan file invalid; each row below breaks
+docs/plan-file.md#errors lists what makes a plan file invalid; each row below breaks
 one line of a valid plan and checks the one error it causes.
 """
 

@@ -1,7 +1,7 @@
 """What the YAML parser rejects, hostile input, and fuzzing: only ever ``PlanFileError``.
 
-DESIGN.md "Plan file": also for what the YAML parser itself rejects, say where; the issue
-adds control characters and alias bombs. No input may end in a traceback.
+docs/plan-file.md#errors: also for what the YAML parser itself rejects, say where; control
+characters and alias bombs too (docs/plan-file.md#reading). No input may end in a traceback.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The plan workbook reader under hostile input (issue 7 "Bad input").
+"""The plan workbook reader under hostile input (docs/reliability.md#bad-input).
 
 hypothesis writes a hostile value (huge and non-finite numbers, control characters, 1 MB
 strings, markup, wrong types, dates where text belongs, formulas) into a random cell of a

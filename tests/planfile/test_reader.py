@@ -1,4 +1,4 @@
-"""Reading valid plan files into the domain Plan (DESIGN.md "Plan file")."""
+"""Reading valid plan files into the domain Plan (docs/plan-file.md)."""
 
 from __future__ import annotations
 

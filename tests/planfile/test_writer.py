@@ -1,4 +1,4 @@
-"""Writing plan files: ``load(dump(plan)) == plan`` (DESIGN.md "Plan file")."""
+"""Writing plan files: ``load(dump(plan)) == plan`` (docs/plan-file.md#writing)."""
 
 from __future__ import annotations
 

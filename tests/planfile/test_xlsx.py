@@ -1,4 +1,4 @@
-"""The plan workbook (DESIGN.md "Plan file": the same content as an Excel workbook).
+"""The plan workbook (docs/plan-file.md#workbook).
 
 Round trips (the example, synthetic plans, any valid plan), exact numbers, the workbook's
 help for people (README, frozen headings, drop-downs, dates, coloured statuses), the empty

@@ -1,4 +1,4 @@
-"""The example plan with published comparators set on a few deep-dive KPIs (issue 9).
+"""The example plan with published comparators set on a few deep-dive KPIs (ADR 0017).
 
 Built with ``dataclasses.replace`` on the loaded example, so the report tests do not depend
 on how the plan file spells comparators. Recommendation 10's compared KPIs share one

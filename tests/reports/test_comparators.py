@@ -1,4 +1,4 @@
-"""Published comparators (England, region, statistical neighbours) in the KPI tables (issue 9).
+"""Published comparators (England, region, statistical neighbours) in the KPI tables (ADR 0017).
 
 Every format is read back with the tool the other report tests use (lxml for the HTML,
 python-docx, python-pptx, openpyxl, pdftotext) and must show the same figures for the same

@@ -1,5 +1,5 @@
 """File → database → file loses nothing: the example and a synthetic plan come back as the
-same YAML and the same summary (issue 4 "Storage")."""
+same YAML and the same summary."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Twenty people saving at once (issue 7, "No lost updates"): on PostgreSQL, every write
-either lands or is refused with who changed the record and when; none vanishes, and the
+"""Twenty people saving at once (docs/reliability.md#parallel-writers-postgresql): on PostgreSQL,
+every write either lands or is refused with who changed the record and when; none vanishes, and the
 audit trail holds one entry per landed write."""
 
 from __future__ import annotations

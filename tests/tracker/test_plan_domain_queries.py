@@ -1,4 +1,4 @@
-"""plan_domain reads a whole plan in the same number of queries at any size (issue 4)."""
+"""plan_domain reads a whole plan in the same number of queries at any size (ADR 0030)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""A plan file imported over a plan cannot change what a closed period holds (DESIGN.md
-"Snapshots": a closed period changes only when a lead reopens it, with a reason)."""
+"""A plan file imported over a plan cannot change what a closed period holds
+(docs/rules.md#snapshots, ADR 0014: a closed period changes only when a lead reopens it, with a
+reason)."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def test_removing_an_entry_or_the_period_itself_is_refused(site: WorkflowSite) -
     assert (
         f"{Q1} is closed; the file would remove KPI {kpi.ref}: its value" in refused.value.messages
     )
-    # Digits count: 58.60 is not 58.6 (DESIGN.md "Compare exactly").
+    # Digits count: 58.60 is not 58.6 (docs/rules.md#exact-numbers).
     old = kpi.values[Q1].value
     assert old is not None
     retyped = MappingProxyType({**kpi.values, Q1: KpiValue(Decimal(f"{old:.3f}"))})

@@ -1,4 +1,4 @@
-"""Computed KPI values (issue 9 "Into the plan"): ``statutory_apply`` writes through the update
+"""Computed KPI values (ADR 0016): ``statutory_apply`` writes through the update
 workflow, marked ``computed_from``; a person's change clears the mark; all or nothing."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The audit trail (issue 5 "Audit trail"): who, when, old → new, read from the history."""
+"""The audit trail: who, when, old → new, read from the history."""
 
 from __future__ import annotations
 

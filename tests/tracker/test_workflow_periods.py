@@ -1,4 +1,4 @@
-"""Opening, closing (the snapshot) and reopening periods (issue 5 "Periods")."""
+"""Opening, closing (the snapshot) and reopening periods (ADR 0040, ADR 0041)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_opening_sets_the_due_date(site: WorkflowSite) -> None:
 def test_a_closed_period_reports_from_its_snapshot_after_rules_and_data_change(
     site: WorkflowSite,
 ) -> None:
-    """DESIGN.md "Snapshots": a published report re-renders identically."""
+    """docs/rules.md#snapshots: a published report re-renders identically."""
     before = _summary(site, Q2)
     html_before = RENDERERS["html"].render(
         build_report(period_result(plan_record=site.plan, period_code=Q2))

@@ -1,4 +1,4 @@
-"""Reminders (issue 5 "Reminders"): who is missing updates after the due date, which
+"""Reminders: who is missing updates after the due date, which
 reviews are stale after two working days (the `remind` command: tests/commands/test_remind.py)."""
 
 from __future__ import annotations

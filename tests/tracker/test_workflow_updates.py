@@ -1,4 +1,4 @@
-"""The update workflow's services (issue 5): every transition, every refusal."""
+"""The update workflow's services (ADR 0041): every transition, every refusal."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Find every form a signed-in person can post: crawl the site's pages from the plan list,
 following its own links, and read each ``<form method="post">`` with its fields.
 
-Used by the hostile-input and CSRF tests (issue 7), so a form added later is covered
+Used by the hostile-input and CSRF tests, so a form added later is covered
 without anyone listing it.
 """
 

@@ -1,4 +1,4 @@
-"""Hostile values for form fields and API bodies (issue 7 "Bad input"), as hypothesis
+"""Hostile values for form fields and API bodies (docs/reliability.md#bad-input), as hypothesis
 strategies: huge and non-finite numbers, control characters, 1 MB strings, markup, odd
 Unicode, and plain arbitrary text."""
 

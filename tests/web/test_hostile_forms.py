@@ -1,4 +1,4 @@
-"""Every form of the site, posted hostile values (issue 7 "Bad input").
+"""Every form of the site, posted hostile values (docs/reliability.md#bad-input).
 
 The forms are found by crawling the pages as each role sees them (tests/web/forms_found.py),
 so a form added later is attacked too. hypothesis chooses, for each example, some of the

@@ -150,7 +150,7 @@ def test_action_page_has_history_but_no_trend(site: Site) -> None:
 
 
 def test_three_clicks_from_the_plan_list_to_a_kpis_history(site: Site) -> None:
-    """Issue 4 "Must show": plan list → dashboard → recommendation → KPI, by following links."""
+    """Plan list → dashboard → recommendation → KPI, by following links."""
     client = site.client("viewer")
     here = client.get(reverse("web:plan-list"))
     for pattern in (r"^/plans/cip/$", r"/recommendations/1/$", r"/items/1\.K1/$"):

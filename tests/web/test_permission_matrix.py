@@ -1,6 +1,6 @@
-"""Every URL of the web app × every HTTP method × every kind of person (issue 4 "Tests").
+"""Every URL of the web app × every HTTP method × every kind of person (ADR 0013).
 
-The quarterly workflow's URLs (issue 5) have their matrix in test_workflow_permissions.py;
+The quarterly workflow's URLs have their matrix in test_workflow_permissions.py;
 the coverage test below checks that the two together name every URL.
 
 The people: anonymous, the four roles of the plan's organisation, and the admin of another

@@ -1,10 +1,10 @@
-"""The pages' SQL queries do not grow with the plan (issue 4 "Must show").
+"""The pages' SQL queries do not grow with the plan (ADR 0030).
 
 Two plans of one organisation side by side: ``synth --scale 1`` and ``--scale 20`` (147 and
 2,940 items, eight quarters each). Each page runs exactly as many queries for the big plan
 as for the small one, and both stay within one bound: the session and the user, the plan the
 person may see, the domain plan (``plan_domain``: one query per table), the closed period's
-snapshot and the workflow panel (issue 5), and the header's organisation and admin check.
+snapshot and the workflow panel, and the header's organisation and admin check.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Report downloads are cached by the data they were built from (issue 7, ADR 0061): a
+"""Report downloads are cached by the data they were built from (ADR 0061): a
 second download of an unchanged report does not call the renderer; a change to the data
 (an approved update, a re-import) or the period or the format renders again."""
 

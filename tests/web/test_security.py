@@ -1,4 +1,4 @@
-"""Security properties a person would notice only when they fail (issue 7 "Security").
+"""Security properties a person would notice only when they fail (docs/reliability.md#security).
 
 - CSRF: every form of the site (found by crawling it as each role) refuses a post without
   its token with 403, and the sign-in form too.

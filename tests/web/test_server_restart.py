@@ -1,4 +1,4 @@
-"""The server comes back after being killed (issue 7 "Faults").
+"""The server comes back after being killed (docs/reliability.md#faults).
 
 gunicorn serves the real application on a free port of 127.0.0.1, with a database of its
 own (SQLite here, PostgreSQL under `make test-postgres`). While a report download is in

@@ -1,4 +1,4 @@
-"""The quarterly cycle in a real browser (issue 5 "Tests"): a contributor submits, the lead
+"""The quarterly cycle in a real browser: a contributor submits, the lead
 returns it with a comment, the contributor resubmits, the lead approves, closes the period
 and downloads the PDF. axe-core checks every page reached: zero violations.
 

@@ -1,4 +1,4 @@
-"""The workflow's pages (issue 5): what a contributor and a lead see and do, without a
+"""The workflow's pages (ADR 0041): what a contributor and a lead see and do, without a
 browser. Errors use the GOV.UK error summary and keep what was typed; a conflict shows the
 other person's version; closed periods are read-only; the dashboard and the report count
 approved updates only, and a closed period's come from its snapshot."""

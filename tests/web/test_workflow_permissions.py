@@ -1,5 +1,5 @@
-"""The workflow's URLs × HTTP methods × people (issue 5 "Tests": the permission matrix
-extended to every new URL).
+"""The workflow's URLs × HTTP methods × people (the permission matrix of test_permission_matrix.py,
+extended to the workflow's URLs).
 
 People: anonymous, a viewer, the contributor owning 1.A1, a lead, an admin without a lead
 role, and the admin and lead of another organisation (the outsider). Each request gets
