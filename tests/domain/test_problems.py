@@ -50,7 +50,7 @@ WITH_RISK = {"risks": [risk(updates={Q2: A})]}
         # missing value; not expected → none, no problem
         (kpi("9.K1", target="65"), ["KPI 9.K1, 2018-19-Q2"]),
         (kpi("9.K1", target="65", expected=[Q1]), []),
-        # a red KPI needs no commentary (DESIGN names actions and measures)
+        # a red KPI needs no commentary (docs/rules.md#problems names actions and measures)
         (kpi("9.K3", values={Q2: "6.9"}, target="12"), []),
         (kpi("9.K1", values={Q2: value(None, display="NYA")}), []),
         # red or amber action or measure without commentary
