@@ -206,8 +206,9 @@ def test_summary_of_the_example_plan_equals_the_summary_command(
     assert api["totals"]["kpis"]["red"] == 17
 
 
-def test_an_unknown_period_is_404_naming_the_plans_periods(site: Site) -> None:
-    response = site.client("viewer").get("/api/v1/plans/cip/periods/2030-31-Q1/summary")
+@pytest.mark.parametrize("code", ["2030-31-Q1", "2018-19-Q%003"], ids=["unknown", "nul"])
+def test_an_unknown_period_is_404_naming_the_plans_periods(site: Site, code: str) -> None:
+    response = site.client("viewer").get(f"/api/v1/plans/cip/periods/{code}/summary")
     assert response.status_code == 404
     assert "2018-19-Q1, 2018-19-Q2, 2018-19-Q3" in response.json()["detail"]
 

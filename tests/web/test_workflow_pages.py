@@ -375,3 +375,19 @@ def test_the_item_page_shows_a_closed_period_as_it_reported(site: WorkflowSite) 
     history = after[after.index("History") :]
     assert "Q2 July – September 2018 58.6%" in history and "12.3" not in history
     assert history == before[before.index("History") :]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/plans/cip/audit/items/1.K%001/",
+        "/plans/cip/audit.csv?item=1.K%001",
+        "/plans/cip/audit.csv?period=2018-19-Q%003",
+        "/plans/cip/2018-19-Q%003/period/",
+        "/plans/cip/2018-19-Q%003/updates/",
+    ],
+    ids=["item-audit", "csv-item", "csv-period", "period", "updates"],
+)
+def test_a_nul_in_a_ref_or_period_code_is_404(site: WorkflowSite, url: str) -> None:
+    # PostgreSQL refuses a NUL in a query: the selectors answer None before asking it.
+    assert _client(site, "lead").get(url).status_code == 404

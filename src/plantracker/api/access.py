@@ -32,7 +32,7 @@ def visible_plan(request: HttpRequest, slug: str) -> PlanRecord:
 
 def plan_period(plan: PlanRecord, code: str) -> Period:
     """The plan's period ``code``; 404 naming the plan's periods otherwise."""
-    period = period_by_code(plan_record=plan, code=code) if _storable(code) else None
+    period = period_by_code(plan_record=plan, code=code)
     if period is None:
         codes = list(plan_periods(plan_record=plan).values_list("code", flat=True))
         listed = ", ".join(codes) if codes else "none"

@@ -28,8 +28,8 @@ from django.db import transaction
 
 from plantracker.api.errors import Conflict, InvalidRows, RowError
 from plantracker.api.schemas import KpiValueIn, UpdateIn
+from plantracker.domain import model as domain
 from plantracker.domain.model import Kind, Status
-from plantracker.domain.model import KpiValue as DomainKpiValue
 from plantracker.domain.rating import KpiRating
 from plantracker.tracker.models import (
     Item,
@@ -208,13 +208,13 @@ def ratings(plan: PlanRecord, period: Period, entries: Sequence[Entry]) -> dict[
     kpi_entries = [entry for entry in entries if isinstance(entry, KpiValue)]
     if not kpi_entries:
         return {}
-    domain = plan_domain(plan_record=plan)
+    domain_plan = plan_domain(plan_record=plan)
     return {
         entry.item.ref: kpi_draft_rating(
-            domain,
+            domain_plan,
             entry.item.ref,
             period.code,
-            DomainKpiValue(
+            domain.KpiValue(
                 value=entry.value,
                 display=entry.display,
                 status=None if entry.status is None else Status(entry.status),

@@ -13,16 +13,9 @@ from dataclasses import dataclass, replace
 
 from django.http import Http404
 
+from plantracker.domain import model as domain
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import (
-    Item,
-    Kind,
-    Kpi,
-    Period,
-    Plan,
-    Recommendation,
-    Status,
-)
+from plantracker.domain.model import Kind, Kpi, Plan, Status
 from plantracker.domain.periods import default_period, item_entries
 from plantracker.domain.results import ItemResult, PeriodResult, RecommendationResult
 from plantracker.reports.build import build_report, trend_chart
@@ -46,7 +39,7 @@ KIND_TITLES: dict[Kind, str] = {
 # --- periods ------------------------------------------------------------------------------
 
 
-def period_or_404(plan: Plan, period_id: str | None) -> Period:
+def period_or_404(plan: Plan, period_id: str | None) -> domain.Period:
     """The period named in the URL (404 if the plan has none such), or the default one."""
     if period_id is None:
         default = default_period(plan)
@@ -63,13 +56,13 @@ def period_or_404(plan: Plan, period_id: str | None) -> Period:
 class PeriodNav:
     """The period switcher: every period, the chosen one, and its neighbours."""
 
-    periods: tuple[Period, ...]
-    current: Period
-    previous: Period | None
-    next: Period | None
+    periods: tuple[domain.Period, ...]
+    current: domain.Period
+    previous: domain.Period | None
+    next: domain.Period | None
 
 
-def period_nav(plan: Plan, period: Period) -> PeriodNav:
+def period_nav(plan: Plan, period: domain.Period) -> PeriodNav:
     index = plan.period_index(period.id)
     return PeriodNav(
         periods=plan.periods,
@@ -102,7 +95,7 @@ class DashboardPage:
         return self.report.overall
 
 
-def dashboard_page(plan: Plan, period: Period) -> DashboardPage:
+def dashboard_page(plan: Plan, period: domain.Period) -> DashboardPage:
     """The seed's quarter overview as a page: one evaluation, one report model."""
     result = evaluate(plan, period.id)
     report = build_report(result)
@@ -123,7 +116,7 @@ class Commentary:
     """The newest words on an item up to a period, and the period they were written for."""
 
     text: str
-    period: Period
+    period: domain.Period
     current: bool  # written for the period shown (else an earlier one)
 
 
@@ -154,7 +147,7 @@ class RecommendationPage:
     commentary: tuple[str, ...]  # the lead's commentary on the recommendation this period
 
 
-def recommendation_page(plan: Plan, period: Period, number: int) -> RecommendationPage:
+def recommendation_page(plan: Plan, period: domain.Period, number: int) -> RecommendationPage:
     result = evaluate(plan, period.id)
     report = build_report(result)
     pairs = zip(result.recommendations, report.recommendations, strict=True)
@@ -183,7 +176,9 @@ def recommendation_page(plan: Plan, period: Period, number: int) -> Recommendati
     )
 
 
-def _item_row(plan: Plan, item: ItemResult, period: Period, previous_id: str | None) -> ItemRow:
+def _item_row(
+    plan: Plan, item: ItemResult, period: domain.Period, previous_id: str | None
+) -> ItemRow:
     kpi = item.item if isinstance(item.item, Kpi) else None
     return ItemRow(
         result=item,
@@ -215,7 +210,7 @@ def _target_text(kpi: Kpi, item: ItemResult) -> str:
     return "None set"
 
 
-def latest_commentary(plan: Plan, item: Item, period: Period) -> Commentary | None:
+def latest_commentary(plan: Plan, item: domain.Item, period: domain.Period) -> Commentary | None:
     """The item's commentary for ``period``, else the newest one given before it."""
     entries = item_entries(item)
     index = plan.period_index(period.id)
@@ -232,9 +227,9 @@ def latest_commentary(plan: Plan, item: Item, period: Period) -> Commentary | No
 
 @dataclass(frozen=True)
 class Located:
-    item: Item
+    item: domain.Item
     kind: Kind
-    recommendation: Recommendation
+    recommendation: domain.Recommendation
 
 
 def find_item(plan: Plan, ref: str) -> Located | None:
@@ -255,7 +250,7 @@ def locate_item(plan: Plan, ref: str) -> Located:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    period: Period
+    period: domain.Period
     result: ItemResult
     direction: DirectionView
     value: str | None
@@ -268,7 +263,7 @@ class HistoryRow:
 @dataclass(frozen=True)
 class ItemPage:
     located: Located
-    latest: Period
+    latest: domain.Period
     history: tuple[HistoryRow, ...]  # newest first
     trend: TrendChart | None
     current: HistoryRow | None
@@ -277,7 +272,7 @@ class ItemPage:
     comparators: str | None = None  # KPIs: the published figures beside it (ADR 0017)
 
     @property
-    def item(self) -> Item:
+    def item(self) -> domain.Item:
         return self.located.item
 
     @property
@@ -292,7 +287,7 @@ def item_plan(plan: Plan, located: Located) -> Plan:
     periods, so evaluating this small plan gives exactly the ``ItemResult`` the whole plan
     would, for every period, at a cost that does not grow with the plan.
     """
-    only: dict[str, tuple[Item, ...]] = {field: () for field in _FIELD.values()}
+    only: dict[str, tuple[domain.Item, ...]] = {field: () for field in _FIELD.values()}
     only[_FIELD[located.kind]] = (located.item,)
     recommendation = replace(located.recommendation, **only)  # type: ignore[arg-type]
     return replace(plan, recommendations=(recommendation,), risks=(), narrative={})
@@ -406,7 +401,7 @@ def _plan_target_text(kpi: Kpi) -> str | None:
 class PlanSummary:
     """A plan's line on the plan list: its current period and overall status now."""
 
-    period: Period | None
+    period: domain.Period | None
     status: Status | None
     direction: DirectionView | None
 

@@ -11,7 +11,8 @@ from ninja import Router
 from plantracker.api.access import api_user, plan_period, visible_plan
 from plantracker.api.results import period_summary
 from plantracker.api.schemas import Error, PeriodOut, PlanOut, PlanStructure, Summary
-from plantracker.domain.model import Action, Item, Kind, Kpi, Measure
+from plantracker.domain import model as domain
+from plantracker.domain.model import Action, Kind, Kpi, Measure
 from plantracker.domain.summary import json_number
 from plantracker.tracker.models import Membership, Period, PlanRecord, Role, User
 from plantracker.tracker.permissions import is_operator, plan_roles
@@ -72,7 +73,7 @@ def period_dict(period: Period) -> dict[str, Any]:
     }
 
 
-def _item(item: Item, may_update: bool) -> dict[str, Any]:
+def _item(item: domain.Item, may_update: bool) -> dict[str, Any]:
     row: dict[str, Any] = {
         "ref": item.ref,
         "kind": item.kind,
@@ -143,7 +144,7 @@ def plan_structure(request: HttpRequest, slug: str) -> dict[str, Any]:
     else:
         owned = set()
 
-    def may(item: Item) -> bool:
+    def may(item: domain.Item) -> bool:
         return owned is None or item.ref in owned
 
     return {

@@ -218,14 +218,23 @@ def plan_periods(*, plan_record: PlanRecord) -> QuerySet[Period]:
     return Period.objects.filter(plan=plan_record).order_by("position")
 
 
+def _storable(key: str) -> bool:
+    # No stored code or ref holds a NUL, and PostgreSQL refuses one in a query.
+    return "\x00" not in key
+
+
 def period_by_code(*, plan_record: PlanRecord, code: str) -> Period | None:
     """The plan's period ``code`` (e.g. ``2018-19-Q2``), None if it has none such; one query."""
+    if not _storable(code):
+        return None
     return Period.objects.filter(plan=plan_record, code=code).select_related("plan").first()
 
 
 def item_by_ref(*, plan_record: PlanRecord, ref: str) -> Item | None:
     """The plan's item ``ref`` of any kind, with its recommendation, None if it has none
     such; one query."""
+    if not _storable(ref):
+        return None
     return (
         Item.objects.filter(plan=plan_record, ref=ref)
         .select_related("plan", "recommendation")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from plantracker.domain.model import Action, Kind, Kpi, Measure, Narrative, Plan
+from plantracker.domain import model as domain
+from plantracker.domain.model import Action, Kind, Kpi, Measure, Plan
 
 _KINDS = tuple(Kind)
 
@@ -91,7 +92,7 @@ def _period_entries(plan: Plan, code: str) -> dict[str, str]:
     return entries
 
 
-def _narrative_text(narrative: Narrative) -> str:
+def _narrative_text(narrative: domain.Narrative) -> str:
     """The narrative as text to compare: lists (and the deep dives) in their order, which is
     the report's; mappings whatever their order."""
     return repr(

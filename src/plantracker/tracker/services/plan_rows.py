@@ -9,20 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from plantracker.domain.model import (
-    Action,
-    Box,
-    Item,
-    Kpi,
-    KpiValue,
-    Measure,
-    Narrative,
-    Period,
-    Plan,
-    Recommendation,
-    Risk,
-    Update,
-)
+from plantracker.domain import model as domain
+from plantracker.domain.model import Action, Box, Kpi, Measure, Plan
 from plantracker.tracker.models.choices import EntryState
 
 Row = dict[str, Any]
@@ -39,7 +27,7 @@ def plan_row(plan: Plan) -> Row:
     }
 
 
-def period_row(period: Period, position: int) -> Row:
+def period_row(period: domain.Period, position: int) -> Row:
     return {
         "code": period.id,
         "position": position,
@@ -51,7 +39,7 @@ def period_row(period: Period, position: int) -> Row:
     }
 
 
-def recommendation_row(recommendation: Recommendation, position: int) -> Row:
+def recommendation_row(recommendation: domain.Recommendation, position: int) -> Row:
     return {
         "number": recommendation.number,
         "position": position,
@@ -86,7 +74,7 @@ _KPI_EMPTY: Row = {
 
 
 def item_row(
-    item: Item,
+    item: domain.Item,
     *,
     position: int,
     recommendation_id: int,
@@ -139,7 +127,7 @@ def _kpi_columns(kpi: Kpi) -> Row:
     }
 
 
-def update_row(update: Update) -> Row:
+def update_row(update: domain.Update) -> Row:
     return {
         "status": update.status.value,
         "commentary": update.commentary,
@@ -147,7 +135,7 @@ def update_row(update: Update) -> Row:
     }
 
 
-def kpi_value_row(value: KpiValue) -> Row:
+def kpi_value_row(value: domain.KpiValue) -> Row:
     return {
         "value": value.value,
         "display": value.display,
@@ -159,7 +147,7 @@ def kpi_value_row(value: KpiValue) -> Row:
     }
 
 
-def risk_row(risk: Risk, position: int) -> Row:
+def risk_row(risk: domain.Risk, position: int) -> Row:
     return {
         "position": position,
         "title": risk.title,
@@ -168,7 +156,7 @@ def risk_row(risk: Risk, position: int) -> Row:
     }
 
 
-def narrative_row(narrative: Narrative) -> Row:
+def narrative_row(narrative: domain.Narrative) -> Row:
     row: Row = {
         "headlines": list(narrative.headlines),
         "decisions": list(narrative.decisions),

@@ -19,9 +19,9 @@ from enum import StrEnum
 
 from django.db import transaction
 
+from plantracker.domain import model as domain
 from plantracker.domain.existence import exists_in
 from plantracker.domain.model import Kind
-from plantracker.domain.model import KpiValue as DomainKpiValue
 from plantracker.domain.periods import PeriodIndex
 from plantracker.statutory.plan_values import SOURCE_PREFIX, ComputedValue
 from plantracker.tracker.models import (
@@ -52,7 +52,7 @@ class Applied:
 
     ref: str
     indicator: str
-    value: DomainKpiValue
+    value: domain.KpiValue
     outcome: Outcome
     note: str | None = None
     # An unchanged entry that is a draft or returned: it is reported only once its owner
@@ -60,11 +60,11 @@ class Applied:
     with_owner: bool = False
 
 
-def _same_figure(entry: KpiValue, value: DomainKpiValue) -> bool:
+def _same_figure(entry: KpiValue, value: domain.KpiValue) -> bool:
     return same(entry.value, value.value) and (entry.display or None) == value.display
 
 
-def _same_content(entry: KpiValue, value: DomainKpiValue, computed_from: str) -> bool:
+def _same_content(entry: KpiValue, value: domain.KpiValue, computed_from: str) -> bool:
     """``entry`` already holds exactly what would be written."""
     return (
         _same_figure(entry, value)

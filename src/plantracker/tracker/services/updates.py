@@ -27,10 +27,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from plantracker.domain import model as domain
 from plantracker.domain.exact import MAX_DIGITS, MAX_MAGNITUDE
 from plantracker.domain.existence import exists_in
 from plantracker.domain.model import Kind, Plan, Status
-from plantracker.domain.model import KpiValue as DomainKpiValue
 from plantracker.domain.periods import PeriodIndex
 from plantracker.tracker.models import (
     EntryState,
@@ -238,7 +238,7 @@ def _kpi_fields(
     number = _number(value)
     given = _status(status)
     reason = _text(reason, "reason")
-    draft = DomainKpiValue(
+    draft = domain.KpiValue(
         value=number,
         display=_text(display, "display"),
         status=given,

@@ -20,7 +20,6 @@ from plantracker.tracker.models import Organisation, PlanRecord, Role, User
 from plantracker.tracker.permissions import can_manage_users
 from plantracker.tracker.selectors import organisation_users, plans_for_user
 from plantracker.tracker.services import (
-    ServiceError,
     member_add,
     role_grant,
     role_revoke,
@@ -29,6 +28,7 @@ from plantracker.tracker.services import (
 from plantracker.tracker.services.accounts import user_set_active
 from plantracker.web.forms.accounts import MembershipForm, RoleFields, UserAddForm
 from plantracker.web.views.common import Crumb
+from plantracker.web.views.refusals import service_refusal
 
 
 def _organisation(request: HttpRequest) -> Organisation:
@@ -83,7 +83,7 @@ def user_add(request: HttpRequest) -> HttpResponse:
     plans = _plans(request, organisation)
     form = UserAddForm(request.POST or None, plans=plans)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_refusal() as refused:
             added = member_add(
                 email=form.cleaned_data["email"],
                 role=form.chosen_role(),
@@ -91,9 +91,8 @@ def user_add(request: HttpRequest) -> HttpResponse:
                 organisation=organisation,
                 password=form.cleaned_data["password"],
             )
-        except ServiceError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        if refused:
+            refused.on_form(form)
         else:
             if not added.created:
                 messages.success(
@@ -152,13 +151,12 @@ def role_set(request: HttpRequest, pk: int) -> HttpResponse:
             # An admin who demoted themselves could not undo it; another admin must.
             form.add_error(None, "You cannot change your own admin role")
         else:
-            try:
+            with service_refusal() as refused:
                 role_grant(
                     user=member, role=role, organisation=organisation, plan=form.chosen_plan()
                 )
-            except ServiceError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+            if refused:
+                refused.on_form(form)
             else:
                 messages.success(request, f"{member.username}'s roles were changed")
                 return redirect("web:user-detail", member.pk)
