@@ -401,17 +401,6 @@ def test_the_template_filled_in_is_a_plan() -> None:
     assert plan.title == "New plan" and plan.periods[0].end == date(2019, 6, 30)
 
 
-def test_the_template_command_writes_the_workbook(tmp_path: Path) -> None:
-    path = tmp_path / "start.xlsx"
-    out = io.StringIO()
-    call_command("template", "-o", str(path), stdout=out)
-    assert openpyxl.load_workbook(path).sheetnames == [README, *SHEET_NAMES]
-    assert "12 sheets and a README" in out.getvalue()
-    with pytest.raises(CommandError, match=r"expected a file name ending \.xlsx"):
-        call_command("template", "-o", str(tmp_path / "start.yaml"))
-    assert not (tmp_path / "start.yaml").exists()
-
-
 # --- refusals -------------------------------------------------------------------------------
 
 

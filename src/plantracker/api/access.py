@@ -18,7 +18,7 @@ def api_user(request: HttpRequest) -> User:
 
 
 def _storable(text: str) -> bool:
-    # A NUL cannot be in any stored slug or period id, and PostgreSQL refuses it in a query.
+    # A NUL cannot be in any stored plan slug, and PostgreSQL refuses it in a query.
     return "\x00" not in text
 
 
