@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from tests.tracker.workflow_site import Q2, WorkflowSite, make_workflow_site
+from tests.tracker.workflow_site import Q2, WorkflowSite
 
 from plantracker.domain.model import Comparators
 from plantracker.planfile import load_plan, plan_to_yaml
@@ -25,11 +25,6 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "childrens-improvem
 PUBLISHED = Comparators(
     label="2023-24", england=Decimal("54.0"), region=Decimal("55.10"), neighbours=Decimal("52.3")
 )
-
-
-@pytest.fixture
-def site() -> WorkflowSite:
-    return make_workflow_site()
 
 
 def command(name: str, *args: str) -> str:

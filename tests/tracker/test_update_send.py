@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
+from tests.tracker.workflow_site import Q2, Q3, WorkflowSite
 
 from plantracker.tracker.models import EntryState, Update
 from plantracker.tracker.services import (
@@ -18,11 +18,6 @@ from plantracker.tracker.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site() -> WorkflowSite:
-    return make_workflow_site()
 
 
 def _send(

@@ -16,7 +16,7 @@ The services' refusals map here, once: ``NotAllowed`` → 403, ``ConflictError``
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,6 +115,17 @@ def _invalid(request: HttpRequest, errors: Sequence[RowError], api: NinjaAPI) ->
     return api.create_response(request, error_body(detail, errors), status=422)
 
 
+def _plain_answer(
+    api: NinjaAPI, status: int
+) -> Callable[[HttpRequest, Exception | type[Exception]], HttpResponse]:
+    """A handler answering ``status`` with the refusal's own words as the detail."""
+
+    def answer(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        return api.create_response(request, error_body(str(exc)), status=status)
+
+    return answer
+
+
 def install_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default answers with the shapes above."""
 
@@ -145,23 +156,15 @@ def install_handlers(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, error_body(str(exc) or "not found"), status=404)
 
-    @api.exception_handler(Conflict)
-    def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
-        return api.create_response(request, error_body(str(exc)), status=409)
-
-    # --- the services' refusals ---
-
-    @api.exception_handler(NotAllowed)
-    def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
-        return api.create_response(request, error_body(str(exc)), status=403)
-
-    @api.exception_handler(ConflictError)
-    def changed(request: HttpRequest, exc: ConflictError) -> HttpResponse:
-        return api.create_response(request, error_body(str(exc)), status=409)
-
-    @api.exception_handler(StateConflict)
-    def state_conflict(request: HttpRequest, exc: StateConflict) -> HttpResponse:
-        return api.create_response(request, error_body(str(exc)), status=409)
+    # Refusals answered with their own message and a fixed status; the services' refusals
+    # map here once for every endpoint (ADR 0063).
+    for refusal, status in (
+        (Conflict, 409),
+        (NotAllowed, 403),
+        (ConflictError, 409),
+        (StateConflict, 409),
+    ):
+        api.add_exception_handler(refusal, _plain_answer(api, status))
 
     @api.exception_handler(InvalidInput)
     def invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
