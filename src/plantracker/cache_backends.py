@@ -13,11 +13,12 @@ only when something is stored (the report cache, ADR 0061, lives in ./var/cache)
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
+from threading import Lock
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.filebased import FileBasedCache
-from django.core.cache.backends.locmem import LocMemCache
 
 
 class FolderOnFirstWriteCache(FileBasedCache):
@@ -27,42 +28,71 @@ class FolderOnFirstWriteCache(FileBasedCache):
         self._dir = os.path.abspath(dir)
 
 
-class ObjectMemoryCache(LocMemCache):
-    """Django's local-memory cache, holding each value itself rather than a pickled copy.
+class ObjectMemoryCache(BaseCache):
+    """Local memory holding each value itself rather than a pickled copy, least recently used
+    first out past MAX_ENTRIES.
 
     For the evaluated-plan cache (``plantracker.tracker.selectors.cached``, ADR 0064), whose
-    values are frozen domain objects that nobody can change: unpickling a large plan costs
-    about as much as building it (150 ms at ``synth --scale 20``), which LocMemCache would pay
-    on every read. Per process, like LocMemCache; the oldest entries are culled past
-    MAX_ENTRIES. Only immutable values may be stored here.
+    values are frozen domain objects nobody can change: unpickling a large plan costs about as
+    much as building it (150 ms at ``synth --scale 20``), which Django's LocMemCache would pay
+    on every read. Shared by the threads of one process, like LocMemCache; never by two
+    processes. Only immutable values may be stored here. Entries do not expire (the keys
+    carry what makes them stale): the cache's TIMEOUT is not used.
     """
+
+    def __init__(self, name: str, params: dict[str, Any]) -> None:
+        super().__init__(params)
+        self._entries = _object_stores.setdefault(name, OrderedDict())
+        self._lock = _object_locks.setdefault(name, Lock())
 
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> bool:
         key = self.make_and_validate_key(key, version=version)
         with self._lock:
-            if self._has_expired(key):
-                self._set(key, value, timeout)
-                return True
-            return False
+            if key in self._entries:
+                return False
+            self._store(key, value)
+            return True
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         key = self.make_and_validate_key(key, version=version)
         with self._lock:
-            if self._has_expired(key):
-                self._delete(key)
+            if key not in self._entries:
                 return default
-            value = self._cache[key]
-            self._cache.move_to_end(key, last=False)
-        return value
+            self._entries.move_to_end(key)
+            return self._entries[key]
 
     def set(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> None:
         key = self.make_and_validate_key(key, version=version)
         with self._lock:
-            self._set(key, value, timeout)
+            self._store(key, value)
 
-    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> Any:
-        raise NotImplementedError("ObjectMemoryCache holds frozen objects, not counters")
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return self.has_key(key, version=version)
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            return self._entries.pop(key, None) is not None
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            return key in self._entries
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def _store(self, key: str, value: Any) -> None:
+        self._entries[key] = value
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+
+
+_object_stores: dict[str, OrderedDict[str, Any]] = {}
+_object_locks: dict[str, Lock] = {}

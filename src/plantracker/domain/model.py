@@ -12,7 +12,7 @@ equality, ``repr`` (report cache keys) and unhashability are exactly as before.
 from __future__ import annotations
 
 import copyreg
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -117,11 +117,13 @@ class Unit(StrEnum):
     NUMBER = "number"
 
 
-def _frozen(mapping: Mapping | None = None) -> Mapping:
+def _frozen(mapping: Mapping | None = None) -> MappingProxyType:
     return MappingProxyType(dict(mapping or {}))
 
 
-def _reduce_frozen(mapping: MappingProxyType) -> tuple[object, tuple[dict]]:
+def _reduce_frozen(
+    mapping: MappingProxyType,
+) -> tuple[Callable[..., MappingProxyType], tuple[dict]]:
     """How pickle stores a read-only mapping: its items, rebuilt read-only by ``_frozen``."""
     return _frozen, (dict(mapping),)
 

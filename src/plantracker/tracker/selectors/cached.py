@@ -123,7 +123,7 @@ def counted(plan_record: PlanRecord, what: str, compute: Callable[[PlanRecord], 
     store = caches[CACHE]
     found = store.get(_key(plan_record.pk, plan_record.data_version, what))
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     reading = _reading.get()
     if reading is not None and reading.pk == plan_record.pk:
         value = compute(reading)  # inside this plan's consistent read already
