@@ -10,7 +10,6 @@ empty caches gets, and at least one must show the change.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from django.core.cache import caches
@@ -110,9 +109,7 @@ def test_after_a_write_every_page_shows_the_new_figures_at_once(site: Site, step
     assert any(after[name] != before[name] for name in after), "the write shows nowhere"
 
 
-def test_a_warm_dashboard_reads_far_less_than_a_cold_one(
-    site: Site, django_assert_max_num_queries: Callable[..., object]
-) -> None:
+def test_a_warm_dashboard_reads_far_less_than_a_cold_one(site: Site) -> None:
     web, _api = _clients(site)
     url = reverse("web:dashboard-period", args=[site.plan.slug, Q2])
     with CaptureQueriesContext(connection) as cold:
