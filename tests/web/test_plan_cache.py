@@ -17,12 +17,19 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from tests.builders import plan as built_plan
+from tests.builders import recommendation
 from tests.tracker.test_data_version import Q2, WALK, Site, Step
 from tests.tracker.test_data_version import site as site  # the example plan and its people
 
 from plantracker.api.tokens import token_create
 from plantracker.tracker.models import PlanRecord
-from plantracker.tracker.selectors.cached import counted_period_result, counted_plan
+from plantracker.tracker.selectors.cached import (
+    consistent_read,
+    counted_period_result,
+    counted_plan,
+)
+from plantracker.tracker.services import plan_import
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +149,21 @@ def test_the_cache_answers_the_version_it_was_given_and_a_new_version_misses(sit
     assert renamed.title == "Renamed"
     # A record read before the change still holds the old version: the old figures, whole.
     assert counted_plan(plan_record=record) is first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_miss_reads_one_snapshot_outside_any_transaction() -> None:
+    """As a request does (no transaction around it): the consistent read is the outermost
+    transaction, repeatable read on PostgreSQL, and the value is cached under its version."""
+    record = plan_import(plan=built_plan(recommendation(1)), slug="snapshot")
+    assert not connection.in_atomic_block
+    with consistent_read():
+        assert connection.in_atomic_block
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW transaction_isolation")
+                assert cursor.fetchone() == ("repeatable read",)
+    plan = counted_plan(plan_record=record)
+    assert not connection.in_atomic_block  # the read's transaction ended
+    assert plan.title == record.title
+    assert counted_plan(plan_record=record) is plan
