@@ -28,6 +28,7 @@ from plantracker.tracker.selectors.cached import (
     counted,
     counted_closed_plans,
     counted_period_plan,
+    counted_period_result,
     counted_plan,
     fragment_key,
 )
@@ -124,7 +125,8 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
     def build(fresh: PlanRecord) -> pages.DashboardPage:
         # A closed period shows what it reported when it was closed: its snapshot (ADR 0040).
         plan = counted_period_plan(plan_record=fresh, period_code=chosen.id)
-        return pages.dashboard_page(plan, plan.period(chosen.id))
+        result = counted_period_result(plan_record=fresh, period_code=chosen.id)
+        return pages.dashboard_page(plan, plan.period(chosen.id), result)
 
     # Built only when a fragment of the page is not in the cache yet.
     page = SimpleLazyObject(lambda: counted(record, f"dashboard:{chosen.id}", build))
@@ -156,7 +158,8 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
 
     def build(fresh: PlanRecord) -> pages.RecommendationPage:
         plan = counted_period_plan(plan_record=fresh, period_code=chosen.id)
-        return pages.recommendation_page(plan, plan.period(chosen.id), number)
+        result = counted_period_result(plan_record=fresh, period_code=chosen.id)
+        return pages.recommendation_page(plan, plan.period(chosen.id), number, result)
 
     page = counted(record, f"recommendation:{chosen.id}:{number}", build)
     return render(
