@@ -1,13 +1,19 @@
-"""The dashboard's response time under gunicorn, at ``synth --scale 1`` and ``--scale 20``.
+"""The pages' response times under gunicorn, at ``synth --scale 1`` and ``--scale 20``.
 
-Median and p95 of the plan dashboard, measured beside a minimal Django
-view (``/healthz``: a ``SELECT 1`` and "ok") in the same run, so the figures can be read
-against the cost of Django, the middleware and gunicorn themselves.
+For the dashboard, a recommendation and an item page, beside a minimal Django view
+(``/healthz``: a ``SELECT 1`` and "ok") in the same run, two figures each (ADR 0064):
+**warm**, nothing changed since the last request (median and p95), and **after an
+approval**, the first request after a lead approved an update, which raises the plan's data
+version so that the evaluated plan and the pages' figures are computed again (p95). The
+approvals are made in this process through the update service, as the review page makes
+them: another lead submits a changed status of an action and the bench lead approves it.
 
 Everything runs on this machine: a throw-away SQLite database in a temporary folder, filled
 with the real commands (``migrate``, ``synth``, ``import``, ``user add``), and gunicorn bound
 to a free port on 127.0.0.1 only. Requests are sequential, one client, bounded in number and
 each with a timeout; the server is stopped at the end whatever happens.
+
+``BENCH_WEB_SCALES=1`` measures only the scales named (comma-separated; default both).
 """
 
 from __future__ import annotations
@@ -33,24 +39,35 @@ PASSWORD = "bench-only-password-7"
 EMAIL = "bench@example.org"
 TIMEOUT = 60.0  # seconds for any one request
 WARM_UP = 3  # requests per page before measuring (imports, caches, first connections)
-SCALES = {1: 40, 20: 15}  # scale → measured requests of its dashboard
+SCALES = {1: 40, 20: 15}  # scale → measured warm requests of each page
+AFTER_APPROVAL = {1: 20, 20: 10}  # scale → approvals, each followed by one request per page
 HEALTH_REQUESTS = 200
+LEAD = "bench-lead@example.org"
+OWNER = "bench-owner@example.org"
 
 
 @dataclass(frozen=True)
 class Row:
     page: str
     detail: str
-    times: list[float]  # seconds
+    times: list[float]  # seconds, warm
     size: int
+    after: tuple[float, ...] = ()  # seconds, each the first request after an approval
 
     def median_ms(self) -> float:
         return statistics.median(self.times) * 1000
 
     def p95_ms(self) -> float:
-        ordered = sorted(self.times)
-        index = max(0, min(len(ordered) - 1, round(0.95 * len(ordered)) - 1))
-        return ordered[index] * 1000
+        return _p95(self.times)
+
+    def after_p95_ms(self) -> float | None:
+        return _p95(list(self.after)) if self.after else None
+
+
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    index = max(0, min(len(ordered) - 1, round(0.95 * len(ordered)) - 1))
+    return ordered[index] * 1000
 
 
 def _free_port() -> int:
@@ -118,6 +135,14 @@ class Session:
         if status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"signing in answered {status}, not a redirect")
 
+    def timed(self, path: str) -> float:
+        started = time.perf_counter()
+        status, _content = self.request("GET", path)
+        elapsed = time.perf_counter() - started
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}")
+        return elapsed
+
     def measure(self, path: str, count: int) -> tuple[list[float], int]:
         size = 0
         for _ in range(WARM_UP):
@@ -148,33 +173,103 @@ def _wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("gunicorn did not answer within 60 s")
 
 
-def _prepare(env: dict[str, str], folder: Path) -> dict[int, tuple[str, str]]:
+def _prepare(
+    env: dict[str, str], folder: Path, scales: dict[int, int]
+) -> dict[int, tuple[str, str]]:
     """The database with one synthetic plan per scale; returns scale → (slug, items line)."""
     _command(env, "migrate", "--verbosity", "0")
     plans = {}
-    for scale in SCALES:
+    for scale in scales:
         plan_file = folder / f"scale-{scale}.yaml"
         written = _command(env, "synth", "--scale", str(scale), "-o", str(plan_file))
         slug = f"scale-{scale}"
         _command(env, "import", str(plan_file), "--slug", slug)
-        _command(
-            env,
-            "user",
-            "add",
-            EMAIL,
-            "--role",
-            "viewer",
-            "--plan",
-            slug,
-            "--password-stdin",
-            stdin=PASSWORD + "\n",
-        )
+        for email, role in ((EMAIL, "viewer"), (LEAD, "lead"), (OWNER, "lead")):
+            _command(
+                env,
+                "user",
+                "add",
+                email,
+                "--role",
+                role,
+                "--plan",
+                slug,
+                "--password-stdin",
+                stdin=PASSWORD + "\n",
+            )
         found = re.search(r"(\d[\d,]*) items, (\d+) periods", written)
         plans[scale] = (slug, f"{found.group(1)} items, {found.group(2)} periods" if found else "")
     return plans
 
 
+class Approver:
+    """Approvals made in this process through the services, against the server's database:
+    each changes the status of one action in the plan's last period (green, amber, green, ...)
+    and so raises the plan's data version."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        os.environ.update(env)
+        import django
+
+        django.setup()
+        self.count = 0
+
+    def pages(self, slug: str) -> dict[str, str]:
+        """The measured pages of plan ``slug``: its dashboard, its last recommendation in the
+        last period, and the KPI at the end of the plan."""
+        from plantracker.tracker.models import Item, Period, PlanRecord
+
+        record = PlanRecord.objects.get(slug=slug)
+        last = Period.objects.filter(plan=record).order_by("position").last()
+        assert last is not None
+        kpi = Item.objects.filter(plan=record, kind="kpis").order_by("-pk").first()
+        number = record.recommendations.order_by("-position").first().number
+        assert kpi is not None
+        return {
+            "dashboard": f"/plans/{slug}/",
+            "recommendation": f"/plans/{slug}/{last.code}/recommendations/{number}/",
+            "item": f"/plans/{slug}/items/{kpi.ref}/",
+        }
+
+    def approve(self, slug: str) -> None:
+        from plantracker.tracker.models import Period, PlanRecord, Update, User
+        from plantracker.tracker.services import update_approve, update_send
+
+        record = PlanRecord.objects.get(slug=slug)
+        last = Period.objects.filter(plan=record).order_by("position").last()
+        found = Update.objects.filter(item__plan=record, period=last).select_related("item")
+        update = found.order_by("pk").first()
+        assert update is not None, "the synthetic plan has an action update in its last period"
+        self.count += 1
+        entry = update_send(
+            actor=User.objects.get(username=OWNER),
+            subject=update.item,
+            period=last,
+            expected_version=None,
+            submit=True,
+            status="amber" if self.count % 2 else "green",
+            commentary=f"Benchmark approval {self.count}",
+        )
+        update_approve(
+            actor=User.objects.get(username=LEAD), entry=entry, expected_version=entry.version
+        )
+
+
+def _scales() -> dict[int, int]:
+    named = os.environ.get("BENCH_WEB_SCALES", "").strip()
+    if not named:
+        return SCALES
+    chosen = {int(part) for part in named.split(",") if part.strip()}
+    unknown = chosen - set(SCALES)
+    if unknown:
+        raise SystemExit(
+            f"BENCH_WEB_SCALES: no scale {sorted(unknown)}; choose from {list(SCALES)}"
+        )
+    return {scale: count for scale, count in SCALES.items() if scale in chosen}
+
+
 def run() -> list[Row]:
+    scales = _scales()
     folder = Path(tempfile.mkdtemp(prefix="plantracker-bench-web-"))
     env = {
         **os.environ,
@@ -186,7 +281,7 @@ def run() -> list[Row]:
     env.pop("DATABASE_URL", None)  # always the throw-away SQLite database
     server: subprocess.Popen[bytes] | None = None
     try:
-        plans = _prepare(env, folder)
+        plans = _prepare(env, folder, scales)
         (folder / "var" / "static").mkdir(parents=True, exist_ok=True)  # nothing to collect
         port = _free_port()
         server = subprocess.Popen(
@@ -209,13 +304,23 @@ def run() -> list[Row]:
         _wait_until_up(port, server)
         session = Session(port)
         session.sign_in()
+        approver = Approver(env)
         rows = []
         times, size = session.measure("/healthz", HEALTH_REQUESTS)
         rows.append(Row("/healthz (minimal Django view)", "SELECT 1", times, size))
-        for scale, count in SCALES.items():
+        for scale, count in scales.items():
             slug, detail = plans[scale]
-            times, size = session.measure(f"/plans/{slug}/", count)
-            rows.append(Row(f"dashboard, synth --scale {scale}", detail, times, size))
+            pages = approver.pages(slug)
+            after: dict[str, list[float]] = {name: [] for name in pages}
+            for _ in range(AFTER_APPROVAL[scale]):
+                approver.approve(slug)
+                for name, path in pages.items():
+                    after[name].append(session.timed(path))
+            for name, path in pages.items():
+                times, size = session.measure(path, count)
+                rows.append(
+                    Row(f"{name}, synth --scale {scale}", detail, times, size, tuple(after[name]))
+                )
         return rows
     finally:
         if server is not None:
@@ -232,11 +337,16 @@ def main() -> int:
     print(f"gunicorn, {WORKERS} sync workers, SQLite, DEBUG off; one client, sequential requests")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     rows = run()
-    print(f"{'page':34} {'plan':26} {'n':>4} {'median ms':>10} {'p95 ms':>8} {'kB':>6}")
+    print(
+        f"{'page':34} {'plan':26} {'n':>4} {'median ms':>10} {'p95 ms':>8} "
+        f"{'after approval: n':>17} {'p95 ms':>8} {'kB':>6}"
+    )
     for row in rows:
+        after = row.after_p95_ms()
         print(
             f"{row.page:34} {row.detail:26} {len(row.times):>4} {row.median_ms():>10.1f} "
-            f"{row.p95_ms():>8.1f} {row.size / 1024:>6.0f}"
+            f"{row.p95_ms():>8.1f} {len(row.after):>17} "
+            f"{'-' if after is None else f'{after:.1f}':>8} {row.size / 1024:>6.0f}"
         )
     return 0
 

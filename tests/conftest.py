@@ -50,6 +50,17 @@ def _no_report_cache(settings: Any) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_plan_caches() -> Iterator[None]:
+    """Each test starts with empty evaluated-plan and fragment caches (ADR 0064): tests roll
+    their database back, so a plan's pk and data version recur with other data."""
+    from django.core.cache import caches
+
+    for name in ("plans", "fragments"):
+        caches[name].clear()
+    yield
+
+
 def on_postgresql() -> bool:
     """Whether the tests' database is PostgreSQL (DATABASE_URL names a postgres server)."""
     url = os.environ.get("DATABASE_URL", "")

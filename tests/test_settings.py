@@ -24,6 +24,7 @@ def run(
         "DATABASE_URL",
         "PLANTRACKER_VAR_DIR",
         "LOG_LEVEL",
+        "PLANTRACKER_REDIS_URL",
     }
     base = {k: v for k, v in os.environ.items() if k not in drop}
     base["DJANGO_SETTINGS_MODULE"] = "plantracker.settings"
@@ -78,6 +79,33 @@ def test_allowed_hosts_and_database_come_from_the_environment(tmp_path: Path) ->
         "plans.example.org,www.plans.example.org",
         f"{tmp_path}/elsewhere.db",
     ]
+
+
+PRINT_CACHES = (
+    "from django.core.cache import caches; "
+    "print(type(caches['plans']).__name__, type(caches['fragments']).__name__, "
+    "caches['fragments']._servers if hasattr(caches['fragments'], '_servers') else '-')"
+)
+
+
+def test_page_fragments_go_to_redis_when_an_address_is_given(tmp_path: Path) -> None:
+    """ADR 0064: local memory by default; Django's Redis backend for PLANTRACKER_REDIS_URL,
+    while the evaluated plans stay in each process's memory."""
+    local = run("shell", "--no-imports", "-c", PRINT_CACHES, cwd=tmp_path)
+    assert local.returncode == 0, local.stderr
+    assert local.stdout.split() == ["ObjectMemoryCache", "LocMemCache", "-"]
+
+    url = "redis://127.0.0.1:6390/2"
+    shared = run(
+        "shell",
+        "--no-imports",
+        "-c",
+        PRINT_CACHES,
+        cwd=tmp_path,
+        env={"PLANTRACKER_REDIS_URL": url},
+    )
+    assert shared.returncode == 0, shared.stderr
+    assert shared.stdout.split() == ["ObjectMemoryCache", "RedisCache", f"['{url}']"]
 
 
 def test_var_is_created_only_when_the_database_is_first_used(tmp_path: Path) -> None:

@@ -20,6 +20,9 @@ Environment variables:
     SITE_URL            the address people use, for links in emails. Default: http://127.0.0.1:8000.
     BANK_HOLIDAYS       whose bank holidays are not working days for reminders: ENG (England,
                         the default), WLS, SCT, NIR, or none.
+    PLANTRACKER_REDIS_URL  e.g. redis://127.0.0.1:6379/0: keep the pages' rendered figures in
+                        this Redis, shared by every worker and server (ADR 0064). Default:
+                        each process's own memory.
 """
 
 import os
@@ -201,6 +204,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # "reports": report files keyed by a digest of the data and code they were built from
 # (plantracker.tracker.reports_cache, ADR 0061), in files every worker shares and a restart
 # keeps. Entries never go stale, so they never expire; the oldest are culled past the limit.
+# "plans": each plan's evaluated (counted) data per data version, in each process's memory as
+# the frozen objects themselves (plantracker.tracker.selectors.cached, ADR 0064).
+# "fragments": the rendered figures of the dashboard, recommendation and item pages per data
+# version; local memory, or Redis shared by every worker and server when
+# PLANTRACKER_REDIS_URL is set. Keys carry the data version and the code, so nothing is
+# ever invalidated: old entries are culled (local memory) or expire after a day (Redis).
+REDIS_URL = os.environ.get("PLANTRACKER_REDIS_URL", "").strip()
+_fragments: dict[str, object] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "TIMEOUT": 24 * 60 * 60,
+        "KEY_PREFIX": "plantracker",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "reports": {
@@ -209,6 +233,12 @@ CACHES = {
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 200},
     },
+    "plans": {
+        "BACKEND": "plantracker.cache_backends.ObjectMemoryCache",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 64},
+    },
+    "fragments": _fragments,
 }
 
 # --- Internationalisation -----------------------------------------------------------------

@@ -2,11 +2,17 @@
 
 Pure standard library. Every reader (YAML, XLSX, database) builds these; every rule and
 renderer reads them. Measured values are ``Decimal`` built from the text as written.
+
+A plan and its results can be pickled (the evaluated-plan cache stores them, ADR 0064): the
+read-only mappings they hold (``types.MappingProxyType``, which pickle refuses by default)
+are registered with ``copyreg`` below and come back as the same read-only mappings, so
+equality, ``repr`` (report cache keys) and unhashability are exactly as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copyreg
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -111,8 +117,20 @@ class Unit(StrEnum):
     NUMBER = "number"
 
 
-def _frozen(mapping: Mapping | None = None) -> Mapping:
+def _frozen(mapping: Mapping | None = None) -> MappingProxyType:
     return MappingProxyType(dict(mapping or {}))
+
+
+def _reduce_frozen(
+    mapping: MappingProxyType,
+) -> tuple[Callable[..., MappingProxyType], tuple[dict]]:
+    """How pickle stores a read-only mapping: its items, rebuilt read-only by ``_frozen``."""
+    return _frozen, (dict(mapping),)
+
+
+# Every MappingProxyType pickles through ``_reduce_frozen`` (pickle has no reducer of its own
+# for it), whoever made it: the plan readers, ``evaluate``'s results, the database selectors.
+copyreg.pickle(MappingProxyType, _reduce_frozen)
 
 
 @dataclass(frozen=True)

@@ -95,9 +95,12 @@ class DashboardPage:
         return self.report.overall
 
 
-def dashboard_page(plan: Plan, period: domain.Period) -> DashboardPage:
-    """The seed's quarter overview as a page: one evaluation, one report model."""
-    result = evaluate(plan, period.id)
+def dashboard_page(
+    plan: Plan, period: domain.Period, result: PeriodResult | None = None
+) -> DashboardPage:
+    """The seed's quarter overview as a page: one evaluation (``result``, when the caller
+    already has ``evaluate(plan, period.id)``), one report model."""
+    result = result if result is not None else evaluate(plan, period.id)
     report = build_report(result)
     rows = tuple(
         RecommendationRow(section=section, result=rec)
@@ -147,8 +150,12 @@ class RecommendationPage:
     commentary: tuple[str, ...]  # the lead's commentary on the recommendation this period
 
 
-def recommendation_page(plan: Plan, period: domain.Period, number: int) -> RecommendationPage:
-    result = evaluate(plan, period.id)
+def recommendation_page(
+    plan: Plan, period: domain.Period, number: int, result: PeriodResult | None = None
+) -> RecommendationPage:
+    """One recommendation's page (``result``: ``evaluate(plan, period.id)``, when the caller
+    already has it)."""
+    result = result if result is not None else evaluate(plan, period.id)
     report = build_report(result)
     pairs = zip(result.recommendations, report.recommendations, strict=True)
     found = next(((rec, section) for rec, section in pairs if rec.number == number), None)

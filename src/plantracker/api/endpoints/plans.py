@@ -16,7 +16,8 @@ from plantracker.domain.model import Action, Kind, Kpi, Measure
 from plantracker.domain.summary import json_number
 from plantracker.tracker.models import Membership, Period, PlanRecord, Role, User
 from plantracker.tracker.permissions import is_operator, plan_roles
-from plantracker.tracker.selectors import items_owned_by, plan_domain, plans_for_user
+from plantracker.tracker.selectors import items_owned_by, plans_for_user
+from plantracker.tracker.selectors.cached import counted_plan
 
 router = Router(tags=["plans"])
 
@@ -135,7 +136,7 @@ def _item(item: domain.Item, may_update: bool) -> dict[str, Any]:
 def plan_structure(request: HttpRequest, slug: str) -> dict[str, Any]:
     user = api_user(request)
     record = visible_plan(request, slug)
-    plan = plan_domain(plan_record=record)
+    plan = counted_plan(plan_record=record)
     roles = plan_roles(user, record)
     if is_operator(user) or Role.LEAD in roles:
         owned: set[str] | None = None  # every item

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from plantracker.domain.model import Plan, Status
+from plantracker.domain.model import Status
+from plantracker.domain.results import PeriodResult
 from plantracker.tracker.models import (
     EntryState,
     Item,
@@ -120,10 +121,10 @@ def reminders(
     plan_record: PlanRecord,
     period: Period,
     today: date | None = None,
-    live: Plan | None = None,
+    result: PeriodResult | None = None,
 ) -> Reminders:
-    """The reminders due for ``period`` of ``plan_record`` on ``today`` (``live``: the plan's
-    approved data, when the caller has already read it)."""
+    """The reminders due for ``period`` of ``plan_record`` on ``today`` (``result``: what the
+    period reports, when the caller already has it)."""
     today = today or timezone.localdate()
     overdue = period.state == PeriodState.OPEN and period.due is not None and today > period.due
     entries = period_entries(plan_record=plan_record, period=period)
@@ -137,7 +138,8 @@ def reminders(
         submitted_risks = {
             e.risk_id for e in entries if e.state == EntryState.SUBMITTED and hasattr(e, "risk_id")
         }
-        result = period_result(plan_record=plan_record, period_code=period.code, live=live)
+        if result is None:
+            result = period_result(plan_record=plan_record, period_code=period.code)
         items = {
             item.ref: item
             for item in Item.objects.filter(plan=plan_record).select_related("owner_user")

@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from plantracker.domain.model import Plan
 from plantracker.tracker.models import EntryState, Period, PeriodState, PlanRecord, Role, User
 from plantracker.tracker.permissions import can_edit, is_operator, plan_roles
 from plantracker.tracker.selectors import period_by_code, plan_for_user
+from plantracker.tracker.selectors.cached import counted_period_result
 from plantracker.tracker.selectors.reminders import Reminders, reminders
 from plantracker.tracker.selectors.workflow import awaiting_review_count, owned_count
 
@@ -112,11 +112,9 @@ class DashboardPanel:
     reminders: Reminders | None  # the lead's reminders list
 
 
-def dashboard_panel(
-    request: HttpRequest, record: PlanRecord, code: str, live: Plan | None = None
-) -> DashboardPanel | None:
-    """The panel for the dashboard of period ``code`` (None when the plan lacks it);
-    ``live`` is the plan's approved data when the page has already read it."""
+def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> DashboardPanel | None:
+    """The panel for the dashboard of period ``code`` (None when the plan lacks it). Live
+    queries but the period's result, which the reminders take once per data version."""
     period = period_by_code(plan_record=record, code=code)
     user = request.user
     if period is None or not isinstance(user, User):
@@ -134,6 +132,12 @@ def dashboard_panel(
         contributor=owned > 0,
         owned=owned,
         reminders=(
-            reminders(plan_record=record, period=period, live=live) if lead and not closed else None
+            reminders(
+                plan_record=record,
+                period=period,
+                result=counted_period_result(plan_record=record, period_code=code),
+            )
+            if lead and not closed
+            else None
         ),
     )

@@ -1,9 +1,11 @@
 """The reader's pages: plan list, dashboard, recommendation, item (ADR 0030).
 
 Each view finds the plan through ``plan_for_user`` (another organisation's plan, or one the
-person has no role on, is a 404 exactly like a plan that does not exist), builds the domain
-Plan with ``plan_domain`` (a fixed number of queries at any plan size) and renders what
-``plantracker.web.pages`` assembles from the domain's results.
+person has no role on, is a 404 exactly like a plan that does not exist), takes the domain
+Plan and what ``plantracker.web.pages`` assembles from the domain's results once per data
+version (``tracker.selectors.cached``, ADR 0064) and renders it. The dashboard's figures are
+rendered once per data version too (``{% cache %}`` in the ``fragments`` cache); the
+workflow panel, navigation and anything else per person stay live.
 """
 
 from __future__ import annotations
@@ -14,15 +16,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from plantracker.domain.model import Plan
 from plantracker.domain.periods import default_period
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import PlanRecord
-from plantracker.tracker.selectors import period_plan, plan_domain, plan_for_user, plans_for_user
+from plantracker.tracker.selectors import plan_for_user, plans_for_user
+from plantracker.tracker.selectors.cached import (
+    counted,
+    counted_closed_plans,
+    counted_period_plan,
+    counted_period_result,
+    counted_plan,
+    fragment_key,
+)
 from plantracker.tracker.selectors.computed import computed_values
-from plantracker.tracker.selectors.workflow import closed_period_plans
 from plantracker.web import pages
 from plantracker.web.views.common import Crumb, dashboard_panel
 
@@ -45,7 +55,7 @@ _FORMAT_LABELS = {
 
 def _load(request: HttpRequest, slug: str) -> tuple[PlanRecord, Plan]:
     record = plan_for_user(user=request.user, slug=slug)
-    return record, plan_domain(plan_record=record)
+    return record, counted_plan(plan_record=record)
 
 
 def _plans_crumb() -> Crumb:
@@ -71,21 +81,21 @@ def _downloads(record: PlanRecord, period_id: str) -> list[Download]:
 @require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
     """Every plan the person may see, with its current overall status and direction."""
-    rows = [
-        (record, pages.plan_summary(_current_plan(record)))
-        for record in plans_for_user(user=request.user)
-    ]
+    rows = [(record, _summary(record)) for record in plans_for_user(user=request.user)]
     return render(request, "web/plan_list.html", {"rows": rows, "section": "plans"})
 
 
-def _current_plan(record: PlanRecord) -> Plan:
+def _summary(record: PlanRecord) -> pages.PlanSummary:
     """The plan as its current period reports it: that period's snapshot once it is closed
     (ADR 0040)."""
-    plan = plan_domain(plan_record=record)
-    period = default_period(plan)
-    if period is None:
-        return plan
-    return period_plan(plan_record=record, period_code=period.id, live=plan)
+    period = default_period(counted_plan(plan_record=record))  # the current period: today's
+
+    def build(fresh: PlanRecord) -> pages.PlanSummary:
+        if period is None:
+            return pages.plan_summary(counted_plan(plan_record=fresh))
+        return pages.plan_summary(counted_period_plan(plan_record=fresh, period_code=period.id))
+
+    return counted(record, f"summary:{period.id if period else ''}", build)
 
 
 def _redirect_or_404(name: str, *args: object) -> HttpResponse:
@@ -111,21 +121,28 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
         return _redirect_or_404("web:dashboard-period", slug, request.GET["period"])
     record, live = _load(request, slug)
     chosen = pages.period_or_404(live, period)
-    # A closed period shows what it reported when it was closed: its snapshot (ADR 0040).
-    plan = period_plan(plan_record=record, period_code=chosen.id, live=live)
-    page = pages.dashboard_page(plan, plan.period(chosen.id))
+
+    def build(fresh: PlanRecord) -> pages.DashboardPage:
+        # A closed period shows what it reported when it was closed: its snapshot (ADR 0040).
+        plan = counted_period_plan(plan_record=fresh, period_code=chosen.id)
+        result = counted_period_result(plan_record=fresh, period_code=chosen.id)
+        return pages.dashboard_page(plan, plan.period(chosen.id), result)
+
+    # Built only when a fragment of the page is not in the cache yet.
+    page = SimpleLazyObject(lambda: counted(record, f"dashboard:{chosen.id}", build))
     return render(
         request,
         "web/dashboard.html",
         {
             "record": record,
             "page": page,
-            "overview": page.report.overview,
+            "overview": SimpleLazyObject(lambda: page.report.overview),
+            "fragment": fragment_key(record, f"dashboard:{chosen.id}"),
             "downloads": _downloads(record, chosen.id),
             "crumbs": [_plans_crumb()],
             "switch_url": reverse("web:dashboard", args=[slug]),
             "section": "plans",
-            "workflow": dashboard_panel(request, record, chosen.id, live),
+            "workflow": dashboard_panel(request, record, chosen.id),
         },
     )
 
@@ -136,10 +153,15 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
     """One recommendation in one period: its items with status, direction and commentary."""
     if request.GET.get("period"):
         return _redirect_or_404("web:recommendation", slug, request.GET["period"], number)
-    record, plan = _load(request, slug)
-    chosen = pages.period_or_404(plan, period)
-    plan = period_plan(plan_record=record, period_code=chosen.id, live=plan)
-    page = pages.recommendation_page(plan, plan.period(chosen.id), number)
+    record, live = _load(request, slug)
+    chosen = pages.period_or_404(live, period)
+
+    def build(fresh: PlanRecord) -> pages.RecommendationPage:
+        plan = counted_period_plan(plan_record=fresh, period_code=chosen.id)
+        result = counted_period_result(plan_record=fresh, period_code=chosen.id)
+        return pages.recommendation_page(plan, plan.period(chosen.id), number, result)
+
+    page = counted(record, f"recommendation:{chosen.id}:{number}", build)
     return render(
         request,
         "web/recommendation.html",
@@ -162,13 +184,18 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
 @require_safe
 def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     """One item's history: value, status, direction and commentary by period; KPI trend."""
-    record, plan = _load(request, slug)
-    page = pages.item_page(
-        plan,
-        ref,
-        computed_values(plan_record=record, ref=ref),
-        closed_period_plans(plan_record=record),
-    )
+    record, live = _load(request, slug)
+    latest = default_period(live)  # the item's history runs up to today's period
+
+    def build(fresh: PlanRecord) -> pages.ItemPage:
+        return pages.item_page(
+            counted_plan(plan_record=fresh),
+            ref,
+            computed_values(plan_record=fresh, ref=ref),
+            counted_closed_plans(plan_record=fresh),
+        )
+
+    page = counted(record, f"item:{latest.id if latest else ''}:{ref}", build)
     rec = page.located.recommendation
     return render(
         request,

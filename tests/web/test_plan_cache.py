@@ -1,0 +1,169 @@
+"""The evaluated plan and the pages' figures are cached per data version (ADR 0064), and no
+reader sees old figures once a write has committed.
+
+For every kind of write that changes what a plan counts (the services of
+``tests/tracker/test_data_version.py``'s walk), the pages are read once to fill the caches,
+the write is made, and the pages are read again: each must be exactly what a reader with
+empty caches gets, and at least one must show the change.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from tests.builders import plan as built_plan
+from tests.builders import recommendation
+from tests.tracker.test_data_version import Q2, WALK, Site, Step
+from tests.tracker.test_data_version import site as site  # the example plan and its people
+
+from plantracker.api.tokens import token_create
+from plantracker.tracker.models import PlanRecord
+from plantracker.tracker.selectors.cached import (
+    consistent_read,
+    counted_period_result,
+    counted_plan,
+)
+from plantracker.tracker.services import plan_import
+
+pytestmark = pytest.mark.django_db
+
+# The walk's writes that change what the example plan counts, each visible on these pages.
+COUNTED_WRITES = {
+    "update_approve",
+    "update_bulk_approve",
+    "plan_import[changed]",
+    "period_open",
+    "period_close",
+    "period_reopen",
+    "narrative_update",
+    "kpi_comparators_set",
+    "statutory_apply",
+    "backup_restore",
+}
+
+
+def _steps() -> list[object]:
+    found = []
+    for service, case, step in WALK:
+        name = f"{service}[{case}]" if case else service
+        if name in COUNTED_WRITES:
+            found.append(pytest.param(step, id=name))
+    assert len(found) == len(COUNTED_WRITES), "a write named here is no longer in the walk"
+    return found
+
+
+def _pages(site: Site) -> dict[str, str]:
+    slug = site.plan.slug
+    return {
+        "dashboard": reverse("web:dashboard", args=[slug]),
+        "dashboard Q2": reverse("web:dashboard-period", args=[slug, Q2]),
+        "recommendation 1": reverse("web:recommendation", args=[slug, Q2, 1]),
+        "item 1.K1": reverse("web:item", args=[slug, "1.K1"]),
+        "item 1.A1": reverse("web:item", args=[slug, "1.A1"]),
+        "plan list": reverse("web:plan-list"),
+        "API summary": f"/api/v1/plans/{slug}/periods/{Q2}/summary",
+        "API plan": f"/api/v1/plans/{slug}",
+    }
+
+
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def _read(site: Site, web: Client, api: Client) -> dict[str, str]:
+    """Each page's text, without the sign-out form's CSRF token (masked anew every time)."""
+    found = {}
+    for name, url in _pages(site).items():
+        response = (api if name.startswith("API") else web).get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        found[name] = _CSRF.sub("", response.content.decode())
+    return found
+
+
+def _clients(site: Site) -> tuple[Client, Client]:
+    lead = site.users["lead"]
+    web = Client()
+    web.force_login(lead)
+    api = Client(headers={"Authorization": f"Bearer {token_create(user=lead, name='t').secret}"})
+    return web, api
+
+
+def _empty_caches() -> None:
+    for name in ("plans", "fragments"):
+        caches[name].clear()
+
+
+@pytest.mark.parametrize("step", _steps())
+def test_after_a_write_every_page_shows_the_new_figures_at_once(site: Site, step: Step) -> None:
+    web, api = _clients(site)
+    act = step(site)
+    before = _read(site, web, api)  # fills the caches
+    assert _read(site, web, api) == before  # and reading again from them changes nothing
+
+    act()
+    after = _read(site, web, api)
+
+    _empty_caches()
+    web, api = _clients(site)  # a restore may have replaced the sessions and tokens
+    fresh = _read(site, web, api)
+    for name in after:
+        assert after[name] == fresh[name], f"{name} showed cached figures after the write"
+    assert any(after[name] != before[name] for name in after), "the write shows nowhere"
+
+
+def test_a_warm_dashboard_reads_far_less_than_a_cold_one(site: Site) -> None:
+    web, _api = _clients(site)
+    url = reverse("web:dashboard-period", args=[site.plan.slug, Q2])
+    with CaptureQueriesContext(connection) as cold:
+        assert web.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as warm:
+        assert web.get(url).status_code == 200
+    # The plan's rows (one query per table), the periods and snapshots are read only once.
+    assert len(warm) <= len(cold) - 8, (len(cold), len(warm))
+
+    # What awaits review is a live query (the lead's panel); the reported rows, those approved
+    # or with an approved copy (plan_domain), are not read again.
+    def reported(queries: CaptureQueriesContext) -> list[str]:
+        return [
+            q["sql"] for q in queries.captured_queries if '"approved_copy" IS NOT NULL' in q["sql"]
+        ]
+
+    assert reported(cold)
+    assert not reported(warm)
+
+
+def test_the_cache_answers_the_version_it_was_given_and_a_new_version_misses(site: Site) -> None:
+    record = PlanRecord.objects.get(pk=site.plan.pk)
+    first = counted_plan(plan_record=record)
+    assert counted_plan(plan_record=record) is first  # the same frozen object, not a copy
+    result = counted_period_result(plan_record=record, period_code=Q2)
+    assert counted_period_result(plan_record=record, period_code=Q2) is result
+
+    PlanRecord.objects.filter(pk=record.pk).update(title="Renamed", data_version=999)
+    renamed = counted_plan(plan_record=PlanRecord.objects.get(pk=record.pk))
+    assert renamed.title == "Renamed"
+    # A record read before the change still holds the old version: the old figures, whole.
+    assert counted_plan(plan_record=record) is first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_miss_reads_one_snapshot_outside_any_transaction() -> None:
+    """As a request does (no transaction around it): the consistent read is the outermost
+    transaction, repeatable read on PostgreSQL, and the value is cached under its version."""
+    record = plan_import(plan=built_plan(recommendation(1)), slug="snapshot")
+    assert not connection.in_atomic_block
+    with consistent_read():
+        assert connection.in_atomic_block
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW transaction_isolation")
+                assert cursor.fetchone() == ("repeatable read",)
+    plan = counted_plan(plan_record=record)
+    assert not connection.in_atomic_block  # the read's transaction ended
+    assert plan.title == record.title
+    assert counted_plan(plan_record=record) is plan
