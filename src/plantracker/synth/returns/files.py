@@ -43,8 +43,22 @@ def _uk(day: date | None) -> str:
 
 
 def _upn_unknown(birth: date, on: date) -> str:
-    # UN1: under six and not yet given a UPN; UN2: never attended a school in England.
-    return "UN1" if (on - birth).days < 6 * 365 else "UN2"
+    # UN1: not yet of school age and not yet given a UPN; UN2: never attended a school in
+    # England. School age as CIN rule 8770Q (2024-25) reckons it: born on or before
+    # 31 August six years before the reference date's year (903 rule 209 agrees).
+    return "UN1" if birth > date(on.year - 6, 8, 31) else "UN2"
+
+
+def _working_days_after(day: date, n: int) -> date:
+    while n:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def _within(day: date | None, first: date, last: date) -> bool:
+    return day is not None and first <= day <= last
 
 
 def _open_in(episode: Episode, first: date, last: date) -> bool:
@@ -55,7 +69,7 @@ def _known(day: date | None, last: date) -> date | None:
     return day if day is not None and day <= last else None
 
 
-def _cin_child(child: CinChild, first: date, last: date) -> str | None:
+def _cin_child(child: CinChild, first: date, last: date, year: int) -> str | None:
     episodes = [e for e in child.episodes if _open_in(e, first, last)]
     if not episodes:
         return None
@@ -64,7 +78,10 @@ def _cin_child(child: CinChild, first: date, last: date) -> str | None:
         f"        <LAchildID>{child.local_id}</LAchildID>\n",
         f"        <UPNunknown>{_upn_unknown(child.birth, last)}</UPNunknown>\n",
         f"        <PersonBirthDate>{child.birth.isoformat()}</PersonBirthDate>\n",
-        f"        <GenderCurrent>{child.sex}</GenderCurrent>\n",
+        # 2024-25 on: <Sex> M/F/U (rule 4180); before: <GenderCurrent> 1/2/0/9.
+        f"        <Sex>{'M' if child.sex == '1' else 'F'}</Sex>\n"
+        if year >= 2025
+        else f"        <GenderCurrent>{child.sex}</GenderCurrent>\n",
         "      </ChildIdentifiers>\n      <ChildCharacteristics>\n",
         f"        <Ethnicity>{child.ethnicity}</Ethnicity>\n",
         "        <Disabilities>\n          <Disability>NONE</Disability>\n"
@@ -79,12 +96,15 @@ def _cin_child(child: CinChild, first: date, last: date) -> str | None:
         if closure is not None:
             out.append(f"        <CINclosureDate>{closure.isoformat()}</CINclosureDate>\n")
             out.append(f"        <ReasonForClosure>{e.closure_reason}</ReasonForClosure>\n")
-        icpc = _known(e.icpc, last)
-        if icpc is not None:
-            out.append(f"        <DateOfInitialCPC>{icpc.isoformat()}</DateOfInitialCPC>\n")
+        # The conference is recorded in its Section47 module only (rule 2884).
         out.append(f"        <ReferralNFA>{'true' if e.nfa else 'false'}</ReferralNFA>\n")
-        if e.assessment_start is not None and e.assessment_start <= last:
-            authorised = _known(e.assessment_authorised, last)
+        authorised = _known(e.assessment_authorised, last)
+        # An assessment is returned when authorised in the year (8696) or open at its end
+        # having started in it (8736).
+        if e.assessment_start is not None and (
+            _within(authorised, first, last)
+            or (authorised is None and _within(e.assessment_start, first, last))
+        ):
             out.append("        <Assessments>\n")
             out.append(
                 f"          <AssessmentActualStartDate>{e.assessment_start.isoformat()}"
@@ -99,6 +119,28 @@ def _cin_child(child: CinChild, first: date, last: date) -> str | None:
                     "</AssessmentFactors>\n          </FactorsIdentifiedAtAssessment>\n"
                 )
             out.append("        </Assessments>\n")
+        # A later enquiry in the same episode comes with its own assessment (2991Q),
+        # authorised on the day of its conference.
+        for more_start, more_conference in e.more_s47:
+            done = _known(more_conference, last)
+            if not (
+                _within(done, first, last) or (done is None and _within(more_start, first, last))
+            ):
+                continue
+            out.append("        <Assessments>\n")
+            out.append(
+                f"          <AssessmentActualStartDate>{more_start.isoformat()}"
+                "</AssessmentActualStartDate>\n"
+            )
+            if done is not None:
+                out.append(
+                    f"          <AssessmentAuthorisationDate>{done.isoformat()}"
+                    "</AssessmentAuthorisationDate>\n"
+                    "          <FactorsIdentifiedAtAssessment>\n"
+                    "            <AssessmentFactors>3A</AssessmentFactors>\n"
+                    "          </FactorsIdentifiedAtAssessment>\n"
+                )
+            out.append("        </Assessments>\n")
         plan_start = _known(e.cin_plan_start, last)
         if plan_start is not None:
             out.append("        <CINPlanDates>\n")
@@ -106,17 +148,30 @@ def _cin_child(child: CinChild, first: date, last: date) -> str | None:
             if closure is not None:
                 out.append(f"          <CINPlanEndDate>{closure.isoformat()}</CINPlanEndDate>\n")
             out.append("        </CINPlanDates>\n")
-        if e.s47_start is not None and e.s47_start <= last:
-            target = e.s47_start + timedelta(days=15)
+        enquiries: list[tuple[date, date | None]] = (
+            [] if e.s47_start is None else [(e.s47_start, e.icpc)]
+        )
+        for s47_start, conference in [*enquiries, *e.more_s47]:
+            held = _known(conference, last)
+            # In the return when its conference is in the year (8715), or when still open at
+            # the year end having started in it (8740); not-required ones as open ones.
+            if not (
+                _within(held, first, last)
+                or (held is None and _within(s47_start, first, last))
+                or (conference is None and closure is not None and _within(s47_start, first, last))
+            ):
+                continue
+            target = _working_days_after(s47_start, 15)
             out.append("        <Section47>\n")
             out.append(
-                f"          <S47ActualStartDate>{e.s47_start.isoformat()}</S47ActualStartDate>\n"
+                f"          <S47ActualStartDate>{s47_start.isoformat()}</S47ActualStartDate>\n"
             )
             out.append(f"          <InitialCPCtarget>{target.isoformat()}</InitialCPCtarget>\n")
-            if icpc is not None:
-                out.append(f"          <DateOfInitialCPC>{icpc.isoformat()}</DateOfInitialCPC>\n")
+            if held is not None:
+                out.append(f"          <DateOfInitialCPC>{held.isoformat()}</DateOfInitialCPC>\n")
             out.append(
-                f"          <ICPCnotRequired>{'false' if e.icpc else 'true'}</ICPCnotRequired>\n"
+                # 0/1 as the rules test it (8740 reads "0" as an open enquiry)
+                f"          <ICPCnotRequired>{'0' if conference else '1'}</ICPCnotRequired>\n"
             )
             out.append("        </Section47>\n")
         for plan in e.protection_plans:
@@ -156,7 +211,7 @@ def write_cin(authority: Authority, year: int, path: Path) -> int:
             "    </Source>\n  </Header>\n  <Children>\n"
         )
         for child in authority.cin:
-            text = _cin_child(child, first, last)
+            text = _cin_child(child, first, last, year)
             if text is not None:
                 out.write(text)
                 children += 1
