@@ -48,6 +48,7 @@ SKIPPED_903 = {
     "PREV_PERM": "PrevPerm",
     "DATE_PLACED": "PlacedAdoption",
     "SW_ID": "SocialWorker",
+    "DOLO_START": "DoLo",
 }
 
 

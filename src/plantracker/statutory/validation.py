@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from plantracker.statutory.csvfiles import classify, read_header
 from plantracker.statutory.errors import Problem, StatutoryError, display_name
 from plantracker.statutory.load import find_files, la_and_year_from_path
 
@@ -178,6 +179,17 @@ def _jobs(paths: Sequence[Path], la_ons: str | None) -> tuple[list[_Job], list[P
         if path.suffix.lower() == ".xml":
             jobs.append(_Job("cin", [path]))
             continue
+        try:
+            columns = read_header(path)
+        except (OSError, UnicodeDecodeError):
+            problems.append(Problem(display_name(path), "cannot be read as UTF-8 CSV"))
+            continue
+        kind = classify(columns)
+        if kind is not None and kind.kind in ("population", "benchmark"):
+            continue  # not a return: nothing to validate
+        if "CHILD" not in columns:
+            problems.append(Problem(display_name(path), "not an SSDA903 table (no CHILD column)"))
+            continue
         la, year = la_and_year_from_path(path)
         if la is None or year is None:
             problems.append(
@@ -298,7 +310,7 @@ def _result(job: _Job, raw: Mapping[str, Any], versions: Mapping[str, str]) -> F
     skipped = tuple(
         RuleNotRun(
             s["code"],
-            skips.get(s["code"], "skipped: needs " + (", ".join(s["tables"]) or "a table")),
+            skips.get(s["code"], "needs " + (", ".join(sorted(s["tables"])) or "a table")),
             s["code"] in skips,
         )
         for s in raw["skipped"]

@@ -8,7 +8,10 @@ tables are the department's CSV layout with dates as DD/MM/YYYY. Identifiers are
 from __future__ import annotations
 
 import csv
+import random
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -31,6 +34,42 @@ EPISODES = (
     "URN",
 )
 OC3 = ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A fault ``synth --faults`` seeds on purpose, and the DfE rule it breaks."""
+
+    name: str
+    kind: str  # "cin" or "903"
+    rule: str
+    what: str
+
+
+FAULTS = (
+    Fault("ethnicity_invalid", "cin", "4220", "ChildCharacteristics/Ethnicity is not a DfE code"),
+    Fault("primary_need_invalid", "cin", "8650", "CINdetails/PrimaryNeedCode is not a DfE code"),
+    Fault("ethnic_invalid", "903", "103", "Header ETHNIC is not a DfE code"),
+)
+INVALID_CODE = "XXXX"
+
+
+@dataclass
+class FaultSeeder:
+    """Picks the children of one return that get a fault: ``rate`` of them, at random.
+
+    Its own random stream (from the seed, authority and year), so files without faults are
+    byte-identical whatever the rate; ``seeded`` counts children per fault.
+    """
+
+    rate: float
+    rng: random.Random
+    seeded: Counter[str] = field(default_factory=Counter)
+
+    def pick(self, kind: str) -> Fault | None:
+        if self.rate <= 0 or self.rng.random() >= self.rate:
+            return None
+        return self.rng.choice([f for f in FAULTS if f.kind == kind])
 
 
 def collection_span(year: int) -> tuple[date, date]:
@@ -69,10 +108,13 @@ def _known(day: date | None, last: date) -> date | None:
     return day if day is not None and day <= last else None
 
 
-def _cin_child(child: CinChild, first: date, last: date, year: int) -> str | None:
+def _cin_child(
+    child: CinChild, first: date, last: date, year: int, fault: Fault | None = None
+) -> str | None:
     episodes = [e for e in child.episodes if _open_in(e, first, last)]
     if not episodes:
         return None
+    ethnicity = INVALID_CODE if fault and fault.name == "ethnicity_invalid" else child.ethnicity
     out = [
         "    <Child>\n      <ChildIdentifiers>\n",
         f"        <LAchildID>{child.local_id}</LAchildID>\n",
@@ -83,16 +125,19 @@ def _cin_child(child: CinChild, first: date, last: date, year: int) -> str | Non
         if year >= 2025
         else f"        <GenderCurrent>{child.sex}</GenderCurrent>\n",
         "      </ChildIdentifiers>\n      <ChildCharacteristics>\n",
-        f"        <Ethnicity>{child.ethnicity}</Ethnicity>\n",
+        f"        <Ethnicity>{ethnicity}</Ethnicity>\n",
         "        <Disabilities>\n          <Disability>NONE</Disability>\n"
         "        </Disabilities>\n      </ChildCharacteristics>\n",
     ]
-    for e in episodes:
+    for index, e in enumerate(episodes):
         closure = _known(e.closure, last)
         out.append("      <CINdetails>\n")
         out.append(f"        <CINreferralDate>{e.referral.isoformat()}</CINreferralDate>\n")
         out.append(f"        <ReferralSource>{e.source}</ReferralSource>\n")
-        out.append(f"        <PrimaryNeedCode>{e.need}</PrimaryNeedCode>\n")
+        need = e.need
+        if fault and fault.name == "primary_need_invalid" and index == 0:
+            need = INVALID_CODE
+        out.append(f"        <PrimaryNeedCode>{need}</PrimaryNeedCode>\n")
         if closure is not None:
             out.append(f"        <CINclosureDate>{closure.isoformat()}</CINclosureDate>\n")
             out.append(f"        <ReasonForClosure>{e.closure_reason}</ReasonForClosure>\n")
@@ -194,7 +239,9 @@ def _cin_child(child: CinChild, first: date, last: date, year: int) -> str | Non
     return "".join(out)
 
 
-def write_cin(authority: Authority, year: int, path: Path) -> int:
+def write_cin(
+    authority: Authority, year: int, path: Path, faults: FaultSeeder | None = None
+) -> int:
     """Write the CIN census of ``year``; returns the number of children in it."""
     first, last = collection_span(year)
     children = 0
@@ -211,10 +258,15 @@ def write_cin(authority: Authority, year: int, path: Path) -> int:
             "    </Source>\n  </Header>\n  <Children>\n"
         )
         for child in authority.cin:
-            text = _cin_child(child, first, last, year)
+            if not any(_open_in(e, first, last) for e in child.episodes):
+                continue
+            fault = faults.pick("cin") if faults else None
+            text = _cin_child(child, first, last, year, fault)
             if text is not None:
                 out.write(text)
                 children += 1
+                if fault and faults:
+                    faults.seeded[fault.name] += 1
         out.write("  </Children>\n</Message>\n")
     return children
 
@@ -243,7 +295,9 @@ def _header_row(child: LookedAfterChild, last: date) -> tuple[str, ...]:
     )
 
 
-def write_ssda903(authority: Authority, year: int, folder: Path) -> dict[str, int]:
+def write_ssda903(
+    authority: Authority, year: int, folder: Path, faults: FaultSeeder | None = None
+) -> dict[str, int]:
     """Write the Header, Episodes and OC3 tables of ``year``; returns rows per table."""
     first, last = collection_span(year)
     header: list[tuple[str, ...]] = []
@@ -270,7 +324,12 @@ def write_ssda903(authority: Authority, year: int, folder: Path) -> dict[str, in
                 )
         if not in_year and not leaver_rows:
             continue
-        header.append(_header_row(child, last))
+        row = _header_row(child, last)
+        fault = faults.pick("903") if faults else None
+        if fault and faults:  # ethnic_invalid, the one SSDA903 fault
+            row = (*row[:3], INVALID_CODE, *row[4:])
+            faults.seeded[fault.name] += 1
+        header.append(row)
         oc3.extend(leaver_rows)
         for e in in_year:
             ended = e.end is not None and e.end <= last
