@@ -135,6 +135,7 @@ class FileValidation:
     crashed: tuple[RuleNotRun, ...] = ()
     skipped: tuple[RuleNotRun, ...] = ()
     tables: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -330,6 +331,7 @@ def _result(job: _Job, raw: Mapping[str, Any], versions: Mapping[str, str]) -> F
         crashed=crashed,
         skipped=skipped,
         tables=tuple(raw.get("tables", ())),
+        notes=tuple(raw.get("notes", ())),
     )
 
 

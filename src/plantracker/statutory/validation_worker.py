@@ -302,6 +302,36 @@ def run_cin(job: dict, child_ids: bool) -> dict:
     }
 
 
+def _sex_as_from_2025(content: bytes, path: str, notes: list[str]) -> bytes:
+    """Last year's SEX 1/2 (0/9) as M/F (U), the coding from 2024-25 on.
+
+    Rule 202 compares SEX with last year's literally: without this, every child in both
+    years of a 2024-25 return validated with its 2023-24 tables would be flagged.
+    """
+    import csv
+
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or "SEX" not in [c.strip().upper() for c in rows[0]]:
+        return content
+    at = [c.strip().upper() for c in rows[0]].index("SEX")
+    codes = {"1": "M", "2": "F", "0": "U", "9": "U"}
+    changed = 0
+    for row in rows[1:]:
+        if len(row) > at and row[at].strip() in codes:
+            row[at] = codes[row[at].strip()]
+            changed += 1
+    if not changed:
+        return content
+    notes.append(f"previous year's SEX read as M/F/U (it used 1/2) in {os.path.basename(path)}")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
 def run_903(job: dict, child_ids: bool) -> dict:
     from lac_validator import lac_validator
     from lac_validator.types import UploadedFile
@@ -314,9 +344,14 @@ def run_903(job: dict, child_ids: bool) -> dict:
     if registry is None:
         return _no_ruleset(job, ruleset, _rulesets("lac_validator", "lac20"))
 
+    notes: list[str] = []
+
     def upload(path: str, description: str):
         with open(path, "rb") as f:
-            return UploadedFile(name=path, file_content=f.read(), description=description)
+            content = f.read()
+        if description == "Prev year" and y >= 2025:
+            content = _sex_as_from_2025(content, path, notes)
+        return UploadedFile(name=path, file_content=content, description=description)
 
     crashed: dict[str, str] = {}
     try:
@@ -366,6 +401,7 @@ def run_903(job: dict, child_ids: bool) -> dict:
             findings.append(f)
     header = v.dfs.get("Header")
     return {
+        "notes": notes,
         "id": job["id"],
         "status": "ok",
         "validator": "csc-validator-be-903",

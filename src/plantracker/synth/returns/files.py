@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from plantracker.synth.returns.simulation import Authority, CinChild, Episode, LookedAfterChild
+from plantracker.synth.returns.simulation import (
+    Authority,
+    CareEpisode,
+    CinChild,
+    Episode,
+    LookedAfterChild,
+)
 
 HEADER = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
 EPISODES = (
@@ -282,15 +288,21 @@ def _csv(path: Path, columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]) 
     return written
 
 
-def _header_row(child: LookedAfterChild, last: date) -> tuple[str, ...]:
-    mother = "0" if child.sex == "2" and (last - child.birth).days > 12 * 365 else ""
+def _header_row(
+    child: LookedAfterChild, last: date, year: int, in_year: list[CareEpisode]
+) -> tuple[str, ...]:
+    # SEX: 1/2 up to 2023-24, M/F from 2024-25 (903 rule 101). MOTHER is asked of every girl
+    # looked after in the year other than on short breaks (165, 393, 607), of no one else
+    # (165, 628).
+    female = child.sex == "2"
+    looked_after = any(e.legal_status not in ("V3", "V4") for e in in_year)
     return (
         child.local_id,
-        child.sex,
+        ({"1": "M", "2": "F"}[child.sex] if year >= 2025 else child.sex),
         _uk(child.birth),
         child.ethnicity,
         _upn_unknown(child.birth, last),
-        mother,
+        "0" if female and looked_after else "",
         "",
     )
 
@@ -324,7 +336,7 @@ def write_ssda903(
                 )
         if not in_year and not leaver_rows:
             continue
-        row = _header_row(child, last)
+        row = _header_row(child, last, year, in_year)
         fault = faults.pick("903") if faults else None
         if fault and faults:  # ethnic_invalid, the one SSDA903 fault
             row = (*row[:3], INVALID_CODE, *row[4:])

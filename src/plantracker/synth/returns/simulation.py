@@ -404,8 +404,10 @@ LEFT_YOUNGER = (
     ("E41", 12),
     ("E11", 10),
     ("E12", 4),
-    ("E43", 8),
-    ("E44", 6),
+    # special guardianship / child arrangements orders to others than former foster carers
+    # (E43/E44 are no longer valid codes: 903 rule 149)
+    ("E47", 8),
+    ("E48", 6),
     ("E8", 12),
     ("E3", 6),
     ("E9", 2),
@@ -529,7 +531,8 @@ class CareSimulation:
         leaning = rng.gauss(0, 0.8)  # some young people do better than others, year after year
         for age in range(17, 22):
             birthday = _add_years(child.birth, age)
-            if birthday > self.end or birthday < leave or birthday.year < first_output_year - 1:
+            # none for a birthday on or before the day care ended (903 rule 1016)
+            if birthday > self.end or birthday <= leave or birthday.year < first_output_year - 1:
                 continue
             in_touch = _pick(rng, IN_TOUCH)
             if in_touch == "DIED":
@@ -541,5 +544,8 @@ class CareSimulation:
             activity = _pick(rng, ACTIVITY)
             if activity.startswith("G") and rng.random() < 0.25 * max(leaning, 0):
                 activity = _pick(rng, ACTIVITY[:8])
-            accommodation = _pick(rng, ACCOMMODATION) + ("1" if rng.random() < 0.9 else "2")
+            kind = _pick(rng, ACCOMMODATION)
+            suitable = rng.random() < 0.9
+            # S and X are only ever "unsuitable" (903 rule 133: S1 and X1 are not codes)
+            accommodation = kind + ("1" if suitable and kind not in ("S", "X") else "2")
             child.after_care[age] = ("YES", activity, accommodation)

@@ -101,6 +101,7 @@ def validation_json(results: list[FileValidation]) -> dict[str, Any]:
                 "ruleset": r.ruleset,
                 "children": r.children,
                 "rules_run": r.rules_run,
+                "notes": list(r.notes),
                 "errors": r.count("error"),
                 "queries": r.count("query"),
                 "findings": [
@@ -146,6 +147,7 @@ def report_lines(results: list[FileValidation]) -> list[str]:
         lines.append(head)
         if r.findings:
             lines += rendered(table)
+        lines += [f"  note: {note}" for note in r.notes]
         for c in r.crashed:
             what = "cannot run (validator defect)" if c.known else "crashed in the validator"
             lines.append(f"  rule {c.code} {what}: {c.reason}")
