@@ -76,8 +76,8 @@ KNOWN_DEFECTS: dict[tuple[str, str], dict[str, str]] = {
     ("csc-validator-be-903", "0.1.17"): {
         "231": "looks up a column UASC_STATUS that the validator never produces (KeyError)",
         "233": "looks up a column DATE_EPISODE_CEASED instead of DEC (KeyError)",
-        "709": "looks up a column PLACEMENT instead of PLACE (KeyError)",
-        "710": "looks up a column PLACEMENT instead of PLACE (KeyError)",
+        "709": "looks up a column PLACEMENT instead of PLACE (KeyError) once a DoLo table is given",
+        "710": "looks up a column PLACEMENT instead of PLACE (KeyError) once a DoLo table is given",
     },
 }
 # Rules the SSDA903 validator skips whatever the return holds: not a missing table.
