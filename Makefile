@@ -14,6 +14,10 @@ PERIOD := 2018-19-Q2
 CSS := src/plantracker/web/static/web/app.css
 SCSS := $(wildcard frontend/scss/*.scss)
 NODE_MODULES := frontend/node_modules/.package-lock.json
+# The DfE validators' own virtualenv (ADR 0065): their pins (pandas<2, numpy<1.25) clash
+# with ours, so `plantracker statutory validate` runs them there, in a subprocess.
+VVENV := .venv-validators
+VSTAMP := $(VVENV)/.installed
 
 .PHONY: help setup system frontend run test test-postgres lint bench lock
 
@@ -21,7 +25,7 @@ help: ## List the targets
 	@echo "plantracker — make TARGET"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-setup: system $(STAMP) frontend ## Install missing Debian packages (as root), .venv and the stylesheet
+setup: system $(STAMP) $(VSTAMP) frontend ## Install missing Debian packages (as root), .venv, .venv-validators and the stylesheet
 
 system:
 	@scripts/setup-system
@@ -35,6 +39,16 @@ $(STAMP): requirements/lock.txt requirements/bootstrap.txt pyproject.toml | $(BI
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/bootstrap.txt
 	$(BIN)/uv pip install --quiet --system-certs --python $(BIN)/python -r requirements/lock.txt
 	$(BIN)/uv pip install --quiet --system-certs --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+# The validators' venv from its own lock, rebuilt only when the lock is newer than the last
+# install; uv (from .venv) installs the 33 pinned wheels in seconds, no resolution (--no-deps).
+$(VSTAMP): requirements/validators.txt | $(STAMP)
+	rm -rf $(VVENV)
+	$(PYTHON) -m venv --without-pip $(VVENV)
+	$(BIN)/uv pip install --quiet --system-certs --python $(VVENV)/bin/python --no-deps \
+		-r requirements/validators.txt
+	$(VVENV)/bin/python -I -c "import cin_validator.cin_validator, lac_validator.lac_validator"
 	@touch $@
 
 # Build the stylesheet only where npm exists, and only when the Sass or the lock is newer

@@ -19,10 +19,13 @@ class Synthetic:
 
 @pytest.fixture(scope="session")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Synthetic:
-    """Two authorities × three collection years (2023–2025), synthesised and loaded once."""
+    """Two authorities × three collection years (2023–2025), synthesised and loaded once.
+
+    Seed 11: no figure of authority 101 in 2024-25 is a suppressed count (1 to 5).
+    """
     base = tmp_path_factory.mktemp("synthetic")
     returns = base / "returns"
-    synth_returns(returns, las=2, years=3, end_year=2025, seed=7)
+    synth_returns(returns, las=2, years=3, end_year=2025, seed=11)
     store = base / "store" / "statutory.duckdb"
     store.parent.mkdir()
     report = load_paths([returns], store)

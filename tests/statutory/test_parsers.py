@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.statutory.returns import OC3_HEADER, cin_xml, write_csv
+from tests.statutory.returns import HEADER_HEADER, OC3_HEADER, cin_xml, write_csv
 
 from plantracker.statutory.load import parse_file
 
@@ -64,3 +64,16 @@ def test_any_oc3_rows_are_read_or_refused(rows: list[list[str]]) -> None:
     assert parsed.kind in ("ssda903_oc3", "refused")
     if parsed.kind == "refused":
         assert all(p.line is None or p.line >= 1 for p in parsed.problems)
+
+
+def test_ssda903_sex_is_kept_in_one_coding_whatever_the_year(tmp_path: Path) -> None:
+    # 1/2 up to 2023-24, M/F from 2024-25: a store mixing years reads one coding.
+    rows = [
+        [f"SYN00000000{i}", sex, "01/02/2010", "WBRI", "UN2", "", ""]
+        for i, sex in enumerate(["1", "2", "M", "F", "9"], start=1)
+    ]
+    path = write_csv(tmp_path / "ssda903_201_2025_header.csv", HEADER_HEADER, rows)
+    parsed = parse_file(path, KEY)
+    assert not parsed.problems
+    [batch] = parsed.batches
+    assert batch.data[batch.columns.index("sex")] == ["M", "F", "M", "F", "U"]

@@ -14,9 +14,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from tests.statutory.conftest import Synthetic
 from tests.statutory.returns import cin_xml, write_cin, write_oc3
+from tests.statutory.validators import need_validators
 
 from plantracker.statutory import StatutoryError, load_paths
 from plantracker.statutory.store import TABLES
+from plantracker.statutory.validation import validate_returns
 from plantracker.tracker.models import KpiValue, PlanRecord, Role, User
 from plantracker.tracker.services import member_add, update_bulk_approve
 
@@ -214,3 +216,29 @@ def test_apply_puts_no_identifier_in_the_app_database_or_its_audit_trail(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     for text in (dump.getvalue(), out.getvalue(), err.getvalue(), str(refused.value), logged):
         assert not _leaks(text)
+
+
+@pytest.mark.slow
+def test_validation_output_names_no_child_except_in_the_csv_asked_for(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    need_validators()
+    # 2024-25 census in the older layout: rule 4180 flags every child, by id, in the validator.
+    children = [
+        {"id": f"SYN00000000{i}", "episodes": [{"referral": "2024-06-03"}]} for i in range(1, 4)
+    ]
+    census = write_cin(tmp_path, "101", 2025, children)
+    caplog.set_level(logging.DEBUG)
+    [result] = validate_returns([census])
+    assert any(f.code == "4180" and f.children == 3 for f in result.findings)
+    assert all(f.child_ids == () for f in result.findings)
+    for args in ([], ["--json"]):
+        out, err = io.StringIO(), io.StringIO()
+        call_command("statutory", "validate", str(census), *args, stdout=out, stderr=err)
+        assert "4180" in out.getvalue()
+        assert _leaks(out.getvalue()) == [] and _leaks(err.getvalue()) == []
+    assert _leaks(caplog.text) == []
+    target = tmp_path / "asked-for.csv"
+    call_command("statutory", "validate", str(census), "--csv", str(target), stdout=io.StringIO())
+    assert len(_leaks(target.read_text(encoding="utf-8"))) >= 3
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

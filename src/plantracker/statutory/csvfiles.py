@@ -48,6 +48,7 @@ SKIPPED_903 = {
     "PREV_PERM": "PrevPerm",
     "DATE_PLACED": "PlacedAdoption",
     "SW_ID": "SocialWorker",
+    "DOLO_START": "DoLo",
 }
 
 
@@ -182,7 +183,9 @@ def read_903_header(path: Path, la: str, pseud: Pseudonymiser) -> Batch:
         if key is None or born is None:
             return
         batch.data[0].append(key)
-        batch.data[1].append(row["SEX"] or None)
+        # one coding across years: 1/2 up to 2023-24, M/F (U) from 2024-25
+        sex = row["SEX"].upper()
+        batch.data[1].append({"1": "M", "2": "F", "0": "U", "9": "U"}.get(sex, sex) or None)
         batch.data[2].append(month_of(born))
 
     rows.each(HEADER_COLUMNS, row_)

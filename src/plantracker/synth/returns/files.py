@@ -8,11 +8,20 @@ tables are the department's CSV layout with dates as DD/MM/YYYY. Identifiers are
 from __future__ import annotations
 
 import csv
+import random
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from plantracker.synth.returns.simulation import Authority, CinChild, Episode, LookedAfterChild
+from plantracker.synth.returns.simulation import (
+    Authority,
+    CareEpisode,
+    CinChild,
+    Episode,
+    LookedAfterChild,
+)
 
 HEADER = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
 EPISODES = (
@@ -33,6 +42,42 @@ EPISODES = (
 OC3 = ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM")
 
 
+@dataclass(frozen=True)
+class Fault:
+    """A fault ``synth --faults`` seeds on purpose, and the DfE rule it breaks."""
+
+    name: str
+    kind: str  # "cin" or "903"
+    rule: str
+    what: str
+
+
+FAULTS = (
+    Fault("ethnicity_invalid", "cin", "4220", "ChildCharacteristics/Ethnicity is not a DfE code"),
+    Fault("primary_need_invalid", "cin", "8650", "CINdetails/PrimaryNeedCode is not a DfE code"),
+    Fault("ethnic_invalid", "903", "103", "Header ETHNIC is not a DfE code"),
+)
+INVALID_CODE = "XXXX"
+
+
+@dataclass
+class FaultSeeder:
+    """Picks the children of one return that get a fault: ``rate`` of them, at random.
+
+    Its own random stream (from the seed, authority and year), so files without faults are
+    byte-identical whatever the rate; ``seeded`` counts children per fault.
+    """
+
+    rate: float
+    rng: random.Random
+    seeded: Counter[str] = field(default_factory=Counter)
+
+    def pick(self, kind: str) -> Fault | None:
+        if self.rate <= 0 or self.rng.random() >= self.rate:
+            return None
+        return self.rng.choice([f for f in FAULTS if f.kind == kind])
+
+
 def collection_span(year: int) -> tuple[date, date]:
     """The year a return covers: 1 April of the year before to 31 March of ``year``."""
     return date(year - 1, 4, 1), date(year, 3, 31)
@@ -43,8 +88,22 @@ def _uk(day: date | None) -> str:
 
 
 def _upn_unknown(birth: date, on: date) -> str:
-    # UN1: under six and not yet given a UPN; UN2: never attended a school in England.
-    return "UN1" if (on - birth).days < 6 * 365 else "UN2"
+    # UN1: not yet of school age and not yet given a UPN; UN2: never attended a school in
+    # England. School age as CIN rule 8770Q (2024-25) reckons it: born on or before
+    # 31 August six years before the reference date's year (903 rule 209 agrees).
+    return "UN1" if birth > date(on.year - 6, 8, 31) else "UN2"
+
+
+def _working_days_after(day: date, n: int) -> date:
+    while n:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def _within(day: date | None, first: date, last: date) -> bool:
+    return day is not None and first <= day <= last
 
 
 def _open_in(episode: Episode, first: date, last: date) -> bool:
@@ -55,36 +114,48 @@ def _known(day: date | None, last: date) -> date | None:
     return day if day is not None and day <= last else None
 
 
-def _cin_child(child: CinChild, first: date, last: date) -> str | None:
+def _cin_child(
+    child: CinChild, first: date, last: date, year: int, fault: Fault | None = None
+) -> str | None:
     episodes = [e for e in child.episodes if _open_in(e, first, last)]
     if not episodes:
         return None
+    ethnicity = INVALID_CODE if fault and fault.name == "ethnicity_invalid" else child.ethnicity
     out = [
         "    <Child>\n      <ChildIdentifiers>\n",
         f"        <LAchildID>{child.local_id}</LAchildID>\n",
         f"        <UPNunknown>{_upn_unknown(child.birth, last)}</UPNunknown>\n",
         f"        <PersonBirthDate>{child.birth.isoformat()}</PersonBirthDate>\n",
-        f"        <GenderCurrent>{child.sex}</GenderCurrent>\n",
+        # 2024-25 on: <Sex> M/F/U (rule 4180); before: <GenderCurrent> 1/2/0/9.
+        f"        <Sex>{'M' if child.sex == '1' else 'F'}</Sex>\n"
+        if year >= 2025
+        else f"        <GenderCurrent>{child.sex}</GenderCurrent>\n",
         "      </ChildIdentifiers>\n      <ChildCharacteristics>\n",
-        f"        <Ethnicity>{child.ethnicity}</Ethnicity>\n",
+        f"        <Ethnicity>{ethnicity}</Ethnicity>\n",
         "        <Disabilities>\n          <Disability>NONE</Disability>\n"
         "        </Disabilities>\n      </ChildCharacteristics>\n",
     ]
-    for e in episodes:
+    for index, e in enumerate(episodes):
         closure = _known(e.closure, last)
         out.append("      <CINdetails>\n")
         out.append(f"        <CINreferralDate>{e.referral.isoformat()}</CINreferralDate>\n")
         out.append(f"        <ReferralSource>{e.source}</ReferralSource>\n")
-        out.append(f"        <PrimaryNeedCode>{e.need}</PrimaryNeedCode>\n")
+        need = e.need
+        if fault and fault.name == "primary_need_invalid" and index == 0:
+            need = INVALID_CODE
+        out.append(f"        <PrimaryNeedCode>{need}</PrimaryNeedCode>\n")
         if closure is not None:
             out.append(f"        <CINclosureDate>{closure.isoformat()}</CINclosureDate>\n")
             out.append(f"        <ReasonForClosure>{e.closure_reason}</ReasonForClosure>\n")
-        icpc = _known(e.icpc, last)
-        if icpc is not None:
-            out.append(f"        <DateOfInitialCPC>{icpc.isoformat()}</DateOfInitialCPC>\n")
+        # The conference is recorded in its Section47 module only (rule 2884).
         out.append(f"        <ReferralNFA>{'true' if e.nfa else 'false'}</ReferralNFA>\n")
-        if e.assessment_start is not None and e.assessment_start <= last:
-            authorised = _known(e.assessment_authorised, last)
+        authorised = _known(e.assessment_authorised, last)
+        # An assessment is returned when authorised in the year (8696) or open at its end
+        # having started in it (8736).
+        if e.assessment_start is not None and (
+            _within(authorised, first, last)
+            or (authorised is None and _within(e.assessment_start, first, last))
+        ):
             out.append("        <Assessments>\n")
             out.append(
                 f"          <AssessmentActualStartDate>{e.assessment_start.isoformat()}"
@@ -99,6 +170,28 @@ def _cin_child(child: CinChild, first: date, last: date) -> str | None:
                     "</AssessmentFactors>\n          </FactorsIdentifiedAtAssessment>\n"
                 )
             out.append("        </Assessments>\n")
+        # A later enquiry in the same episode comes with its own assessment (2991Q),
+        # authorised on the day of its conference.
+        for more_start, more_conference in e.more_s47:
+            done = _known(more_conference, last)
+            if not (
+                _within(done, first, last) or (done is None and _within(more_start, first, last))
+            ):
+                continue
+            out.append("        <Assessments>\n")
+            out.append(
+                f"          <AssessmentActualStartDate>{more_start.isoformat()}"
+                "</AssessmentActualStartDate>\n"
+            )
+            if done is not None:
+                out.append(
+                    f"          <AssessmentAuthorisationDate>{done.isoformat()}"
+                    "</AssessmentAuthorisationDate>\n"
+                    "          <FactorsIdentifiedAtAssessment>\n"
+                    "            <AssessmentFactors>3A</AssessmentFactors>\n"
+                    "          </FactorsIdentifiedAtAssessment>\n"
+                )
+            out.append("        </Assessments>\n")
         plan_start = _known(e.cin_plan_start, last)
         if plan_start is not None:
             out.append("        <CINPlanDates>\n")
@@ -106,17 +199,30 @@ def _cin_child(child: CinChild, first: date, last: date) -> str | None:
             if closure is not None:
                 out.append(f"          <CINPlanEndDate>{closure.isoformat()}</CINPlanEndDate>\n")
             out.append("        </CINPlanDates>\n")
-        if e.s47_start is not None and e.s47_start <= last:
-            target = e.s47_start + timedelta(days=15)
+        enquiries: list[tuple[date, date | None]] = (
+            [] if e.s47_start is None else [(e.s47_start, e.icpc)]
+        )
+        for s47_start, conference in [*enquiries, *e.more_s47]:
+            held = _known(conference, last)
+            # In the return when its conference is in the year (8715), or when still open at
+            # the year end having started in it (8740); not-required ones as open ones.
+            if not (
+                _within(held, first, last)
+                or (held is None and _within(s47_start, first, last))
+                or (conference is None and closure is not None and _within(s47_start, first, last))
+            ):
+                continue
+            target = _working_days_after(s47_start, 15)
             out.append("        <Section47>\n")
             out.append(
-                f"          <S47ActualStartDate>{e.s47_start.isoformat()}</S47ActualStartDate>\n"
+                f"          <S47ActualStartDate>{s47_start.isoformat()}</S47ActualStartDate>\n"
             )
             out.append(f"          <InitialCPCtarget>{target.isoformat()}</InitialCPCtarget>\n")
-            if icpc is not None:
-                out.append(f"          <DateOfInitialCPC>{icpc.isoformat()}</DateOfInitialCPC>\n")
+            if held is not None:
+                out.append(f"          <DateOfInitialCPC>{held.isoformat()}</DateOfInitialCPC>\n")
             out.append(
-                f"          <ICPCnotRequired>{'false' if e.icpc else 'true'}</ICPCnotRequired>\n"
+                # 0/1 as the rules test it (8740 reads "0" as an open enquiry)
+                f"          <ICPCnotRequired>{'0' if conference else '1'}</ICPCnotRequired>\n"
             )
             out.append("        </Section47>\n")
         for plan in e.protection_plans:
@@ -139,7 +245,9 @@ def _cin_child(child: CinChild, first: date, last: date) -> str | None:
     return "".join(out)
 
 
-def write_cin(authority: Authority, year: int, path: Path) -> int:
+def write_cin(
+    authority: Authority, year: int, path: Path, faults: FaultSeeder | None = None
+) -> int:
     """Write the CIN census of ``year``; returns the number of children in it."""
     first, last = collection_span(year)
     children = 0
@@ -156,10 +264,15 @@ def write_cin(authority: Authority, year: int, path: Path) -> int:
             "    </Source>\n  </Header>\n  <Children>\n"
         )
         for child in authority.cin:
-            text = _cin_child(child, first, last)
+            if not any(_open_in(e, first, last) for e in child.episodes):
+                continue
+            fault = faults.pick("cin") if faults else None
+            text = _cin_child(child, first, last, year, fault)
             if text is not None:
                 out.write(text)
                 children += 1
+                if fault and faults:
+                    faults.seeded[fault.name] += 1
         out.write("  </Children>\n</Message>\n")
     return children
 
@@ -175,20 +288,28 @@ def _csv(path: Path, columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]) 
     return written
 
 
-def _header_row(child: LookedAfterChild, last: date) -> tuple[str, ...]:
-    mother = "0" if child.sex == "2" and (last - child.birth).days > 12 * 365 else ""
+def _header_row(
+    child: LookedAfterChild, last: date, year: int, in_year: list[CareEpisode]
+) -> tuple[str, ...]:
+    # SEX: 1/2 up to 2023-24, M/F from 2024-25 (903 rule 101). MOTHER is asked of every girl
+    # looked after in the year other than on short breaks (165, 393, 607), of no one else
+    # (165, 628).
+    female = child.sex == "2"
+    looked_after = any(e.legal_status not in ("V3", "V4") for e in in_year)
     return (
         child.local_id,
-        child.sex,
+        ({"1": "M", "2": "F"}[child.sex] if year >= 2025 else child.sex),
         _uk(child.birth),
         child.ethnicity,
         _upn_unknown(child.birth, last),
-        mother,
+        "0" if female and looked_after else "",
         "",
     )
 
 
-def write_ssda903(authority: Authority, year: int, folder: Path) -> dict[str, int]:
+def write_ssda903(
+    authority: Authority, year: int, folder: Path, faults: FaultSeeder | None = None
+) -> dict[str, int]:
     """Write the Header, Episodes and OC3 tables of ``year``; returns rows per table."""
     first, last = collection_span(year)
     header: list[tuple[str, ...]] = []
@@ -215,7 +336,12 @@ def write_ssda903(authority: Authority, year: int, folder: Path) -> dict[str, in
                 )
         if not in_year and not leaver_rows:
             continue
-        header.append(_header_row(child, last))
+        row = _header_row(child, last, year, in_year)
+        fault = faults.pick("903") if faults else None
+        if fault and faults:  # ethnic_invalid, the one SSDA903 fault
+            row = (*row[:3], INVALID_CODE, *row[4:])
+            faults.seeded[fault.name] += 1
+        header.append(row)
         oc3.extend(leaver_rows)
         for e in in_year:
             ended = e.end is not None and e.end <= last

@@ -46,6 +46,9 @@ class Episode:
     icpc: date | None = None
     cin_plan_start: date | None = None
     protection_plans: list[ProtectionPlan] = field(default_factory=list)
+    # Further Section 47 enquiries in the same episode: (start, initial conference date),
+    # one before each later plan (rule 2885: a plan starts on the day of a conference).
+    more_s47: list[tuple[date, date]] = field(default_factory=list)
 
 
 @dataclass
@@ -101,6 +104,11 @@ def _pick(rng: random.Random, table: tuple[tuple[str, float], ...]) -> str:
 
 def _days(rng: random.Random, median: float, sigma: float) -> int:
     return max(1, int(rng.lognormvariate(math.log(median), sigma)))
+
+
+def weekday_on_or_after(day: date) -> date:
+    """Conferences are held on working days (CIN rule 8875): Saturday/Sunday -> Monday."""
+    return day + (7 - day.weekday()) % 7 * DAY if day.weekday() >= 5 else day
 
 
 def _add_years(day: date, years: int) -> date:
@@ -233,13 +241,13 @@ class CinSimulation:
         u = rng.random()
         source = _pick(rng, REFERRAL_SOURCE)
         if u < 0.08:  # no further action at referral
-            closure = referral + rng.randint(0, 3) * DAY
-            return Episode(referral, source, "N9", True, closure, "RC8")
+            rng.randint(0, 3)  # keep the random stream as it was
+            return Episode(referral, source, "N9", True, referral, "RC7")
         start = referral + rng.randint(0, 5) * DAY
         authorised = start + rng.randint(5, 45) * DAY
-        if u < 0.38:  # assessed: not in need
-            closure = authorised + rng.randint(0, 7) * DAY
-            return Episode(referral, source, "N0", False, closure, "RC8", start, authorised)
+        if u < 0.38:  # assessed: not in need; closed when the assessment is authorised
+            rng.randint(0, 7)
+            return Episode(referral, source, "N0", False, authorised, "RC8", start, authorised)
         episode = Episode(referral, source, _pick(rng, NEED), False, None, None, start, authorised)
         closure = authorised + _days(rng, 200, 0.9) * DAY
         # A child in need without a protection plan has a child in need plan.
@@ -248,15 +256,26 @@ class CinSimulation:
             episode.need = "N1" if rng.random() < 0.75 else episode.need
             episode.s47_start = referral + rng.randint(0, 20) * DAY
             if rng.random() < 0.55:
-                episode.icpc = episode.s47_start + rng.randint(5, 15) * DAY
+                episode.icpc = weekday_on_or_after(episode.s47_start + rng.randint(5, 15) * DAY)
                 if rng.random() < 0.72:
                     closure = self._protection_plans(episode, episode.icpc, previous_plans)
         if not episode.protection_plans and cin_plan < closure:
             episode.cin_plan_start = cin_plan
+        # The assessment is authorised once the enquiry is under way, so a Section 47 in the
+        # return always has its assessment in the return too (2991Q).
+        if episode.s47_start is not None:
+            authorised = max(authorised, episode.icpc or episode.s47_start)
+            episode.assessment_authorised = authorised
+            episode.assessment_start = min(start, episode.s47_start)
+        # Nothing happens after the case closes (rules 8565, 8867).
+        activity = [d for d in (authorised, episode.s47_start, episode.icpc) if d is not None]
+        activity += [s for s, _ in episode.more_s47]
+        closure = max([closure, *activity])
         episode.closure = closure
+        # RC2 (died) would need a PersonDeathDate (8585Q): not simulated.
         episode.closure_reason = _pick(
             rng,
-            (("RC7", 80), ("RC5", 6), ("RC3", 3), ("RC4", 3), ("RC6", 3), ("RC1", 2), ("RC2", 0.3)),
+            (("RC7", 80.3), ("RC5", 6), ("RC3", 3), ("RC4", 3), ("RC6", 3), ("RC1", 2)),
         )
         return episode
 
@@ -265,11 +284,31 @@ class CinSimulation:
         """Children's services end at 18: what would run on closes on the 18th birthday."""
         if episode.closure is not None and episode.closure > eighteen:
             episode.closure = eighteen
-            episode.closure_reason = "RC6"
+            # closed after an assessment that found no need stays RC8 (8873Q)
+            episode.closure_reason = "RC8" if episode.need == "N0" else "RC6"
+            # what would have happened after the 18th birthday does not (rules 8565, 8867, 4011)
+            if episode.assessment_start is not None and episode.assessment_start > eighteen:
+                episode.assessment_start = episode.assessment_authorised = None
+                # no assessment, so not "closed after assessment" (8825Q)
+                episode.closure_reason = "RC6"
+            elif (
+                episode.assessment_authorised is not None
+                and episode.assessment_authorised > eighteen
+            ):
+                episode.assessment_authorised = eighteen
+            if episode.s47_start is not None and episode.s47_start > eighteen:
+                episode.s47_start = episode.icpc = None
+            elif episode.icpc is not None and episode.icpc > eighteen:
+                episode.icpc = None
+            episode.more_s47 = [(s, c) for s, c in episode.more_s47 if c < eighteen]
+            if episode.cin_plan_start is not None and episode.cin_plan_start >= eighteen:
+                episode.cin_plan_start = None
         for plan in episode.protection_plans:
             if plan.end is not None and plan.end > eighteen:
                 plan.end = eighteen
         episode.protection_plans = [p for p in episode.protection_plans if p.start < eighteen]
+        if episode.icpc is None:
+            episode.protection_plans = []
         return episode
 
     def _protection_plans(self, episode: Episode, start: date, previous: int) -> date:
@@ -281,11 +320,12 @@ class CinSimulation:
         episode.protection_plans.append(ProtectionPlan(start, end, category, latest, previous))
         # Now and then a second plan follows within the same episode of need.
         if rng.random() < 0.04:
-            again = end + rng.randint(60, 300) * DAY
+            again = weekday_on_or_after(end + rng.randint(60, 300) * DAY)
             second_end = again + _days(rng, 240, 0.55) * DAY
             episode.protection_plans.append(
                 ProtectionPlan(again, second_end, _pick(rng, ABUSE), category, previous + 1)
             )
+            episode.more_s47.append((again - 10 * DAY, again))
             end = second_end
         return end + _days(rng, 100, 0.8) * DAY
 
@@ -364,8 +404,10 @@ LEFT_YOUNGER = (
     ("E41", 12),
     ("E11", 10),
     ("E12", 4),
-    ("E43", 8),
-    ("E44", 6),
+    # special guardianship / child arrangements orders to others than former foster carers
+    # (E43/E44 are no longer valid codes: 903 rule 149)
+    ("E47", 8),
+    ("E48", 6),
     ("E8", 12),
     ("E3", 6),
     ("E9", 2),
@@ -489,7 +531,8 @@ class CareSimulation:
         leaning = rng.gauss(0, 0.8)  # some young people do better than others, year after year
         for age in range(17, 22):
             birthday = _add_years(child.birth, age)
-            if birthday > self.end or birthday < leave or birthday.year < first_output_year - 1:
+            # none for a birthday on or before the day care ended (903 rule 1016)
+            if birthday > self.end or birthday <= leave or birthday.year < first_output_year - 1:
                 continue
             in_touch = _pick(rng, IN_TOUCH)
             if in_touch == "DIED":
@@ -501,5 +544,8 @@ class CareSimulation:
             activity = _pick(rng, ACTIVITY)
             if activity.startswith("G") and rng.random() < 0.25 * max(leaning, 0):
                 activity = _pick(rng, ACTIVITY[:8])
-            accommodation = _pick(rng, ACCOMMODATION) + ("1" if rng.random() < 0.9 else "2")
+            kind = _pick(rng, ACCOMMODATION)
+            suitable = rng.random() < 0.9
+            # S and X are only ever "unsuitable" (903 rule 133: S1 and X1 are not codes)
+            accommodation = kind + ("1" if suitable and kind not in ("S", "X") else "2")
             child.after_care[age] = ("YES", activity, accommodation)

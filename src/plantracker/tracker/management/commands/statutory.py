@@ -1,4 +1,4 @@
-"""``plantracker statutory synth|load|indicators|benchmarks|apply|compare``: the statutory returns.
+"""``plantracker statutory synth|load|indicators|benchmarks|apply|compare|validate``.
 
 Thin: parses arguments, calls plantracker.statutory, prints. Every problem is a
 CommandError with one line per problem; no child's identifier is ever printed. Each

@@ -20,6 +20,7 @@ from plantracker.tracker.management.statutory import (
     indicators,
     load,
     synth,
+    validate,
 )
 
 
@@ -37,6 +38,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "benchmarks": benchmarks,
     "apply": apply,
     "compare": compare,
+    "validate": validate,
 }
 
 __all__ = ["SUBCOMMANDS", "Subcommand"]

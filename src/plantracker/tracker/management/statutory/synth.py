@@ -21,6 +21,20 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="the last collection year (ending 31 March), default 2025",
     )
     synth.add_argument("--seed", type=int, default=0, help="random seed, default 0")
+    synth.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="size of each authority, a fraction of the default (e.g. 0.1 for fast tests)",
+    )
+    synth.add_argument(
+        "--faults",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="seed named faults (README.txt lists each with the DfE rule it breaks) "
+        "in this share of the children, e.g. 0.02",
+    )
     synth.add_argument("--jobs", type=int, default=1, help="processes to use, default 1")
     synth.add_argument(
         "-o", "--output", type=Path, required=True, help="new (or empty) folder to write into"
@@ -35,6 +49,8 @@ def run(options: Mapping[str, Any]) -> list[str]:
         end_year=options["end_year"],
         seed=options["seed"],
         jobs=max(1, options["jobs"]),
+        scale=options["scale"],
+        faults=options["faults"],
     )
     first, last = written.years[0], written.years[-1]
     return [
