@@ -309,6 +309,19 @@ class Narrative:
     commentary: Mapping[int, tuple[str, ...]] = field(default_factory=_frozen)
     boxes: Mapping[Box, Status] = field(default_factory=_frozen)
     box_reasons: Mapping[Box, str] = field(default_factory=_frozen)
+    # What the committee is asked to note or decide at this period's meeting
+    # (docs/plan-file.md#committee-recommendations, ADR 0064); not the service's own
+    # ``decisions``.
+    committee_recommendations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The report's author and contact officer (docs/plan-file.md#contact)."""
+
+    name: str
+    role: str | None = None
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -320,6 +333,13 @@ class Plan:
     recommendations: tuple[Recommendation, ...] = ()
     risks: tuple[Risk, ...] = ()
     narrative: Mapping[str, Narrative] = field(default_factory=_frozen)
+    # What a committee paper needs beside the figures (docs/plan-file.md#committee-paper):
+    # who wrote the report, why it is tabled, what the plan's terms mean, and why the
+    # recommendations are in the order they are.
+    contact: Contact | None = None
+    purpose: str | None = None
+    glossary: Mapping[str, str] = field(default_factory=_frozen)
+    order_note: str | None = None
 
     def period(self, period_id: str) -> Period:
         for period in self.periods:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pptx.slide import Slide
 
 from plantracker.domain.model import STATUS_ORDER
+from plantracker.reports.committee import GLOSSARY_HEADING
 from plantracker.reports.model import (
     DeepDive,
     Donut,
@@ -69,6 +70,7 @@ def render_pptx(report: Report) -> bytes:
         cover.title,
         [cover.organisation, f"Quarterly update {cover.period_label}", cover.scrutiny_text],
     )
+    _paper(deck, report)
     _overview(deck, report)
     _bullets(
         deck,
@@ -77,14 +79,76 @@ def render_pptx(report: Report) -> bytes:
     )
     _planned(deck, report)
     _overall(deck, report)
-    for section in report.recommendations:
+    for index, section in enumerate(report.recommendations):
         _recommendation(deck, section)
+        if index == 0 and report.order_note:
+            _order_note(deck, report.order_note)
     for dive in report.deep_dives:
         _deep_dive(deck, dive)
     _exceptions(deck, report)
     _bullets(deck, "Next steps", list(report.next_steps), empty="No next steps were recorded.")
     _problems(deck, report)
+    _glossary(deck, report)
     return deck.save()
+
+
+# --- the committee paper (docs/plan-file.md#committee-paper) ---------------------------------
+
+
+def _paper(deck: Deck, report: Report) -> None:
+    """The cover sheet: its lines, then the recommendations to the committee (on a slide of
+    their own when both do not fit one)."""
+    paper = report.paper
+    if paper is None:
+        return
+    lines = [Para((Run(f"{row.label}: ", bold=True), Run(row.text))) for row in paper.rows]
+    numbered = [f"{n}. {text}" for n, text in enumerate(paper.recommendations, start=1)]
+    wanted = [Para.plain(paper.recommendations_heading, bold=True)] if numbered else []
+    wanted += [Para.plain(text) for text in numbered]
+    inner, room = CONTENT_WIDTH - 2 * INSET_X, CONTENT_HEIGHT - 2 * INSET_Y
+    sizes = (16.0, 14.0, 12.0)
+    every = [para.text for para in (*lines, *wanted)]
+    size = fitting_size(every, inner, room, sizes, space_after=8.0)
+    fits = sum(text_height(text, inner, size) + 8.0 for text in every) <= room
+    slide = deck.slide(paper.heading)
+    paras = [*lines, *wanted] if fits else lines
+    deck.text(
+        slide,
+        CONTENT_LEFT,
+        CONTENT_TOP,
+        CONTENT_WIDTH,
+        CONTENT_HEIGHT,
+        paras,
+        size,
+        space_after=8.0,
+    )
+    if not fits and numbered:
+        _bullets(deck, paper.recommendations_heading, numbered)
+
+
+def _order_note(deck: Deck, note: str) -> None:
+    """The order note at the foot of the first recommendation's slide."""
+    slide = deck.presentation.slides[len(deck.presentation.slides) - 1]
+    deck.text(
+        slide,
+        CONTENT_LEFT,
+        CONTENT_BOTTOM - 20,
+        CONTENT_WIDTH,
+        20.0,
+        [Para.plain(note)],
+        _NOTE_SIZE,
+    )
+
+
+def _glossary(deck: Deck, report: Report) -> None:
+    if not report.glossary:
+        return
+    table = Table(
+        [Column("Term", 160), Column("Meaning", CONTENT_WIDTH - 160)],
+        [[Cell(entry.term, bold=True), Cell(entry.meaning)] for entry in report.glossary],
+        size=12.0,
+    )
+    _slides_of_table(deck, GLOSSARY_HEADING, table)
 
 
 # --- overview -------------------------------------------------------------------------------
