@@ -15,13 +15,13 @@ from plantracker.planfile import load_plan_text, plan_to_yaml
 from plantracker.tracker.models import Narrative as NarrativeRow
 from plantracker.tracker.models import PeriodSnapshot, PlanRecord
 from plantracker.tracker.selectors import plan_domain
-from plantracker.tracker.services.backup import backup_document
 from plantracker.tracker.services import (
     ServiceError,
     narrative_update,
     period_close,
     plan_import,
 )
+from plantracker.tracker.services.backup import backup_document
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,7 @@ GLOSSARY = MappingProxyType({"CSE": "Child sexual exploitation", "yes": "a term 
 def _with_paper(plan: Plan) -> Plan:
     narrative = dict(plan.narrative)
     for code, texts in ((Q1, ("Note the Q1 report.",)), (Q2, ("Note Q2.", "Decide on CSE."))):
-        narrative[code] = replace(
-            narrative.get(code, Narrative()), committee_recommendations=texts
-        )
+        narrative[code] = replace(narrative.get(code, Narrative()), committee_recommendations=texts)
     return replace(
         plan,
         contact=CONTACT,

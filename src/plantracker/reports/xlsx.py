@@ -127,8 +127,8 @@ def _paper(sheet: Worksheet, report: Report) -> None:
     sheet.cell(row=1, column=1, value=paper.heading).font = _TITLE_FONT
     row = 3
     for line in paper.rows:
-        sheet.cell(row=row, column=1, value=line.label).font = Font(bold=True)
-        _row(sheet, row, (None, line.text))
+        _row(sheet, row, (line.label, line.text))
+        sheet.cell(row=row, column=1).font = Font(bold=True)
         row += 1
     if paper.recommendations:
         row = _table(
