@@ -5,7 +5,8 @@ navigation pane lists every section; tables repeat their header row on each page
 a caption; charts are the report's matplotlib charts as PNG, each with its text
 alternative; every status is written as a word in a cell filled with its colour. The deep
 dives and exceptions, whose tables are wide, are in a landscape section; the footer names
-the report and numbers the pages.
+the report and numbers the pages. The cover carries the committee paper and the document
+ends with the glossary, when the plan gives them (docs/plan-file.md#committee-paper).
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """The quarterly report as a PowerPoint deck, slide by slide like the seed report.
 
-Cover; quarter overview (status tiles, workstream table, key risks); headlines; planned
-activity and decisions; the overall plan's four doughnuts; a slide per recommendation;
-deep dives (commentary, KPI table, quality and feedback tables); exceptions; next steps;
-data-quality annex. Drawn from the report model only (docs/rules.md#report).
+Cover; the committee paper (docs/plan-file.md#committee-paper), when the plan gives one;
+quarter overview (status tiles, workstream table, key risks); headlines; planned
+activity and decisions; the overall plan's four doughnuts; a slide per recommendation (the
+first with the plan's order note); deep dives (commentary, KPI table, quality and feedback
+tables); exceptions; next steps; data-quality annex; the glossary of the terms used.
+Drawn from the report model only (docs/rules.md#report).
 Anything longer than a slide continues on the next one, titled "(continued)".
 """
 

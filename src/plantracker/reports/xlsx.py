@@ -3,9 +3,11 @@
 One sheet per table of the report model, for people who want to sort, filter or chart the
 figures themselves: Overview (the boxes, the workstream counts, headlines, planned
 activity, decisions, next steps), Risks, Recommendations (each kind of each
-recommendation, by status), KPIs (the deep dives' KPI tables), Measures, Exceptions and
-Problems. Status cells are filled with their colour and hold the status word. Every figure
-is the report model's; nothing is counted here.
+recommendation, by status, with the plan's order note below), KPIs (the deep dives' KPI
+tables), Measures, Exceptions and Problems; and, when the plan gives them, a Cover sheet
+first (the committee paper: docs/plan-file.md#committee-paper) and a Glossary sheet last.
+Status cells are filled with their colour and hold the status word. Every figure is the
+report model's; nothing is counted here.
 """
 
 from __future__ import annotations
