@@ -60,6 +60,7 @@ _GAP = 12.0
 _BULLET_SIZE = 16.0
 _NOTE_SIZE = 10.0
 _DOUGHNUT = 190.0
+_EMU_PER_PT = 12700
 _SMALL_DOUGHNUT = 170.0  # under a recommendation's aim: room for a seven-line legend
 
 
@@ -129,17 +130,32 @@ def _paper(deck: Deck, report: Report) -> None:
 
 
 def _order_note(deck: Deck, note: str) -> None:
-    """The order note at the foot of the first recommendation's slide."""
+    """The order note on the first recommendation's slide: under the doughnuts' legends
+    when they leave room, else beside the aim, under the status tile."""
     slide = deck.presentation.slides[len(deck.presentation.slides) - 1]
-    deck.text(
-        slide,
-        CONTENT_LEFT,
-        CONTENT_BOTTOM - 20,
-        CONTENT_WIDTH,
-        20.0,
-        [Para.plain(note)],
-        _NOTE_SIZE,
-    )
+    lowest = CONTENT_TOP
+    for shape in slide.shapes:
+        if not shape.has_text_frame or shape.top is None or shape.width is None:
+            continue
+        if shape.top / _EMU_PER_PT >= CONTENT_BOTTOM:
+            continue  # the footer
+        frame = shape.text_frame
+        sizes = [run.font.size.pt for p in frame.paragraphs for run in p.runs if run.font.size]
+        size = max(sizes, default=_NOTE_SIZE)
+        width = shape.width / _EMU_PER_PT - 2 * INSET_X
+        used = sum(text_height(p.text, width, size) for p in frame.paragraphs) + 2 * INSET_Y
+        lowest = max(lowest, shape.top / _EMU_PER_PT + used)
+    height = note_height(note, CONTENT_WIDTH, _NOTE_SIZE)
+    if lowest + 4 + height <= CONTENT_BOTTOM:
+        top, left, width, size = CONTENT_BOTTOM - height, CONTENT_LEFT, CONTENT_WIDTH, _NOTE_SIZE
+    else:
+        tile = 150.0
+        left, top, width = CONTENT_LEFT + CONTENT_WIDTH - tile, CONTENT_TOP + 72, tile
+        inner = tile - 2 * INSET_X
+        size = fitting_size([note], inner, 34.0 - 2 * INSET_Y, (9.0, 8.0, 7.0))
+        note = shorten_to_fit(note, inner, 34.0 - 2 * INSET_Y, size)
+        height = 34.0
+    deck.text(slide, left, top, width, height, [Para.plain(note)], size)
 
 
 def _glossary(deck: Deck, report: Report) -> None:
