@@ -176,3 +176,24 @@ def test_the_order_note_stands_where_the_recommendations_are_listed() -> None:
     slides = [s for s in deck.slides if s.shapes.title is not None]
     first_rec = next(s for s in slides if s.shapes.title.text.startswith("1. "))
     assert ORDER_NOTE in [s.text_frame.text for s in first_rec.shapes if s.has_text_frame]
+
+
+def test_a_long_cover_sheet_runs_onto_a_second_page_instead_of_being_clipped(
+    tmp_path: Path,
+) -> None:
+    """pdfplumber reads only what lies on a page: text cut off the cover would be missing."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    asked = tuple(
+        f"Item {n} asks the committee to note a long and detailed matter about the plan, its "
+        "partners and its funding, over several lines of text."
+        for n in range(1, 13)
+    )
+    report = _small({}, contact=Contact(name="Sam Officer"))
+    assert report.paper is not None
+    report = replace(report, paper=replace(report.paper, recommendations=asked))
+    path = tmp_path / "long.pdf"
+    path.write_bytes(render_pdf(report))
+    with pdfplumber.open(path) as pdf:
+        shown = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages[:3])
+    for n in range(1, 13):
+        assert f"Item {n} asks the committee" in shown, n
