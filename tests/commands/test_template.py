@@ -17,7 +17,7 @@ def test_the_template_command_writes_the_workbook(tmp_path: Path) -> None:
     out = io.StringIO()
     call_command("template", "-o", str(path), stdout=out)
     assert openpyxl.load_workbook(path).sheetnames == [README, *SHEET_NAMES]
-    assert "12 sheets and a README" in out.getvalue()
+    assert "13 sheets and a README" in out.getvalue()
     with pytest.raises(CommandError, match=r"expected a file name ending \.xlsx"):
         call_command("template", "-o", str(tmp_path / "start.yaml"))
     assert not (tmp_path / "start.yaml").exists()

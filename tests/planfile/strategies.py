@@ -16,6 +16,7 @@ from plantracker.domain.model import (
     Better,
     Box,
     Comparators,
+    Contact,
     FeedbackMeasure,
     Kpi,
     KpiValue,
@@ -103,6 +104,13 @@ NUMBER = st.builds(
 )
 NON_NEGATIVE = NUMBER.map(abs)
 STATUS = st.sampled_from(list(Status))
+EMAIL = st.sampled_from(["improvement@example.org", "a.b+c@council.example.gov.uk"])
+# Glossary terms: start and end with a letter or digit, one line (docs/plan-file.md#glossary);
+# "yes", "null" and "1" must stay text through YAML and the workbook.
+TERM = st.one_of(
+    st.sampled_from(["CSE", "yes", "null", "1", "Signs of Safety", "DfE", "A&E", "É"]),
+    st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 .'-]{0,8}[A-Za-z0-9]", fullmatch=True),
+)
 
 
 @st.composite
@@ -260,6 +268,7 @@ def narratives(draw: Any, numbers: list[int]) -> Narrative:
         decisions=draw(texts),
         milestones=draw(texts),
         next_steps=draw(texts),
+        committee_recommendations=draw(texts),
         deep_dives=tuple(draw(st.lists(chosen, max_size=most))),
         commentary=MappingProxyType(draw(st.dictionaries(chosen, texts, max_size=most))),
         boxes=MappingProxyType(boxes),
@@ -308,4 +317,16 @@ def plans(draw: Any) -> Plan:
                 for period_id in draw(st.lists(st.sampled_from(ids), unique=True))
             }
         ),
+        contact=draw(
+            st.none()
+            | st.builds(
+                Contact,
+                name=REQUIRED_TEXT,
+                role=st.none() | REQUIRED_TEXT,
+                email=st.none() | EMAIL,
+            )
+        ),
+        purpose=draw(st.none() | REQUIRED_TEXT),
+        glossary=MappingProxyType(draw(st.dictionaries(TERM, REQUIRED_TEXT, max_size=3))),
+        order_note=draw(st.none() | REQUIRED_TEXT),
     )

@@ -73,9 +73,15 @@ def test_sections_are_real_headings_in_the_seeds_order() -> None:
         "Exceptions",
         "Next steps",
         "Data quality",
+        "Glossary",
     ]
     seconds = [p.text for p in doc.paragraphs if style_of(p) == "Heading 2"]
-    assert seconds[:3] == ["Recent activity and headlines", "Workstreams", "Key risks"]
+    assert seconds[:4] == [
+        "Report to the committee",
+        "Recent activity and headlines",
+        "Workstreams",
+        "Key risks",
+    ]
     assert doc.core_properties.title == f"{report.cover.title}: {report.cover.period_label}"
 
 

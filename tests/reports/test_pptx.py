@@ -70,22 +70,23 @@ def test_slides_follow_the_seed() -> None:
     report = example_report()
     titles = [title(s) for s in deck().slides]
     assert titles[0] == report.cover.title
-    assert titles[1] == report.overview.heading
-    assert titles[2:5] == [
+    assert titles[1] == "Report to the committee"
+    assert titles[2] == report.overview.heading
+    assert titles[3:6] == [
         "Recent activity and headlines",
         "Planned activity, milestones and decisions",
         "Overall plan",
     ]
-    assert titles[5:15] == [f"{r.number}. {r.title}" for r in report.recommendations]
+    assert titles[6:16] == [f"{r.number}. {r.title}" for r in report.recommendations]
     dives = [t for t in titles if t.startswith("Deep dive: ")]
     assert dives == [f"Deep dive: {d.number}. {d.title}" for d in report.deep_dives]
-    assert titles[-2:] == ["Next steps", "Data quality"]
+    assert titles[-3:] == ["Next steps", "Data quality", "Glossary"]
     assert titles.index("Exceptions: red and amber actions and measures") > titles.index(dives[-1])
 
 
 def test_the_overview_table_counts_equal_the_summary() -> None:
     summary = example_summary()
-    (workstreams, risks) = tables(deck().slides[1])
+    (workstreams, risks) = tables(deck().slides[2])
     assert workstreams[0][3:10] == ["Green", "Amber", "Red", "Blue", "None", "N/A", "Missing"]
     for kind, row in zip(Kind, workstreams[1:], strict=True):
         totals = summary["totals"][kind.value]

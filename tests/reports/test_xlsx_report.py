@@ -36,14 +36,25 @@ def workbook() -> Workbook:
     return openpyxl.load_workbook(io.BytesIO(render_xlsx(example_report())))
 
 
+def table_rows(sheet: Any) -> list[tuple[Any, ...]]:
+    """A one-table sheet's rows up to the first empty one (a note may stand below)."""
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        if not any(cell is not None for cell in row):
+            break
+        rows.append(row)
+    return rows
+
+
 def records(name: str) -> list[dict[str, Any]]:
     """A one-table sheet's rows as dictionaries keyed by its headings."""
-    rows = list(workbook()[name].iter_rows(values_only=True))
+    rows = table_rows(workbook()[name])
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
 def test_the_report_tables_are_on_their_sheets() -> None:
-    assert workbook().sheetnames == SHEETS
+    # The committee paper's sheets come first and last (docs/plan-file.md#committee-paper).
+    assert workbook().sheetnames == ["Cover", *SHEETS, "Glossary"]
     assert RENDERERS["xlsx"].suffix == ".xlsx"
     for name in SHEETS[1:]:
         assert workbook()[name].freeze_panes == "A2"
@@ -135,6 +146,9 @@ def test_problems_sheet_lists_every_problem() -> None:
 def test_any_valid_plan_gives_a_workbook_of_its_tables(p: Plan) -> None:
     result = evaluate(p, p.periods[-1].id)
     book = openpyxl.load_workbook(io.BytesIO(render_xlsx(build_report(result))))
-    assert book.sheetnames == SHEETS
-    recommendations = list(book["Recommendations"].iter_rows(min_row=2, values_only=True))
+    report = build_report(result)
+    paper = ["Cover"] if report.paper is not None else []
+    glossary = ["Glossary"] if report.glossary else []
+    assert book.sheetnames == [*paper, *SHEETS, *glossary]
+    recommendations = table_rows(book["Recommendations"])[1:]
     assert len(recommendations) == 4 * len(p.recommendations)

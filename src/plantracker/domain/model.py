@@ -3,7 +3,7 @@
 Pure standard library. Every reader (YAML, XLSX, database) builds these; every rule and
 renderer reads them. Measured values are ``Decimal`` built from the text as written.
 
-A plan and its results can be pickled (the evaluated-plan cache stores them, ADR 0064): the
+A plan and its results can be pickled (the evaluated-plan cache stores them, ADR 0066): the
 read-only mappings they hold (``types.MappingProxyType``, which pickle refuses by default)
 are registered with ``copyreg`` below and come back as the same read-only mappings, so
 equality, ``repr`` (report cache keys) and unhashability are exactly as before.
@@ -327,6 +327,19 @@ class Narrative:
     commentary: Mapping[int, tuple[str, ...]] = field(default_factory=_frozen)
     boxes: Mapping[Box, Status] = field(default_factory=_frozen)
     box_reasons: Mapping[Box, str] = field(default_factory=_frozen)
+    # What the committee is asked to note or decide at this period's meeting
+    # (docs/plan-file.md#committee-recommendations, ADR 0066); not the service's own
+    # ``decisions``.
+    committee_recommendations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The report's author and contact officer (docs/plan-file.md#contact)."""
+
+    name: str
+    role: str | None = None
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -338,6 +351,13 @@ class Plan:
     recommendations: tuple[Recommendation, ...] = ()
     risks: tuple[Risk, ...] = ()
     narrative: Mapping[str, Narrative] = field(default_factory=_frozen)
+    # What a committee paper needs beside the figures (docs/plan-file.md#committee-paper):
+    # who wrote the report, why it is tabled, what the plan's terms mean, and why the
+    # recommendations are in the order they are.
+    contact: Contact | None = None
+    purpose: str | None = None
+    glossary: Mapping[str, str] = field(default_factory=_frozen)
+    order_note: str | None = None
 
     def period(self, period_id: str) -> Period:
         for period in self.periods:

@@ -9,6 +9,7 @@ validator serves every source format: it sees only ``Node`` trees.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from types import MappingProxyType
@@ -22,6 +23,7 @@ from plantracker.domain.model import (
     Better,
     Box,
     Comparators,
+    Contact,
     FeedbackMeasure,
     Kpi,
     KpiValue,
@@ -44,7 +46,8 @@ from plantracker.planfile.tree import Node, Shape
 FORMAT_VERSION = 1
 
 TOP_KEYS = ("format", "plan", "periods", "recommendations", "risks", "narrative")
-PLAN_KEYS = ("title", "organisation", "rules")
+PLAN_KEYS = ("title", "organisation", "rules", "contact", "purpose", "glossary", "order_note")
+CONTACT_KEYS = ("name", "role", "email")
 RULES_KEYS = ("kpi_tolerance", "dot_band", "rollup_green", "rollup_red")
 PERIOD_KEYS = ("id", "label", "start", "end", "scrutiny", "due")
 RECOMMENDATION_KEYS = ("number", "title", "aim", "lead", "actions", "kpis", "quality", "feedback")
@@ -71,7 +74,13 @@ VALUE_KEYS = ("value", "display", "status", "reason", "commentary", "computed_fr
 BASELINE_KEYS = ("label", "value", "display", "status")
 TARGET_KEYS = ("label", "date", "value", "display")
 COMPARATORS_KEYS = ("label", "england", "region", "neighbours")
-NARRATIVE_LISTS = ("headlines", "decisions", "milestones", "next_steps")
+NARRATIVE_LISTS = (
+    "headlines",
+    "decisions",
+    "milestones",
+    "next_steps",
+    "committee_recommendations",
+)
 BOX_REASON_KEYS = tuple(f"{box.value}_reason" for box in Box)
 NARRATIVE_KEYS = (
     *NARRATIVE_LISTS,
@@ -252,6 +261,7 @@ class _Builder:
                     f"found {scalars.describe(node)}",
                 )
         title, organisation, rules = "", "", Rules()
+        paper: dict[str, Any] = {}
         if "plan" in top:
             header = self.fields(
                 top["plan"], "plan", PLAN_KEYS, ("title", "organisation"), "the plan header"
@@ -263,6 +273,7 @@ class _Builder:
                 )
                 if "rules" in header:
                     rules = self.rules(header["rules"], "plan.rules")
+                paper = self.committee_paper(header)
         periods: tuple[Period, ...] = ()
         if "periods" in top:
             periods = self.periods_list(top["periods"])
@@ -295,7 +306,51 @@ class _Builder:
             recommendations=tuple(recommendations),
             risks=tuple(risks),
             narrative=MappingProxyType(narrative),
+            **paper,
         )
+
+    def committee_paper(self, header: dict[str, Node]) -> dict[str, Any]:
+        """The plan header's optional committee-paper fields: ``contact``, ``purpose``,
+        ``glossary`` and ``order_note`` (docs/plan-file.md#committee-paper)."""
+        paper: dict[str, Any] = {
+            "purpose": self.optional(header, "purpose", "plan", scalars.required_text),
+            "order_note": self.optional(header, "order_note", "plan", scalars.required_text),
+        }
+        node = header.get("contact")
+        if node is not None and not node.null:
+            found = self.fields(node, "plan.contact", CONTACT_KEYS, ("name",), "the contact")
+            if found is not None:
+                name = self.required(found, "name", "plan.contact", scalars.required_text)
+                role = self.optional(found, "role", "plan.contact", scalars.required_text)
+                email = self.optional(found, "email", "plan.contact", _email)
+                if name is not None:
+                    paper["contact"] = Contact(name=name, role=role, email=email)
+        node = header.get("glossary")
+        glossary: dict[str, str] = {}
+        if node is not None and not node.null:
+            if node.shape is not Shape.MAPPING:
+                self.error(
+                    "plan.glossary",
+                    node,
+                    "expected the glossary as terms and their meanings (a mapping), "
+                    f"found {scalars.describe(node)}",
+                )
+            else:
+                for key, value in node.entries:
+                    path = join("plan.glossary", key.text)
+                    term = self.read(_term, key, path)
+                    if term is None:
+                        continue
+                    if term in glossary:
+                        self.error(path, key, f"the term {term!r} appears twice")
+                        continue
+                    meaning = self.read(
+                        lambda n: scalars.required_text(n, "the term's meaning"), value, path
+                    )
+                    if meaning is not None:
+                        glossary[term] = meaning
+        paper["glossary"] = MappingProxyType(glossary)
+        return paper
 
     def rules(self, node: Node, path: str) -> Rules:
         found = self.fields(node, path, RULES_KEYS, (), "rules")
@@ -766,7 +821,34 @@ class _Builder:
             commentary=MappingProxyType(commentary),
             boxes=MappingProxyType(boxes),
             box_reasons=MappingProxyType(reasons),
+            committee_recommendations=lists["committee_recommendations"],
         )
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_TERM = re.compile(r"\w(?:.*\w)?", re.DOTALL)
+
+
+def _email(node: Node) -> str:
+    """An email address: one ``@``, a dot in the domain, no spaces."""
+    value = scalars.text(node, "an email address")
+    if not _EMAIL.fullmatch(value):
+        raise scalars.Invalid(
+            f"expected an email address such as improvement@example.org, found {value!r}"
+        )
+    return value
+
+
+def _term(node: Node) -> str:
+    """A glossary term: a word or words, starting and ending with a letter or digit, on
+    one line (the report finds it in its text as a whole word)."""
+    value = scalars.text(node, "a term")
+    if not _TERM.fullmatch(value) or "\n" in value:
+        raise scalars.Invalid(
+            "expected a term starting and ending with a letter or digit, on one line "
+            f"(for example CSE), found {value!r}"
+        )
+    return value
 
 
 def _period_id(node: Node) -> str:

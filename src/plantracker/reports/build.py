@@ -37,6 +37,7 @@ from plantracker.domain.results import (
     RecommendationResult,
 )
 from plantracker.domain.trajectory import kpi_trajectory
+from plantracker.reports.committee import with_committee_paper
 from plantracker.reports.model import (
     ComparatorFigure,
     ComparatorFigures,
@@ -106,7 +107,7 @@ def build_report(result: PeriodResult, previous: PeriodResult | None = None) -> 
     if previous is None and result.previous_period is not None:
         previous = evaluate(result.plan, result.previous_period.id)
     narrative = result.plan.narrative.get(result.period.id, _EMPTY_NARRATIVE)
-    return Report(
+    report = Report(
         cover=_cover(result),
         overview=_overview(result, previous, narrative),
         overall=tuple(_donut(kind, result.totals[kind], show="count") for kind in Kind),
@@ -116,6 +117,7 @@ def build_report(result: PeriodResult, previous: PeriodResult | None = None) -> 
         next_steps=tuple(narrative.next_steps),
         problems=tuple(ProblemRow(p.where, p.message) for p in result.problems),
     )
+    return with_committee_paper(report, result.plan, result.period)
 
 
 # --- cover and overview ---------------------------------------------------------------------

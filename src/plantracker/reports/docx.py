@@ -5,7 +5,8 @@ navigation pane lists every section; tables repeat their header row on each page
 a caption; charts are the report's matplotlib charts as PNG, each with its text
 alternative; every status is written as a word in a cell filled with its colour. The deep
 dives and exceptions, whose tables are wide, are in a landscape section; the footer names
-the report and numbers the pages.
+the report and numbers the pages. The cover carries the committee paper and the document
+ends with the glossary, when the plan gives them (docs/plan-file.md#committee-paper).
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from plantracker.domain.model import STATUS_ORDER, Status
 from plantracker.reports.charts import donut_png, trend_png
+from plantracker.reports.committee import GLOSSARY_HEADING
 from plantracker.reports.docx_parts import (
     LANDSCAPE_WIDTH_MM,
     PORTRAIT_WIDTH_MM,
@@ -73,8 +76,12 @@ def render_docx(report: Report) -> bytes:
     _cover(document, report)
     _overview(document, report)
     _overall(document, report)
+    note = _order_note(document, report)
     for section in report.recommendations:
         _recommendation(document, section)
+    if note is not None and note._p.getnext() is not None:
+        # The note opens the recommendations' first page: no second break after it.
+        Paragraph(note._p.getnext(), note._parent).paragraph_format.page_break_before = False
     new_section(document, landscape=True)
     for dive in report.deep_dives:
         _deep_dive(document, dive)
@@ -83,6 +90,7 @@ def render_docx(report: Report) -> bytes:
     document.add_heading("Next steps", level=1)
     _bullets(document, report.next_steps, "No next steps were recorded.")
     _problems(document, report)
+    _glossary(document, report)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -124,13 +132,55 @@ def _styles(document: DocumentType, report: Report) -> None:
 
 def _cover(document: DocumentType, report: Report) -> None:
     cover = report.cover
-    for _ in range(6):
+    for _ in range(2 if report.paper is not None else 6):
         document.add_paragraph()
     document.add_paragraph(cover.title, style="Title")
     document.add_paragraph(cover.organisation, style="Subtitle")
     document.add_paragraph(f"Quarterly update: {cover.period_label}", style="Subtitle")
     document.add_paragraph(cover.scrutiny_text, style="Subtitle")
+    _paper(document, report)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+# --- the committee paper (docs/plan-file.md#committee-paper) ---------------------------------
+
+
+def _paper(document: DocumentType, report: Report) -> None:
+    """The cover sheet's lines and the recommendations to the committee, on the cover."""
+    paper = report.paper
+    if paper is None:
+        return
+    document.add_heading(paper.heading, level=2)
+    for row in paper.rows:
+        line = document.add_paragraph()
+        line.add_run(f"{row.label}: ").bold = True
+        line.add_run(row.text)
+    if paper.recommendations:
+        document.add_heading(paper.recommendations_heading, level=3)
+        for text in paper.recommendations:
+            document.add_paragraph(text, style="List Number")
+
+
+def _order_note(document: DocumentType, report: Report) -> Paragraph | None:
+    if not report.order_note or not report.recommendations:
+        return None
+    note = document.add_paragraph()
+    note.add_run(report.order_note).italic = True
+    note.paragraph_format.page_break_before = True
+    return note
+
+
+def _glossary(document: DocumentType, report: Report) -> None:
+    if not report.glossary:
+        return
+    document.add_heading(GLOSSARY_HEADING, level=1)
+    table(
+        document,
+        ["Term", "Meaning"],
+        [[CellText(entry.term, bold=True), CellText(entry.meaning)] for entry in report.glossary],
+        [35, PORTRAIT_WIDTH_MM - 35],
+        caption="The terms this report uses",
+    )
 
 
 # --- overview -------------------------------------------------------------------------------

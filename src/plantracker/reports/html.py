@@ -8,14 +8,17 @@ and can be mailed, archived or opened offline.
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 from functools import cache
 from pathlib import Path
 
 from django.template import Context, Engine
 from django.utils.safestring import mark_safe
 
-from plantracker.reports.model import Report
+from plantracker.reports.committee import term_pattern
+from plantracker.reports.model import GlossaryEntry, Report
 from plantracker.reports.palette import css_variables
 from plantracker.reports.template_library import COUNTER, IMAGES
 
@@ -62,7 +65,78 @@ def render_html(report: Report, *, charts_as_images: bool = False) -> str:
         },
         autoescape=True,
     )
-    return template.render(context)
+    return abbreviations(template.render(context), report.glossary)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
+# Text inside these is not body text (or may not hold an element): no <abbr> there.
+_SKIPPED = frozenset({"head", "title", "style", "script", "svg", "abbr", "textarea"})
+_VOID = frozenset({"br", "img", "meta", "link", "input", "hr", "col", "source", "wbr"})
+_GLOSSARY_START = '<section class="glossary"'
+
+
+def abbreviations(document: str, glossary: tuple[GlossaryEntry, ...]) -> str:
+    """``document`` with each glossary term's first use in the body's text wrapped in
+    ``<abbr title="meaning">`` (docs/plan-file.md#glossary).
+
+    Only text between tags is searched, never attributes, the head, charts or elements
+    hidden from assistive technology (the running footer); the glossary section itself,
+    which ends the report, is left as it is.
+    """
+    if not glossary:
+        return document
+    head, found, tail = document.partition(_GLOSSARY_START)
+    pending = {entry.term: entry.meaning for entry in glossary}
+    patterns = {
+        term: re.compile(term_pattern(html.escape(term, quote=True)).pattern) for term in pending
+    }
+    parts = _TAG.split(head)
+    skipping: list[str] = []  # the element being skipped, once per nested open tag
+    in_body = False
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            match = _NAME.match(part)
+            if match is None:
+                continue  # a comment or doctype
+            name = match.group(1).lower()
+            closing, void = part.startswith("</"), name in _VOID or part.endswith("/>")
+            if name == "body":
+                in_body = not closing
+            if skipping:
+                if name == skipping[0] and not void:
+                    if closing:
+                        skipping.pop()
+                    else:
+                        skipping.append(name)
+            elif not closing and not void and (name in _SKIPPED or 'aria-hidden="true"' in part):
+                skipping.append(name)
+            continue
+        if not in_body or skipping or not part.strip():
+            continue
+        for term in list(pending):
+            parts[index], done = _wrap_first(parts[index], patterns[term], pending[term])
+            if done:
+                del pending[term]
+        if not pending:
+            break
+    return "".join(parts) + found + tail
+
+
+def _wrap_first(text: str, pattern: re.Pattern[str], meaning: str) -> tuple[str, bool]:
+    """``text`` with the first match of ``pattern`` outside an <abbr> wrapped in one."""
+    pieces = re.split(r"(<abbr [^>]*>.*?</abbr>)", text)
+    for index in range(0, len(pieces), 2):
+        match = pattern.search(pieces[index])
+        if match is not None:
+            piece = pieces[index]
+            title = html.escape(meaning, quote=True)
+            pieces[index] = (
+                f'{piece[: match.start()]}<abbr title="{title}">{match.group(0)}</abbr>'
+                f"{piece[match.end() :]}"
+            )
+            return "".join(pieces), True
+    return text, False
 
 
 class HtmlRenderer:

@@ -319,6 +319,51 @@ class Cover:
 
 
 @dataclass(frozen=True)
+class ContactView:
+    """The report's author and contact officer as the cover prints them."""
+
+    name: str
+    role: str | None
+    email: str | None
+
+    @property
+    def text(self) -> str:
+        """``Name, Role, email`` with what is given."""
+        return ", ".join(part for part in (self.name, self.role, self.email) if part)
+
+
+@dataclass(frozen=True)
+class CoverRow:
+    """One line of the cover sheet: a label and its text (docs/plan-file.md#committee-paper)."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CommitteePaper:
+    """The cover sheet as councils table it: title, meeting and date, author and contact
+    officer, purpose, and the recommendations to the committee.
+
+    ``rows`` hold only the lines the plan gives (title always; the meeting when the period
+    has a scrutiny date; contact and purpose when the plan has them);
+    ``recommendations`` is empty when the period's narrative asks nothing of the committee.
+    """
+
+    heading: str
+    rows: tuple[CoverRow, ...]
+    contact: ContactView | None
+    recommendations_heading: str
+    recommendations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    meaning: str
+
+
+@dataclass(frozen=True)
 class Report:
     cover: Cover
     overview: Overview
@@ -328,3 +373,10 @@ class Report:
     exceptions: tuple[ExceptionRow, ...]
     next_steps: tuple[str, ...]
     problems: tuple[ProblemRow, ...]
+    # The committee paper (docs/plan-file.md#committee-paper): None when the plan gives
+    # neither a contact, a purpose nor recommendations to the committee for the period.
+    paper: CommitteePaper | None = None
+    # "Order of the recommendations: …" where the recommendations are listed; None: none.
+    order_note: str | None = None
+    # The plan's terms that occur in the report's text, in the glossary's order.
+    glossary: tuple[GlossaryEntry, ...] = ()

@@ -1,9 +1,11 @@
 """The quarterly report as a PowerPoint deck, slide by slide like the seed report.
 
-Cover; quarter overview (status tiles, workstream table, key risks); headlines; planned
-activity and decisions; the overall plan's four doughnuts; a slide per recommendation;
-deep dives (commentary, KPI table, quality and feedback tables); exceptions; next steps;
-data-quality annex. Drawn from the report model only (docs/rules.md#report).
+Cover; the committee paper (docs/plan-file.md#committee-paper), when the plan gives one;
+quarter overview (status tiles, workstream table, key risks); headlines; planned
+activity and decisions; the overall plan's four doughnuts; a slide per recommendation (the
+first with the plan's order note); deep dives (commentary, KPI table, quality and feedback
+tables); exceptions; next steps; data-quality annex; the glossary of the terms used.
+Drawn from the report model only (docs/rules.md#report).
 Anything longer than a slide continues on the next one, titled "(continued)".
 """
 
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from pptx.slide import Slide
 
 from plantracker.domain.model import STATUS_ORDER
+from plantracker.reports.committee import GLOSSARY_HEADING
 from plantracker.reports.model import (
     DeepDive,
     Donut,
@@ -57,6 +60,7 @@ _GAP = 12.0
 _BULLET_SIZE = 16.0
 _NOTE_SIZE = 10.0
 _DOUGHNUT = 190.0
+_EMU_PER_PT = 12700
 _SMALL_DOUGHNUT = 170.0  # under a recommendation's aim: room for a seven-line legend
 
 
@@ -69,6 +73,7 @@ def render_pptx(report: Report) -> bytes:
         cover.title,
         [cover.organisation, f"Quarterly update {cover.period_label}", cover.scrutiny_text],
     )
+    _paper(deck, report)
     _overview(deck, report)
     _bullets(
         deck,
@@ -77,14 +82,91 @@ def render_pptx(report: Report) -> bytes:
     )
     _planned(deck, report)
     _overall(deck, report)
-    for section in report.recommendations:
+    for index, section in enumerate(report.recommendations):
         _recommendation(deck, section)
+        if index == 0 and report.order_note:
+            _order_note(deck, report.order_note)
     for dive in report.deep_dives:
         _deep_dive(deck, dive)
     _exceptions(deck, report)
     _bullets(deck, "Next steps", list(report.next_steps), empty="No next steps were recorded.")
     _problems(deck, report)
+    _glossary(deck, report)
     return deck.save()
+
+
+# --- the committee paper (docs/plan-file.md#committee-paper) ---------------------------------
+
+
+def _paper(deck: Deck, report: Report) -> None:
+    """The cover sheet: its lines, then the recommendations to the committee (on a slide of
+    their own when both do not fit one)."""
+    paper = report.paper
+    if paper is None:
+        return
+    lines = [Para((Run(f"{row.label}: ", bold=True), Run(row.text))) for row in paper.rows]
+    numbered = [f"{n}. {text}" for n, text in enumerate(paper.recommendations, start=1)]
+    wanted = [Para.plain(paper.recommendations_heading, bold=True)] if numbered else []
+    wanted += [Para.plain(text) for text in numbered]
+    inner, room = CONTENT_WIDTH - 2 * INSET_X, CONTENT_HEIGHT - 2 * INSET_Y
+    sizes = (16.0, 14.0, 12.0)
+    every = [para.text for para in (*lines, *wanted)]
+    size = fitting_size(every, inner, room, sizes, space_after=8.0)
+    fits = sum(text_height(text, inner, size) + 8.0 for text in every) <= room
+    slide = deck.slide(paper.heading)
+    paras = [*lines, *wanted] if fits else lines
+    deck.text(
+        slide,
+        CONTENT_LEFT,
+        CONTENT_TOP,
+        CONTENT_WIDTH,
+        CONTENT_HEIGHT,
+        paras,
+        size,
+        space_after=8.0,
+    )
+    if not fits and numbered:
+        _bullets(deck, paper.recommendations_heading, numbered)
+
+
+def _order_note(deck: Deck, note: str) -> None:
+    """The order note on the first recommendation's slide: under the doughnuts' legends
+    when they leave room, else beside the aim, under the status tile."""
+    slide = deck.presentation.slides[len(deck.presentation.slides) - 1]
+    lowest = CONTENT_TOP
+    for shape in slide.shapes:
+        if not shape.has_text_frame or shape.top is None or shape.width is None:
+            continue
+        if shape.top / _EMU_PER_PT >= CONTENT_BOTTOM:
+            continue  # the footer
+        frame = shape.text_frame
+        sizes = [run.font.size.pt for p in frame.paragraphs for run in p.runs if run.font.size]
+        size = max(sizes, default=_NOTE_SIZE)
+        width = shape.width / _EMU_PER_PT - 2 * INSET_X
+        used = sum(text_height(p.text, width, size) for p in frame.paragraphs) + 2 * INSET_Y
+        lowest = max(lowest, shape.top / _EMU_PER_PT + used)
+    height = note_height(note, CONTENT_WIDTH, _NOTE_SIZE)
+    if lowest + 4 + height <= CONTENT_BOTTOM:
+        top, left, width, size = CONTENT_BOTTOM - height, CONTENT_LEFT, CONTENT_WIDTH, _NOTE_SIZE
+    else:
+        tile = 150.0
+        left, top, width = CONTENT_LEFT + CONTENT_WIDTH - tile, CONTENT_TOP + 72, tile
+        inner = tile - 2 * INSET_X
+        size = fitting_size([note], inner, 34.0 - 2 * INSET_Y, (9.0, 8.0, 7.0))
+        note = shorten_to_fit(note, inner, 34.0 - 2 * INSET_Y, size)
+        height = 34.0
+    deck.text(slide, left, top, width, height, [Para.plain(note)], size)
+
+
+def _glossary(deck: Deck, report: Report) -> None:
+    if not report.glossary:
+        return
+    table = Table(
+        [Column("Term", 160), Column("Meaning", CONTENT_WIDTH - 160)],
+        [[Cell(entry.term, bold=True), Cell(entry.meaning)] for entry in report.glossary],
+        size=12.0,
+    )
+    _slides_of_table(deck, GLOSSARY_HEADING, table)
 
 
 # --- overview -------------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 One sheet per table of the report model, for people who want to sort, filter or chart the
 figures themselves: Overview (the boxes, the workstream counts, headlines, planned
 activity, decisions, next steps), Risks, Recommendations (each kind of each
-recommendation, by status), KPIs (the deep dives' KPI tables), Measures, Exceptions and
-Problems. Status cells are filled with their colour and hold the status word. Every figure
-is the report model's; nothing is counted here.
+recommendation, by status, with the plan's order note below), KPIs (the deep dives' KPI
+tables), Measures, Exceptions and Problems; and, when the plan gives them, a Cover sheet
+first (the committee paper: docs/plan-file.md#committee-paper) and a Glossary sheet last.
+Status cells are filled with their colour and hold the status word. Every figure is the
+report model's; nothing is counted here.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from plantracker.domain.model import STATUS_ORDER, Status
 from plantracker.planfile.xlsx.style import LINE_HEIGHT, print_setup, wrapped_lines
+from plantracker.reports.committee import GLOSSARY_HEADING
 from plantracker.reports.model import DirectionView, Report
 from plantracker.reports.office import HEADER_FILL, HEADER_INK, fill, ink, printable
 from plantracker.reports.text import COMPARATOR_COLUMNS
@@ -32,6 +35,7 @@ _TITLE_FONT = Font(bold=True, size=14)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 _COUNT_HEADINGS = tuple(status.word for status in STATUS_ORDER)
+COVER_SHEET = "Cover"
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -48,6 +52,16 @@ def render_xlsx(report: Report) -> bytes:
     _measures(workbook.create_sheet("Measures"), report)
     _exceptions(workbook.create_sheet("Exceptions"), report)
     _problems(workbook.create_sheet("Problems"), report)
+    if report.paper is not None:
+        _paper(workbook.create_sheet(COVER_SHEET, 0), report)
+        workbook.active = 0
+    if report.glossary:
+        _sheet(
+            workbook.create_sheet(GLOSSARY_HEADING),
+            ("Term", "Meaning"),
+            [(entry.term, entry.meaning) for entry in report.glossary],
+            (16, 90),
+        )
     workbook.properties.title = f"{report.cover.title}: {report.cover.period_label}"
     workbook.properties.creator = report.cover.organisation
     buffer = io.BytesIO()
@@ -106,6 +120,30 @@ def _overview(sheet: Worksheet, report: Report) -> None:
     sheet.print_title_rows = None
 
 
+def _paper(sheet: Worksheet, report: Report) -> None:
+    """The cover sheet (docs/plan-file.md#committee-paper): its lines, then the
+    recommendations to the committee, numbered."""
+    paper = report.paper
+    assert paper is not None
+    _widths(sheet, (36, 100))
+    sheet.cell(row=1, column=1, value=paper.heading).font = _TITLE_FONT
+    row = 3
+    for line in paper.rows:
+        _row(sheet, row, (line.label, line.text))
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+        row += 1
+    if paper.recommendations:
+        row = _table(
+            sheet,
+            row + 1,
+            paper.recommendations_heading,
+            ("Number", paper.recommendations_heading),
+            [(str(n), text) for n, text in enumerate(paper.recommendations, start=1)],
+        )
+    print_setup(sheet)
+    sheet.print_title_rows = None
+
+
 def _risks(sheet: Worksheet, report: Report) -> None:
     _sheet(
         sheet,
@@ -149,6 +187,9 @@ def _recommendations(sheet: Worksheet, report: Report) -> None:
         rows,
         (9, 30, 16, 16, 28, 8, 16) + (10,) * 14,
     )
+    if report.order_note:
+        # Below the table, outside its filter: where the recommendations are listed.
+        sheet.cell(row=len(rows) + 3, column=1, value=report.order_note).font = Font(italic=True)
 
 
 def _kpis(sheet: Worksheet, report: Report) -> None:

@@ -27,7 +27,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from plantracker.planfile.errors import PlanError, PlanFileError
 from plantracker.planfile.tree import Node, Shape
-from plantracker.planfile.xlsx.layout import README, SHEETS, CellKind, Column, Sheet
+from plantracker.planfile.xlsx.layout import (
+    OPTIONAL_SHEETS,
+    README,
+    SHEETS,
+    CellKind,
+    Column,
+    Sheet,
+)
 from plantracker.planfile.xlsx.numbers import cell_decimal, is_percent_format, unescape_text
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -162,7 +169,7 @@ class CellReader:
                     f"{', '.join(expected)} (and README)",
                 )
         for name in expected:
-            if name not in names:
+            if name not in names and name not in OPTIONAL_SHEETS:
                 self.structural = True
                 self.error(
                     f"sheet {name!r}",

@@ -29,7 +29,13 @@ AIMS = tuple(aim.value for aim in Aim)
 BETTERS = tuple(better.value for better in Better)
 UNITS = tuple(unit.value for unit in Unit)
 BOXES = tuple(box.value for box in Box)
-NARRATIVE_LISTS = ("headlines", "decisions", "milestones", "next_steps")
+NARRATIVE_LISTS = (
+    "headlines",
+    "decisions",
+    "milestones",
+    "next_steps",
+    "committee_recommendations",
+)
 NARRATIVE_SECTIONS = (*NARRATIVE_LISTS, "deep_dives", "commentary", *BOXES)
 
 
@@ -173,6 +179,33 @@ PLAN = Sheet(
             "Roll-up red",
             "plan.rules.rollup_red",
             "Percent of rated items that are red from which a roll-up is red (default 25).",
+        ),
+        _text(
+            "Contact name",
+            "plan.contact.name",
+            24,
+            "The report's author and contact officer, printed on the cover (optional; "
+            "needed when a contact role or email is given).",
+        ),
+        _text(
+            "Contact role",
+            "plan.contact.role",
+            28,
+            "The contact officer's role, for example Performance and Improvement Officer.",
+        ),
+        _text("Contact email", "plan.contact.email", 28, "The contact officer's email address."),
+        _text(
+            "Purpose",
+            "plan.purpose",
+            60,
+            "The purpose of the report, printed on the cover (optional).",
+        ),
+        _text(
+            "Order note",
+            "plan.order_note",
+            40,
+            "Why the recommendations are in the order they are, when it is not by number "
+            "(optional), for example: in the order of the published report.",
         ),
     ),
 )
@@ -372,14 +405,16 @@ RISKS = Sheet(
 NARRATIVE = Sheet(
     "Narrative",
     "The plan lead's words for each period: one row per headline, decision, milestone, "
-    "next step, deep dive, commentary paragraph or hand-set overview status.",
+    "next step, recommendation to the committee, deep dive, commentary paragraph or "
+    "hand-set overview status.",
     (
         _text("Period", "", 13, "The period's id.", required=True),
         _choice(
             "Section",
             "",
             NARRATIVE_SECTIONS,
-            "headlines, decisions, milestones, next_steps: one line of text each. "
+            "headlines, decisions, milestones, next_steps, committee_recommendations (what "
+            "the committee is asked to note or decide): one line of text each. "
             "deep_dives: a recommendation chosen for a deep dive. commentary: a "
             "paragraph on a recommendation. overall, progress, risks, finance: an "
             "overview box set by hand (Status) and the reason (Text).",
@@ -398,6 +433,21 @@ NARRATIVE = Sheet(
         _text("Text", "", 80, "The line of text; for an overview box, the reason."),
     ),
 )
+GLOSSARY = Sheet(
+    "Glossary",
+    "The plan's terms and what they mean, in the order the report lists them; a report "
+    "lists those its text uses. This sheet may be left out.",
+    (
+        _text("Term", "", 16, "The term as the plan writes it, for example CSE.", required=True),
+        _text(
+            "Meaning",
+            "",
+            60,
+            "What it means, for example Child sexual exploitation.",
+            required=True,
+        ),
+    ),
+)
 
 SHEETS: tuple[Sheet, ...] = (
     PLAN,
@@ -412,7 +462,10 @@ SHEETS: tuple[Sheet, ...] = (
     UPDATES,
     RISKS,
     NARRATIVE,
+    GLOSSARY,
 )
+OPTIONAL_SHEETS = (GLOSSARY.name,)
+"""Sheets a workbook may leave out: they came after the first workbooks were written."""
 README = "README"
 SHEET_NAMES = tuple(sheet.name for sheet in SHEETS)
 ITEM_SHEETS = {"actions": ACTIONS, "kpis": KPIS, "quality": QUALITY, "feedback": FEEDBACK}

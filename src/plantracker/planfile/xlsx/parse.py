@@ -19,6 +19,7 @@ from plantracker.planfile.xlsx.cells import CellReader, Entries, Row, line_of
 from plantracker.planfile.xlsx.layout import (
     BOXES,
     EMPTY_MAPPING,
+    GLOSSARY,
     ITEM_SHEETS,
     KPI_TARGETS,
     KPI_VALUES,
@@ -69,7 +70,11 @@ class WorkbookReader(CellReader):
             plan = self._fields(header, PLAN, skip=("format",))
             if "Format" in header.cells:
                 top.append((self.key("format", header.cells["Format"]), header.cells["Format"]))
-            top.append((self.key("plan", self.mapping([], header)), self._nest(plan, header)))
+            plan_node = self._nest(plan, header)
+            glossary = self._glossary(rows[GLOSSARY.name])
+            if glossary is not None:
+                plan_node = self.mapping([*plan_node.entries, glossary], header)
+            top.append((self.key("plan", self.mapping([], header)), plan_node))
         periods = [self._nest(self._fields(r, PERIODS), r) for r in rows[PERIODS.name]]
         at = self._anchor(f"{PERIODS.name} sheet", SHEETS.index(PERIODS))
         top.append((self.key("periods", self.mapping([], at)), self.sequence(periods, at)))
@@ -103,6 +108,19 @@ class WorkbookReader(CellReader):
                 )
             )
         return Node(Shape.MAPPING, entries=tuple(top), location=anchor.location)
+
+    def _glossary(self, rows: list[Row]) -> tuple[Node, Node] | None:
+        """The Glossary sheet's rows as the plan's ``glossary`` mapping (term → meaning)."""
+        if not rows:
+            return None
+        pairs: Entries = []
+        for row in rows:
+            term, meaning = row.get("Term"), row.get("Meaning")
+            if term is None or meaning is None:
+                continue  # a refused cell, already reported
+            pairs.append((term, meaning))
+        at = self._anchor(f"{GLOSSARY.name} sheet", SHEETS.index(GLOSSARY))
+        return self.key("glossary", self.mapping([], at)), self.mapping(pairs, at)
 
     def _anchor(self, name: str, order: int) -> Row:
         """A place for what concerns a whole sheet (or the whole workbook)."""
@@ -378,8 +396,8 @@ class WorkbookReader(CellReader):
             if number is not None or status is not None or text is not None:
                 self.error(
                     row.location,
-                    "expected a Section for this row (headlines, "
-                    "decisions, milestones, next_steps, deep_dives, commentary or an "
+                    "expected a Section for this row (headlines, decisions, milestones, "
+                    "next_steps, committee_recommendations, deep_dives, commentary or an "
                     "overview box)",
                 )
             return  # a period with only its id: its narrative is present and empty

@@ -42,6 +42,7 @@ from plantracker.planfile.xlsx.layout import (
     DATE_FORMAT,
     EMPTY_MAPPING,
     FEEDBACK,
+    GLOSSARY,
     KPI_TARGETS,
     KPI_VALUES,
     KPIS,
@@ -126,8 +127,12 @@ def _rows(plan: Plan) -> dict[str, list[Row]]:
             "DoT band": rules.dot_band,
             "Roll-up green": rules.rollup_green,
             "Roll-up red": rules.rollup_red,
+            **_committee_paper(plan),
         }
     )
+    rows[GLOSSARY.name] = [
+        {"Term": term, "Meaning": meaning} for term, meaning in plan.glossary.items()
+    ]
     for period in plan.periods:
         rows[PERIODS.name].append(
             {
@@ -178,6 +183,18 @@ def _rows(plan: Plan) -> dict[str, list[Row]]:
     for period_id, narrative in plan.narrative.items():
         rows[NARRATIVE.name] += _narrative(period_id, narrative)
     return rows
+
+
+def _committee_paper(plan: Plan) -> Row:
+    """The Plan sheet's cover columns (docs/plan-file.md#committee-paper)."""
+    contact = plan.contact
+    return {
+        "Contact name": contact.name if contact is not None else None,
+        "Contact role": contact.role if contact is not None else None,
+        "Contact email": contact.email if contact is not None else None,
+        "Purpose": plan.purpose,
+        "Order note": plan.order_note,
+    }
 
 
 def risk_ref(plan: Plan, index: int) -> str:
@@ -279,6 +296,7 @@ def _narrative(period_id: str, narrative: Narrative) -> list[Row]:
         ("decisions", narrative.decisions),
         ("milestones", narrative.milestones),
         ("next_steps", narrative.next_steps),
+        ("committee_recommendations", narrative.committee_recommendations),
     ):
         rows += [{"Period": period_id, "Section": section, "Text": text} for text in texts]
     rows += [

@@ -193,6 +193,7 @@ def plan_to_yaml(plan: Plan) -> str:
         out.open(2, "rules")
         for key in ("kpi_tolerance", "dot_band", "rollup_green", "rollup_red"):
             out.field(4, key, getattr(plan.rules, key))
+    _committee_paper(out, plan)
     out.open(0, "periods")
     for period in plan.periods:
         indent = out.entry(2)
@@ -225,6 +226,21 @@ def dump_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
     Raises ``OSError`` when the folder cannot be written; the target is then untouched.
     """
     write_atomically(path, plan_to_yaml(plan))
+
+
+def _committee_paper(out: _Lines, plan: Plan) -> None:
+    """The plan header's committee-paper fields (docs/plan-file.md#committee-paper)."""
+    if plan.contact is not None:
+        out.open(2, "contact")
+        out.field(4, "name", plan.contact.name)
+        out.optional(4, "role", plan.contact.role)
+        out.optional(4, "email", plan.contact.email)
+    out.optional(2, "purpose", plan.purpose)
+    out.optional(2, "order_note", plan.order_note)
+    if plan.glossary:
+        out.open(2, "glossary")
+        for term, meaning in plan.glossary.items():
+            out.field(4, term, meaning)
 
 
 def _recommendation(out: _Lines, recommendation: Recommendation) -> None:
@@ -372,6 +388,7 @@ def _narrative(out: _Lines, period_id: str, narrative: Narrative) -> None:
         ("decisions", narrative.decisions),
         ("milestones", narrative.milestones),
         ("next_steps", narrative.next_steps),
+        ("committee_recommendations", narrative.committee_recommendations),
     ):
         if values:
             out.texts(4, key, values)

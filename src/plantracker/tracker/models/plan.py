@@ -33,6 +33,14 @@ class PlanRecord(models.Model):
     dot_band = DecimalTextField(default="2")
     rollup_green = DecimalTextField(default="75")
     rollup_red = DecimalTextField(default="25")
+    # The committee paper's fields (docs/plan-file.md#committee-paper); the glossary is an
+    # array of [term, meaning] pairs, because PostgreSQL's jsonb does not keep key order.
+    contact_name = models.TextField(null=True, blank=True)
+    contact_role = models.TextField(null=True, blank=True)
+    contact_email = models.TextField(null=True, blank=True)
+    purpose = models.TextField(null=True, blank=True)
+    order_note = models.TextField(null=True, blank=True)
+    glossary = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
     # One more with every write that can change what the plan counts (ADR 0062): a cache
     # of the evaluated plan keyed by it never serves old figures. Written only by
@@ -241,6 +249,8 @@ class Narrative(models.Model):
     next_steps = models.JSONField(default=list, blank=True)
     deep_dives = models.JSONField(default=list, blank=True)
     commentary = models.JSONField(default=list, blank=True)
+    # What the committee is asked to note or decide (ADR 0066).
+    committee_recommendations = models.JSONField(default=list, blank=True)
     overall = models.CharField(max_length=10, choices=STATUS_CHOICES, null=True, blank=True)
     overall_reason = models.TextField(null=True, blank=True)
     progress = models.CharField(max_length=10, choices=STATUS_CHOICES, null=True, blank=True)

@@ -156,6 +156,20 @@ def plan_domain(*, plan_record: PlanRecord) -> Plan:
         recommendations=recommendations,
         risks=risks,
         narrative=loaded.by_period(narratives, _narrative, lambda n: n.period_id),
+        contact=_contact(plan_record),
+        purpose=plan_record.purpose,
+        glossary=MappingProxyType({term: meaning for term, meaning in plan_record.glossary}),
+        order_note=plan_record.order_note,
+    )
+
+
+def _contact(plan_record: PlanRecord) -> domain.Contact | None:
+    if plan_record.contact_name is None:
+        return None
+    return domain.Contact(
+        name=plan_record.contact_name,
+        role=plan_record.contact_role,
+        email=plan_record.contact_email,
     )
 
 
@@ -309,4 +323,5 @@ def _narrative(narrative: Narrative) -> domain.Narrative:
         ),
         boxes=MappingProxyType(boxes),
         box_reasons=MappingProxyType(reasons),
+        committee_recommendations=tuple(narrative.committee_recommendations),
     )

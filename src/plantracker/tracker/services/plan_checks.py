@@ -101,6 +101,7 @@ def _narrative_text(narrative: domain.Narrative) -> str:
             narrative.decisions,
             narrative.milestones,
             narrative.next_steps,
+            narrative.committee_recommendations,
             narrative.deep_dives,
             sorted(narrative.commentary.items()),
             sorted(narrative.boxes.items()),

@@ -24,6 +24,12 @@ def plan_row(plan: Plan) -> Row:
         "dot_band": rules.dot_band,
         "rollup_green": rules.rollup_green,
         "rollup_red": rules.rollup_red,
+        "contact_name": plan.contact.name if plan.contact is not None else None,
+        "contact_role": plan.contact.role if plan.contact is not None else None,
+        "contact_email": plan.contact.email if plan.contact is not None else None,
+        "purpose": plan.purpose,
+        "order_note": plan.order_note,
+        "glossary": [[term, meaning] for term, meaning in plan.glossary.items()],
     }
 
 
@@ -162,6 +168,7 @@ def narrative_row(narrative: domain.Narrative) -> Row:
         "decisions": list(narrative.decisions),
         "milestones": list(narrative.milestones),
         "next_steps": list(narrative.next_steps),
+        "committee_recommendations": list(narrative.committee_recommendations),
         "deep_dives": list(narrative.deep_dives),
         "commentary": [
             [number, list(paragraphs)] for number, paragraphs in narrative.commentary.items()
