@@ -304,6 +304,7 @@ def _trend_figure(chart: TrendChart) -> Figure:
 
 
 _ALL_LABELS = 5  # up to this many points, every value is written beside its point
+_LABEL_MARGIN = 2.5  # points kept free round a value label
 _ALL_TICK_LABELS = 7  # above this many ticks, every other one is named
 
 
@@ -365,7 +366,9 @@ def _place_labels(figure: Figure, axes: Any, labels: list[tuple[float, float, st
                 fontsize=7.5,
                 color=INK,
             )
-            box = note.get_window_extent(renderer)
+            # A margin round the text: the page may set it in a font a little taller than
+            # the one measured here.
+            box = note.get_window_extent(renderer).padded(_LABEL_MARGIN * figure.dpi / 72)
             if (
                 box.x0 >= inside.x0 + 1
                 and box.x1 <= inside.x1
