@@ -346,7 +346,7 @@ def _deep_dive(deck: Deck, dive: DeepDive) -> None:
 
 _TRENDS_ACROSS = 4
 _TRENDS_PER_SLIDE = 2 * _TRENDS_ACROSS
-_CAPTION = 30.0  # two lines of a 10-point caption
+_CAPTION = 34.0  # two lines of a 10-point caption
 
 
 def _trends(deck: Deck, title: str, trends: Sequence[TrendChart]) -> None:
