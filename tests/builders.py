@@ -68,6 +68,7 @@ def quarter(
     label: str | None = None,
     scrutiny: date | None = None,
     due: date | None = None,
+    short_label: str | None = None,
 ) -> Period:
     """The UK financial-year quarter ``period_id`` (``"2018-19-Q2"``: July to September
     2018), labelled ``"Q2 2018/19"`` unless ``label`` says otherwise."""
@@ -83,6 +84,7 @@ def quarter(
         end=date(calendar_year, end_month, end_day),
         scrutiny=scrutiny,
         due=due,
+        short_label=short_label,
     )
 
 

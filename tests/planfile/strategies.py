@@ -129,6 +129,7 @@ def periods(draw: Any) -> tuple[Period, ...]:
                 end=end,
                 scrutiny=draw(st.none() | st.dates()),
                 due=draw(st.none() | st.dates()),
+                short_label=draw(st.none() | st.sampled_from(["Q1 18/19", "Jun", "2019 T3"])),
             )
         )
         start = end + timedelta(days=1)

@@ -29,6 +29,17 @@ CASES: list[tuple[str, list[tuple[str, str]], str, str]] = [
         "unknown key 'onwer' (did you mean 'owner'?); an action allows: ref, title, owner",
     ),
     (
+        "period short label too long for a chart tick",
+        [
+            (
+                "label: Q2, start: 2018-07-01",
+                "label: Q2, short_label: Quarter 2 2018, start: 2018-07-01",
+            )
+        ],
+        "periods[1].short_label",
+        "expected a short label of at most 12 characters (a chart's tick), found 14",
+    ),
+    (
         "unknown top-level key",
         [("risks:\n", "risk:\n")],
         "risk",

@@ -156,14 +156,15 @@ def test_tables_repeat_their_header_row_and_charts_carry_alt_text() -> None:
 def test_deep_dives_and_exceptions_are_landscape_and_pages_are_numbered() -> None:
     doc = document()
     orientations = [(s.page_width or 0) > (s.page_height or 0) for s in doc.sections]
-    assert orientations == [False, True, False]
+    assert orientations == [False, True, False, True, False]
     headings_by_section: list[list[str]] = [[]]
     for paragraph in doc.paragraphs:
         if style_of(paragraph) == "Heading 1":
             headings_by_section[-1].append(paragraph.text)
         if paragraph._p.pPr is not None and paragraph._p.pPr.sectPr is not None:
             headings_by_section.append([])
-    landscape = headings_by_section[1]
+    assert headings_by_section[1] == [example_report().overview.heading]
+    landscape = headings_by_section[3]
     assert landscape[0].startswith("Deep dive: ") and landscape[-1] == "Exceptions"
     footer = doc.sections[0].footer.paragraphs[0]._p.xml
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
@@ -201,3 +202,36 @@ def test_any_valid_plan_gives_a_document_with_its_sections(p: Plan) -> None:
     firsts = [para.text for para in doc.paragraphs if style_of(para) == "Heading 1"]
     # Overview, overall plan, exceptions, next steps, data quality; and one per section.
     assert len(firsts) == 5 + len(report.recommendations) + len(report.deep_dives)
+
+
+def _tables_by_orientation(doc: DocumentType) -> list[tuple[int, bool]]:
+    """Each table's column count, and whether the section that holds it is landscape.
+
+    A ``w:sectPr`` in a paragraph ends its section; the body's last one is the last
+    section's. Read back from the file, not from the renderer's model.
+    """
+    body = doc.element.body
+    found: list[tuple[int, list[Any]]] = []
+    pending: list[int] = []
+    for child in body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            pending.append(len(child.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")))
+            continue
+        ends = child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") if child.tag == qn("w:p") else None
+        if child.tag == qn("w:sectPr"):
+            ends = child
+        if ends is not None:
+            size = ends.find(qn("w:pgSz"))
+            wide = int(size.get(qn("w:w"))) > int(size.get(qn("w:h")))
+            found += [(columns, [wide]) for columns in pending]
+            pending = []
+    return [(columns, wide[0]) for columns, wide in found]
+
+
+def test_every_wide_table_is_on_a_landscape_page() -> None:
+    for doc in (document(), Document(io.BytesIO(render_docx(compared_report())))):
+        tables = _tables_by_orientation(doc)
+        assert len(tables) == len(doc.tables)
+        wide = [(columns, landscape) for columns, landscape in tables if columns >= 8]
+        assert wide  # the workstreams table (11 columns) at least
+        assert all(landscape for _, landscape in wide), wide

@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from pptx import Presentation
-from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
 from pptx.presentation import Presentation as PresentationType
 from pptx.util import Pt
 from tests.builders import filled_plan
@@ -28,7 +28,13 @@ from plantracker.domain.model import STATUS_ORDER, Kind, Narrative, Plan, Status
 from plantracker.reports.build import build_report
 from plantracker.reports.palette import STATUS_FILL
 from plantracker.reports.pptx import render_pptx
-from plantracker.reports.pptx_parts import CONTENT_BOTTOM, CONTENT_WIDTH, SLIDE_HEIGHT, SLIDE_WIDTH
+from plantracker.reports.pptx_parts import (
+    CONTENT_BOTTOM,
+    CONTENT_WIDTH,
+    ROWS_PER_SLIDE,
+    SLIDE_HEIGHT,
+    SLIDE_WIDTH,
+)
 from plantracker.reports.textfit import paragraphs_height
 
 
@@ -77,7 +83,10 @@ def test_slides_follow_the_seed() -> None:
         "Planned activity, milestones and decisions",
         "Overall plan",
     ]
-    assert titles[6:16] == [f"{r.number}. {r.title}" for r in report.recommendations]
+    numbers = [r.number for r in report.recommendations]  # two to a slide, in plan order
+    assert titles[6:11] == [
+        f"Recommendations {a} and {b}" for a, b in zip(numbers[::2], numbers[1::2], strict=True)
+    ]
     dives = [t for t in titles if t.startswith("Deep dive: ")]
     assert dives == [f"Deep dive: {d.number}. {d.title}" for d in report.deep_dives]
     assert titles[-3:] == ["Next steps", "Data quality", "Glossary"]
@@ -115,9 +124,29 @@ def test_overall_plan_doughnuts_are_native_charts_coloured_by_status() -> None:
 def test_each_recommendation_has_four_doughnuts_or_none() -> None:
     summary = example_summary()
     for rec in summary["recommendations"]:
-        (slide,) = [s for s in deck().slides if title(s) == f"{rec['number']}. {rec['title']}"]
-        found = iter(charts(slide))
-        texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        name = f"{rec['number']}. {rec['title']}"
+        (slide,) = [
+            s
+            for s in slides_titled(deck(), "Recommendations ")
+            if str(rec["number"]) in title(s).removeprefix("Recommendations ").split(" and ")
+        ]
+        # the recommendation's half of the slide: left of centre, or right of it
+        names = [
+            shape
+            for shape in slide.shapes
+            if shape.has_text_frame and shape.text_frame.text == name
+        ]
+        (heading,) = names
+        middle = Pt(SLIDE_WIDTH / 2)
+        left_half = heading.left < middle
+
+        def mine(shape: Any, left_half: bool = left_half, middle: int = middle) -> bool:
+            return (shape.left < middle) == left_half
+
+        found = iter(shape.chart for shape in slide.shapes if shape.has_chart and mine(shape))
+        texts = [
+            shape.text_frame.text for shape in slide.shapes if shape.has_text_frame and mine(shape)
+        ]
         for kind in Kind:
             counts = rec[kind.value]
             if counts["count"] == 0:
@@ -266,3 +295,50 @@ def test_any_valid_plan_gives_a_deck_that_stays_on_its_slides(p: Plan) -> None:
     presentation = deck_of(p)
     assert _inside_the_slide(presentation) == []
     assert _text_fits(presentation) == []
+
+
+def test_the_example_deck_is_no_longer_than_before_its_trend_charts() -> None:
+    assert len(deck().slides) <= 31  # 31 slides before the deep-dive trends were added
+
+
+def test_deep_dive_trends_are_native_line_charts_from_zero_on_one_time_axis() -> None:
+    for dive in example_report().deep_dives:
+        slides = slides_titled(deck(), f"{dive.number}. {dive.title}: KPI trends")
+        assert slides, dive.number
+        drawn = [c for s in slides for c in charts(s)]
+        for c in drawn:  # a line (the value's, with round markers), not a picture
+            assert c.chart_type in (XL_CHART_TYPE.LINE, XL_CHART_TYPE.LINE_MARKERS)
+            assert c.plots[0].series[0].marker.style == XL_MARKER_STYLE.CIRCLE
+        expected = [t for t in dive.trends if t.has_values]
+        assert len(drawn) == len(expected)
+        axes = {tuple(c.plots[0].categories) for c in drawn}
+        assert len(axes) == 1, dive.number  # one time axis for the deep dive
+        assert not any("2018-19" in tick for tick in next(iter(axes)))
+        for chart, trend in zip(drawn, expected, strict=True):
+            values = list(chart.plots[0].series[0].values)
+            shown = [float(p.value) if p.value is not None else None for p in trend.points]
+            assert values[: len(shown)] == shown, trend.ref
+            if trend.zero_based:
+                assert chart.value_axis.minimum_scale == 0, trend.ref
+        texts = [
+            shape.text_frame.text for s in slides for shape in s.shapes if shape.has_text_frame
+        ]
+        for trend in dive.trends:
+            assert any(text.startswith(f"{trend.ref} ") for text in texts), trend.ref
+    (cse,) = [d for d in example_report().deep_dives if d.number == 9]
+    slides = slides_titled(deck(), f"{cse.number}. {cse.title}: KPI trends")
+    formats = {c.plots[0].series[0].data_labels.number_format for s in slides for c in charts(s)}
+    assert '#,##0.00"%"' in formats  # 9.K3: "8.80%" beside "6.90%"
+
+
+def test_tables_split_over_slides_by_row_count_above_the_footer() -> None:
+    p = filled_plan(recommendations=2, period_count=3, kinds={1: {"kpis": 30}})
+    for presentation in (deck(), deck_of(p)):
+        for slide in presentation.slides:
+            for shape in slide.shapes:
+                if shape.has_table:
+                    assert len(shape.table.rows) - 1 <= ROWS_PER_SLIDE, title(slide)
+        assert _inside_the_slide(presentation) == []
+    exceptions = slides_titled(deck(), "Exceptions")
+    rows = [row for s in exceptions for table in tables(s) for row in table[1:]]
+    assert len(rows) == len(example_report().exceptions)

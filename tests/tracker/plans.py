@@ -39,6 +39,7 @@ def rich_plan(*, title: str = "Rich Plan", organisation: str = "Rich Borough Cou
         quarter(
             Q2,
             label="Q2 July – September 2018",
+            short_label="Q2 18/19",
             scrutiny=date(2018, 12, 7),
             due=date(2018, 10, 15),
         ),

@@ -151,6 +151,9 @@ class Period:
     end: date
     scrutiny: date | None = None
     due: date | None = None
+    # The period's name on a chart's time axis ("Q1 18/19"); without it the month and year
+    # the period ends ("Jun 2018"). See docs/rules.md#chart-ticks.
+    short_label: str | None = None
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ TOP_KEYS = ("format", "plan", "periods", "recommendations", "risks", "narrative"
 PLAN_KEYS = ("title", "organisation", "rules", "contact", "purpose", "glossary", "order_note")
 CONTACT_KEYS = ("name", "role", "email")
 RULES_KEYS = ("kpi_tolerance", "dot_band", "rollup_green", "rollup_red")
-PERIOD_KEYS = ("id", "label", "start", "end", "scrutiny", "due")
+PERIOD_KEYS = ("id", "label", "short_label", "start", "end", "scrutiny", "due")
+SHORT_LABEL_MAX = 12  # a chart tick's room (docs/plan-file.md#periods)
 RECOMMENDATION_KEYS = ("number", "title", "aim", "lead", "actions", "kpis", "quality", "feedback")
 ITEM_KEYS = ("ref", "title", "owner", "from", "until", "expected")
 ACTION_KEYS = (*ITEM_KEYS, "due", "updates")
@@ -404,6 +405,7 @@ class _Builder:
             label = self.required(found, "label", path, scalars.required_text)
             start = self.required(found, "start", path, scalars.calendar_date)
             end = self.required(found, "end", path, scalars.calendar_date)
+            short_label = self.optional(found, "short_label", path, _short_label)
             scrutiny = self.optional(found, "scrutiny", path, scalars.calendar_date)
             due = self.optional(found, "due", path, scalars.calendar_date)
             if start is not None and end is not None and start > end:
@@ -415,7 +417,7 @@ class _Builder:
                 )
             if period_id is None or label is None or start is None or end is None:
                 continue
-            period = Period(period_id, label, start, end, scrutiny, due)
+            period = Period(period_id, label, start, end, scrutiny, due, short_label)
             if previous is not None and start <= previous.start:
                 self.error(
                     join(path, "start"),
@@ -897,3 +899,14 @@ def build_plan(root: Node, file: str, early: Sequence[PlanError] = ()) -> Plan:
 
 def _position(entry: tuple[int, int, PlanError]) -> tuple[int, int]:
     return entry[0], entry[1]
+
+
+def _short_label(node: Node) -> str:
+    """A period's name on a chart's time axis: short text, e.g. ``Q2 18/19``."""
+    value = scalars.required_text(node, "a short label")
+    if len(value) > SHORT_LABEL_MAX:
+        raise scalars.Invalid(
+            f"expected a short label of at most {SHORT_LABEL_MAX} characters (a chart's "
+            f"tick), found {len(value)}: {value!r}"
+        )
+    return value

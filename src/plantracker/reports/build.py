@@ -73,8 +73,11 @@ from plantracker.reports.text import (
     NOT_PUBLISHED,
     counted,
     direction_view,
+    fixed,
     join_words,
     long_date,
+    month_year,
+    period_tick,
     places_of,
     quantity,
     rounded,
@@ -338,7 +341,7 @@ def _deep_dives(result: PeriodResult, narrative: Narrative) -> tuple[DeepDive, .
                 commentary=tuple(narrative.commentary.get(number, ())),
                 kpis=_kpi_table(result, rec, periods) if kpis else None,
                 measures=tuple(_measure_table(rec, kind) for kind in (Kind.QUALITY, Kind.FEEDBACK)),
-                trends=tuple(_trend(result, item) for item in kpis),
+                trends=shared_time_axis(tuple(_trend(result, item) for item in kpis)),
             )
         )
     return tuple(dives)
@@ -540,10 +543,24 @@ def _trend(result: PeriodResult, item: ItemResult) -> TrendChart:
     elif kpi.baseline is not None and kpi.baseline.value is not None:
         baseline = shown(kpi.baseline.value, kpi.baseline.display, kpi.unit)
         line_label = f"Baseline {baseline}"
-    points = []
-    for period in plan.periods[: last + 1]:
+    shown_periods = plan.periods[: last + 1]
+    values = {}
+    for period in shown_periods:
         entry = kpi.values.get(period.id)
-        value = entry.value if entry is not None and entry.status != Status.NONE else None
+        values[period.id] = (
+            entry.value if entry is not None and entry.status != Status.NONE else None
+        )
+    # One precision per chart: every label padded to the most decimals its values are
+    # written with ("8.80%" beside "6.90%"); the tables keep each value as written.
+    written = [v for v in values.values() if v is not None]
+    for reference in (kpi.target, kpi.baseline):
+        if reference is not None and reference.value is not None:
+            written.append(reference.value)  # the legend writes them beside the labels
+    places = places_of(written)
+    points = []
+    for period in shown_periods:
+        entry = kpi.values.get(period.id)
+        value = values[period.id]
         points.append(
             TrendPoint(
                 period_id=period.id,
@@ -551,8 +568,9 @@ def _trend(result: PeriodResult, item: ItemResult) -> TrendChart:
                 end=period.end,
                 value=value,
                 value_text=shown(value, entry.display if entry else None, kpi.unit),
-                label=shown(value, None, kpi.unit),
+                label=NO_VALUE if value is None else fixed(value, places, kpi.unit),
                 target=comparison_point(kpi, period.id),
+                tick=period_tick(period),
             )
         )
     trajectory = kpi_trajectory(plan, kpi, result.period.id)
@@ -566,8 +584,8 @@ def _trend(result: PeriodResult, item: ItemResult) -> TrendChart:
             f"reach {projected} by {long_date(trajectory.target_date)} against a target of "
             f"{quantity(trajectory.target, kpi.unit)}: {trajectory.verdict}."
         )
-    values = "; ".join(f"{p.period_id} {p.value_text}" for p in points)
-    alt = f"Trend of {kpi.ref} {kpi.title}: {values}. Target: {_target_text(kpi)}."
+    said = "; ".join(f"{p.period_id} {p.value_text}" for p in points)
+    alt = f"Trend of {kpi.ref} {kpi.title}: {said}. Target: {_target_text(kpi)}."
     if line_label and not has_target:
         alt += f" The line is the baseline, {baseline}."
     if note:
@@ -580,13 +598,25 @@ def _trend(result: PeriodResult, item: ItemResult) -> TrendChart:
         points=tuple(points),
         target_value=target_value,
         target_date=kpi.target.date if kpi.target is not None else None,
-        target_date_text=_target_label(kpi) or "Target date",
+        target_date_text=month_year(kpi.target.date)
+        if kpi.target is not None and kpi.target.date is not None
+        else "Target date",
         target_text=_target_text(kpi),
         line_label=line_label,
         trajectory=trajectory,
         note=note,
         alt=alt,
+        zero_based=kpi.unit in (Unit.COUNT, Unit.PERCENT),
     )
+
+
+def shared_time_axis(trends: tuple[TrendChart, ...]) -> tuple[TrendChart, ...]:
+    """The charts of one table on one time axis: each runs to the latest day any of them
+    would show (docs/rules.md#chart-ticks), so the same period sits in the same place."""
+    if not trends:
+        return trends
+    end = max(chart.own_end for chart in trends)
+    return tuple(replace(chart, axis_end=end, axis_end_text=month_year(end)) for chart in trends)
 
 
 # --- exceptions -----------------------------------------------------------------------------

@@ -27,7 +27,9 @@ matplotlib.use("Agg")
 from matplotlib import rc_context  # after use("Agg"): the backend is chosen first
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.cbook import STEP_LOOKUP_MAP
 from matplotlib.figure import Figure
+from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from plantracker.domain.model import Status
@@ -177,9 +179,10 @@ def _trend_figure(chart: TrendChart) -> Figure:
             for x, p in zip(xs, chart.points, strict=True)
             if p.value is not None
         ]
-        right = _right_edge(chart, xs)
+        right = _day(chart.end)
         shown_values = [y for _, y in known]
         handles = []
+        labelled: list[tuple[float, Any]] = []
 
         targets = [
             (x, float(p.target))
@@ -189,7 +192,7 @@ def _trend_figure(chart: TrendChart) -> Figure:
         target_day = _day(chart.target_date) if chart.target_date is not None else None
         if targets:
             # The line runs on to the chart's right edge: the target date when it is near
-            # enough to show without squashing the values into a corner (``_right_edge``).
+            # enough to show (``TrendChart.end``, shared by the charts of one table).
             if right > targets[-1][0]:
                 targets.append((right, targets[-1][1]))
             (line,) = axes.plot(
@@ -250,34 +253,42 @@ def _trend_figure(chart: TrendChart) -> Figure:
                 # Labels on every point would collide; the first and the latest are what a
                 # reader compares (every value is in the text alternative).
                 labelled = [labelled[0], labelled[-1]]
-            for x, point in labelled:
-                if point.value is not None:
-                    axes.annotate(
-                        point.label,
-                        (x, float(point.value)),
-                        textcoords="offset points",
-                        xytext=(0, 6),
-                        ha="center",
-                        fontsize=7.5,
-                        color=INK,
-                    )
-        ticks, labels = list(xs), [p.period_id for p in chart.points]
+        ticks, labels = list(xs), [p.tick or p.period_id for p in chart.points]
         if target_day is not None and xs[-1] < target_day <= right:
             ticks.append(target_day)
             labels.append(chart.target_date_text)
+        if chart.axis_end_text and right > ticks[-1]:
+            ticks.append(right)
+            labels.append(chart.axis_end_text)
+        if len(labels) > _ALL_TICK_LABELS:
+            # Every period keeps its tick; every other one is named, counted back from the
+            # latest period, so that the names never run into each other.
+            last = len(xs) - 1  # the ticks after the periods (target date, axis end) keep theirs
+            labels = [
+                text if i > last or (last - i) % 2 == 0 else "" for i, text in enumerate(labels)
+            ]
         axes.set_xticks(ticks, labels, fontsize=7.5)
-        if len(xs) > 3:
+        if len(ticks) > 3:
             for label in axes.get_xticklabels():
                 label.set_rotation(30)
                 label.set_horizontalalignment("right")
+                label.set_rotation_mode("anchor")
         span = (right - xs[0]) or 90.0
         axes.set_xlim(xs[0] - span * 0.06, right + span * 0.04)
         suffix = chart.unit_suffix
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}{suffix}"))
         if chart.whole_numbers:
             axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        else:
+            axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         axes.tick_params(axis="y", labelsize=7.5)
-        _pad_limits(axes, shown_values)
+        _pad_limits(axes, shown_values, chart.zero_based)
+        if known:
+            _place_labels(
+                figure,
+                axes,
+                [(x, float(p.value), p.label) for x, p in labelled if p.value is not None],
+            )
         if handles:
             figure.legend(
                 handles=handles,
@@ -293,36 +304,110 @@ def _trend_figure(chart: TrendChart) -> Figure:
 
 
 _ALL_LABELS = 5  # up to this many points, every value is written beside its point
-_FAR = 1.0  # the target date is shown if at most this many data spans past the last period
-
-
-def _right_edge(chart: TrendChart, xs: list[float]) -> float:
-    """The last day the chart shows: the target date when it is near enough, else the last
-    period's end (or a quarter past it for a single period)."""
-    last = xs[-1]
-    span = last - xs[0] if len(xs) > 1 else 92.0
-    if chart.target_date is not None:
-        target = _day(chart.target_date)
-        if last < target <= last + _FAR * span + 92:
-            return target
-    return last
+_LABEL_MARGIN = 2.5  # points kept free round a value label
+_ALL_TICK_LABELS = 7  # above this many ticks, every other one is named
 
 
 def _day(day: date) -> float:
     return float(day.toordinal())
 
 
-def _pad_limits(axes: Any, values: list[float]) -> None:
-    """Room above the highest point for its label; zero at the bottom when it is near."""
+def _pad_limits(axes: Any, values: list[float], zero_based: bool) -> None:
+    """Room above the highest point for its label; zero at the bottom of a count's or a
+    percentage's axis (docs/rules.md#chart-ticks), so that a small change looks small."""
     if not values:
         axes.set_ylim(0, 1)
         return
     low, high = min(values), max(values)
+    if zero_based and low >= 0:
+        low = 0.0
     span = (high - low) or abs(high) or 1.0
-    bottom = low - span * 0.15
-    if 0 <= low <= span:
-        bottom = 0.0
-    axes.set_ylim(bottom, high + span * 0.22)
+    bottom = low if low == 0 else low - span * 0.15
+    axes.set_ylim(bottom, high + span * 0.3)
+
+
+# Where a value's label may go, in points from its point, in the order tried: above, below,
+# right, left, then further out. The first place that overlaps nothing is taken.
+_LABEL_PLACES = (
+    ((0, 5), "center", "bottom"),
+    ((0, -6), "center", "top"),
+    ((6, 0), "left", "center"),
+    ((-6, 0), "right", "center"),
+    ((0, 14), "center", "bottom"),
+    ((0, -15), "center", "top"),
+    ((8, 8), "left", "bottom"),
+    ((-8, 8), "right", "bottom"),
+    ((8, -8), "left", "top"),
+    ((-8, -8), "right", "top"),
+)
+
+
+def _place_labels(figure: Figure, axes: Any, labels: list[tuple[float, float, str]]) -> None:
+    """Write each value beside its point where it overlaps no other label, no tick label,
+    no line or marker and stays inside the plot; a label with no free place is left out
+    (every value is in the chart's text alternative and in the tables)."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    taken = [
+        label.get_window_extent(renderer)
+        for label in (*axes.get_xticklabels(), *axes.get_yticklabels())
+        if label.get_text()
+    ]
+    paths = _line_paths(axes)
+    inside = axes.get_window_extent(renderer)
+    for x, y, text in labels:
+        for offset, ha, va in _LABEL_PLACES:
+            note = axes.annotate(
+                text,
+                (x, y),
+                textcoords="offset points",
+                xytext=offset,
+                ha=ha,
+                va=va,
+                fontsize=7.5,
+                color=INK,
+            )
+            # A margin round the text: the page may set it in a font a little taller than
+            # the one measured here.
+            box = note.get_window_extent(renderer).padded(_LABEL_MARGIN * figure.dpi / 72)
+            if (
+                box.x0 >= inside.x0 + 1
+                and box.x1 <= inside.x1
+                and box.y0 >= inside.y0 + 1
+                and box.y1 <= inside.y1
+                and not any(box.overlaps(other) for other in taken)
+                and not any(path.intersects_bbox(box, filled=False) for path in paths)
+            ):
+                taken.append(box)
+                break
+            note.remove()
+
+
+def _line_paths(axes: Any) -> list[Any]:
+    """Every drawn line and marker of ``axes`` in display space, as paths."""
+    paths = []
+    for line in axes.get_lines():
+        xs, ys = line.get_xdata(orig=False), line.get_ydata(orig=False)
+        style = line.get_drawstyle()
+        if style in STEP_LOOKUP_MAP and style != "default":
+            xs, ys = STEP_LOOKUP_MAP[style](xs, ys)
+        points = axes.transData.transform(list(zip(xs, ys, strict=True)))
+        if line.get_linestyle() not in ("None", "none", "", " ") and len(points) > 1:
+            paths.append(Path(points))
+        if line.get_marker() not in ("None", "none", "", " ", None):
+            radius = line.get_markersize() / 72 * float(axes.figure.dpi) / 2 + 1
+            for px, py in points:
+                paths.append(
+                    Path(
+                        [
+                            (px - radius, py - radius),
+                            (px + radius, py - radius),
+                            (px + radius, py + radius),
+                            (px - radius, py + radius),
+                            (px - radius, py - radius),
+                        ]
+                    )
+                )
+    return paths
 
 
 # --- SVG text -------------------------------------------------------------------------------

@@ -3,10 +3,11 @@
 Drawn from the report model only. Headings use Word's own Heading 1–3 styles, so the
 navigation pane lists every section; tables repeat their header row on each page and carry
 a caption; charts are the report's matplotlib charts as PNG, each with its text
-alternative; every status is written as a word in a cell filled with its colour. The deep
-dives and exceptions, whose tables are wide, are in a landscape section; the footer names
-the report and numbers the pages. The cover carries the committee paper and the document
-ends with the glossary, when the plan gives them (docs/plan-file.md#committee-paper).
+alternative; every status is written as a word in a cell filled with its colour. The
+overview, the deep dives and the exceptions, whose tables are wide (eight columns or more),
+are in landscape sections; the footer names the report and numbers the pages. The cover
+carries the committee paper and the document ends with the glossary, when the plan gives
+them (docs/plan-file.md#committee-paper).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from collections.abc import Sequence
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
@@ -74,7 +74,11 @@ def render_docx(report: Report) -> bytes:
     document = Document()
     _styles(document, report)
     _cover(document, report)
+    # The overview's workstream table has eleven columns: it gets a landscape page, as do
+    # the deep dives and the exceptions (``docx_parts.WIDE_TABLE``).
+    new_section(document, landscape=True)
     _overview(document, report)
+    new_section(document, landscape=False)
     _overall(document, report)
     note = _order_note(document, report)
     for section in report.recommendations:
@@ -139,7 +143,6 @@ def _cover(document: DocumentType, report: Report) -> None:
     document.add_paragraph(f"Quarterly update: {cover.period_label}", style="Subtitle")
     document.add_paragraph(cover.scrutiny_text, style="Subtitle")
     _paper(document, report)
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 # --- the committee paper (docs/plan-file.md#committee-paper) ---------------------------------
@@ -200,7 +203,7 @@ def _overview(document: DocumentType, report: Report) -> None:
             ],
             [CellText(box_detail(box) or "–") for box in boxes],
         ],
-        [PORTRAIT_WIDTH_MM / len(boxes)] * len(boxes),
+        [LANDSCAPE_WIDTH_MM / len(boxes)] * len(boxes),
         caption="Overall status now and in the previous period; progress, finance and risks",
     )
     for box in boxes:
@@ -222,7 +225,7 @@ def _overview(document: DocumentType, report: Report) -> None:
             + [CellText(str(row.total), bold=True)]
             for row in overview.workstreams
         ],
-        [27, 15, 21] + [13.6] * 8,
+        [40, 20, 30] + [20.0] * 8,
         caption="Items of each kind by status, with their roll-up status and direction",
         size=8,
         cell_margin_mm=1,
@@ -242,7 +245,7 @@ def _overview(document: DocumentType, report: Report) -> None:
                 ]
                 for r in overview.risks
             ],
-            [50, 55, 25, 20, 24],
+            [80, 80, 35, 30, 36],
             caption="Key risks with their mitigation and status",
         )
     else:
@@ -257,7 +260,6 @@ def _overview(document: DocumentType, report: Report) -> None:
 
 
 def _overall(document: DocumentType, report: Report) -> None:
-    document.add_page_break()
     document.add_heading("Overall plan", level=1)
     _donuts(document, report.overall)
 

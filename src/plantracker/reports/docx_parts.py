@@ -82,6 +82,14 @@ def set_page(section: object, *, landscape: bool) -> None:
         setattr(section, side, PAGE_MARGIN)
 
 
+WIDE_TABLE = 8  # a table of this many columns or more is set on a landscape page
+
+
+def is_landscape(section: object) -> bool:
+    """Whether ``section``'s pages are wider than they are tall."""
+    return (section.page_width or 0) > (section.page_height or 0)  # type: ignore[attr-defined]
+
+
 def table(
     document: DocumentType,
     headings: Sequence[str],
@@ -98,6 +106,11 @@ def table(
     Written as WordprocessingML text and parsed once: python-docx's cell-by-cell API costs
     a second for the report's few hundred cells.
     """
+    if len(widths_mm) >= WIDE_TABLE and not is_landscape(document.sections[-1]):
+        raise ValueError(
+            f"the table {caption!r} has {len(widths_mm)} columns: a table of "
+            f"{WIDE_TABLE} or more goes in a landscape section"
+        )
     widths = [int(Mm(width).twips) for width in widths_mm]
     parts = [f"<w:tbl {nsdecls('w')}><w:tblPr>"]
     parts.append('<w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>')

@@ -10,7 +10,7 @@ format can show its colour *and* its word or letter.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from plantracker.domain.model import Direction, Kind, Status
@@ -250,6 +250,10 @@ class TrendPoint:
     value_text: str  # as the tables print it (its ``display`` text, if any)
     label: str  # the short number written beside the point on the chart
     target: Decimal | None  # the rules' comparison point in that period, if any
+    tick: str = ""  # the period's short name on the time axis ("Jun 2018")
+
+
+_FAR = 1  # a target date at most this many data spans past the last period is shown
 
 
 @dataclass(frozen=True)
@@ -269,6 +273,29 @@ class TrendChart:
     trajectory: Trajectory | None
     note: str | None  # the trajectory sentence ("… on course" / "… will miss")
     alt: str
+    # The value axis starts at zero (counts and percentages, docs/rules.md#chart-ticks).
+    zero_based: bool = True
+    # The last day of the time axis that every chart of one table shares; None: this
+    # chart's own (``own_end``).
+    axis_end: date | None = None
+    axis_end_text: str = ""  # the axis end's tick ("Mar 2019") when no period or target is there
+
+    @property
+    def own_end(self) -> date:
+        """The last day this chart alone would show: its target date when that is near
+        enough to show without squashing the values into a corner, else the last period's
+        end."""
+        first, last = self.points[0].end, self.points[-1].end
+        span = (last - first).days if len(self.points) > 1 else 92
+        target = self.target_date
+        if target is not None and last < target <= last + timedelta(days=span * _FAR + 92):
+            return target
+        return last
+
+    @property
+    def end(self) -> date:
+        """The last day of the chart's time axis."""
+        return self.axis_end or self.own_end
 
     @property
     def has_values(self) -> bool:

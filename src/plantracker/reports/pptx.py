@@ -2,16 +2,18 @@
 
 Cover; the committee paper (docs/plan-file.md#committee-paper), when the plan gives one;
 quarter overview (status tiles, workstream table, key risks); headlines; planned
-activity and decisions; the overall plan's four doughnuts; a slide per recommendation (the
-first with the plan's order note); deep dives (commentary, KPI table, quality and feedback
-tables); exceptions; next steps; data-quality annex; the glossary of the terms used.
-Drawn from the report model only (docs/rules.md#report).
+activity and decisions; the overall plan's four doughnuts; two recommendations to a slide
+(the first slide with the plan's order note); deep dives (commentary, KPI table, quality
+and feedback tables, the KPI trends as native line charts); exceptions; next steps;
+data-quality annex; the glossary of the terms used. Drawn from the report model only
+(docs/rules.md#report).
 Anything longer than a slide continues on the next one, titled "(continued)".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from pptx.slide import Slide
 
@@ -24,6 +26,7 @@ from plantracker.reports.model import (
     MeasureTable,
     RecommendationSection,
     Report,
+    TrendChart,
 )
 from plantracker.reports.office import (
     SHORT_WORD,
@@ -41,6 +44,7 @@ from plantracker.reports.pptx_parts import (
     CONTENT_LEFT,
     CONTENT_TOP,
     CONTENT_WIDTH,
+    FOOTER_RESERVE,
     INSET_X,
     INSET_Y,
     Cell,
@@ -61,7 +65,7 @@ _BULLET_SIZE = 16.0
 _NOTE_SIZE = 10.0
 _DOUGHNUT = 190.0
 _EMU_PER_PT = 12700
-_SMALL_DOUGHNUT = 170.0  # under a recommendation's aim: room for a seven-line legend
+_SMALL_DOUGHNUT = 96.0  # a quarter of half a slide: room below for a seven-line legend
 
 
 def render_pptx(report: Report) -> bytes:
@@ -82,10 +86,10 @@ def render_pptx(report: Report) -> bytes:
     )
     _planned(deck, report)
     _overall(deck, report)
-    for index, section in enumerate(report.recommendations):
-        _recommendation(deck, section)
-        if index == 0 and report.order_note:
-            _order_note(deck, report.order_note)
+    first = len(deck.presentation.slides)
+    _recommendations(deck, report.recommendations)
+    if report.order_note and report.recommendations:
+        _order_note(deck, report.order_note, deck.presentation.slides[first])
     for dive in report.deep_dives:
         _deep_dive(deck, dive)
     _exceptions(deck, report)
@@ -129,12 +133,12 @@ def _paper(deck: Deck, report: Report) -> None:
         _bullets(deck, paper.recommendations_heading, numbered)
 
 
-def _order_note(deck: Deck, note: str) -> None:
-    """The order note on the first recommendation's slide: under the doughnuts' legends
+def _order_note(deck: Deck, note: str, slide: Slide) -> None:
+    """The order note on the first recommendations slide: under the doughnuts' legends
     when they leave room, else beside the aim, under the status tile."""
-    slide = deck.presentation.slides[len(deck.presentation.slides) - 1]
     lowest = CONTENT_TOP
-    for shape in slide.shapes:
+    shapes: list[Any] = list(slide.shapes)  # text frames are read only where has_text_frame
+    for shape in shapes:
         if not shape.has_text_frame or shape.top is None or shape.width is None:
             continue
         if shape.top / _EMU_PER_PT >= CONTENT_BOTTOM:
@@ -306,52 +310,80 @@ def _overall(deck: Deck, report: Report) -> None:
     _doughnuts(deck, slide, CONTENT_TOP, report.overall)
 
 
-def _recommendation(deck: Deck, section: RecommendationSection) -> None:
-    slide = deck.slide(f"{section.number}. {section.title}")
-    tile = 150.0
+def _recommendations(deck: Deck, sections: Sequence[RecommendationSection]) -> None:
+    """Two recommendations to a slide, side by side, in the plan's order."""
+    for first in range(0, len(sections), 2):
+        pair = sections[first : first + 2]
+        slide = deck.slide("Recommendations " + " and ".join(str(s.number) for s in pair))
+        half = (CONTENT_WIDTH - _GAP * 2) / 2
+        for index, section in enumerate(pair):
+            _recommendation(deck, slide, CONTENT_LEFT + index * (half + _GAP * 2), half, section)
+
+
+def _recommendation(
+    deck: Deck, slide: Slide, left: float, width: float, section: RecommendationSection
+) -> None:
+    """One recommendation in a half slide: its name, status tile, aim and lead, doughnuts."""
+    tile = 120.0
     deck.tile(
         slide,
-        CONTENT_LEFT + CONTENT_WIDTH - tile,
+        left + width - tile,
         CONTENT_TOP,
         tile,
-        70.0,
+        64.0,
         label="Recommendation",
         status=section.status,
         word=section.status.word,
         detail=section.direction.text,
     )
-    text_width = CONTENT_WIDTH - tile - _GAP
+    text_width = width - tile - 8
+    inner = text_width - 2 * INSET_X
+    name = f"{section.number}. {section.title}"
+    name_size = fitting_size([name], inner, 26.0 - 2 * INSET_Y, (16.0, 14.0, 12.0), bold=True)
+    deck.text(slide, left, CONTENT_TOP, text_width, 26.0, [Para.plain(name, bold=True)], name_size)
     lead = f"Lead: {section.lead}" if section.lead else None
-    inner, height = text_width - 2 * INSET_X, 100.0 - 2 * INSET_Y
-    sizes = (16.0, 14.0, 12.0, 11.0, 10.0, 9.0)
+    height = 80.0 - 2 * INSET_Y
+    sizes = (12.0, 11.0, 10.0, 9.0)
     size = fitting_size([section.aim, *([lead] if lead else [])], inner, height, sizes)
     room = height - (text_height(lead, inner, size) if lead else 0)
     runs = [Para.plain(shorten_to_fit(section.aim, inner, room, size))]
     if section.lead:
         runs.append(Para((Run("Lead: ", bold=True), Run(section.lead))))
-    deck.text(slide, CONTENT_LEFT, CONTENT_TOP, text_width, 100.0, runs, size)
-    _doughnuts(deck, slide, CONTENT_TOP + 108, section.donuts, _SMALL_DOUGHNUT)
+    deck.text(slide, left, CONTENT_TOP + 26, text_width, 80.0, runs, size)
+    _doughnuts(
+        deck, slide, CONTENT_TOP + 112, section.donuts, _SMALL_DOUGHNUT, left=left, width=width
+    )
 
 
 def _doughnuts(
-    deck: Deck, slide: Slide, top: float, donuts: Sequence[Donut], size: float = _DOUGHNUT
+    deck: Deck,
+    slide: Slide,
+    top: float,
+    donuts: Sequence[Donut],
+    size: float = _DOUGHNUT,
+    *,
+    left: float = CONTENT_LEFT,
+    width: float = CONTENT_WIDTH,
 ) -> None:
     """The four kinds side by side: heading, item count, doughnut (or "None"), legend."""
-    width = (CONTENT_WIDTH - _GAP * (len(donuts) - 1)) / len(donuts)
+    start, gap = left, _GAP if width == CONTENT_WIDTH else 6.0
+    width = (width - gap * (len(donuts) - 1)) / len(donuts)
+    size = min(size, width)
     inner = width - 2 * INSET_X
+    head = 26.0 if inner > 150 else 32.0  # a narrow column: room for a heading on two lines
     for index, donut in enumerate(donuts):
-        left = CONTENT_LEFT + index * (width + _GAP)
+        left = start + index * (width + gap)
         heading = fitting_size(
-            [donut.heading], inner, 26.0 - 2 * INSET_Y, (14.0, 12.0, 10.0), bold=True
+            [donut.heading], inner, head - 2 * INSET_Y, (14.0, 12.0, 10.0, 9.0), bold=True
         )
-        deck.text(slide, left, top, width, 26.0, [Para.plain(donut.heading, bold=True)], heading)
+        deck.text(slide, left, top, width, head, [Para.plain(donut.heading, bold=True)], heading)
         if donut.empty:
-            deck.text(slide, left, top + 28, width, 30.0, [Para.plain("None")], 16.0)
+            deck.text(slide, left, top + head + 2, width, 30.0, [Para.plain("None")], 16.0)
             continue
-        deck.text(
-            slide, left, top + 24, width, 22.0, [Para.plain(f"({donut.count} {donut.noun})")], 11.0
-        )
-        chart_top = top + 46
+        count = f"({donut.count} {donut.noun})"
+        counted = fitting_size([count], inner, 22.0 - 2 * INSET_Y, (11.0, 10.0, 9.0, 8.0))
+        deck.text(slide, left, top + head - 2, width, 22.0, [Para.plain(count)], counted)
+        chart_top = top + head + 20
         deck.doughnut(slide, left + (width - size) / 2, chart_top, size, donut)
         legend = [
             Para(
@@ -392,6 +424,37 @@ def _deep_dive(deck: Deck, dive: DeepDive) -> None:
     if measures:
         kinds = " and ".join(t.heading.split(" ")[0].lower() for t in dive.measures if t.rows)
         _flow_tables(deck, f"{dive.number}. {dive.title}: {kinds} measures", measures)
+    if dive.trends:
+        _trends(deck, f"{dive.number}. {dive.title}: KPI trends", dive.trends)
+
+
+_TRENDS_ACROSS = 4
+_TRENDS_PER_SLIDE = 2 * _TRENDS_ACROSS
+_CAPTION = 34.0  # two lines of a 10-point caption
+
+
+def _trends(deck: Deck, title: str, trends: Sequence[TrendChart]) -> None:
+    """Each KPI's trend as a native line chart, up to eight to a slide (four across, two
+    down), the charts shared evenly over the slides they need."""
+    slides = -(-len(trends) // _TRENDS_PER_SLIDE)
+    each = -(-len(trends) // slides)
+    width = (CONTENT_WIDTH - _GAP * (_TRENDS_ACROSS - 1)) / _TRENDS_ACROSS
+    height = (CONTENT_HEIGHT - _GAP) / 2
+    inner = width - 2 * INSET_X
+    for number in range(slides):
+        slide = deck.slide(title + (" (continued)" if number else ""))
+        for index, chart in enumerate(trends[number * each : (number + 1) * each]):
+            left = CONTENT_LEFT + (index % _TRENDS_ACROSS) * (width + _GAP)
+            top = CONTENT_TOP + (index // _TRENDS_ACROSS) * (height + _GAP)
+            caption = shorten_to_fit(
+                f"{chart.ref} {chart.title}", inner, _CAPTION - 2 * INSET_Y, 10.0
+            )
+            deck.text(slide, left, top, width, _CAPTION, [Para.plain(caption, bold=True)], 10.0)
+            if chart.has_values:
+                deck.line_chart(slide, left, top + _CAPTION, width, height - _CAPTION, chart)
+            else:
+                empty = "No values reported yet, so there is no trend to draw."
+                deck.text(slide, left, top + _CAPTION + 6, width, 40.0, [Para.plain(empty)], 10.0)
 
 
 def _kpis(deck: Deck, title: str, kpis: KpiTable) -> None:
@@ -557,7 +620,10 @@ def _flow_tables(
         limit = CONTENT_HEIGHT - header_height(table) - 20
         table.rows = [fit_row(row, table.columns, table.size, limit) for row in table.rows]
         width = sum(column.width for column in table.columns)
-        for number, rows in enumerate(paginate(table, CONTENT_BOTTOM - top, CONTENT_HEIGHT)):
+        pages = paginate(
+            table, CONTENT_BOTTOM - FOOTER_RESERVE - top, CONTENT_HEIGHT - FOOTER_RESERVE
+        )
+        for number, rows in enumerate(pages):
             if number:
                 slide = deck.slide(f"{title} (continued)")
                 top = CONTENT_TOP

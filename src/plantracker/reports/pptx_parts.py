@@ -18,7 +18,8 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
@@ -28,7 +29,7 @@ from pptx.text.text import TextFrame
 from pptx.util import Length, Pt
 
 from plantracker.domain.model import Status
-from plantracker.reports.model import Donut
+from plantracker.reports.model import Donut, TrendChart
 from plantracker.reports.office import (
     FONT,
     HEADER_FILL,
@@ -326,7 +327,10 @@ class Deck:
             font.bold = True
             font.size = Pt(12)
             font.color.rgb = RGBColor.from_string(ink(share.status))
-        centre = size * 0.5
+        centre = max(size * 0.5, 60.0)  # the hole, or a little past it on a small doughnut
+        lines = [str(donut.count), donut.noun]
+        inner = centre - 2 * INSET_X
+        fitted = fitting_size(lines, inner, 48.0 - 2 * INSET_Y, (13.0, 11.0, 10.0, 9.0), bold=True)
         self.text(
             slide,
             left + size / 2 - centre / 2,
@@ -334,9 +338,94 @@ class Deck:
             centre,
             48.0,
             [Para.plain(str(donut.count), bold=True), Para.plain(donut.noun)],
-            13.0,
+            fitted,
             align=PP_ALIGN.CENTER,
         )
+
+    def line_chart(
+        self, slide: Slide, left: float, top: float, width: float, height: float, chart: TrendChart
+    ) -> None:
+        """A native line chart of ``chart``: its values with markers and labels, the dashed
+        comparison line; the value axis of a count or percentage from zero."""
+        ticks, values, line = trend_categories(chart)
+        shape = number_format(chart)
+        data = CategoryChartData(number_format=shape)
+        data.categories = ticks
+        data.add_series("Value", values)
+        if chart.line_label and any(v is not None for v in line):
+            data.add_series(chart.line_label, line)
+        frame: Any = slide.shapes.add_chart(
+            XL_CHART_TYPE.LINE_MARKERS,
+            _pt(left),
+            _pt(top),
+            _pt(width),
+            _pt(height),
+            cast(Any, data),
+        )
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", chart.alt)
+        drawn = frame.chart
+        drawn.has_title = False
+        drawn.font.size = Pt(9)
+        drawn.font.name = FONT
+        drawn.has_legend = True
+        drawn.legend.position = XL_LEGEND_POSITION.TOP
+        drawn.legend.include_in_layout = False
+        axis = drawn.value_axis
+        if chart.zero_based:
+            axis.minimum_scale = 0
+        axis.has_major_gridlines = False
+        axis.tick_labels.number_format = shape
+        axis.tick_labels.number_format_is_linked = False
+        series = drawn.plots[0].series
+        value = series[0]
+        value.smooth = False
+        value.format.line.color.rgb = RGBColor.from_string(fill(Status.BLUE))
+        value.format.line.width = _pt(2)
+        value.marker.style = XL_MARKER_STYLE.CIRCLE
+        value.marker.format.fill.solid()
+        value.marker.format.fill.fore_color.rgb = RGBColor.from_string(fill(Status.BLUE))
+        labels = value.data_labels
+        labels.show_value = True
+        labels.number_format = shape
+        labels.number_format_is_linked = False
+        labels.position = XL_LABEL_POSITION.ABOVE
+        labels.font.size = Pt(9)
+        if len(series) > 1:
+            target = series[1]
+            target.smooth = False
+            target.format.line.color.rgb = RGBColor.from_string(body_ink())
+            target.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            target.format.line.width = _pt(1.25)
+            target.marker.style = XL_MARKER_STYLE.NONE
+
+
+def trend_categories(chart: TrendChart) -> tuple[list[str], list[float | None], list[float | None]]:
+    """A trend chart's time axis and its two series for a category chart: the periods'
+    short names (docs/rules.md#chart-ticks), then the shared axis end if it lies past the
+    last period; the values (None: a gap); the comparison line, carried on to the end."""
+    ticks = [point.tick or point.period_id for point in chart.points]
+    values = [float(p.value) if p.value is not None else None for p in chart.points]
+    line = [float(p.target) if p.target is not None else None for p in chart.points]
+    if chart.end > chart.points[-1].end:
+        ticks.append(chart.axis_end_text or chart.target_date_text)
+        values.append(None)
+        at_end = chart.target_value if chart.target_date == chart.end else None
+        carried = next((v for v in reversed(line) if v is not None), None)
+        line.append(float(at_end) if at_end is not None else carried)
+    return ticks, values, line
+
+
+def number_format(chart: TrendChart) -> str:
+    """The Office number format of ``chart``'s labels: one precision per KPI, its unit."""
+    places = max(
+        (len(p.label.removesuffix(chart.unit_suffix).partition(".")[2]) for p in chart.points),
+        default=0,
+    )
+    return (
+        "#,##0"
+        + ("." + "0" * places if places else "")
+        + ('"%"' if chart.unit_suffix == "%" else "")
+    )
 
 
 def _fit_line(
@@ -465,11 +554,21 @@ def _hole_size(chart: object, percent: int) -> None:
         hole.set("val", str(percent))
 
 
+ROWS_PER_SLIDE = 12  # a table's rows on one slide, at most: a reader keeps their place
+FOOTER_RESERVE = 8.0  # points kept free above the footer, for what measuring under-estimates
+
+
 def paginate(
-    table: Table, first: float, rest: float, *, note_size: float = 10.0
+    table: Table,
+    first: float,
+    rest: float,
+    *,
+    note_size: float = 10.0,
+    max_rows: int = ROWS_PER_SLIDE,
 ) -> list[list[int]]:
     """Row indices of ``table`` per slide: ``first`` points free on the first slide, then
-    ``rest`` on each following one; a row's note (printed under the table) is reserved too.
+    ``rest`` on each following one, and at most ``max_rows`` rows on a slide; a row's note
+    (printed under the table) is reserved too.
 
     Every slide gets at least one row, so a single row taller than a slide still appears
     (the caller keeps such rows short: see ``fit_row``).
@@ -486,7 +585,8 @@ def paginate(
             needed += note_height(note, width, note_size)
         if index == 0 and table.note:
             needed += note_height(table.note, width, note_size)
-        if used + needed > available and (current or available < rest):
+        full = len(current) >= max_rows
+        if (used + needed > available or full) and (current or available < rest):
             pages.append(current)
             current, available, used = [], rest, header_height(table)
         current.append(index)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from plantracker.domain.model import Direction, Kind, Status, Unit
+from plantracker.domain.model import Direction, Kind, Period, Status, Unit
 from plantracker.reports.model import DirectionView
 
 NO_VALUE = "–"
@@ -77,6 +77,27 @@ def counted(count: int, nouns: tuple[str, str]) -> str:
 def long_date(day: date) -> str:
     """``7 December 2018`` (GOV.UK style: no leading zero, no comma)."""
     return f"{day.day} {day:%B %Y}"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_year(day: date) -> str:
+    """``Jun 2018``: a chart's short name for a day (the same in every locale)."""
+    return f"{_MONTHS[day.month - 1]} {day.year}"
+
+
+def period_tick(period: Period) -> str:
+    """A period's name on a chart's time axis: its ``short_label`` if the plan gives one,
+    else the month and year it ends (docs/rules.md#chart-ticks)."""
+    return period.short_label or month_year(period.end)
+
+
+def fixed(value: Decimal, places: int, unit: Unit) -> str:
+    """``value`` written with exactly ``places`` decimals, in its unit: ``8.80%`` (a chart's
+    labels of one KPI share one precision; padding never changes the number)."""
+    padded = value.quantize(Decimal(1).scaleb(-places)) if places > 0 else value
+    return quantity(padded, unit)
 
 
 def number(value: Decimal) -> str:

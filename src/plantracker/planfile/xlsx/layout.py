@@ -225,6 +225,13 @@ PERIODS = Sheet(
         _date("End", "end", "Last day of the period.", required=True),
         _date("Scrutiny", "scrutiny", "Date of the scrutiny committee meeting (optional)."),
         _date("Due", "due", "Date the quarterly updates are due (optional)."),
+        _text(
+            "Short label",
+            "short_label",
+            12,
+            "Its name on a chart's time axis, at most 12 characters (optional; without it "
+            "the month and year the period ends, for example Sep 2018).",
+        ),
     ),
 )
 RECOMMENDATIONS = Sheet(

@@ -138,6 +138,7 @@ def _rows(plan: Plan) -> dict[str, list[Row]]:
             {
                 "Id": period.id,
                 "Label": period.label,
+                "Short label": period.short_label,
                 "Start": period.start,
                 "End": period.end,
                 "Scrutiny": period.scrutiny,

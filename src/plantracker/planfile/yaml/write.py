@@ -199,6 +199,7 @@ def plan_to_yaml(plan: Plan) -> str:
         indent = out.entry(2)
         out.field(indent, "id", period.id)
         out.field(indent, "label", period.label)
+        out.optional(indent, "short_label", period.short_label)
         out.field(indent, "start", period.start)
         out.field(indent, "end", period.end)
         out.optional(indent, "scrutiny", period.scrutiny)

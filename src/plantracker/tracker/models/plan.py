@@ -65,6 +65,9 @@ class Period(models.Model):
     position = models.PositiveIntegerField()
     code = models.TextField(verbose_name="period id")
     label = models.TextField()
+    # The period's name on a chart's time axis (docs/plan-file.md#periods); None: the
+    # month and year it ends.
+    short_label = models.TextField(null=True, blank=True)
     start = models.DateField()
     end = models.DateField()
     scrutiny = models.DateField(null=True, blank=True)

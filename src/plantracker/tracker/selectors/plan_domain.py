@@ -193,6 +193,7 @@ def _period(period: Period) -> domain.Period:
         end=period.end,
         scrutiny=period.scrutiny,
         due=period.due,
+        short_label=period.short_label,
     )
 
 

@@ -38,6 +38,7 @@ def period_row(period: domain.Period, position: int) -> Row:
         "code": period.id,
         "position": position,
         "label": period.label,
+        "short_label": period.short_label,
         "start": period.start,
         "end": period.end,
         "scrutiny": period.scrutiny,
