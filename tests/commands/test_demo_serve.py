@@ -2,8 +2,9 @@
 
 The demo runs as `make run` runs it, on a free port with a database and var folder of its
 own. A report asked for on the web is built by the demo's worker (the page says it is being
-prepared until then); SIGTERM to the demo stops the web server, its workers and the
-background worker, and so does either of them stopping on its own (ADR 0064).
+prepared until then), and the README's curl walk-through, run as written, waits through the
+API's 202 answers for its PDF; SIGTERM to the demo stops the web server, its workers and the
+background worker, and either stopping on its own stops the other (ADR 0064).
 """
 
 from __future__ import annotations
@@ -12,18 +13,22 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.core.management.base import CommandError
 from tests.databases import PLANTRACKER, scratch_database
-from tests.web.test_server_restart import EXAMPLE, HOST, Browser, free_port
+from tests.web.test_server_restart import EXAMPLE, Browser, free_port
+
+from plantracker.tracker.management.commands import demo as demo_command
 
 pytestmark = [pytest.mark.database, pytest.mark.slow]
 
-REPORT = "/plans/childrens-improvement-plan/2018-19-Q2/report.pdf"
+REPORT = "/plans/childrens-improvement-plan/2018-19-Q2/report.html"
 
 
 def children(pid: int) -> set[int]:
@@ -63,7 +68,7 @@ def alive(pid: int) -> bool:
 
 
 @contextmanager
-def demo(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+def demo(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path, dict[str, str]]]:
     port = free_port()
     log = tmp_path / "demo.log"
     with scratch_database(tmp_path) as env, log.open("wb") as output:
@@ -74,7 +79,7 @@ def demo(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
             cwd=tmp_path, env=env, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
-            yield process, port, log
+            yield process, port, log, env
         finally:
             if process.poll() is None:
                 for pid in children(process.pid):
@@ -116,8 +121,25 @@ def sign_in(port: int, log: Path) -> Browser:
     return browser
 
 
+def walk_through(document: Path) -> str:
+    """The shell block of a document's curl walk-through against the demo."""
+    text = document.read_text()
+    token = text.index("TOKEN=$(")
+    start = text.rindex("```sh\n", 0, token) + len("```sh\n")
+    return text[start : text.index("```", token)]
+
+
+def test_the_readme_and_the_api_guide_show_the_same_walk_through() -> None:
+    root = Path(__file__).resolve().parents[2]
+    readme = walk_through(root / "README.md")
+    assert readme == walk_through(root / "docs" / "api.md")
+    # curl --retry does not retry a 202: the walk-through loops while the answer is 202.
+    assert "= 202 ]; do sleep 5; done" in readme
+
+
 def test_the_demo_builds_reports_in_its_worker_and_stops_with_it(tmp_path: Path) -> None:
-    with demo(tmp_path) as (process, port, log):
+    script = walk_through(Path(__file__).resolve().parents[2] / "README.md")
+    with demo(tmp_path) as (process, port, log, env):
         wait_until_serving(process, port, log)
         family = children(process.pid)
         lines = {pid: command_line(pid) for pid in family}
@@ -128,13 +150,25 @@ def test_the_demo_builds_reports_in_its_worker_and_stops_with_it(tmp_path: Path)
         status, page = browser.request("GET", REPORT)
         assert status == 202, page[:500]
         assert b"The report is being prepared" in page
-        # The demo's worker builds it; the page's refresh, every few seconds, finds it.
+
+        # The README's walk-through as written (the demo's port, this checkout's command):
+        # its report loop asks while the answer is 202, until the worker has built the PDF.
+        script = script.replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+        script = script.replace(".venv/bin/plantracker", str(PLANTRACKER))
+        walked = subprocess.run(
+            ["bash", "-eu", "-c", script], cwd=tmp_path, env=env, capture_output=True,
+            text=True, timeout=600, check=False,
+        )  # fmt: skip
+        assert walked.returncode == 0, walked.stderr
+        assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-"), walked.stderr
+
+        # The web page's refresh, every few seconds, finds the HTML file built by then.
         deadline = time.monotonic() + 300
         while status == 202 and time.monotonic() < deadline:
             time.sleep(1)
             status, page = browser.request("GET", REPORT)
         assert status == 200, log.read_text()
-        assert page.startswith(b"%PDF-")
+        assert b"Update for Scrutiny" in page
 
         family = children(process.pid)  # gunicorn's workers too
         process.send_signal(signal.SIGTERM)
@@ -142,16 +176,12 @@ def test_the_demo_builds_reports_in_its_worker_and_stops_with_it(tmp_path: Path)
         assert not [pid for pid in family if alive(pid)], {p: command_line(p) for p in family}
 
 
-def test_the_demo_stops_the_web_server_when_the_worker_stops(tmp_path: Path) -> None:
-    with demo(tmp_path) as (process, port, log):
-        wait_until_serving(process, port, log)
-        family = children(process.pid)
-        worker = next(pid for pid in family if "db_worker" in command_line(pid))
+def test_either_process_stopping_stops_the_other() -> None:
+    sleeper = [sys.executable, "-c", "import time; time.sleep(600)"]
+    failing = [sys.executable, "-c", "import sys; sys.exit(3)"]
+    before = children(os.getpid())
 
-        os.kill(worker, signal.SIGKILL)
+    with pytest.raises(CommandError, match=r"the worker stopped \(exit status 3\); stopped"):
+        demo_command._run_together({"the server": sleeper, "the worker": failing}, dict(os.environ))
 
-        assert process.wait(timeout=120) == 1
-        assert "the background worker stopped (exit status -9); stopped the rest too" in (
-            log.read_text()
-        )
-        assert not [pid for pid in family if alive(pid)]
+    assert children(os.getpid()) <= before  # the sleeper was stopped, not left behind

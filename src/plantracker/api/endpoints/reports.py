@@ -14,9 +14,9 @@ from django.utils.http import content_disposition_header
 from ninja import Query, Router
 
 from plantracker.api.access import plan_period, visible_plan
+from plantracker.api.errors import error_body
 from plantracker.api.schemas import Error
 from plantracker.reports import RENDERERS, formats
-from plantracker.api.errors import error_body
 from plantracker.tracker.reports_cache import RETRY_AFTER, report_file
 
 router = Router(tags=["reports"])
