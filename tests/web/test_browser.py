@@ -137,6 +137,10 @@ def test_from_the_plan_list_to_a_kpi_in_three_clicks_and_the_pdf(
     page.get_by_role("link", name=re.compile(r"^PDF")).click()
     expect(page.get_by_role("heading", name="The report is being prepared")).to_be_visible()
     visit.check("report-preparing", screenshot=False)
+    # It asks again by itself (nothing is built yet, so the same page comes back).
+    with page.expect_request(lambda request: request.url.endswith("/report.pdf"), timeout=60_000):
+        pass
+    expect(page.get_by_role("heading", name="The report is being prepared")).to_be_visible()
     # Back on the dashboard (so that no refresh meets the worker on the test's one database
     # connection), the background worker builds it; then the link downloads it.
     page.get_by_role("link", name="Back to Q2 July – September 2018").click()

@@ -80,8 +80,13 @@ def test_a_file_not_built_is_being_prepared_then_served(
     assert first["Content-Type"].startswith("text/html")
     page = first.content.decode()
     assert "The report is being prepared" in page
-    assert f'<meta http-equiv="refresh" content="{reports_cache.RETRY_AFTER}">' in page
+    # It asks again by itself (the Refresh header, no script), unless the person says not to.
+    assert first["Refresh"] == str(reports_cache.RETRY_AFTER)
     assert "<script" not in page
+    assert "?refresh=off" in page
+    still = viewer.get(web_url("pdf"), {"refresh": "off"})
+    assert still.status_code == 202 and not still.has_header("Refresh")
+    assert "does not check again by itself" in still.content.decode()
     assert counting["pdf"].calls == 0  # nothing rendered in the request
     assert len(queued()) == 1
 
@@ -201,7 +206,7 @@ def test_a_failed_build_is_said_once_then_built_again(
 
     assert failed.status_code == 500
     assert "The report could not be prepared" in failed.content.decode()
-    assert "http-equiv" not in failed.content.decode()  # no refreshing into a loop
+    assert not failed.has_header("Refresh")  # no refreshing into a loop
     # Said once: the next request queues it again, and this time it builds.
     counting["html"].broken = False
     assert api.get(api_url()).status_code == 202
@@ -265,3 +270,17 @@ def test_data_changed_before_the_worker_ran_builds_the_new_data_only(
     assert response.status_code == 200
     assert b"12,345" in response.content or b"12345" in response.content
     assert counting["html"].calls == 1
+
+
+def test_backups_leave_out_the_queue_and_the_builds_in_progress(site: Site) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from plantracker.tracker.services.backup import backup_document
+
+    site.client("viewer").get(web_url())
+    assert DBTaskResult.objects.exists() and ReportBuild.objects.exists()
+
+    labels = {row["model"] for row in backup_document()["objects"]}
+
+    assert "tracker.planrecord" in labels
+    assert not {"tracker.reportbuild", "django_tasks_db.dbtaskresult"} & labels

@@ -2,8 +2,10 @@
 
 A file already built is the download. One not built yet is queued for the background
 worker, once however many ask (ADR 0064), and the answer is a page saying it is being
-prepared, which asks again by itself every few seconds (a meta refresh: no JavaScript) until
-the download starts.
+prepared, which asks again by itself every few seconds until the download starts: the HTTP
+``Refresh`` header, meta refresh's equivalent, with no JavaScript. It is a header rather
+than a ``<meta>`` element so that the person can turn it off (``?refresh=off``, a link on
+the page), as WCAG 2.2.1 asks of a timed refresh (axe's ``meta-refresh`` rule).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def report(request: HttpRequest, slug: str, period: str, fmt: str) -> HttpRespon
     # unchanged report comes from the cache (ADR 0061), a new one from the worker (ADR 0064).
     built = report_file(plan_record=record, period_code=chosen.id, fmt=fmt, live=plan)
     if built.content is None:
+        refreshing = not built.failed and request.GET.get("refresh") != "off"
         trail = [
             *crumbs(record),
             Crumb(chosen.label, reverse("web:dashboard-period", args=[record.slug, chosen.id])),
@@ -48,6 +51,7 @@ def report(request: HttpRequest, slug: str, period: str, fmt: str) -> HttpRespon
                 "period": chosen,
                 "renderer": renderer,
                 "failed": built.failed,
+                "refreshing": refreshing,
                 "retry_after": RETRY_AFTER,
                 "crumbs": trail,
                 "section": "plans",
@@ -57,6 +61,8 @@ def report(request: HttpRequest, slug: str, period: str, fmt: str) -> HttpRespon
         )
         if not built.failed:
             response["Retry-After"] = str(RETRY_AFTER)
+        if refreshing:
+            response["Refresh"] = str(RETRY_AFTER)
         response["Cache-Control"] = "private, no-store"
         return response
     response = HttpResponse(built.content, content_type=renderer.media_type)
