@@ -80,26 +80,6 @@ def report_key(plan: Plan, period_code: str, fmt: str) -> str:
     return f"report:{code_fingerprint()}:{fmt}:{period}:{digest}"
 
 
-def report_content(
-    *, plan_record: PlanRecord, period_code: str, fmt: str, live: Plan | None = None
-) -> bytes:
-    """The report file's bytes, from the cache when the same data was rendered before.
-
-    ``fmt`` must be a registered format (callers answer 404/422 for others); ``live`` is the
-    plan's approved data when the caller already loaded it.
-    """
-    renderer = RENDERERS[fmt]
-    plan = period_plan(plan_record=plan_record, period_code=period_code, live=live)
-    key = report_key(plan, period_code, fmt)
-    store = caches[CACHE]
-    content = store.get(key)
-    if isinstance(content, bytes):
-        return content
-    content = renderer.render(build_report(evaluate(plan, period_code)))
-    store.set(key, content, timeout=None)
-    return content
-
-
 @dataclass(frozen=True)
 class ReportFile:
     """What a request for a report file gets: the file, or word that it is being prepared.
