@@ -41,13 +41,29 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_report_cache(settings: Any) -> None:
-    """Tests render every report afresh, and never write into the checkout's ./var; the
-    cache's own tests (tests/web/test_reports_cache.py) switch it back on."""
+def _fresh_report_cache(settings: Any, request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with an empty report cache of its own, in memory, and never writes
+    into the checkout's ./var. Report files are built by the background worker (ADR 0067):
+    a test runs it (tests/tasks.py) or asks for ``reports_at_once``."""
     settings.CACHES = {
         **settings.CACHES,
-        "reports": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        "reports": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"reports-{request.node.nodeid}",
+            "TIMEOUT": None,
+        },
     }
+    yield
+    from django.core.cache import caches
+
+    caches["reports"].clear()
+
+
+@pytest.fixture
+def reports_at_once(settings: Any) -> None:
+    """Tasks run as they are queued, so a report download answers with the file at once
+    (the settings' database backend waits for a worker)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

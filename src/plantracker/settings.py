@@ -111,6 +111,9 @@ INSTALLED_APPS = [
     # Third-party apps.
     "simple_history",
     "axes",
+    # Background tasks (ADR 0067): the tasks API and its database backend's tables.
+    "django_tasks",
+    "django_tasks_db",
     "plantracker.tracker",
     "plantracker.web",
     "plantracker.api",
@@ -239,6 +242,15 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 64},
     },
     "fragments": _fragments,
+}
+
+# --- Background tasks ---------------------------------------------------------------------
+
+# Report files are built by a worker (`plantracker db_worker`, which `plantracker demo`
+# starts beside the web server), from tasks queued in the database itself, so the SQLite
+# default needs no other server (plantracker.tracker.tasks, ADR 0067).
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }
 
 # --- Internationalisation -----------------------------------------------------------------

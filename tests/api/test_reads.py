@@ -30,6 +30,7 @@ ALL_URLS = ("/api/v1/me", "/api/v1/plans", *PLAN_URLS)
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "childrens-improvement-plan.yaml"
 
 
+@pytest.mark.usefixtures("reports_at_once")  # the report answers with its file at once
 @pytest.mark.parametrize("url", PLAN_URLS)
 @pytest.mark.parametrize("who", CALLERS)
 def test_a_plan_is_read_by_its_organisation_and_hidden_from_others(
@@ -213,6 +214,7 @@ def test_an_unknown_period_is_404_naming_the_plans_periods(site: Site, code: str
     assert "2018-19-Q1, 2018-19-Q2, 2018-19-Q3" in response.json()["detail"]
 
 
+@pytest.mark.usefixtures("reports_at_once")
 def test_report_is_a_download_of_the_chosen_format(site: Site) -> None:
     response = site.client("viewer").get(f"/api/v1/plans/cip/periods/{Q2}/report?format=html")
     assert response.status_code == 200
@@ -224,6 +226,7 @@ def test_report_is_a_download_of_the_chosen_format(site: Site) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", sorted(set(RENDERERS) - {"html"}))
+@pytest.mark.usefixtures("reports_at_once")
 def test_report_comes_in_every_registered_format(site: Site, fmt: str) -> None:
     response = site.client("lead").get(f"/api/v1/plans/cip/periods/{Q2}/report?format={fmt}")
     assert response.status_code == 200

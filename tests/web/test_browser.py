@@ -1,7 +1,8 @@
 """The pages in a real browser: Debian's Chromium driven by Playwright, axe on every page.
 
-A person signs in, goes from the plan list to a KPI's history in three clicks, downloads
-the PDF report, and an admin adds a user. axe-core checks every page reached (zero
+A person signs in, goes from the plan list to a KPI's history in three clicks, asks for
+the PDF report, sees it being prepared and gets it once the background worker has built
+it, and an admin adds a user. axe-core checks every page reached (zero
 violations). With PLANTRACKER_SCREENSHOTS=1 the run also writes the user guide's screenshots
 to docs/guide/ (normal runs leave the tracked files alone).
 """
@@ -40,6 +41,7 @@ if not CHROMIUM.exists():  # pragma: no cover - the machine set-up installs it
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from PIL import Image  # noqa: E402
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
+from tests.tasks import run_worker  # noqa: E402
 
 from plantracker.planfile import load_plan  # noqa: E402
 from plantracker.tracker.models import Role  # noqa: E402
@@ -131,7 +133,19 @@ def test_from_the_plan_list_to_a_kpi_in_three_clicks_and_the_pdf(
     visit.check("kpi")
 
     page.get_by_role("link", name="Children's Improvement Plan").click()  # breadcrumb
-    # Rendering the PDF takes seconds, many more on a busy machine: wait for it generously.
+    # Not built yet: a page says it is being prepared (ADR 0067) and refreshes itself.
+    page.get_by_role("link", name=re.compile(r"^PDF")).click()
+    expect(page.get_by_role("heading", name="The report is being prepared")).to_be_visible()
+    visit.check("report-preparing", screenshot=False)
+    # It asks again by itself (nothing is built yet, so the same page comes back).
+    with page.expect_request(lambda request: request.url.endswith("/report.pdf"), timeout=60_000):
+        pass
+    expect(page.get_by_role("heading", name="The report is being prepared")).to_be_visible()
+    # Back on the dashboard (so that no refresh meets the worker on the test's one database
+    # connection), the background worker builds it; then the link downloads it.
+    page.get_by_role("link", name="Back to Q2 July – September 2018").click()
+    expect(page.get_by_role("heading", name="Quarter overview")).to_be_visible()
+    assert run_worker() == 1
     with page.expect_download(timeout=180_000) as download_info:
         page.get_by_role("link", name=re.compile(r"^PDF")).click()
     download = download_info.value

@@ -163,6 +163,7 @@ def test_three_clicks_from_the_plan_list_to_a_kpis_history(site: Site) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", list(RENDERERS))
+@pytest.mark.usefixtures("reports_at_once")
 def test_report_downloads_in_every_format(site: Site, fmt: str) -> None:
     renderer = RENDERERS[fmt]
     response = site.client("viewer").get(reverse("web:report", args=["cip", Q2, fmt]))

@@ -31,7 +31,8 @@ from plantracker.tracker.models import (
     User,
 )
 
-pytestmark = pytest.mark.django_db
+# Report downloads answer with the file at once (ADR 0067: else 202 until a worker builds it).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reports_at_once")]
 
 ACTORS = ("anonymous", "viewer", "contributor", "lead", "outsider", "admin")  # admin last:
 # its allowed writes (deactivating, removing a role) would change what later actors see.

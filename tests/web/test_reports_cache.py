@@ -33,7 +33,9 @@ class CountingRenderer:
 
 
 @pytest.fixture
-def renderer(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CountingRenderer:
+def renderer(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reports_at_once: None
+) -> CountingRenderer:
     settings.CACHES = {
         **settings.CACHES,
         "reports": {

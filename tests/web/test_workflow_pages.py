@@ -211,6 +211,7 @@ def test_a_conflict_shows_both_versions_and_keeps_the_text(site: WorkflowSite) -
     assert entry.commentary == "My own words"
 
 
+@pytest.mark.usefixtures("reports_at_once")
 def test_closing_makes_the_period_read_only_and_fixes_its_report(site: WorkflowSite) -> None:
     lead = _client(site, "lead")
     report_url = reverse("web:report", args=["cip", Q2, "html"])

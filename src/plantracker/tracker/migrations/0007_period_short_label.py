@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0005_committee_fields'),
+        ('tracker', '0006_reportbuild'),
     ]
 
     operations = [

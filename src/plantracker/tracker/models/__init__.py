@@ -12,6 +12,7 @@ from plantracker.tracker.models.plan import (
     Recommendation,
     Risk,
 )
+from plantracker.tracker.models.reports import ReportBuild
 from plantracker.tracker.models.workflow import PeriodSnapshot
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "PeriodState",
     "PlanRecord",
     "Recommendation",
+    "ReportBuild",
     "Risk",
     "RiskUpdate",
     "Role",

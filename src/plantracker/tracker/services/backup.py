@@ -10,7 +10,8 @@ database exactly as it was.
 
 Left out, because they are rebuilt or belong to the running system, not to the data:
 content types and permissions (``migrate`` recreates them; rows refer to them by natural
-key), sessions (a restore signs everybody out) and django-axes' sign-in attempts. Nor is a
+key), sessions (a restore signs everybody out), django-axes' sign-in attempts, and the
+background tasks' queue and report builds in progress (ADR 0067). Nor is a
 plan's data version, which counts this database's writes rather than being data: a restore
 gives every plan one above any held before (ADR 0062).
 """
@@ -40,8 +41,8 @@ from plantracker.tracker.services.errors import ServiceError
 
 FORMAT = "plantracker-backup"
 VERSION = 1
-_EXCLUDED_APPS = frozenset({"contenttypes", "sessions", "axes"})
-_EXCLUDED_MODELS = frozenset({"auth.permission"})
+_EXCLUDED_APPS = frozenset({"contenttypes", "sessions", "axes", "django_tasks_db"})
+_EXCLUDED_MODELS = frozenset({"auth.permission", "tracker.reportbuild"})
 # Columns that describe this database, not the data (ADR 0062).
 _EXCLUDED_FIELDS = {"tracker.planrecord": ("data_version",)}
 

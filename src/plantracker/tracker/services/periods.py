@@ -1,7 +1,8 @@
 """Opening, closing and reopening reporting periods (ADR 0041; the snapshot: ADR 0040).
 
 Closing stores the period's snapshot (docs/rules.md#snapshots, ADR 0040): the plan exactly as
-evaluated, in the plan-file format, with the summary it gave and the rules used. From then on the
+evaluated, in the plan-file format, with the summary it gave and the rules used, and queues
+the building of its report files (ADR 0067). From then on the
 period's summary and reports are drawn from the snapshot (``selectors.period_result``), and every
 update service refuses the period. Reopening needs a reason, which is audited.
 """
@@ -28,6 +29,7 @@ from plantracker.tracker.services.workflow_errors import (
     NotAllowed,
     StateConflict,
 )
+from plantracker.tracker.tasks import period_reports_build
 
 
 def _locked(actor: User, period: Period, expected_version: int, verb: str) -> Period:
@@ -112,6 +114,13 @@ def period_close(*, actor: User, period: Period, expected_version: int) -> Perio
     )
     period.state = PeriodState.CLOSED
     _save(period, actor, ["state"], "closed")
+    # Its report files are built by the worker once the close is committed (ADR 0067), so
+    # the first reader after a period closes never waits; a failure to queue them is logged
+    # and leaves the close done (a request then queues its own file).
+    plan_id, code = period.plan_id, period.code
+    transaction.on_commit(
+        lambda: period_reports_build.enqueue(plan_id=plan_id, period_code=code), robust=True
+    )
     return snapshot
 
 

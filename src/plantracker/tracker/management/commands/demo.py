@@ -4,17 +4,25 @@ Migrates the database (SQLite in ./var unless DATABASE_URL says otherwise), impo
 example plan (re-running updates it in place), creates one demo account per role with a
 fresh password printed on the terminal, writes the example's reports in every format to
 ./out, collects the static files and serves the application with gunicorn and whitenoise on
-http://127.0.0.1:8000 — loopback only. ``--no-serve`` stops before serving (tests, CI).
+http://127.0.0.1:8000 — loopback only — beside the background worker that builds report
+files (`db_worker`, ADR 0067). The two stop together: Ctrl+C or SIGTERM stops both, and
+either stopping on its own stops the other. ``--no-serve`` stops before serving (tests, CI).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import secrets
+import signal
 import socket
+import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -236,7 +244,7 @@ class Command(BaseCommand):
             # What a user sees: the application's own error pages, not Django's debug pages.
             "DEBUG": os.environ.get("DEBUG", "false"),
         }
-        command = [
+        server = [
             sys.executable,
             "-m",
             "gunicorn",
@@ -250,12 +258,61 @@ class Command(BaseCommand):
             "--log-level",
             "warning",
         ]
-        self.stdout.write(f"Serving on http://{HOST}:{port}/ — press Ctrl+C to stop.")
+        # The background worker: report files are built here, never in a request.
+        worker = [sys.executable, "-m", "plantracker.cli", "db_worker", "--no-reload"]
+        self.stdout.write(
+            f"Serving on http://{HOST}:{port}/ with a background worker for report files "
+            "— press Ctrl+C to stop."
+        )
         self.stdout.flush()
         sys.stderr.flush()
-        # gunicorn takes this process's place, so Ctrl+C and kill reach it directly and no
-        # server is left running behind a stopped demo.
-        os.execve(sys.executable, command, environment)
+        _run_together({"the web server": server, "the background worker": worker}, environment)
+
+
+def _run_together(commands: dict[str, list[str]], environment: dict[str, str]) -> None:
+    """Run the commands until one stops or this process is asked to stop; then stop all.
+
+    Ctrl+C (SIGINT) and SIGTERM are passed on as SIGTERM, which both gunicorn and the worker
+    take as "finish what you are doing and exit". Each child also gets SIGTERM if this
+    process dies without passing it on (Linux's parent-death signal), so no server or worker
+    is left running behind a stopped demo.
+    """
+    asked: list[int] = []
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        asked.append(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    processes = {
+        name: subprocess.Popen(command, env=environment, preexec_fn=_stop_with_parent)
+        for name, command in commands.items()
+    }
+    stopped: list[str] = []
+    try:
+        while not asked and not stopped:
+            stopped = [name for name, process in processes.items() if process.poll() is not None]
+            time.sleep(0.2)
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if stopped and not asked:
+        code = processes[stopped[0]].returncode
+        raise CommandError(f"{stopped[0]} stopped (exit status {code}); stopped the rest too")
+
+
+def _stop_with_parent() -> None:
+    """In the child before it starts: SIGTERM when the demo dies (Linux prctl)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 class _Indented:

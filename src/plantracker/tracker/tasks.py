@@ -1,0 +1,24 @@
+"""Background tasks, run by the worker (`plantracker db_worker`; ADR 0067).
+
+Tasks are queued in the database (django-tasks with its ORM backend) and run by a separate
+process, so a request never waits for the work. Each task is a thin wrapper: the work is a
+function of the module that owns it, which tests call directly.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from plantracker.tracker import reports_cache
+
+
+@task()
+def report_build(*, plan_id: int, period_code: str, fmt: str, key: str) -> str:
+    """Build one report file a request asked for (``reports_cache.report_file``)."""
+    return reports_cache.report_build(plan_id=plan_id, period_code=period_code, fmt=fmt, key=key)
+
+
+@task()
+def period_reports_build(*, plan_id: int, period_code: str) -> list[str]:
+    """Build every format of a period's report, queued when the period closes."""
+    return reports_cache.period_reports_build(plan_id=plan_id, period_code=period_code)
