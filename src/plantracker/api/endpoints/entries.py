@@ -73,7 +73,7 @@ def _visible_entries(
     own = Role.CONTRIBUTOR in roles
     shown = []
     for entry in entries:
-        if sees_all or (own and entry.item.owner_user_id == user.pk):
+        if sees_all or (own and user.pk in (entry.item.owner_user_id, entry.item.deputy_user_id)):
             shown.append(_entry(entry))
         elif entry.state == EntryState.APPROVED or entry.approved_copy:
             reported = as_reported(entry)

@@ -133,6 +133,14 @@ class Item(models.Model):
         blank=True,
         related_name="owned_items",
     )
+    # A second account who may also update the item (ADR 0064): stands in for the owner.
+    deputy_user = models.ForeignKey(
+        "tracker.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deputy_items",
+    )
     from_period = models.ForeignKey(
         Period, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -194,7 +202,10 @@ class Item(models.Model):
                 name="item_one_kind_of_tolerance",
             ),
         ]
-        indexes = [models.Index(fields=["owner_user"], name="item_owner_user_idx")]
+        indexes = [
+            models.Index(fields=["owner_user"], name="item_owner_user_idx"),
+            models.Index(fields=["deputy_user"], name="item_deputy_user_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ref} {self.title}"
