@@ -21,7 +21,9 @@ from plantracker.domain.periods import default_period
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import PlanRecord
 from plantracker.tracker.selectors import period_plan, plan_domain, plan_for_user, plans_for_user
+from plantracker.tracker.permissions import can_edit
 from plantracker.tracker.selectors.computed import computed_values
+from plantracker.tracker.selectors.owners import item_accounts
 from plantracker.tracker.selectors.workflow import closed_period_plans
 from plantracker.web import pages
 from plantracker.web.views.common import Crumb, dashboard_panel
@@ -176,6 +178,8 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
         {
             "record": record,
             "page": page,
+            "accounts": item_accounts(plan=record, ref=page.item.ref),
+            "may_assign": can_edit(request.user, record),
             "crumbs": [
                 _plans_crumb(),
                 _plan_crumb(record),
