@@ -116,3 +116,9 @@ def test_another_organisation_gets_404(site: WorkflowSite) -> None:
     url = reverse("web:owner", args=["cip", site.users["outsider"].pk])
     assert lead.get(url).status_code == 404
     assert _owned(site, "other") == set()
+
+
+def test_a_viewer_does_not_see_the_owners_accounts(site: WorkflowSite) -> None:
+    page = _client(site, "viewer").get(reverse("web:item", args=["cip", "1.A1"])).content.decode()
+    assert "contributor@example.org" not in page
+    assert "Owner&#x27;s account" not in page and "Owner's account" not in page

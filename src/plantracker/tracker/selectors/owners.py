@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from plantracker.domain.model import Kind
 from plantracker.tracker.models import Item, PlanRecord, Risk, Role, User
 
+
 def owner_candidates(*, plan: PlanRecord, search: str = "") -> QuerySet[User]:
     """Active accounts that may own the plan's items: its contributors and leads (on the plan
     or on every plan of its organisation), whose email contains ``search``; one query."""
@@ -107,3 +108,16 @@ def item_accounts(*, plan: PlanRecord, ref: str) -> Item | None:
     return (
         Item.objects.filter(plan=plan, ref=ref).select_related("owner_user", "deputy_user").first()
     )
+
+
+def plan_owners(*, plan: PlanRecord) -> tuple[list[Item], list[Risk]]:
+    """The plan's items (in plan order) and risks with their linked accounts; two queries."""
+    kinds = [kind.value for kind in Kind]
+    items = sorted(
+        Item.objects.filter(plan=plan).select_related(
+            "recommendation", "owner_user", "deputy_user"
+        ),
+        key=lambda i: (i.recommendation.position, kinds.index(i.kind), i.position),
+    )
+    risks = list(Risk.objects.filter(plan=plan).select_related("owner_user").order_by("position"))
+    return items, risks

@@ -19,10 +19,11 @@ class OwnedForm(forms.Form):
 
     def __init__(self, *args: Any, item_ids: list[int], risk_ids: list[int], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["items"].choices = [(str(pk), str(pk)) for pk in item_ids]
-        self.fields["risks"].choices = [(str(pk), str(pk)) for pk in risk_ids]
-        for name in ("items", "risks"):
-            self.fields[name].error_messages["invalid_choice"] = (
+        for name, ids in (("items", item_ids), ("risks", risk_ids)):
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedMultipleChoiceField)
+            field.choices = [(str(pk), str(pk)) for pk in ids]
+            field.error_messages["invalid_choice"] = (
                 "One of the ticked items is no longer in the plan; reload the page"
             )
 

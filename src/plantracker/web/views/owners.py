@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -114,8 +114,10 @@ def person(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _ticked(form: OwnedForm, member: User, groups: list[Group]) -> set[str]:
     """The boxes shown ticked: what was posted, or else what the person owns now."""
     if form.is_bound:
-        return {f"items-{pk}" for pk in form.data.getlist("items")} | {
-            f"risks-{pk}" for pk in form.data.getlist("risks")
+        data = form.data
+        assert isinstance(data, QueryDict)  # a posted form
+        return {f"items-{pk}" for pk in data.getlist("items")} | {
+            f"risks-{pk}" for pk in data.getlist("risks")
         }
     return {
         f"{group.field}-{choice.pk}"

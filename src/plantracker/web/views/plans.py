@@ -20,8 +20,8 @@ from plantracker.domain.model import Plan
 from plantracker.domain.periods import default_period
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import PlanRecord
+from plantracker.tracker.permissions import can_contribute, can_edit
 from plantracker.tracker.selectors import period_plan, plan_domain, plan_for_user, plans_for_user
-from plantracker.tracker.permissions import can_edit
 from plantracker.tracker.selectors.computed import computed_values
 from plantracker.tracker.selectors.owners import item_accounts
 from plantracker.tracker.selectors.workflow import closed_period_plans
@@ -178,7 +178,12 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
         {
             "record": record,
             "page": page,
-            "accounts": item_accounts(plan=record, ref=page.item.ref),
+            # Staff email addresses are for those who give updates, not viewers (ADR 0064).
+            "accounts": (
+                item_accounts(plan=record, ref=page.item.ref)
+                if can_contribute(request.user, record)
+                else None
+            ),
             "may_assign": can_edit(request.user, record),
             "crumbs": [
                 _plans_crumb(),
