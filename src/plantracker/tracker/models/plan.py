@@ -34,6 +34,9 @@ class PlanRecord(models.Model):
     rollup_green = DecimalTextField(default="75")
     rollup_red = DecimalTextField(default="25")
     version = models.PositiveIntegerField(default=1)
+    # Not a column: what the last ``plan_import`` of this object reported without refusing
+    # it, one line each (an owner_email that matches no account, ADR 0064).
+    import_warnings: tuple[str, ...] = ()
     # One more with every write that can change what the plan counts (ADR 0062): a cache
     # of the evaluated plan keyed by it never serves old figures. Written only by
     # ``services.data_version`` (an UPDATE of ``F() + 1``), never by a form; not audited.
