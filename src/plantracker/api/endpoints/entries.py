@@ -24,6 +24,7 @@ router = Router(tags=["entries"])
 READ_ERRORS: dict[int, type[Error]] = {401: Error, 404: Error}
 WRITE_ERRORS: dict[int, type[Error]] = {
     400: Error,
+    413: Error,  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE
     401: Error,
     403: Error,
     404: Error,

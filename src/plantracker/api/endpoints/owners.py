@@ -35,7 +35,7 @@ from plantracker.tracker.services import item_owners_set, risk_owner_set
 router = Router(tags=["owners"])
 
 READ_ERRORS: dict[int, type[Error]] = {401: Error, 403: Error, 404: Error}
-WRITE_ERRORS: dict[int, type[Error]] = {**READ_ERRORS, 422: Error}
+WRITE_ERRORS: dict[int, type[Error]] = {**READ_ERRORS, 400: Error, 413: Error, 422: Error}
 
 
 def _email(user: User | None) -> str | None:
