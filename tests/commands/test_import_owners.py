@@ -71,6 +71,6 @@ def test_an_owner_email_that_is_not_an_email_is_refused(tmp_path: Path) -> None:
             )
         )
     )
-    with pytest.raises(CommandError, match="owner_email.*expected an email address"):
+    with pytest.raises(CommandError, match=r"owner_email.*expected an email address"):
         command("import", str(source), "--slug", "test")
     assert not Item.objects.exists()
