@@ -146,3 +146,46 @@ def test_no_organisation_yet_says_what_to_do() -> None:
 def test_an_unknown_role_is_refused() -> None:
     with pytest.raises(CommandError, match="invalid choice: 'owner'"):
         run("a@example.gov.uk", "--role", "owner")
+
+
+def _owned_plan() -> object:
+    from tests.web.plans import web_plan
+
+    from plantracker.tracker.services import plan_import
+
+    return plan_import(plan=web_plan(), slug="cip")
+
+
+def test_owns_makes_the_new_account_owner_of_those_items() -> None:
+    from plantracker.tracker.models import Item
+
+    _owned_plan()
+    output = run(
+        "owner@example.gov.uk", "--role", "contributor", "--plan", "cip", "--owns", "1.A1, 2.K1"
+    )
+    assert "owner of 2 items: 1.A1, 2.K1" in output
+    owned = Item.objects.filter(owner_user__username="owner@example.gov.uk")
+    assert sorted(owned.values_list("ref", flat=True)) == ["1.A1", "2.K1"]
+    # An existing account gains more items; those it owns stay.
+    run("owner@example.gov.uk", "--role", "contributor", "--plan", "cip", "--owns", "3.Q1")
+    assert sorted(owned.values_list("ref", flat=True)) == ["1.A1", "2.K1", "3.Q1"]
+
+
+def test_owns_an_unknown_ref_writes_nothing() -> None:
+    _owned_plan()
+    with pytest.raises(CommandError, match=r"plan cip has no item '9\.Z9'"):
+        run("owner@example.gov.uk", "--role", "contributor", "--plan", "cip", "--owns", "1.A1,9.Z9")
+    assert not User.objects.filter(username="owner@example.gov.uk").exists()
+
+
+def test_owns_refuses_a_viewer_and_writes_nothing() -> None:
+    _owned_plan()
+    with pytest.raises(CommandError, match="no contributor or lead role"):
+        run("owner@example.gov.uk", "--role", "viewer", "--plan", "cip", "--owns", "1.A1")
+    assert not User.objects.filter(username="owner@example.gov.uk").exists()
+
+
+def test_owns_needs_a_plan() -> None:
+    _owned_plan()
+    with pytest.raises(CommandError, match="--owns needs --plan"):
+        run("owner@example.gov.uk", "--role", "contributor", "--owns", "1.A1")

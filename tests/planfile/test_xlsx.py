@@ -429,7 +429,8 @@ def test_wrong_and_missing_sheet_names_are_refused() -> None:
 
 def test_unknown_and_missing_columns_are_refused() -> None:
     free = get_column_letter(len(KPIS.columns) + 1)  # the first column without a heading
-    data = edited(example_workbook(), {"KPIs": {f"{free}1": "Notes", "E1": None}})
+    aim = get_column_letter([c.header for c in KPIS.columns].index("Aim") + 1)
+    data = edited(example_workbook(), {"KPIs": {f"{free}1": "Notes", f"{aim}1": None}})
     found = errors(data)
     assert any(line.startswith(f"{NAME}: KPIs!{free}1: unknown column 'Notes'") for line in found)
     assert any(

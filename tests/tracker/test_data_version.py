@@ -48,14 +48,17 @@ from plantracker.tracker.selectors import period_result, plan_domain
 from plantracker.tracker.services import (
     data_version_bump,
     item_owner_link,
+    item_owners_set,
     member_add,
     narrative_update,
+    owners_assign,
     period_close,
     period_open,
     period_reopen,
     plan_import,
     recommendation_lead_link,
     risk_owner_link,
+    risk_owner_set,
     role_grant,
     role_revoke,
     update_approve,
@@ -337,6 +340,35 @@ def _item_owner(site: Site) -> Act:
 def _risk_owner(site: Site) -> Act:
     risk = Risk.objects.get(plan=site.plan, position=0)
     return lambda: risk_owner_link(risk=risk, user=None)
+
+
+@walk("owners_assign")
+def _owners_assign(site: Site) -> Act:
+    items = [site.item("1.K2").pk, site.item("1.A1").pk]
+    return lambda: owners_assign(
+        actor=site.users["lead"],
+        plan=site.plan,
+        user=site.users["contributor"],
+        item_ids=items,
+        risk_ids=[],
+        replace=True,
+    )
+
+
+@walk("item_owners_set")
+def _item_owners(site: Site) -> Act:
+    return lambda: item_owners_set(
+        actor=site.users["lead"],
+        item=site.item("1.K2"),
+        owner=site.users["contributor"],
+        deputy=site.users["lead2"],
+    )
+
+
+@walk("risk_owner_set")
+def _risk_owner_set(site: Site) -> Act:
+    risk = Risk.objects.get(plan=site.plan, position=0)
+    return lambda: risk_owner_set(actor=site.users["lead"], risk=risk, owner=None)
 
 
 @walk("recommendation_lead_link")

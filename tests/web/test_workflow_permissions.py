@@ -19,6 +19,7 @@ from django.urls import reverse
 from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
 
 from plantracker.tracker.models import (
+    Item,
     KpiValue,
     Narrative,
     Period,
@@ -135,6 +136,20 @@ ROUTES = (
     Route("narrative-preview", _plan_url("web:narrative-preview", Q2), _reader(MEMBERS)),
     Route("item-audit", _plan_url("web:item-audit", "1.K1"), _reader(MEMBERS)),
     Route("plan-audit-csv", _plan_url("web:plan-audit-csv"), _reader(MEMBERS)),
+    # Assigning owners is a lead's plan work (ADR 0068).
+    Route("owners", _plan_url("web:owners"), _reader(("lead",))),
+    Route(
+        "owner",
+        lambda site: reverse("web:owner", args=[site.plan.slug, site.users["other"].pk]),
+        _page(("lead",), ("lead",)),
+        data=lambda site: {"items": [str(site.item("2.A1").pk)]},
+    ),
+    Route(
+        "item-owners",
+        _plan_url("web:item-owners", "2.A1"),
+        _page(("lead",), ("lead",)),
+        data=lambda site: {"owner": str(site.users["other"].pk)},
+    ),
 )
 WORKFLOW_URL_NAMES = frozenset(route.name for route in ROUTES)
 
@@ -163,12 +178,15 @@ FOREIGN = (
     _foreign("narrative-preview", Q2, writable=False),
     _foreign("item-audit", "1.K1", writable=False),
     _foreign("plan-audit-csv", writable=False),
+    _foreign("owners", writable=False),
+    _foreign("item-owners", "1.A1"),
 )
 
 
 def fingerprint() -> tuple[object, ...]:
     """Everything the workflow could write."""
     return (
+        sorted(Item.objects.values_list("pk", "owner_user", "deputy_user", "version")),
         sorted(Update.objects.values_list("pk", "state", "version", "status", "commentary")),
         sorted(KpiValue.objects.values_list("pk", "state", "version")),
         sorted(RiskUpdate.objects.values_list("pk", "state", "version")),

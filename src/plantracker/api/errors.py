@@ -1,11 +1,13 @@
 """How the API answers refusals: one JSON shape, ``{"detail": ..., "errors": [...]}``.
 
+- 400 a body that is not JSON (or holds NaN or Infinity);
 - 401 unknown, revoked or absent token (with ``WWW-Authenticate: Bearer``);
 - 403 a write the user may not make on a plan they can see;
 - 404 a plan they cannot see (exactly as for a slug that does not exist), or an unknown
   period or item;
 - 409 the entry changed since the client read it (``expected_version``), or the period is
   closed;
+- 413 a body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``, before it is read;
 - 422 the request is not valid: one error per bad field of each bad row, naming the row's
   ``index`` and ``ref`` and the ``field``.
 
@@ -20,10 +22,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from plantracker.tracker.services import (
     ConflictError,
@@ -136,6 +139,24 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(InvalidRows)
     def invalid_rows(request: HttpRequest, exc: InvalidRows) -> HttpResponse:
         return _invalid(request, exc.errors, api)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja's own refusals; a body its parser could not read (400) names the cause.
+        cause = exc.__cause__
+        detail = str(exc)
+        if exc.status_code == 400 and cause is not None:
+            detail = f"the body is not valid JSON: {cause}"
+        errors = [RowError(field="body", message=detail)] if exc.status_code == 400 else []
+        return api.create_response(request, error_body(detail, errors), status=exc.status_code)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"the body is larger than {limit // (1024 * 1024)} MB; send fewer rows at once"
+        return api.create_response(
+            request, error_body(detail, [RowError(field="body", message=detail)]), status=413
+        )
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -324,3 +324,43 @@ class KpiValueOut(EntryOut):
     rating: RatingOut | None = Field(
         None, description="Given in answer to a write: the value's status by the rules."
     )
+
+
+# --- owners (ADR 0068) --------------------------------------------------------------------
+
+
+class ItemOwnersOut(Schema):
+    """An item's owner as the plan names it, and the accounts linked to it."""
+
+    ref: str
+    owner: str | None = Field(description="The owner as the plan names them (free text).")
+    owner_email: str | None = Field(description="The owner's account, which gives updates.")
+    deputy_email: str | None = Field(description="A deputy account who may update it too.")
+
+
+class RiskOwnerOut(Schema):
+    position: int = Field(description="The risk's position in the plan, from 0.")
+    title: str
+    owner: str | None
+    owner_email: str | None
+
+
+class OwnersOut(Schema):
+    items: list[ItemOwnersOut]
+    risks: list[RiskOwnerOut]
+
+
+class ItemOwnersIn(Schema):
+    """The accounts to link, by email (null: nobody); each a contributor or lead of the
+    plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    owner_email: Text | None
+    deputy_email: Text | None = None
+
+
+class RiskOwnerIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    owner_email: Text | None

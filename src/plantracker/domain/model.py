@@ -223,6 +223,9 @@ class Item:
     from_period: str | None = None
     until_period: str | None = None
     expected: tuple[str, ...] | None = None
+    # The owner's and a deputy's accounts by email (docs/plan-file.md#owners, ADR 0068).
+    owner_email: str | None = None
+    deputy_email: str | None = None
 
     kind: ClassVar[Kind]
 
@@ -307,6 +310,7 @@ class Risk:
     mitigation: str
     owner: str | None = None
     updates: Mapping[str, Update] = field(default_factory=_frozen)
+    owner_email: str | None = None  # the owner's account (docs/plan-file.md#owners)
 
 
 class Box(StrEnum):

@@ -52,7 +52,7 @@ RULES_KEYS = ("kpi_tolerance", "dot_band", "rollup_green", "rollup_red")
 PERIOD_KEYS = ("id", "label", "short_label", "start", "end", "scrutiny", "due")
 SHORT_LABEL_MAX = 12  # a chart tick's room (docs/plan-file.md#periods)
 RECOMMENDATION_KEYS = ("number", "title", "aim", "lead", "actions", "kpis", "quality", "feedback")
-ITEM_KEYS = ("ref", "title", "owner", "from", "until", "expected")
+ITEM_KEYS = ("ref", "title", "owner", "owner_email", "deputy_email", "from", "until", "expected")
 ACTION_KEYS = (*ITEM_KEYS, "due", "updates")
 KPI_KEYS = (
     *ITEM_KEYS,
@@ -69,7 +69,7 @@ KPI_KEYS = (
     "values",
 )
 MEASURE_KEYS = (*ITEM_KEYS, "frequency", "method", "updates")
-RISK_KEYS = ("title", "mitigation", "owner", "updates")
+RISK_KEYS = ("title", "mitigation", "owner", "owner_email", "updates")
 UPDATE_KEYS = ("status", "commentary")
 VALUE_KEYS = ("value", "display", "status", "reason", "commentary", "computed_from")
 BASELINE_KEYS = ("label", "value", "display", "status")
@@ -503,6 +503,14 @@ class _Builder:
                 self.refs[ref] = path
         title = self.required(found, "title", path, scalars.required_text)
         owner = self.optional(found, "owner", path, scalars.text)
+        owner_email = self.optional(found, "owner_email", path, scalars.email)
+        deputy_email = self.optional(found, "deputy_email", path, scalars.email)
+        if owner_email is not None and owner_email == deputy_email:
+            self.error(
+                join(path, "deputy_email"),
+                found["deputy_email"],
+                "expected a deputy other than the owner, found the owner's email again",
+            )
         start = self.optional(found, "from", path, lambda n: n)
         end = self.optional(found, "until", path, lambda n: n)
         from_period = self.period(start, join(path, "from")) if start is not None else None
@@ -543,6 +551,8 @@ class _Builder:
             "ref": ref,
             "title": title,
             "owner": owner,
+            "owner_email": owner_email,
+            "deputy_email": deputy_email,
             "from_period": from_period,
             "until_period": until_period,
             "expected": expected,
@@ -725,10 +735,17 @@ class _Builder:
         title = self.required(found, "title", path, scalars.required_text)
         mitigation = self.required(found, "mitigation", path, scalars.required_text)
         owner = self.optional(found, "owner", path, scalars.text)
+        owner_email = self.optional(found, "owner_email", path, scalars.email)
         updates = self.updates(found, path)
         if title is None or mitigation is None:
             return None
-        return Risk(title=title, mitigation=mitigation, owner=owner, updates=updates)
+        return Risk(
+            title=title,
+            mitigation=mitigation,
+            owner=owner,
+            updates=updates,
+            owner_email=owner_email,
+        )
 
     def recommendation_number(
         self, node: Node, path: str, reader: Callable[[Node], int]

@@ -48,6 +48,17 @@ def text(node: Node, what: str = "text") -> str:
     return node.text
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def email(node: Node) -> str:
+    """An account's email address, lower-case as usernames are (docs/plan-file.md#owners)."""
+    value = text(node, "an email address").strip()
+    if not _EMAIL.fullmatch(value):
+        raise Invalid(f"expected an email address, found {value!r}")
+    return value.lower()
+
+
 def required_text(node: Node, what: str = "text") -> str:
     value = text(node, what)
     if not value.strip():

@@ -72,11 +72,12 @@ def can_contribute(user: AnyUser, plan: PlanRecord) -> bool:
 
 
 def can_update_item(user: AnyUser, item: Item) -> bool:
-    """A lead of the plan, or a contributor linked to the item as its owner."""
+    """A lead of the plan, or a contributor linked to the item as its owner or deputy
+    (ADR 0068)."""
     roles = plan_roles(user, item.plan)
     if is_operator(user) or Role.LEAD in roles:
         return True
-    return Role.CONTRIBUTOR in roles and item.owner_user_id == user.pk
+    return Role.CONTRIBUTOR in roles and user.pk in (item.owner_user_id, item.deputy_user_id)
 
 
 def can_update_risk(user: AnyUser, risk: Risk) -> bool:

@@ -9,6 +9,7 @@ from plantracker.web.views import (
     audit,
     health,
     narrative,
+    owners,
     periods,
     plans,
     reports,
@@ -43,6 +44,10 @@ urlpatterns = [
     path("plans/<slug:slug>/", plans.dashboard, name="dashboard"),
     # Items before periods: an item's URL has two parts after the plan, like a report's.
     path("plans/<slug:slug>/items/<path:ref>/", plans.item, name="item"),
+    # A lead's owners pages (ADR 0068), before the period pattern takes "owners" for one.
+    path("plans/<slug:slug>/owners/", owners.people, name="owners"),
+    path("plans/<slug:slug>/owners/<int:pk>/", owners.person, name="owner"),
+    path("plans/<slug:slug>/owners/items/<path:ref>/", owners.item_owners, name="item-owners"),
     path(
         "plans/<slug:slug>/<str:period>/report.<format:fmt>",
         reports.report,

@@ -24,6 +24,7 @@ router = Router(tags=["entries"])
 READ_ERRORS: dict[int, type[Error]] = {401: Error, 404: Error}
 WRITE_ERRORS: dict[int, type[Error]] = {
     400: Error,
+    413: Error,  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE
     401: Error,
     403: Error,
     404: Error,
@@ -73,7 +74,7 @@ def _visible_entries(
     own = Role.CONTRIBUTOR in roles
     shown = []
     for entry in entries:
-        if sees_all or (own and entry.item.owner_user_id == user.pk):
+        if sees_all or (own and user.pk in (entry.item.owner_user_id, entry.item.deputy_user_id)):
             shown.append(_entry(entry))
         elif entry.state == EntryState.APPROVED or entry.approved_copy:
             reported = as_reported(entry)

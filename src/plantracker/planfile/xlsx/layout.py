@@ -117,6 +117,18 @@ _ITEM_HEAD = (
     ),
     _text("Title", "title", 60, "What the item is.", required=True),
     _text("Owner", "owner", 28, "Who is accountable for it (optional)."),
+    _text(
+        "Owner email",
+        "owner_email",
+        28,
+        "The owner's account, by email: they give its updates (optional).",
+    ),
+    _text(
+        "Deputy email",
+        "deputy_email",
+        28,
+        "A deputy's account, by email, who may give its updates too (optional).",
+    ),
 )
 _ITEM_TAIL = (
     _text("From", "from", 12, "The first period the item exists in (a period id; optional)."),
@@ -407,6 +419,12 @@ RISKS = Sheet(
         _text("Title", "title", 50, "The risk.", required=True),
         _text("Mitigation", "mitigation", 60, "How it is mitigated.", required=True),
         _text("Owner", "owner", 28, "Who owns it (optional)."),
+        _text(
+            "Owner email",
+            "owner_email",
+            28,
+            "The owner's account, by email: they give its updates (optional).",
+        ),
     ),
 )
 NARRATIVE = Sheet(

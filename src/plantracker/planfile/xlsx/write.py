@@ -178,7 +178,13 @@ def _rows(plan: Plan) -> dict[str, list[Row]]:
     for index, risk in enumerate(plan.risks, start=1):
         ref = risk_ref(plan, index)
         rows[RISKS.name].append(
-            {"Ref": ref, "Title": risk.title, "Mitigation": risk.mitigation, "Owner": risk.owner}
+            {
+                "Ref": ref,
+                "Title": risk.title,
+                "Mitigation": risk.mitigation,
+                "Owner": risk.owner,
+                "Owner email": risk.owner_email,
+            }
         )
         rows[UPDATES.name] += _updates(ref, risk.updates)
     for period_id, narrative in plan.narrative.items():
@@ -221,6 +227,8 @@ def _item(number: int, item: Item) -> Row:
         "Ref": item.ref,
         "Title": item.title,
         "Owner": item.owner,
+        "Owner email": item.owner_email,
+        "Deputy email": item.deputy_email,
         "From": item.from_period,
         "Until": item.until_period,
         "Expected": expected,

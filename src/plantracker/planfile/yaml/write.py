@@ -269,6 +269,8 @@ def _item(out: _Lines, indent: int, item: Item) -> None:
     out.lines.append(f"{' ' * own}ref: {_quoted(item.ref)}")
     out.field(own, "title", item.title)
     out.optional(own, "owner", item.owner)
+    out.optional(own, "owner_email", item.owner_email)
+    out.optional(own, "deputy_email", item.deputy_email)
     out.optional(own, "from", item.from_period)
     out.optional(own, "until", item.until_period)
     if item.expected is not None:
@@ -376,6 +378,7 @@ def _risk(out: _Lines, risk: Risk) -> None:
     out.field(indent, "title", risk.title)
     out.field(indent, "mitigation", risk.mitigation)
     out.optional(indent, "owner", risk.owner)
+    out.optional(indent, "owner_email", risk.owner_email)
     _updates(out, indent, risk.updates)
 
 

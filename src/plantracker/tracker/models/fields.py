@@ -59,6 +59,12 @@ class DecimalTextField(models.Field):
         number = _to_decimal(value)
         return None if number is None else str(number)
 
+    def formfield(self, **kwargs: Any) -> Any:
+        """A text box whose empty value is None, not "": a form (the Django admin's) then
+        saves an empty field as NULL, and the check constraints that test for NULL (such
+        as an item's one kind of tolerance) hold when the form validates them."""
+        return super().formfield(**{"empty_value": None, **kwargs})
+
     def value_to_string(self, obj: models.Model) -> str:
         value = self.value_from_object(obj)
         return "" if value is None else str(value)

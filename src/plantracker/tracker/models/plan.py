@@ -42,6 +42,9 @@ class PlanRecord(models.Model):
     order_note = models.TextField(null=True, blank=True)
     glossary = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Not a column: what the last ``plan_import`` of this object reported without refusing
+    # it, one line each (an owner_email that matches no account, ADR 0068).
+    import_warnings: tuple[str, ...] = ()
     # One more with every write that can change what the plan counts (ADR 0062): a cache
     # of the evaluated plan keyed by it never serves old figures. Written only by
     # ``services.data_version`` (an UPDATE of ``F() + 1``), never by a form; not audited.
@@ -144,6 +147,14 @@ class Item(models.Model):
         blank=True,
         related_name="owned_items",
     )
+    # A second account who may also update the item (ADR 0068): stands in for the owner.
+    deputy_user = models.ForeignKey(
+        "tracker.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deputy_items",
+    )
     from_period = models.ForeignKey(
         Period, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -205,7 +216,10 @@ class Item(models.Model):
                 name="item_one_kind_of_tolerance",
             ),
         ]
-        indexes = [models.Index(fields=["owner_user"], name="item_owner_user_idx")]
+        indexes = [
+            models.Index(fields=["owner_user"], name="item_owner_user_idx"),
+            models.Index(fields=["deputy_user"], name="item_deputy_user_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ref} {self.title}"

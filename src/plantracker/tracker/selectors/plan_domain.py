@@ -52,6 +52,7 @@ from plantracker.tracker.models import (
     Risk,
     RiskUpdate,
     Update,
+    User,
 )
 from plantracker.tracker.models.workflow import KPI_CONTENT, UPDATE_CONTENT, reported_content
 
@@ -126,7 +127,8 @@ def plan_domain(*, plan_record: PlanRecord) -> Plan:
         ),
         items=defaultdict(list),
     )
-    for item in Item.objects.filter(plan=plan_record).order_by("position", "pk"):
+    items = Item.objects.filter(plan=plan_record).select_related("owner_user", "deputy_user")
+    for item in items.order_by("position", "pk"):
         loaded.items[item.recommendation_id, item.kind].append(item)
 
     recommendations = tuple(
@@ -139,8 +141,11 @@ def plan_domain(*, plan_record: PlanRecord) -> Plan:
             mitigation=risk.mitigation,
             owner=risk.owner,
             updates=loaded.by_period(loaded.risk_updates.get(risk.pk, []), _update),
+            owner_email=_email(risk.owner_user),
         )
-        for risk in Risk.objects.filter(plan=plan_record).order_by("position")
+        for risk in Risk.objects.filter(plan=plan_record)
+        .select_related("owner_user")
+        .order_by("position")
     )
     narratives = Narrative.objects.filter(period__plan=plan_record).order_by()
     return Plan(
@@ -213,11 +218,18 @@ def _recommendation(recommendation: Recommendation, loaded: _Loaded) -> domain.R
     )
 
 
+def _email(user: User | None) -> str | None:
+    """An owner's account as the plan file names it (docs/plan-file.md#owners)."""
+    return user.username if user is not None else None
+
+
 def _common(item: Item, loaded: _Loaded) -> dict[str, Any]:
     return {
         "ref": item.ref,
         "title": item.title,
         "owner": item.owner,
+        "owner_email": _email(item.owner_user),
+        "deputy_email": _email(item.deputy_user),
         "from_period": loaded.period_code(item.from_period_id),
         "until_period": loaded.period_code(item.until_period_id),
         "expected": None if item.expected is None else tuple(item.expected),

@@ -40,9 +40,9 @@ def plan_by_slug(*, slug: str) -> PlanRecord | None:
 
 
 def items_owned_by(*, user: User, plan: PlanRecord) -> QuerySet[Item]:
-    """Items of ``plan`` linked to ``user`` as owner, in plan order."""
+    """Items of ``plan`` linked to ``user`` as owner or deputy (ADR 0068), in plan order."""
     return (
-        Item.objects.filter(plan=plan, owner_user=user)
+        Item.objects.filter(Q(owner_user=user) | Q(deputy_user=user), plan=plan)
         .select_related("recommendation")
         .order_by("recommendation__position", "kind", "position")
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 from plantracker.domain import model as domain
 from plantracker.domain.existence import exists_in
 from plantracker.domain.model import Kind, Kpi, Plan, Status
@@ -172,13 +174,14 @@ def _exists(rows: _Rows, item: Item) -> bool:
 
 
 def my_update_rows(*, user: User, plan_record: PlanRecord, period: Period) -> list[UpdateRow]:
-    """The items and risks linked to ``user`` that run in ``period``, in plan order."""
+    """The items linked to ``user`` as owner or deputy (ADR 0068) and the risks linked to
+    them, that run in ``period``, in plan order."""
     rows = _Rows(plan_record, period)
     entries = period_entries(plan_record=plan_record, period=period)
     by_item = {e.item_id: e for e in entries if not isinstance(e, RiskUpdate)}
     by_risk = {e.risk_id: e for e in entries if isinstance(e, RiskUpdate)}
     items = (
-        Item.objects.filter(plan=plan_record, owner_user=user)
+        Item.objects.filter(Q(owner_user=user) | Q(deputy_user=user), plan=plan_record)
         .select_related("recommendation")
         .order_by("recommendation__position", "position", "pk")
     )

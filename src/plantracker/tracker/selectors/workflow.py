@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 from types import MappingProxyType
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from plantracker.domain import model as domain
 from plantracker.domain.evaluate import evaluate
@@ -247,7 +247,12 @@ def open_periods(*, plan_record: PlanRecord) -> list[Period]:
 
 
 def owned_count(*, user: User, plan_record: PlanRecord) -> int:
-    """How many items and risks of the plan are linked to ``user`` as owner; one query."""
-    items = Item.objects.filter(plan=plan_record, owner_user=user).order_by().values("pk")
+    """How many items and risks of the plan are linked to ``user`` as owner (or, for an item,
+    deputy); one query."""
+    items = (
+        Item.objects.filter(Q(owner_user=user) | Q(deputy_user=user), plan=plan_record)
+        .order_by()
+        .values("pk")
+    )
     risks = Risk.objects.filter(plan=plan_record, owner_user=user).order_by().values("pk")
     return items.union(risks, all=True).count()

@@ -14,9 +14,13 @@ from plantracker.tracker.services.data_version import data_version_bump
 from plantracker.tracker.services.errors import ServiceError
 from plantracker.tracker.services.narrative import narrative_update
 from plantracker.tracker.services.owners import (
+    OwnersAssigned,
     item_owner_link,
+    item_owners_set,
+    owners_assign,
     recommendation_lead_link,
     risk_owner_link,
+    risk_owner_set,
 )
 from plantracker.tracker.services.periods import period_close, period_open, period_reopen
 from plantracker.tracker.services.plan_import import plan_import, slug_for_title
@@ -40,19 +44,23 @@ __all__ = [
     "InvalidInput",
     "MemberAdded",
     "NotAllowed",
+    "OwnersAssigned",
     "ServiceError",
     "StateConflict",
     "UserAdded",
     "data_version_bump",
     "item_owner_link",
+    "item_owners_set",
     "member_add",
     "narrative_update",
+    "owners_assign",
     "period_close",
     "period_open",
     "period_reopen",
     "plan_import",
     "recommendation_lead_link",
     "risk_owner_link",
+    "risk_owner_set",
     "role_grant",
     "role_revoke",
     "slug_for_title",

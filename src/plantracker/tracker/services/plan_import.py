@@ -118,7 +118,9 @@ def plan_import(*, plan: Plan, slug: str | None = None, user: User | None = None
                 raise ServiceError(problems)
     created = record is None
     record = _plan_record(plan, slug, record, user)
-    _Import(plan, record, user, frozenset(closed)).run()
+    run = _Import(plan, record, user, frozenset(closed))
+    run.run()
+    record.import_warnings = tuple(run.warnings)
     if not created:
         data_version_bump(plan_ids=[record.pk])
         record.refresh_from_db(fields=["data_version"])
@@ -193,6 +195,7 @@ class _Import:
         self.stale: dict[type[Model], list[Any]] = {}
         self.period_ids: dict[str, int] = {}
         self.item_ids: dict[str, int] = {}
+        self.warnings: list[str] = []
 
     def run(self) -> None:
         self.periods()
@@ -200,6 +203,7 @@ class _Import:
         self.item_entries()
         self.risks()
         self.narratives()
+        self.owner_accounts()
         for model in _DELETE_ORDER:
             delete_rows(self.stale.get(model, []), self.user)
 
@@ -315,6 +319,72 @@ class _Import:
                 fixed={},
                 keep=keep,
             )
+
+    def owner_accounts(self) -> None:
+        """Link the accounts the file names by email (docs/plan-file.md#owners): each to an
+        active account of the plan's organisation; an email that matches none leaves the
+        link as it was and is reported as a warning, not refused (ADR 0068)."""
+        named = {
+            email.lower()
+            for rec in self.plan.recommendations
+            for kind in Kind
+            for item in rec.items(kind)
+            for email in (item.owner_email, item.deputy_email)
+            if email
+        } | {risk.owner_email.lower() for risk in self.plan.risks if risk.owner_email}
+        if not named:
+            return
+        accounts = {
+            user.username: user
+            for user in User.objects.filter(
+                username__in=named,
+                is_active=True,
+                memberships__organisation_id=self.record.organisation_id,
+            ).distinct()
+        }
+        org = self.record.organisation.name
+
+        def account(email: str | None, where: str) -> tuple[bool, User | None]:
+            if not email:
+                return False, None
+            found = accounts.get(email.lower())
+            if found is None:
+                self.warnings.append(
+                    f"{where}: no active account of {org} has the email {email}; "
+                    "its linked account is unchanged"
+                )
+                return False, None
+            return True, found
+
+        items = {i.ref: i for i in Item.objects.filter(plan=self.record)}
+        for rec in self.plan.recommendations:
+            for kind in Kind:
+                for item in rec.items(kind):
+                    row = items[item.ref]
+                    fields = []
+                    for field, email, what in (
+                        ("owner_user", item.owner_email, "owner_email"),
+                        ("deputy_user", item.deputy_email, "deputy_email"),
+                    ):
+                        known, user = account(email, f"item {item.ref} {what}")
+                        if known and getattr(row, f"{field}_id") != user.pk:  # type: ignore[union-attr]
+                            setattr(row, field, user)
+                            fields.append(field)
+                    if fields:
+                        self._save_link(row, fields)
+        risks = {r.position: r for r in Risk.objects.filter(plan=self.record)}
+        for position, risk in enumerate(self.plan.risks):
+            known, user = account(risk.owner_email, f"risk {position + 1} owner_email")
+            risk_row = risks[position]
+            if known and risk_row.owner_user_id != user.pk:  # type: ignore[union-attr]
+                risk_row.owner_user = user
+                self._save_link(risk_row, ["owner_user"])
+
+    def _save_link(self, row: Item | Risk, fields: list[str]) -> None:
+        row.version += 1
+        row._history_user = self.user  # type: ignore[union-attr]
+        row._change_reason = CHANGE_REASON  # type: ignore[union-attr]
+        row.save(update_fields=[*fields, "version"])
 
     def risks(self) -> None:
         risks = self.sync(

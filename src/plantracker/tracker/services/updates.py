@@ -71,7 +71,8 @@ STATUSES = tuple(status.value for status in Status)
 
 
 def may_update(actor: User, subject: Subject) -> bool:
-    """The owner linked to the item or risk (as a contributor), or a lead of the plan."""
+    """The owner linked to the item or risk, or the item's deputy (as a contributor), or a
+    lead of the plan (ADR 0068)."""
     if isinstance(subject, Risk):
         return can_update_risk(actor, subject)
     return can_update_item(actor, subject)

@@ -23,6 +23,7 @@ from plantracker.domain.model import Plan
 from plantracker.domain.periods import default_period
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import PlanRecord
+from plantracker.tracker.permissions import can_contribute, can_edit
 from plantracker.tracker.selectors import plan_for_user, plans_for_user
 from plantracker.tracker.selectors.cached import (
     counted,
@@ -33,6 +34,7 @@ from plantracker.tracker.selectors.cached import (
     fragment_key,
 )
 from plantracker.tracker.selectors.computed import computed_values
+from plantracker.tracker.selectors.owners import item_accounts
 from plantracker.web import pages
 from plantracker.web.views.common import Crumb, dashboard_panel
 
@@ -203,6 +205,13 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
         {
             "record": record,
             "page": page,
+            # Staff email addresses are for those who give updates, not viewers (ADR 0068).
+            "accounts": (
+                item_accounts(plan=record, ref=page.item.ref)
+                if can_contribute(request.user, record)
+                else None
+            ),
+            "may_assign": can_edit(request.user, record),
             "crumbs": [
                 _plans_crumb(),
                 _plan_crumb(record),

@@ -48,6 +48,8 @@ class Command(BaseCommand):
         )
         verb = "updated" if existed else "imported"
         self.stdout.write(f"{verb} plan {record.slug} ({record.organisation.name}): {contents}")
+        for warning in record.import_warnings:
+            self.stdout.write(f"warning: {warning}")
 
 
 def _count(number: int, noun: str) -> str:

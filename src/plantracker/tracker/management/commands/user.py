@@ -1,11 +1,15 @@
-"""`plantracker user add EMAIL --role ROLE [--plan SLUG] [--password-stdin]`: an account whose
-username is its email, with a role.
+"""`plantracker user add EMAIL --role ROLE [--plan SLUG] [--password-stdin] [--owns REF,REF]`:
+an account whose username is its email, with a role.
 
 ``--plan`` makes the user a member of that plan's organisation with the role on that plan;
 without it the role covers every plan of the organisation (``--organisation``, needed only
 when the database holds several). Without ``--password-stdin`` a strong password is
 generated and printed once. Adding an existing email grants the role (replacing the role of
 the same scope) instead of failing; its password changes only with ``--password-stdin``.
+
+``--owns REF,REF`` (with ``--plan``) makes the account the owner of those items of the plan
+(ADR 0068), in the same transaction as the account: an unknown ref is refused, naming it,
+and nothing is written.
 """
 
 from __future__ import annotations
@@ -15,18 +19,27 @@ import sys
 from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from plantracker.tracker.auth import normalise_username
-from plantracker.tracker.models import Organisation, PlanRecord, Role, User
+from plantracker.tracker.models import Item, Organisation, PlanRecord, Role, User
 from plantracker.tracker.selectors import plan_by_slug
-from plantracker.tracker.services import ServiceError, member_add, user_organisation
+from plantracker.tracker.services import (
+    ServiceError,
+    member_add,
+    owners_assign,
+    user_organisation,
+)
 from plantracker.tracker.services.accounts import email_errors
 
 PASSWORD_BYTES = 18  # 24 URL-safe characters, 144 random bits
 
 
 class Command(BaseCommand):
-    help = "Manage user accounts: `user add EMAIL --role ROLE [--plan SLUG] [--password-stdin]`."
+    help = (
+        "Manage user accounts: "
+        "`user add EMAIL --role ROLE [--plan SLUG] [--password-stdin] [--owns REF,REF]`."
+    )
     # Tests pass a file as `stdin` through call_command, as Django's createsuperuser does.
     stealth_options = ("stdin",)
 
@@ -53,6 +66,11 @@ class Command(BaseCommand):
             action="store_true",
             help="read the password from the first line of standard input",
         )
+        add.add_argument(
+            "--owns",
+            metavar="REF,REF",
+            help="make the account the owner of these items of --plan (comma-separated refs)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         email = normalise_username(options["email"])
@@ -60,6 +78,7 @@ class Command(BaseCommand):
             raise CommandError("\n".join(errors))
         role = Role(options["role"])
         plan = _plan(options["plan"]) if options["plan"] else None
+        owns = _owned_items(options.get("owns"), plan)
         organisation = None if plan else _organisation(options["organisation"], email)
         generated: str | None = None
         if options["password_stdin"]:
@@ -69,13 +88,23 @@ class Command(BaseCommand):
         else:
             password = generated = secrets.token_urlsafe(PASSWORD_BYTES)
         try:
-            added = member_add(
-                email=email,
-                role=role,
-                plan=plan,
-                organisation=organisation,
-                password=password,
-            )
+            with transaction.atomic():
+                added = member_add(
+                    email=email,
+                    role=role,
+                    plan=plan,
+                    organisation=organisation,
+                    password=password,
+                )
+                if owns and plan is not None:
+                    owners_assign(
+                        actor=None,
+                        plan=plan,
+                        user=added.user,
+                        item_ids=[item.pk for item in owns],
+                        risk_ids=[],
+                        replace=False,
+                    )
         except ServiceError as exc:
             raise CommandError("\n".join(exc.messages)) from None
 
@@ -86,6 +115,9 @@ class Command(BaseCommand):
             f"{verb} {added.user.username}: {membership.get_role_display().lower()} "
             f"{scope} of {membership.organisation.name}"
         )
+        if owns:
+            refs = ", ".join(item.ref for item in owns)
+            self.stdout.write(f"owner of {len(owns)} item{'s' if len(owns) != 1 else ''}: {refs}")
         if generated is not None:
             self.stdout.write(f"password (shown only now): {generated}")
         elif password is not None:
@@ -97,6 +129,24 @@ def _plan(slug: str) -> PlanRecord:
     if plan is None:
         raise CommandError(f"no plan with slug '{slug}'; `plantracker import FILE` adds one")
     return plan
+
+
+def _owned_items(given: str | None, plan: PlanRecord | None) -> list[Item]:
+    """The items ``--owns`` names, in the order given; every unknown ref refused at once."""
+    if not given:
+        return []
+    if plan is None:
+        raise CommandError("--owns needs --plan SLUG: the plan whose items the account owns")
+    refs = list(dict.fromkeys(ref.strip() for ref in given.split(",") if ref.strip()))
+    if not refs:
+        raise CommandError("--owns: give the items' refs, separated by commas (1.A1,2.K1)")
+    found = {item.ref: item for item in Item.objects.filter(plan=plan, ref__in=refs)}
+    unknown = [ref for ref in refs if ref not in found]
+    if unknown:
+        raise CommandError(
+            "\n".join(f"--owns: plan {plan.slug} has no item '{ref}'" for ref in unknown)
+        )
+    return [found[ref] for ref in refs]
 
 
 def _organisation(given: str | None, email: str) -> Organisation:
