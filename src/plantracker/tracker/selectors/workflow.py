@@ -251,3 +251,11 @@ def owned_count(*, user: User, plan_record: PlanRecord) -> int:
     items = Item.objects.filter(plan=plan_record, owner_user=user).order_by().values("pk")
     risks = Risk.objects.filter(plan=plan_record, owner_user=user).order_by().values("pk")
     return items.union(risks, all=True).count()
+
+
+def item_entries(*, item: Item) -> list[Entry]:
+    """The item's updates (a KPI's values) of every period, newest period first, with the
+    period and the people who submitted and reviewed them; one query."""
+    model: type[Update] | type[KpiValue] = KpiValue if item.kind == Kind.KPI else Update
+    found = model.objects.filter(item=item).select_related("period", "reviewed_by", "item")
+    return sorted(found, key=lambda entry: entry.period.position, reverse=True)

@@ -9,6 +9,7 @@ Plan with ``plan_domain`` (a fixed number of queries at any plan size) and rende
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,10 +20,15 @@ from django.views.decorators.http import require_safe
 from plantracker.domain.model import Plan
 from plantracker.domain.periods import default_period
 from plantracker.reports.registry import RENDERERS
-from plantracker.tracker.models import PlanRecord
+from plantracker.tracker.models import EntryState, PlanRecord, User
 from plantracker.tracker.selectors import period_plan, plan_domain, plan_for_user, plans_for_user
 from plantracker.tracker.selectors.computed import computed_values
-from plantracker.tracker.selectors.workflow import closed_period_plans
+from plantracker.tracker.selectors.workflow import (
+    closed_period_plans,
+    item_by_ref,
+    item_entries,
+    open_periods,
+)
 from plantracker.web import pages
 from plantracker.web.views.common import Crumb, dashboard_panel
 
@@ -185,5 +191,30 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
                 ),
             ],
             "section": "plans",
+            **_item_workflow(request, record, ref),
         },
     )
+
+
+def _item_workflow(request: HttpRequest, record: PlanRecord, ref: str) -> dict[str, Any]:
+    """The item's updates with a lead's comment (approved or returned, newest first), and
+    for its owner a link to update it in each open period where it can change."""
+    found = item_by_ref(plan_record=record, ref=ref)
+    if found is None:
+        return {}
+    entries = item_entries(item=found)
+    user = request.user
+    updatable: list[dict[str, Any]] = []
+    if isinstance(user, User) and found.owner_user_id == user.pk:
+        by_period = {entry.period_id: entry for entry in entries}
+        for period in open_periods(plan_record=record):
+            entry = by_period.get(period.pk)
+            if entry is None or entry.state != EntryState.SUBMITTED:
+                updatable.append(
+                    {"period": period, "returned": entry is not None and entry.state == "returned"}
+                )
+    return {
+        "item_pk": found.pk,
+        "reviews": [entry for entry in entries if entry.review_comment],
+        "updatable": updatable,
+    }
