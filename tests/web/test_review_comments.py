@@ -155,3 +155,25 @@ def test_the_item_page_links_its_owner_to_their_update(site: WorkflowSite) -> No
     link = f"{reverse('web:my-updates', args=['cip', Q3])}#item-{site.item('1.A1').pk}"
     assert link in owner and "it was returned to you" in owner
     assert link not in _client(site, "viewer").get(item_url).content.decode()
+
+
+def test_closing_lists_what_the_report_leaves_out_and_asks_first(site: WorkflowSite) -> None:
+    entry = _submitted(site)
+    lead = _client(site, "lead")
+    url = reverse("web:period", args=["cip", Q3])
+    version = site.period(Q3).version
+    asked = lead.post(url, {"action": "close", "version": version})
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    page = _text(asked)
+    assert "Are you sure you want to close" in page
+    assert f"{reverse('web:review', args=['cip', Q3])}#item-{entry.item_id}" in html
+    assert "Awaiting review (1)" in page and "Action 1.A1" in page
+    assert "No update given" in page  # the items nobody has updated
+    assert site.period(Q3).state == "open"  # nothing closed yet
+    done = lead.post(url, {"action": "close", "confirm": "yes", "version": version})
+    assert done.status_code == 302
+    assert site.period(Q3).state == "closed"
+    narrative = lead.get(reverse("web:narrative", args=["cip", Q3])).content.decode()
+    assert "<textarea" not in narrative and "Save the narrative" not in narrative
+    assert "Commentary per recommendation" in narrative

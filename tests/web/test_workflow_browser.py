@@ -131,6 +131,11 @@ def test_the_quarterly_cycle(page: Page, live_server: object, owned: dict[str, i
     page.goto(f"{base}/plans/{SLUG}/{Q2}/period/")
     visit.check("period")
     page.get_by_role("button", name=re.compile(r"^Close Q2")).click()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^Are you sure you want to close Q2"))
+    ).to_be_visible()
+    visit.check("period-close-confirm", screenshot=False)
+    page.get_by_role("button", name=re.compile(r"^Yes, close Q2")).click()
     expect(page.get_by_text("is closed; its report is fixed")).to_be_visible()
     expect(page.get_by_role("heading", name="Reopen the period")).to_be_visible()
     visit.check("period-closed")
