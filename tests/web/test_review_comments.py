@@ -177,3 +177,19 @@ def test_closing_lists_what_the_report_leaves_out_and_asks_first(site: WorkflowS
     narrative = lead.get(reverse("web:narrative", args=["cip", Q3])).content.decode()
     assert "<textarea" not in narrative and "Save the narrative" not in narrative
     assert "Commentary per recommendation" in narrative
+
+
+def test_the_owners_dashboard_shows_what_was_returned_first(site: WorkflowSite) -> None:
+    entry = _submitted(site)
+    dashboard = reverse("web:dashboard-period", args=["cip", Q3])
+    assert "Returned to you" not in _text(_client(site, "contributor").get(dashboard))
+    update_return(
+        actor=site.users["lead"], entry=entry, expected_version=entry.version, comment="Which?"
+    )
+    html = _client(site, "contributor").get(dashboard).content.decode()
+    page = _text(_client(site, "contributor").get(dashboard))
+    assert "Returned to you: 1" in page
+    assert page.index("Returned to you") < page.index("Your updates for")
+    link = f"{reverse('web:my-updates', args=['cip', Q3])}#item-{entry.item_id}"
+    assert link in html and "Action 1.A1, " + Q3 in page
+    assert "Returned to you" not in _text(_client(site, "lead2").get(dashboard))
