@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html as html_module
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -193,3 +194,13 @@ def test_the_owners_dashboard_shows_what_was_returned_first(site: WorkflowSite) 
     link = f"{reverse('web:my-updates', args=['cip', Q3])}#item-{entry.item_id}"
     assert link in html and "Action 1.A1, " + Q3 in page
     assert "Returned to you" not in _text(_client(site, "lead2").get(dashboard))
+
+
+def test_small_things_due_hint_and_api_tokens_link(site: WorkflowSite) -> None:
+    lead = _client(site, "lead")
+    period = site.period(Q3)
+    page = _text(lead.get(reverse("web:period", args=["cip", Q3])))
+    assert "14 1 2019" not in page
+    example = period.end + timedelta(days=21)
+    assert f"For example, {example.day} {example.month} {example.year}" in page
+    assert 'href="/account/api-tokens/"' in lead.get(reverse("web:plan-list")).content.decode()

@@ -7,6 +7,7 @@ Every person who may view the plan reads the page; only a lead's POST changes an
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -75,6 +76,8 @@ def _page(
         "crumbs": crumbs(record, period),
         "section": "plans",
         "confirm_close": confirm_close,
+        # The hint's example: three weeks after the period ends, a date that fits the period.
+        "due_example": period.end + timedelta(days=21),
         "left_out": (
             left_out_of_report(plan_record=record, period=period) if confirm_close else None
         ),
