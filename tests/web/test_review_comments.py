@@ -204,3 +204,33 @@ def test_small_things_due_hint_and_api_tokens_link(site: WorkflowSite) -> None:
     example = period.end + timedelta(days=21)
     assert f"For example, {example.day} {example.month} {example.year}" in page
     assert 'href="/account/api-tokens/"' in lead.get(reverse("web:plan-list")).content.decode()
+
+
+def test_a_kpi_under_review_shows_its_proposed_status_beside_the_approved(
+    site: WorkflowSite,
+) -> None:
+    def send(value: str, version: int) -> Any:
+        return update_send(
+            actor=site.users["contributor"],
+            subject=site.item("1.K1"),
+            period=site.period(Q3),
+            expected_version=version,
+            submit=True,
+            value=value,
+        )
+
+    entry = send("70", 0)  # 70 against 65: green
+    lead = _client(site, "lead")
+    key = f"item-{entry.item_id}"
+    lead.post(
+        reverse("web:review", args=["cip", Q3]),
+        {
+            "prefix": key,
+            f"{key}-entry": f"kpi-{entry.pk}-{entry.version}",
+            f"{key}-action": "approve",
+        },
+    )
+    entry.refresh_from_db()
+    send("40", entry.version)  # a revision: red
+    page = _text(lead.get(reverse("web:review", args=["cip", Q3])))
+    assert "Replaces the approved update: Green (approved; proposed: red)" in page
