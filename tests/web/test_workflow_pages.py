@@ -217,7 +217,9 @@ def test_closing_makes_the_period_read_only_and_fixes_its_report(site: WorkflowS
     report_url = reverse("web:report", args=["cip", Q2, "html"])
     before = lead.get(report_url).content
     period_url = reverse("web:period", args=["cip", Q2])
-    response = lead.post(period_url, {"action": "close", "version": site.period(Q2).version})
+    response = lead.post(
+        period_url, {"action": "close", "confirm": "yes", "version": site.period(Q2).version}
+    )
     assert response.status_code == 302
     assert site.period(Q2).state == PeriodState.CLOSED
 

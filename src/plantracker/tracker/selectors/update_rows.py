@@ -27,7 +27,7 @@ from plantracker.tracker.models import (
     RiskUpdate,
     User,
 )
-from plantracker.tracker.models.workflow import entry_content
+from plantracker.tracker.models.workflow import entry_content, reported_content
 from plantracker.tracker.selectors.plan_domain import plan_domain
 from plantracker.tracker.selectors.workflow import (
     Entry,
@@ -60,6 +60,8 @@ class UpdateRow:
     entry: Entry | None
     previous: Previous | None
     rating: KpiRating | None  # the KPI entry's content rated by the domain
+    # A KPI revision's approved content, rated: the status reported until it is approved.
+    approved_rating: KpiRating | None = None
 
     @property
     def state(self) -> str:
@@ -163,7 +165,14 @@ class _Rows:
             entry=entry,
             previous=self.previous_of(subject),
             rating=self.rating_of(subject, entry),
+            approved_rating=self.approved_rating_of(subject, entry),
         )
+
+    def approved_rating_of(self, subject: Subject, entry: Entry | None) -> KpiRating | None:
+        if not isinstance(entry, KpiValue) or not entry.approved_copy:
+            return None
+        content = reported_content(entry_content(entry), entry.state, entry.approved_copy)
+        return self.rating_of(subject, KpiValue(**content))
 
 
 def _exists(rows: _Rows, item: Item) -> bool:

@@ -256,3 +256,34 @@ def owned_count(*, user: User, plan_record: PlanRecord) -> int:
     )
     risks = Risk.objects.filter(plan=plan_record, owner_user=user).order_by().values("pk")
     return items.union(risks, all=True).count()
+
+
+def item_entries(*, item: Item) -> list[Entry]:
+    """The item's updates (a KPI's values) of every period, newest period first, with the
+    period and the people who submitted and reviewed them; one query."""
+    model: type[Update] | type[KpiValue] = KpiValue if item.kind == Kind.KPI else Update
+    found = model.objects.filter(item=item).select_related("period", "reviewed_by", "item")
+    return sorted(found, key=lambda entry: entry.period.position, reverse=True)
+
+
+def returned_to(*, user: User, plan_record: PlanRecord, period: Period) -> list[Entry]:
+    """The updates of ``period`` returned to ``user`` (of the items and risks linked to
+    them) and not yet sent back for review; three queries."""
+    returned = EntryState.RETURNED
+    found: list[Entry] = []
+    found.extend(
+        Update.objects.filter(item__owner_user=user, item__plan=plan_record, period=period)
+        .filter(state=returned)
+        .select_related("item", "period")
+    )
+    found.extend(
+        KpiValue.objects.filter(item__owner_user=user, item__plan=plan_record, period=period)
+        .filter(state=returned)
+        .select_related("item", "period")
+    )
+    found.extend(
+        RiskUpdate.objects.filter(risk__owner_user=user, risk__plan=plan_record, period=period)
+        .filter(state=returned)
+        .select_related("risk", "period")
+    )
+    return found

@@ -464,8 +464,10 @@ def _save_draft(
     if _unchanged(entry, compared):
         return entry  # nothing to record: no version, no audit entry
     if entry.state == EntryState.APPROVED:
-        # A revision: keep what was approved for the reports until the revision is approved.
+        # A revision: keep what was approved for the reports until the revision is approved;
+        # the approval's comment belongs to what was approved (the audit trail keeps it).
         entry.approved_copy = entry_content(entry)
+        entry.review_comment = None
     for name, field_value in fields.items():
         setattr(entry, name, field_value)
     entry.state = EntryState.DRAFT
@@ -473,7 +475,7 @@ def _save_draft(
     _save(
         entry,
         actor,
-        [*fields, "state", "author", "approved_copy"],
+        [*fields, "state", "author", "approved_copy", "review_comment"],
         _draft_reason(fields),
     )
     return entry
@@ -543,7 +545,7 @@ def update_return(*, actor: User, entry: Entry, expected_version: int, comment: 
     _review_checks(actor, entry, expected_version, "returned")
     comment_text = _text(comment, "comment")
     if comment_text is None:
-        raise InvalidInput({"comment": "Say what needs to change before it can be approved"})
+        raise InvalidInput({"comment": "Say what needs to change before it can be returned"})
     entry.state = EntryState.RETURNED
     entry.review_comment = comment_text
     entry.reviewed_by = actor
@@ -557,38 +559,46 @@ def update_return(*, actor: User, entry: Entry, expected_version: int, comment: 
     return entry
 
 
-def _approve(actor: User, entry: Entry, expected_version: int) -> Entry:
+def _approve(actor: User, entry: Entry, expected_version: int, comment: str | None) -> Entry:
     entry = _locked(entry)
     _review_checks(actor, entry, expected_version, "approved")
     if entry.submitted_by_id == actor.pk:
         raise NotAllowed(f"{entry_name(entry)} was submitted by you; another lead must approve it")
+    comment_text = _text(comment, "comment")
     entry.state = EntryState.APPROVED
     entry.approved_copy = None
-    # A return comment is answered once approved; the audit trail keeps it.
-    entry.review_comment = None
+    # A return comment is answered once approved (the audit trail keeps it); the approval's
+    # own comment, if any, takes its place and is shown with the item.
+    entry.review_comment = comment_text
     entry.reviewed_by = actor
     entry.reviewed_at = timezone.now()
     _save(
         entry,
         actor,
         ["state", "approved_copy", "review_comment", "reviewed_by", "reviewed_at"],
-        "approved",
+        "approved" if comment_text is None else "approved with a comment",
     )
     return entry
 
 
 @transaction.atomic
-def update_approve(*, actor: User, entry: Entry, expected_version: int) -> Entry:
+def update_approve(
+    *, actor: User, entry: Entry, expected_version: int, comment: str | None = None
+) -> Entry:
     """Approve a submitted entry: from now on summaries and reports show it. Nobody
-    approves an entry they submitted themselves."""
-    approved = _approve(actor, entry, expected_version)
+    approves an entry they submitted themselves. An optional ``comment`` for the owner is
+    kept on the entry (and so in its audit trail) until the entry is revised."""
+    approved = _approve(actor, entry, expected_version, comment)
     data_version_bump(plan_ids=[entry_subject(approved).plan_id])
     return approved
 
 
 @transaction.atomic
-def update_bulk_approve(*, actor: User, entries: Sequence[tuple[Entry, int]]) -> list[Entry]:
-    """Approve several submitted entries, each with the version the lead saw; all or none.
+def update_bulk_approve(
+    *, actor: User, entries: Sequence[tuple[Entry, int]], comment: str | None = None
+) -> list[Entry]:
+    """Approve several submitted entries, each with the version the lead saw, all with the
+    same optional ``comment``; all or none.
 
     Every refusal is collected and raised together (a ServiceError listing each; a
     NotAllowed when all of them are permission refusals), having approved nothing.
@@ -598,7 +608,7 @@ def update_bulk_approve(*, actor: User, entries: Sequence[tuple[Entry, int]]) ->
     for entry, version in entries:
         try:
             with transaction.atomic():
-                approved.append(_approve(actor, entry, version))
+                approved.append(_approve(actor, entry, version, comment))
         except ServiceError as exc:
             refusals.append(exc)
     if refusals:

@@ -87,7 +87,7 @@ class PeriodOpenForm(VersionForm):
         try:
             data["due"] = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
         except ValueError:
-            self.add_error("day", "The due date must be a real date, like 14 1 2019")
+            self.add_error("day", "The due date must be a real date: day, month and year")
         return data
 
 

@@ -19,7 +19,14 @@ from plantracker.tracker.permissions import can_edit, is_operator, plan_roles
 from plantracker.tracker.selectors import period_by_code, plan_for_user
 from plantracker.tracker.selectors.cached import counted_period_result
 from plantracker.tracker.selectors.reminders import Reminders, reminders
-from plantracker.tracker.selectors.workflow import awaiting_review_count, owned_count
+from plantracker.tracker.selectors.update_rows import subject_key
+from plantracker.tracker.selectors.workflow import (
+    awaiting_review_count,
+    entry_name,
+    entry_subject,
+    owned_count,
+    returned_to,
+)
 
 # GOV.UK tags for an entry's place in review; the text always says it (never colour alone).
 STATE_TAGS: dict[str, tuple[str, str]] = {
@@ -109,6 +116,7 @@ class DashboardPanel:
     lead: bool
     contributor: bool
     owned: int  # items and risks linked to the person
+    returned: tuple[tuple[str, str], ...]  # (name, key) of updates returned to the person
     reminders: Reminders | None  # the lead's reminders list
 
 
@@ -123,6 +131,14 @@ def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> Dash
     lead = is_operator(user) or Role.LEAD in roles
     owned = owned_count(user=user, plan_record=record) if lead or Role.CONTRIBUTOR in roles else 0
     closed = period.state == PeriodState.CLOSED
+    returned = (
+        tuple(
+            (entry_name(entry), subject_key(entry_subject(entry)))
+            for entry in returned_to(user=user, plan_record=record, period=period)
+        )
+        if owned and not closed
+        else ()
+    )
     return DashboardPanel(
         record=record,
         period=period,
@@ -131,6 +147,7 @@ def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> Dash
         lead=lead,
         contributor=owned > 0,
         owned=owned,
+        returned=returned,
         reminders=(
             reminders(
                 plan_record=record,

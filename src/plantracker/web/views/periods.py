@@ -1,11 +1,13 @@
 """A reporting period's page (ADR 0041): its state, due date and
-snapshot, the lead's open / close / reopen forms, and the period's audit trail.
+snapshot, the lead's open / close / reopen forms, and the period's audit trail. Closing asks
+first, listing what the report will leave out (missing, awaiting review, with owners).
 
 Every person who may view the plan reads the page; only a lead's POST changes anything.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from plantracker.tracker.models import EntryState, Period, PeriodState, PlanRecord
 from plantracker.tracker.permissions import can_edit
 from plantracker.tracker.selectors.audit import period_audit
+from plantracker.tracker.selectors.left_out import left_out_of_report
 from plantracker.tracker.selectors.workflow import latest_snapshot, period_entries
 from plantracker.tracker.services import ServiceError, period_close, period_open, period_reopen
 from plantracker.web.forms.workflow import PeriodOpenForm, PeriodReopenForm, VersionForm
@@ -42,6 +45,7 @@ def _page(
     reopen_form: PeriodReopenForm | None = None,
     errors: list[ErrorLink] | None = None,
     status: int = 200,
+    confirm_close: bool = False,
 ) -> HttpResponse:
     entries = period_entries(plan_record=record, period=period)
     counts = {state: 0 for state in EntryState.values}
@@ -71,6 +75,12 @@ def _page(
         "audit_total": len(audit),
         "crumbs": crumbs(record, period),
         "section": "plans",
+        "confirm_close": confirm_close,
+        # The hint's example: three weeks after the period ends, a date that fits the period.
+        "due_example": period.end + timedelta(days=21),
+        "left_out": (
+            left_out_of_report(plan_record=record, period=period) if confirm_close else None
+        ),
     }
     return render(request, "web/workflow/period.html", context, status=status)
 
@@ -108,6 +118,9 @@ def period_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
             form = VersionForm(request.POST)
             if not form.is_valid():
                 raise ServiceError("Reload the page and try again")
+            if request.POST.get("confirm") != "yes":
+                # First say what the report will leave out, and ask.
+                return _page(request, record, chosen, confirm_close=True)
             period_close(actor=user, period=chosen, expected_version=form.cleaned_data["version"])
             message = f"{chosen.label} is closed; its report is fixed as it stands now"
         elif action == "reopen":

@@ -11,6 +11,7 @@ workflow panel, navigation and anything else per person stay live.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_safe
 from plantracker.domain.model import Plan
 from plantracker.domain.periods import default_period
 from plantracker.reports.registry import RENDERERS
-from plantracker.tracker.models import PlanRecord
+from plantracker.tracker.models import EntryState, PlanRecord, User
 from plantracker.tracker.permissions import can_contribute, can_edit
 from plantracker.tracker.selectors import plan_for_user, plans_for_user
 from plantracker.tracker.selectors.cached import (
@@ -35,6 +36,11 @@ from plantracker.tracker.selectors.cached import (
 )
 from plantracker.tracker.selectors.computed import computed_values
 from plantracker.tracker.selectors.owners import item_accounts
+from plantracker.tracker.selectors.workflow import (
+    item_by_ref,
+    item_entries,
+    open_periods,
+)
 from plantracker.web import pages
 from plantracker.web.views.common import Crumb, dashboard_panel
 
@@ -221,5 +227,30 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
                 ),
             ],
             "section": "plans",
+            **_item_workflow(request, record, ref),
         },
     )
+
+
+def _item_workflow(request: HttpRequest, record: PlanRecord, ref: str) -> dict[str, Any]:
+    """The item's updates with a lead's comment (approved or returned, newest first), and
+    for its owner a link to update it in each open period where it can change."""
+    found = item_by_ref(plan_record=record, ref=ref)
+    if found is None:
+        return {}
+    entries = item_entries(item=found)
+    user = request.user
+    updatable: list[dict[str, Any]] = []
+    if isinstance(user, User) and found.owner_user_id == user.pk:
+        by_period = {entry.period_id: entry for entry in entries}
+        for period in open_periods(plan_record=record):
+            entry = by_period.get(period.pk)
+            if entry is None or entry.state != EntryState.SUBMITTED:
+                updatable.append(
+                    {"period": period, "returned": entry is not None and entry.state == "returned"}
+                )
+    return {
+        "item_pk": found.pk,
+        "reviews": [entry for entry in entries if entry.review_comment],
+        "updatable": updatable,
+    }

@@ -1,5 +1,6 @@
 """Review (ADR 0041): the lead sees the period's submitted updates, approves them one by one
-or together, or returns one with a comment that its owner sees. Nobody approves an update
+or together (with an optional comment, kept on the update and shown with the item), or
+returns one with a comment that its owner sees. Nobody approves an update
 they submitted (the service refuses; the page does not offer it).
 """
 
@@ -135,8 +136,9 @@ def review(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     entry, version = found
     with service_refusal() as refused:
         if form.cleaned_data["action"] == "approve":
-            update_approve(actor=user, entry=entry, expected_version=version)
-            message = f"{entry_name(entry)} approved"
+            comment = form.cleaned_data["comment"]
+            update_approve(actor=user, entry=entry, expected_version=version, comment=comment)
+            message = f"{entry_name(entry)} approved" + (" with your comment" if comment else "")
         else:
             update_return(
                 actor=user,
@@ -189,15 +191,20 @@ def _bulk(
             request, record, period, user, errors=[ErrorLink("bulk-approve", message)], status=400
         )
     with service_refusal() as refused:
-        approved = update_bulk_approve(actor=user, entries=[f for f in chosen if f is not None])
+        approved = update_bulk_approve(
+            actor=user,
+            entries=[f for f in chosen if f is not None],
+            comment=request.POST.get("comment", ""),
+        )
     if refused:
+        texts = list(refused.invalid.values()) or list(refused.messages)
         return _review_page(
             request,
             record,
             period,
             user,
-            errors=[ErrorLink("bulk-approve", text) for text in refused.messages],
-            status=409,
+            errors=[ErrorLink("bulk-approve", text) for text in texts],
+            status=refused.status if refused.invalid else 409,
         )
     count = len(approved)
     messages.success(request, f"{count} update{'s' if count != 1 else ''} approved")

@@ -1,19 +1,23 @@
 """ "My updates": every item and risk a person owns, for one period, on one page.
 
-Each item has its own small form (save as draft, or submit for review), so a problem with one
-never loses the words typed into another. Validation is the service's (``update_send``):
+One form holds every item the person may still change: "Save all drafts" saves each
+changed item, "Submit all complete" also sends each complete one for review, and each
+item's own submit button saves the others' changes too, so nothing typed is lost. With
+JavaScript (``web/static/web/updates.js``) each change is also saved as it is made, and
+leaving with unsaved changes asks first. Validation is the service's (``update_send``):
 its refusals come back in the GOV.UK error-summary pattern with
 the person's input kept; a conflict with someone else's change shows both versions.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -53,29 +57,132 @@ def _form(row: UpdateRow, data: Any = None) -> EntryForm:
     form_class = KpiEntryForm if row.is_kpi else EntryForm
     if data is None:
         return form_class(initial=_initial(row), prefix=row.key)
-    return form_class(data, prefix=row.key)
+    # The stored content as initial: ``has_changed`` tells what the person altered.
+    return form_class(data, initial=_initial(row), prefix=row.key)
 
 
 def _editable(row: UpdateRow, period: Period) -> bool:
     return period.state == PeriodState.OPEN and row.state != EntryState.SUBMITTED
 
 
-def _save(user: User, row: UpdateRow, period: Period, form: EntryForm, submit: bool) -> str:
-    """Save the row's form (and submit it when asked); the message to show."""
-    content = {name: form.cleaned_data.get(name) for name in form.content_fields}
-    entry = update_send(
-        actor=user,
-        subject=row.subject,
-        period=period,
-        expected_version=form.cleaned_data["version"],
-        submit=submit,
-        **content,
-    )
-    if not submit:
-        return f"{row.name} saved as a draft"
-    if entry.state == EntryState.APPROVED:
-        return f"{row.name} is unchanged: the approved update stands"
-    return f"{row.name} submitted for review"
+# The page's buttons: "draft" saves every changed item, "submit-all" also sends each
+# complete one for review, "submit:<key>" saves every changed item and submits that one.
+SAVE_ALL = "draft"
+SUBMIT_ALL = "submit-all"
+SUBMIT_ONE = "submit:"
+
+
+@dataclass
+class _Outcome:
+    """What one POST did to the page's items: saved or submitted names, and each failed
+    row's bound form (the person's words kept) with its conflict, if any."""
+
+    saved: list[str] = field(default_factory=list)
+    submitted: list[str] = field(default_factory=list)
+    unchanged_approved: list[str] = field(default_factory=list)
+    incomplete: list[str] = field(default_factory=list)
+    failed: dict[str, EntryForm] = field(default_factory=dict)
+    conflicts: dict[str, ConflictError] = field(default_factory=dict)
+    status: int = 200
+
+    def message(self) -> str:
+        parts: list[str] = []
+        if len(self.submitted) == 1 and not self.saved:
+            parts.append(f"{self.submitted[0]} submitted for review")
+        elif self.submitted:
+            parts.append(f"Submitted for review: {', '.join(self.submitted)}")
+        if len(self.saved) == 1 and not self.submitted:
+            parts.append(f"{self.saved[0]} saved as a draft")
+        elif self.saved:
+            parts.append(f"Saved as drafts: {', '.join(self.saved)}")
+        if self.unchanged_approved:
+            names = ", ".join(self.unchanged_approved)
+            parts.append(f"{names} unchanged: the approved update stands")
+        if self.incomplete:
+            parts.append(f"Not complete, so not submitted: {', '.join(self.incomplete)}")
+        return ". ".join(parts) or "Nothing had changed since you last saved"
+
+
+def _complete(row: UpdateRow, data: dict[str, Any]) -> bool:
+    """Enough to send for review: a status (an action, measure or risk), or a value or
+    the text shown instead (a KPI; its status may come from the rules)."""
+    if row.is_kpi:
+        return bool(data.get("value") or data.get("display") or data.get("status"))
+    return bool(data.get("status"))
+
+
+def _posted(row: UpdateRow, data: Any) -> bool:
+    """The POST carries this row's fields (a page shows only editable rows' inputs)."""
+    return f"{row.key}-version" in data
+
+
+def _send_all(
+    user: User, rows: list[UpdateRow], period: Period, data: Any, action: str
+) -> _Outcome:
+    """Save every editable row whose posted content differs from what is stored, each
+    through ``update_send`` (ADR 0063) in its own transaction, and submit as ``action``
+    asks; a refused row keeps its bound form, the others are saved."""
+    outcome = _Outcome()
+    for row in rows:
+        if not _posted(row, data):
+            continue
+        form = _form(row, data)
+        if not form.is_valid():
+            outcome.failed[row.key] = form
+            continue
+        content = {name: form.cleaned_data.get(name) for name in form.content_fields}
+        # Compared with what is stored now: a page whose script saved the same words a
+        # moment earlier (an older version in the form) changes nothing and conflicts not.
+        changed = any(name != "version" for name in form.changed_data)
+        version = form.cleaned_data["version"] if changed else row.version
+        if action == SUBMIT_ALL:
+            pending = changed or row.state in (EntryState.DRAFT, EntryState.RETURNED)
+            submit = pending and _complete(row, form.cleaned_data)
+            if pending and not submit:
+                outcome.incomplete.append(row.name)
+        else:
+            submit = action == f"{SUBMIT_ONE}{row.key}"
+        if not changed and not submit and _editable(row, period):
+            continue  # a page read before the period closed or the item was submitted: refused
+        with service_refusal() as refused:
+            entry = update_send(
+                actor=user,
+                subject=row.subject,
+                period=period,
+                expected_version=version,
+                submit=submit,
+                **content,
+            )
+        if refused.conflict is not None:
+            # Keep the person's words; take the current version so that saving again
+            # knowingly replaces the other person's.
+            again = data.copy()
+            again[f"{row.key}-version"] = str(refused.conflict.version)
+            form = _form(row, again)
+            form.is_valid()
+            outcome.conflicts[row.key] = refused.conflict
+            outcome.failed[row.key] = form
+            outcome.status = max(outcome.status, refused.status)
+        elif refused:
+            refused.on_form(form)
+            outcome.failed[row.key] = form
+            outcome.status = max(outcome.status, refused.status)
+        elif submit and entry.state == EntryState.APPROVED:
+            outcome.unchanged_approved.append(row.name)
+        elif submit:
+            outcome.submitted.append(row.name)
+        else:
+            outcome.saved.append(row.name)
+    return outcome
+
+
+def _action(data: Any) -> str:
+    """The button pressed; the per-item form of earlier pages (``subject`` and ``submit``)
+    means that item's submit."""
+    action = str(data.get("action") or SAVE_ALL)
+    if action == "submit" and data.get("subject"):
+        return f"{SUBMIT_ONE}{data['subject']}"
+    return action
 
 
 @login_required
@@ -86,38 +193,35 @@ def my_updates(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     if not can_contribute(user, record):
         raise PermissionDenied("Only contributors and leads give updates")
     rows = my_update_rows(user=user, plan_record=record, period=chosen)
-    forms = {row.key: _form(row) for row in rows}
     errors: list[ErrorLink] = []
-    conflicts: dict[str, ConflictError] = {}
-    status = 200
+    outcome = _Outcome()
+    url = reverse("web:my-updates", args=[record.slug, chosen.code])
     if request.method == "POST":
-        row = next((r for r in rows if r.key == request.POST.get("subject")), None)
-        if row is None:
+        action = _action(request.POST)
+        keys = {row.key for row in rows}
+        if action.startswith(SUBMIT_ONE) and action[len(SUBMIT_ONE) :] not in keys:
             raise PermissionDenied("That is not one of your items in this period")
-        form = _form(row, request.POST)
-        forms[row.key] = form
-        if form.is_valid():
-            with service_refusal() as refused:
-                message = _save(user, row, chosen, form, request.POST.get("action") == "submit")
-            if refused.conflict is not None:
-                # Keep the person's words; take the current version so that saving again
-                # knowingly replaces the other person's.
-                data = request.POST.copy()
-                data[f"{row.key}-version"] = str(refused.conflict.version)
-                form = _form(row, data)
-                form.is_valid()
-                forms[row.key] = form
-                conflicts[row.key] = refused.conflict
-                errors.append(ErrorLink(f"{row.key}-conflict", str(refused.conflict)))
-                status = refused.status
-            elif refused:
-                refused.on_form(form)
-                status = refused.status
-            else:
-                messages.success(request, message)
-                url = reverse("web:my-updates", args=[record.slug, chosen.code])
-                return redirect(f"{url}#{row.key}")
-        errors.extend(form_error_links(form, f"{row.key}-actions", hidden=row.key))
+        if action not in (SAVE_ALL, SUBMIT_ALL) and not action.startswith(SUBMIT_ONE):
+            raise PermissionDenied("Unknown action")
+        outcome = _send_all(user, rows, chosen, request.POST, action)
+        if request.headers.get("X-Autosave") == "1":
+            return _autosave_answer(user, record, chosen, outcome)
+        if not outcome.failed:
+            messages.success(request, outcome.message())
+            anchor = f"#{action[len(SUBMIT_ONE) :]}" if action.startswith(SUBMIT_ONE) else ""
+            return redirect(f"{url}{anchor}")
+        if outcome.saved or outcome.submitted or outcome.unchanged_approved:
+            messages.success(request, outcome.message())
+        # Read again: the saved rows' new versions and states.
+        rows = my_update_rows(user=user, plan_record=record, period=chosen)
+    forms = {row.key: outcome.failed.get(row.key) or _form(row) for row in rows}
+    for row in rows:
+        if row.key in outcome.conflicts:
+            conflict = outcome.conflicts[row.key]
+            errors.append(ErrorLink(f"{row.key}-conflict", str(conflict)))
+        if row.key in outcome.failed:
+            errors.extend(form_error_links(forms[row.key], f"{row.key}-actions", hidden=row.key))
+    editable = any(_editable(row, chosen) for row in rows)
     return render(
         request,
         "web/workflow/my_updates.html",
@@ -125,15 +229,36 @@ def my_updates(request: HttpRequest, slug: str, period: str) -> HttpResponse:
             "record": record,
             "period": chosen,
             "closed": chosen.state == PeriodState.CLOSED,
-            "groups": _groups(rows, forms, conflicts, chosen),
+            "groups": _groups(rows, forms, outcome.conflicts, chosen),
+            "editable": editable,
             "errors": errors,
             "other_periods": [p for p in open_periods(plan_record=record) if p.pk != chosen.pk],
             "lead": can_edit(user, record),
             "crumbs": crumbs(record, chosen),
             "section": "plans",
         },
-        status=status,
+        status=outcome.status if outcome.failed else 200,
     )
+
+
+def _autosave_answer(user: User, record: Any, period: Period, outcome: _Outcome) -> JsonResponse:
+    """The page script's answer (saved on change): each row's version now, and the
+    messages of the rows that could not be saved; the page keeps what was typed."""
+    rows = my_update_rows(user=user, plan_record=record, period=period)
+    answer: dict[str, Any] = {}
+    for row in rows:
+        form = outcome.failed.get(row.key)
+        problems = [] if form is None else [str(e) for f in form for e in f.errors]
+        if form is not None:
+            problems.extend(str(e) for e in form.non_field_errors())
+        if row.key in outcome.conflicts:
+            problems.insert(0, str(outcome.conflicts[row.key]))
+        answer[row.key] = {
+            "version": row.version if row.key not in outcome.conflicts else None,
+            "errors": problems,
+            "state": STATE_TAGS[row.state][0],
+        }
+    return JsonResponse({"rows": answer, "message": outcome.message()})
 
 
 def _groups(
