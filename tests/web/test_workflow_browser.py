@@ -30,6 +30,7 @@ pytestmark = [
 ]
 
 from playwright.sync_api import Page, expect  # noqa: E402
+from tests.tasks import run_worker  # noqa: E402
 
 SLUG = "childrens-improvement-plan"
 Q2 = "2018-19-Q2"
@@ -144,6 +145,8 @@ def test_the_quarterly_cycle(page: Page, live_server: object, owned: dict[str, i
     page.goto(f"{base}/plans/{SLUG}/{Q2}/")
     expect(page.get_by_text("these figures are the ones it reported")).to_be_visible()
     visit.check("dashboard-closed", screenshot=False)
+    # Closing queued the period's report files; the background worker builds them (ADR 0067).
+    assert run_worker() >= 1
     with page.expect_download(timeout=180_000) as download_info:
         page.get_by_role("link", name=re.compile(r"^PDF")).click()
     download = download_info.value
