@@ -109,6 +109,7 @@ def test_json_of_a_small_plan(small: Path) -> None:
         **{s: 0 for s in ("green", "amber", "red", "blue", "none", "na", "missing")},
         "status": "na",
         "percent": {s: 0 for s in ("green", "amber", "red", "blue", "none", "na", "missing")},
+        "na_reason": "not_applicable",
     }
     (k2,) = document["kpis"]
     assert {k: k2[k] for k in ("ref", "recommendation", "value", "status", "calculated")} == {
@@ -193,7 +194,7 @@ def example() -> dict[str, Any]:
 
 
 def counts(document: dict[str, Any], kind: str) -> dict[str, int]:
-    return {k: v for k, v in document["totals"][kind].items() if k not in {"status", "percent"}}
+    return {k: v for k, v in document["totals"][kind].items() if k not in {"status", "percent", "na_reason"}}
 
 
 def only(**by_status: int) -> dict[str, int]:

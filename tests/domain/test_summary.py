@@ -114,8 +114,10 @@ def test_totals_overall_and_problems() -> None:
         "calculated": "red",
         "overridden": False,
         "reason": None,
+        "na_reason": None,
     }
     assert document["boxes"]["finance"]["status"] == "na"
+    assert document["boxes"]["finance"]["na_reason"] == "not_applicable"
     assert document["boxes"]["risks"] == {
         "status": "amber",
         "previous": "amber",
@@ -123,6 +125,7 @@ def test_totals_overall_and_problems() -> None:
         "calculated": "amber",
         "overridden": False,
         "reason": None,
+        "na_reason": None,
     }
     assert document["problems"] == []
     assert document["most_concern"] == [9]
