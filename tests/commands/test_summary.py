@@ -148,6 +148,9 @@ def test_plain_summary_is_a_readable_table_without_colour_codes(small: Path) -> 
     assert "KPI 9.K2" in text
     assert "(no reason given)" in text
     assert "Overview box progress, 2018-19-Q2" in text
+    # na says why, in the report's words (docs/rules.md#na-reasons)
+    finance = next(line for line in text.splitlines() if line.lstrip("│ ").startswith("Finance"))
+    assert "na (Not applicable)" in finance
     assert "Recommendations of most concern: 9. EET opportunities for CLA (1 red)" in text
     assert all(line == line.rstrip() for line in text.splitlines())
 
