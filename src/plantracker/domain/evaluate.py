@@ -299,9 +299,7 @@ def _boxes(
         Box.RISKS: (NaReason.NOT_APPLICABLE if not risks else NaReason.NOT_YET_AVAILABLE),
         Box.FINANCE: NaReason.NOT_APPLICABLE,
     }
-    return {
-        box: _box(box, calculated[box], narrative, previous[box], reasons[box]) for box in Box
-    }
+    return {box: _box(box, calculated[box], narrative, previous[box], reasons[box]) for box in Box}
 
 
 def _reported(box: Box, calculated: Status | None, narrative: Narrative | None) -> Status | None:

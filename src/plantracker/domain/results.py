@@ -98,6 +98,14 @@ class RecommendationResult:
         return self.recommendation.number
 
     @property
+    def na_reason(self) -> NaReason | None:
+        """Why the roll-up is ``na`` (docs/rules.md#na-reasons), as for a kind's counts."""
+        if self.status is not Status.NA:
+            return None
+        items = sum(counts.count for counts in self.kinds.values())
+        return NaReason.NOT_APPLICABLE if items == 0 else NaReason.NOT_YET_AVAILABLE
+
+    @property
     def red_items(self) -> int:
         return sum(counts[Status.RED] for counts in self.kinds.values())
 

@@ -97,6 +97,7 @@ def summary_dict(result: PeriodResult) -> dict[str, Any]:
                 "status": rec.status.value,
                 "previous": _status(rec.previous_status),
                 "direction": rec.direction.value if rec.direction is not None else None,
+                "na_reason": _reason(rec.na_reason),
                 **{kind.value: counts_dict(rec.kinds[kind]) for kind in Kind},
             }
             for rec in result.recommendations

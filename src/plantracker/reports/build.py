@@ -66,15 +66,15 @@ from plantracker.reports.text import (
     ALL_KPIS_INTRO,
     COMPARATOR_COLUMNS,
     COMPUTED_NOTE,
+    EXCEPTION_HEADINGS,
     KIND_CENTRE,
     KIND_HEADINGS,
     KIND_NOUNS,
     KIND_ROWS,
-    NO_VALUE,
-    NOT_PUBLISHED,
-    EXCEPTION_HEADINGS,
     KPI_HEADINGS,
     MEASURE_HEADINGS,
+    NO_VALUE,
+    NOT_PUBLISHED,
     SECTIONS,
     TOTAL,
     WORKSTREAM_HEADINGS,
@@ -86,8 +86,8 @@ from plantracker.reports.text import (
     long_date,
     places_of,
     quantity,
-    rounded,
     recommendation_heading,
+    rounded,
     shown,
     status_text,
     status_word,
@@ -338,8 +338,6 @@ def _donut(kind: Kind, counts: Counts, *, show: str) -> Donut:
 
 
 def _recommendation(rec: RecommendationResult) -> RecommendationSection:
-    items = sum(counts.count for counts in rec.kinds.values())
-    reason = NaReason.NOT_APPLICABLE if items == 0 else NaReason.NOT_YET_AVAILABLE
     return RecommendationSection(
         number=rec.number,
         title=rec.recommendation.title,
@@ -349,7 +347,7 @@ def _recommendation(rec: RecommendationResult) -> RecommendationSection:
         direction=direction_view(rec.direction, was=rec.previous_status),
         donuts=tuple(_donut(kind, rec.kinds[kind], show="percent") for kind in Kind),
         heading=recommendation_heading(rec.number, rec.recommendation.title),
-        status_word=status_text(rec.status, reason),
+        status_word=status_text(rec.status, rec.na_reason),
     )
 
 
@@ -482,6 +480,7 @@ def _kpi_table(
                 comparators=_comparator_figures(kpi, period_in_cells=comparators_common is None),
                 computed_from=_computed_from(kpi, result.period.id),
                 previous=_shown_in(kpi, previous_id),
+                recommendation=item.recommendation,
                 status_word=status_text(item.status, item.na_reason),
                 commentary=item.commentary,
             )
@@ -694,9 +693,7 @@ def _trend(result: PeriodResult, item: ItemResult) -> TrendChart:
 # --- exceptions -----------------------------------------------------------------------------
 
 
-def _exceptions(
-    result: PeriodResult, deep_dives: dict[int, DeepDive]
-) -> tuple[ExceptionRow, ...]:
+def _exceptions(result: PeriodResult, deep_dives: dict[int, DeepDive]) -> tuple[ExceptionRow, ...]:
     """Every red, then every amber, item of every kind, each in plan order.
 
     A KPI or measure of a deep-dive recommendation is shown there in full: its row points
@@ -719,9 +716,7 @@ def _exceptions(
                             f"{shown(item.value, item.display, kpi.unit)} "
                             f"(target {_target_text(kpi)})"
                         )
-                        previous_id = (
-                            result.previous_period.id if result.previous_period else None
-                        )
+                        previous_id = result.previous_period.id if result.previous_period else None
                         direction = direction_view(
                             item.direction,
                             value_movement(item.value, _value_in(kpi, previous_id)),

@@ -212,6 +212,7 @@ class KpiRow:
     # period's value from the statutory returns; None when it was typed.
     computed_from: str | None = None
     previous: str = "–"  # the previous period's value as written
+    recommendation: int = 0  # the number of the KPI's recommendation
     status_word: str = ""  # ``na`` says why (docs/rules.md#na-reasons)
     commentary: str | None = None
 
