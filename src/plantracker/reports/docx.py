@@ -341,11 +341,13 @@ _KPI_WIDTHS = {
 
 
 def _kpi_widths(kpis: KpiTable) -> list[float]:
-    keys = kpi_columns(kpis)
-    widths = [float(_KPI_WIDTHS.get(key, 17)) for key in keys[1:]]
-    if kpis.comparator_headings:  # a tighter fit for three more columns
-        widths = [w * 0.8 for w in widths]
-    return [LANDSCAPE_WIDTH_MM - sum(widths), *widths]
+    keys = kpi_columns(kpis)[1:]
+    if kpis.comparator_headings:  # three more columns: every one 17 mm, the status 19 mm
+        widths = [19.0 if key == "status" else 17.0 for key in keys]
+    else:
+        widths = [float(_KPI_WIDTHS[key]) for key in keys]
+    # Less half a millimetre: each width is rounded to whole twips.
+    return [LANDSCAPE_WIDTH_MM - sum(widths) - 0.5, *widths]
 
 
 def _trends(document: DocumentType, charts: Sequence[TrendChart]) -> None:
