@@ -197,7 +197,11 @@ def example() -> dict[str, Any]:
 
 
 def counts(document: dict[str, Any], kind: str) -> dict[str, int]:
-    return {k: v for k, v in document["totals"][kind].items() if k not in {"status", "percent", "na_reason"}}
+    return {
+        k: v
+        for k, v in document["totals"][kind].items()
+        if k not in {"status", "percent", "na_reason"}
+    }
 
 
 def only(**by_status: int) -> dict[str, int]:

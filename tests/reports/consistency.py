@@ -124,9 +124,7 @@ def html_disagreements(html: str, summary: dict[str, Any]) -> list[str]:
     for row in document.xpath("//table[contains(concat(' ', @class, ' '), ' kpis ')]/tbody/tr"):
         kpi = kpis[row.get("data-ref")]
         cell = row.xpath("./td[@data-field='status']")[0]
-        expect(
-            f"KPI {kpi['ref']} status", _chip_word(cell), _word(kpi["status"], kpi["na_reason"])
-        )
+        expect(f"KPI {kpi['ref']} status", _chip_word(cell), _word(kpi["status"], kpi["na_reason"]))
         overrides = cell.xpath(".//*[@class='override']")
         if kpi["overridden"]:
             expect(

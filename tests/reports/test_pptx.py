@@ -21,6 +21,7 @@ from tests.reports.example_report import (
     example_report,
     example_summary,
     status_text,
+    word,
 )
 
 from plantracker.domain.evaluate import evaluate
@@ -72,24 +73,27 @@ def test_slides_follow_the_seed() -> None:
     assert titles[0] == report.cover.title
     assert titles[1] == report.overview.heading
     assert titles[2:5] == [
-        "Recent activity and headlines",
+        "Headlines",
         "Planned activity, milestones and decisions",
         "Overall plan",
     ]
-    assert titles[5:15] == [f"{r.number}. {r.title}" for r in report.recommendations]
-    dives = [t for t in titles if t.startswith("Deep dive: ")]
-    assert dives == [f"Deep dive: {d.number}. {d.title}" for d in report.deep_dives]
-    assert titles[-2:] == ["Next steps", "Data quality"]
-    assert titles.index("Exceptions: red and amber actions and measures") > titles.index(dives[-1])
+    assert titles[5:15] == [f"Recommendation {r.number}: {r.title}" for r in report.recommendations]
+    assert titles[15] == "All other KPIs"
+    dives = [t for t in titles if t.startswith("Deep dive: ") and ":" not in t[11:]]
+    assert dives == [f"Deep dive: recommendation {d.number}, {d.title}" for d in report.deep_dives]
+    assert titles[-2:] == ["Next steps", "Annex: data quality"]
+    assert titles.index("Exceptions") > titles.index(dives[-1])
 
 
 def test_the_overview_table_counts_equal_the_summary() -> None:
     summary = example_summary()
     (workstreams, risks) = tables(deck().slides[1])
-    assert workstreams[0][3:10] == ["Green", "Amber", "Red", "Blue", "None", "N/A", "Missing"]
+    # The PDF's words, not "Blue / None / N/A" ("None" would read as zero).
+    assert workstreams[0][3:10] == [s.word for s in STATUS_ORDER]
+    assert workstreams[0][3:10][3:6] == ["Blue (complete)", "No update required", "Not available"]
     for kind, row in zip(Kind, workstreams[1:], strict=True):
         totals = summary["totals"][kind.value]
-        assert row[1] == Status(totals["status"]).word
+        assert row[1] == word(totals["status"], totals["na_reason"])
         assert [int(n) for n in row[3:10]] == [totals[s.value] for s in STATUS_ORDER]
         assert int(row[10]) == totals["count"]
     assert [row[3] for row in risks[1:]] == [Status(r["status"]).word for r in summary["risks"]]
@@ -114,7 +118,8 @@ def test_overall_plan_doughnuts_are_native_charts_coloured_by_status() -> None:
 def test_each_recommendation_has_four_doughnuts_or_none() -> None:
     summary = example_summary()
     for rec in summary["recommendations"]:
-        (slide,) = [s for s in deck().slides if title(s) == f"{rec['number']}. {rec['title']}"]
+        heading = f"Recommendation {rec['number']}: {rec['title']}"
+        (slide,) = [s for s in deck().slides if title(s) == heading]
         found = iter(charts(slide))
         texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
         for kind in Kind:
@@ -132,21 +137,21 @@ def test_every_kpi_row_of_the_deep_dives_equals_the_summary() -> None:
     rows = [
         row
         for slide in deck().slides
-        if "key performance indicators" in title(slide)
+        if "Key performance indicators" in title(slide)
         for table in tables(slide)
         for row in table[1:]
     ]
     expected = deep_dive_kpis(summary, report)
     assert len(rows) == len(expected) == 22
     for row, entry in zip(rows, expected, strict=True):
-        assert row[0] == entry["title"]
+        assert row[0].split("\n")[0] == f"{entry['ref']} {entry['title']}"
         shown, calculated = status_text(entry)
-        assert row[6].split("\n")[0].rstrip("¹²³⁴⁵⁶⁷⁸⁹") == shown
-        assert (f"(calculated {calculated})" in row[6]) == (calculated is not None)
-        assert row[7].endswith(WORDS[entry["direction"]])
+        assert row[7].split("\n")[0].rstrip("¹²³⁴⁵⁶⁷⁸⁹") == shown
+        assert (f"(calculated {calculated})" in row[7]) == (calculated is not None)
+        assert row[8].endswith(WORDS[entry["direction"]])
 
 
-def test_exceptions_list_every_red_and_amber_action_and_measure() -> None:
+def test_exceptions_list_every_red_and_amber_item_of_every_kind() -> None:
     summary = example_summary()
     rows = [
         row
@@ -155,10 +160,18 @@ def test_exceptions_list_every_red_and_amber_action_and_measure() -> None:
         for row in table[1:]
     ]
     for status in (Status.RED, Status.AMBER):
-        kinds = ("actions", "quality", "feedback")
-        assert sum(1 for row in rows if row[5] == status.word) == sum(
+        kinds = ("actions", "kpis", "quality", "feedback")
+        assert sum(1 for row in rows if row[3] == status.word) == sum(
             summary["totals"][k][status.value] for k in kinds
         )
+    # A pointer names the slide its deep dive starts on.
+    titles = [title(s) for s in deck().slides]
+    for row, exception in zip(rows, example_report().exceptions, strict=True):
+        if exception.deep_dive is not None:
+            number = int(row[-1].rsplit(" ", 1)[1])
+            assert titles[number - 1].startswith(
+                f"Deep dive: recommendation {exception.deep_dive},"
+            )
 
 
 def _inside_the_slide(presentation: PresentationType) -> list[str]:
@@ -223,11 +236,13 @@ def test_comparator_columns_stay_on_the_slide_and_their_text_fits() -> None:
 def test_a_long_kpi_table_continues_on_further_slides_without_losing_a_row() -> None:
     p = filled_plan(recommendations=2, period_count=5, kinds={1: {"kpis": 40}})
     presentation = deck_of(p)
-    kpi_slides = slides_titled(presentation, "1. Workstream 1: key performance indicators")
+    kpi_slides = slides_titled(
+        presentation, "Deep dive: recommendation 1, Workstream 1: Key performance indicators"
+    )
     assert len(kpi_slides) >= 3
     assert all(title(s).endswith("(continued)") for s in kpi_slides[1:])
     titles = [row[0] for s in kpi_slides for table in tables(s) for row in table[1:]]
-    assert titles == [k.title for k in p.recommendations[0].kpis]
+    assert titles == [f"{k.ref} {k.title}" for k in p.recommendations[0].kpis]
     for slide in kpi_slides:
         assert tables(slide)[0][0][0] == "KPI"  # each slide repeats the header row
     assert _inside_the_slide(presentation) == []
@@ -243,7 +258,7 @@ def test_long_lists_continue_on_further_slides_and_stay_in_their_boxes() -> None
     narrative = Narrative(headlines=headlines, next_steps=headlines[:3], deep_dives=(1,))
     p = Plan(**{**base.__dict__, "narrative": {period: narrative}})
     presentation = deck_of(p)
-    slides = slides_titled(presentation, "Recent activity and headlines")
+    slides = slides_titled(presentation, "Headlines")
     assert len(slides) >= 3
     shown = [
         paragraph.text
