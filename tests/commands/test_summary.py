@@ -125,11 +125,11 @@ def test_json_of_a_small_plan(small: Path) -> None:
     assert document["problems"] == [
         {
             "where": "Overview box progress, 2018-19-Q2",
-            "message": "status set to amber by hand (calculated red) without a reason",
+            "message": "status set to Amber by hand without a reason; the rules give Red",
         },
         {
             "where": "KPI 9.K2, 2018-19-Q2",
-            "message": "status set to green by hand (calculated amber) without a reason",
+            "message": "status set to Green by hand without a reason; the rules give Amber",
         },
     ]
 
