@@ -3,9 +3,10 @@ no target, on items, kinds and boxes alike."""
 
 from __future__ import annotations
 
+from tests.builders import IDS, action, kpi, plan, recommendation, value
+
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Box, Kind, NaReason, Status
-from tests.builders import IDS, action, kpi, plan, recommendation, value
 
 Q = IDS[1]
 

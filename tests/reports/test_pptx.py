@@ -108,8 +108,8 @@ def test_overall_plan_doughnuts_are_native_charts_coloured_by_status() -> None:
         totals = summary["totals"][kind.value]
         expected = {s.word: totals[s.value] for s in STATUS_ORDER if totals[s.value]}
         assert counts_of(chart) == expected
-        for point, word in zip(chart.plots[0].series[0].points, expected, strict=True):
-            status = next(s for s in Status if s.word == word)
+        for point, said in zip(chart.plots[0].series[0].points, expected, strict=True):
+            status = next(s for s in Status if s.word == said)
             assert str(point.format.fill.fore_color.rgb) == STATUS_FILL[status][1:].upper()
     frames = [shape for shape in slide.shapes if shape.has_chart]
     assert all(frame._element.nvGraphicFramePr.cNvPr.get("descr") for frame in frames)

@@ -82,8 +82,11 @@ def render_docx(report: Report) -> bytes:
     if report.all_kpis is not None:
         document.add_heading(report.title("all-kpis"), level=1)
         _kpi_table(document, report.all_kpis)
-    for dive in report.deep_dives:
-        _deep_dive(document, dive)
+    if report.deep_dives:
+        heading = document.add_heading(report.title("deep-dives"), level=1)
+        heading.paragraph_format.page_break_before = True
+    for index, dive in enumerate(report.deep_dives):
+        _deep_dive(document, dive, new_page=index > 0)
     _exceptions(document, report)
     new_section(document, landscape=False)
     document.add_heading(report.title("next-steps"), level=1)
@@ -273,18 +276,18 @@ def _donuts(document: DocumentType, donuts: Sequence[Donut]) -> None:
 # --- deep dives -----------------------------------------------------------------------------
 
 
-def _deep_dive(document: DocumentType, dive: DeepDive) -> None:
-    heading = document.add_heading(dive.heading, level=1)
-    heading.paragraph_format.page_break_before = True
-    document.add_heading(text.COMMENTARY, level=2)
+def _deep_dive(document: DocumentType, dive: DeepDive, *, new_page: bool) -> None:
+    heading = document.add_heading(dive.heading, level=2)
+    heading.paragraph_format.page_break_before = new_page
+    document.add_heading(text.COMMENTARY, level=3)
     _bullets(document, dive.commentary, "No commentary recorded for this period.")
     if dive.kpis is not None:
-        document.add_heading(text.KPIS_HEADING, level=2)
+        document.add_heading(text.KPIS_HEADING, level=3)
         _kpi_table(document, dive.kpis)
     for measures in dive.measures:
         if not measures.rows:
             continue
-        document.add_heading(f"{measures.heading}s", level=2)
+        document.add_heading(f"{measures.heading}s", level=3)
         table(
             document,
             list(measures.headings),
@@ -302,7 +305,7 @@ def _deep_dive(document: DocumentType, dive: DeepDive) -> None:
             caption=measures.caption,
         )
     if dive.trends:
-        document.add_heading(text.KPI_TRENDS, level=2)
+        document.add_heading(text.KPI_TRENDS, level=3)
         _trends(document, dive.trends)
 
 

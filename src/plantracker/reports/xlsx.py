@@ -45,6 +45,19 @@ _TOP = Alignment(vertical="top")
 _COUNT_HEADINGS = tuple(status.word for status in STATUS_ORDER)
 
 
+# The sheet that holds each section of the report (``Report.sections``).
+_SECTION_SHEETS = {
+    "overview": "Overview, Risks",
+    "overall-plan": "Recommendations",
+    "recommendations": "Recommendations",
+    "all-kpis": "KPIs",
+    "deep-dives": "KPIs, Measures",
+    "exceptions": "Exceptions",
+    "next-steps": "Overview",
+    "data-quality": "Problems",
+}
+
+
 def _said(status: Status | None, word: str) -> Said | None:
     return Said(status, word) if status is not None else None
 
@@ -123,6 +136,18 @@ def _overview(sheet: Worksheet, report: Report) -> None:
         (report.title("next-steps"), report.next_steps),
     ):
         row = _table(sheet, row, heading, (heading,), [(line,) for line in lines])
+    # Where each section of the report is in this workbook, in the report's words.
+    row = _table(
+        sheet,
+        row,
+        "Contents",
+        ("Section of the report", "Sheet"),
+        [
+            (title, _SECTION_SHEETS[key])
+            for key, title in report.sections
+            if key != "all-kpis" or report.all_kpis is not None
+        ],
+    )
     print_setup(sheet)
     sheet.print_title_rows = None
 
@@ -278,7 +303,7 @@ def _measures(sheet: Worksheet, report: Report) -> None:
                 )
     _sheet(
         sheet,
-        ("Recommendation", "Kind", "Ref", "Measure", "Frequency", "Method", "Status", "Update"),
+        ("Recommendation", "Kind", "Ref", "Measure", *text.MEASURE_HEADINGS.values()),
         rows,
         (26, 18, 8, 50, 16, 30, 16, 60),
     )
