@@ -3,7 +3,7 @@
 One sheet per table of the report model, for people who want to sort, filter or chart the
 figures themselves: Overview (the boxes, the workstream counts, headlines, planned
 activity, decisions, next steps), Risks, Recommendations (each kind of each
-recommendation, by status), KPIs (the deep dives' KPI tables), Measures, Exceptions and
+recommendation, by status), KPIs (every KPI of the plan), Measures, Exceptions and
 Problems. Status cells are filled with their colour and hold the status word. Every figure
 is the report model's; nothing is counted here.
 """
