@@ -109,6 +109,7 @@ def test_json_of_a_small_plan(small: Path) -> None:
         **{s: 0 for s in ("green", "amber", "red", "blue", "none", "na", "missing")},
         "status": "na",
         "percent": {s: 0 for s in ("green", "amber", "red", "blue", "none", "na", "missing")},
+        "na_reason": "not_applicable",
     }
     (k2,) = document["kpis"]
     assert {k: k2[k] for k in ("ref", "recommendation", "value", "status", "calculated")} == {
@@ -124,11 +125,11 @@ def test_json_of_a_small_plan(small: Path) -> None:
     assert document["problems"] == [
         {
             "where": "Overview box progress, 2018-19-Q2",
-            "message": "status set to amber by hand (calculated red) without a reason",
+            "message": "status set to Amber by hand without a reason; the rules give Red",
         },
         {
             "where": "KPI 9.K2, 2018-19-Q2",
-            "message": "status set to green by hand (calculated amber) without a reason",
+            "message": "status set to Green by hand without a reason; the rules give Amber",
         },
     ]
 
@@ -147,6 +148,9 @@ def test_plain_summary_is_a_readable_table_without_colour_codes(small: Path) -> 
     assert "KPI 9.K2" in text
     assert "(no reason given)" in text
     assert "Overview box progress, 2018-19-Q2" in text
+    # na says why, in the report's words (docs/rules.md#na-reasons)
+    finance = next(line for line in text.splitlines() if line.lstrip("│ ").startswith("Finance"))
+    assert "na (Not applicable)" in finance
     assert "Recommendations of most concern: 9. EET opportunities for CLA (1 red)" in text
     assert all(line == line.rstrip() for line in text.splitlines())
 
@@ -193,7 +197,11 @@ def example() -> dict[str, Any]:
 
 
 def counts(document: dict[str, Any], kind: str) -> dict[str, int]:
-    return {k: v for k, v in document["totals"][kind].items() if k not in {"status", "percent"}}
+    return {
+        k: v
+        for k, v in document["totals"][kind].items()
+        if k not in {"status", "percent", "na_reason"}
+    }
 
 
 def only(**by_status: int) -> dict[str, int]:

@@ -89,13 +89,16 @@ def test_problem_messages_say_what_is_wrong() -> None:
         **WITH_RISK,
     )
     assert problems(p) == [
-        ("Action 9.A1, 2018-19-Q2", "red without commentary"),
+        ("Action 9.A1, 2018-19-Q2", "Red with no commentary"),
         (
             "Action 9.A1, 2018-19-Q2",
-            "past its due date 2018-09-01 and not complete (blue) at the end of the period",
+            "past its due date, 1 September 2018, and not marked complete at the end of the period",
         ),
         ("Action 9.A2, 2018-19-Q2", "no update was given for this period"),
-        ("KPI 9.K2, 2018-19-Q2", "status set to green by hand (calculated amber) without a reason"),
+        (
+            "KPI 9.K2, 2018-19-Q2",
+            "status set to Green by hand without a reason; the rules give Amber",
+        ),
         ("KPI 9.K1, 2018-19-Q2", "no value was given for this period"),
     ]
 

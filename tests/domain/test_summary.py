@@ -114,8 +114,10 @@ def test_totals_overall_and_problems() -> None:
         "calculated": "red",
         "overridden": False,
         "reason": None,
+        "na_reason": None,
     }
     assert document["boxes"]["finance"]["status"] == "na"
+    assert document["boxes"]["finance"]["na_reason"] == "not_applicable"
     assert document["boxes"]["risks"] == {
         "status": "amber",
         "previous": "amber",
@@ -123,6 +125,7 @@ def test_totals_overall_and_problems() -> None:
         "calculated": "amber",
         "overridden": False,
         "reason": None,
+        "na_reason": None,
     }
     assert document["problems"] == []
     assert document["most_concern"] == [9]
@@ -179,5 +182,5 @@ def test_summary_totals_equal_the_sum_over_recommendations(data: st.DataObject) 
 def test_problems_are_where_and_message() -> None:
     p = plan(recommendation(1, actions=[action("1.A1", {Q2: A})]), risks=[risk("r", {Q2: A})])
     assert summary_dict(evaluate(p, Q2))["problems"] == [
-        {"where": "Action 1.A1, 2018-19-Q2", "message": "amber without commentary"}
+        {"where": "Action 1.A1, 2018-19-Q2", "message": "Amber with no commentary"}
     ]

@@ -15,15 +15,20 @@ from typing import Any
 
 import lxml.html
 
-from plantracker.domain.model import Kind, Status
+from plantracker.domain.model import Kind, NaReason, Status
 from plantracker.reports.model import Report
 from plantracker.reports.text import KIND_HEADINGS, KIND_NOUNS, KIND_ROWS
 
 PDFTOTEXT = shutil.which("pdftotext")
 
 
-def _word(status: str | None) -> str | None:
-    return Status(status).word if status is not None else None
+def _word(status: str | None, na_reason: str | None = None) -> str | None:
+    """The status's word; ``na`` says why (docs/rules.md#na-reasons)."""
+    if status is None:
+        return None
+    if na_reason is not None:
+        return NaReason(na_reason).word
+    return Status(status).word
 
 
 def _text(element: Any) -> str:
@@ -58,12 +63,13 @@ def html_disagreements(html: str, summary: dict[str, Any]) -> list[str]:
     # Overview boxes.
     overall = summary["overall"]
     box = document.xpath("//div[contains(@class, 'box-overall')]")[0]
-    expect("overall box", _chip_word(box), _word(overall["status"]))
+    expect("overall box", _chip_word(box), _word(overall["status"], overall["na_reason"]))
     previous = document.xpath("//div[contains(@class, 'box-previous')]")[0]
     expect("previous box", _chip_word(previous), _word(overall["previous"]))
     for name in ("progress", "finance", "risks"):
         element = document.xpath(f"//div[contains(@class, 'box-{name}')]")[0]
-        expect(f"{name} box", _chip_word(element), _word(summary["boxes"][name]["status"]))
+        outcome = summary["boxes"][name]
+        expect(f"{name} box", _chip_word(element), _word(outcome["status"], outcome["na_reason"]))
 
     # Factual headlines.
     facts = [_text(li) for li in document.xpath("//ul[@class='facts']/li")]
@@ -81,7 +87,7 @@ def html_disagreements(html: str, summary: dict[str, Any]) -> list[str]:
         expect(
             f"workstream {kind.value} status",
             _chip_word(row.xpath("./td[@data-field='status']")[0]),
-            _word(counts["status"]),
+            _word(counts["status"], counts["na_reason"]),
         )
         for status in Status:
             cell = row.xpath(f"./td[@data-status='{status.value}']")[0]
@@ -108,17 +114,17 @@ def html_disagreements(html: str, summary: dict[str, Any]) -> list[str]:
         expect(
             f"{where} status",
             _chip_word(element.xpath(".//p[@class='rec-status']")[0]),
-            _word(rec["status"]),
+            _word(rec["status"], rec["na_reason"]),
         )
         for kind in Kind:
             _donut(element, kind, rec[kind.value], where, expect, percent=True)
 
     # Deep-dive KPI tables: shown status, and calculated status where overridden.
     kpis = {kpi["ref"]: kpi for kpi in summary["kpis"]}
-    for row in document.xpath("//table[@class='kpis']/tbody/tr"):
+    for row in document.xpath("//table[contains(concat(' ', @class, ' '), ' kpis ')]/tbody/tr"):
         kpi = kpis[row.get("data-ref")]
         cell = row.xpath("./td[@data-field='status']")[0]
-        expect(f"KPI {kpi['ref']} status", _chip_word(cell), _word(kpi["status"]))
+        expect(f"KPI {kpi['ref']} status", _chip_word(cell), _word(kpi["status"], kpi["na_reason"]))
         overrides = cell.xpath(".//*[@class='override']")
         if kpi["overridden"]:
             expect(
@@ -183,9 +189,9 @@ def pdf_text(pdf: Path) -> str:
     return " ".join(done.stdout.split())
 
 
-def _chip(status: str) -> str:
+def _chip(status: str, na_reason: str | None = None) -> str:
     value = Status(status)
-    return f"{value.letter} {value.word}"
+    return f"{value.letter} {_word(status, na_reason)}"
 
 
 def _segment(text: str, start: str, ends: list[str]) -> str:
@@ -208,7 +214,8 @@ def pdf_disagreements(text: str, summary: dict[str, Any], report: Report) -> lis
     overall = summary["overall"]
     expect_in(
         "overall box",
-        f"Overall: this period {report.cover.period_label} {_chip(overall['status'])}",
+        f"Overall: this period {report.cover.period_label} "
+        f"{_chip(overall['status'], overall['na_reason'])}",
         text,
     )
     if overall["previous"] is not None:
@@ -223,8 +230,8 @@ def pdf_disagreements(text: str, summary: dict[str, Any], report: Report) -> lis
             expect_in(f"headline on {kind.value}", _red_headline(kind, counts), text)
         cells = " ".join(str(counts[s.value]) for s in Status)
         pattern = re.compile(
-            re.escape(f"{KIND_ROWS[kind]} {_chip(counts['status'])} ")
-            + r"\S (Improving|Worsening|Same|No comparison) "
+            re.escape(f"{KIND_ROWS[kind]} {_chip(counts['status'], counts['na_reason'])} ")
+            + r"\S (Improving|Worsening|Same|No comparison)( — was \D+?)? "
             + re.escape(f"{cells} {counts['count']}")
         )
         if not pattern.search(text):
@@ -243,7 +250,8 @@ def pdf_disagreements(text: str, summary: dict[str, Any], report: Report) -> lis
 
     recs = summary["recommendations"]
     for index, (rec, section) in enumerate(zip(recs, report.recommendations, strict=True)):
-        start = f"Recommendation {rec['number']}: {section.title} Status {_chip(rec['status'])}"
+        chip = _chip(rec["status"], rec["na_reason"])
+        start = f"Recommendation {rec['number']}: {section.title} Status {chip}"
         ends = [f"Recommendation {later['number']}: " for later in recs[index + 1 :]][:1]
         segment = _segment(text, start, [*ends, "Deep dives"])
         if not segment:
@@ -271,7 +279,7 @@ def pdf_disagreements(text: str, summary: dict[str, Any], report: Report) -> lis
             continue
         for row in dive.kpis.rows:
             kpi = kpis[row.ref]
-            shown = f"{row.value} {_chip(kpi['status'])}"
+            shown = f"{row.value} {_chip(kpi['status'], kpi['na_reason'])}"
             if kpi["overridden"]:
                 shown += f" calculated {_word(kpi['calculated'])}"
             expect_in(f"KPI {row.ref}", f"{row.ref} {row.title}", text)

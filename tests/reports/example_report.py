@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import Status
+from plantracker.domain.model import NaReason, Status
 from plantracker.domain.summary import summary_dict
 from plantracker.planfile import load_plan
 from plantracker.reports.build import build_report
@@ -36,8 +36,16 @@ def deep_dive_kpis(summary: dict[str, Any], report: Report) -> list[dict[str, An
     return [kpi for number in chosen for kpi in by_rec[number]]
 
 
+def word(status: str | None, na_reason: str | None = None) -> str | None:
+    """A status as every format writes it; ``na`` says why (docs/rules.md#na-reasons)."""
+    if status is None:
+        return None
+    return NaReason(na_reason).word if na_reason else Status(status).word
+
+
 def status_text(entry: dict[str, Any]) -> tuple[str, str | None]:
     """The status word a KPI row must show, and the calculated one when overridden."""
-    shown = Status(entry["status"]).word
+    shown = word(entry["status"], entry.get("na_reason"))
+    assert shown is not None
     calculated = Status(entry["calculated"]).word if entry["overridden"] else None
     return shown, calculated

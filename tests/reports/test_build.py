@@ -226,7 +226,7 @@ def test_a_target_without_a_value_is_said_in_words(target: Target | None, text: 
     assert row.target == text
 
 
-def test_exceptions_list_every_red_then_amber_action_and_measure() -> None:
+def test_exceptions_list_every_red_then_amber_item_of_every_kind() -> None:
     p = filled_plan(recommendations=6, period_count=2)
     result = evaluate(p, p.periods[-1].id)
     report = build_report(result)
@@ -234,11 +234,40 @@ def test_exceptions_list_every_red_then_amber_action_and_measure() -> None:
         item.ref
         for status in (Status.RED, Status.AMBER)
         for item in result.items()
-        if item.kind is not Kind.KPI and item.status is status
+        if item.status is status
     ]
     assert [row.ref for row in report.exceptions] == expected
-    assert expected  # the test plan has some
+    assert any(row.kind is Kind.KPI for row in report.exceptions)  # KPIs too
     assert all(row.status in (Status.RED, Status.AMBER) for row in report.exceptions)
+    # A KPI row gives value, target and direction; one the deep dives show points there.
+    dives = {dive.number for dive in report.deep_dives}
+    for row in report.exceptions:
+        if row.kind is Kind.KPI:
+            assert row.value and "(target " in row.value and row.direction is not None
+        number = int(row.ref.split(".")[0])
+        shown_there = number in dives and row.kind is not Kind.ACTION
+        assert (row.pointer is not None) is shown_there
+        assert row.deep_dive == (number if shown_there else None)
+
+
+def test_every_kpi_appears_once_in_a_deep_dive_or_all_kpis() -> None:
+    p = filled_plan(recommendations=6, period_count=3)
+    result = evaluate(p, p.periods[-1].id)
+    report = build_report(result)
+    in_dives = [row.ref for dive in report.deep_dives if dive.kpis for row in dive.kpis.rows]
+    others = [row.ref for row in report.all_kpis.rows] if report.all_kpis else []
+    assert sorted(in_dives + others) == sorted(item.ref for item in result.items(Kind.KPI))
+    assert not set(in_dives) & set(others)
+    assert report.all_kpis is not None and report.all_kpis.compact
+    # Previous: the previous period's value as written, so each direction can be checked.
+    previous = result.previous_period
+    assert previous is not None
+    for row in report.all_kpis.rows:
+        kpi = next(i.item for i in result.items(Kind.KPI) if i.ref == row.ref)
+        entry = kpi.values.get(previous.id)  # type: ignore[union-attr]
+        if entry is not None and entry.value is not None and not entry.display:
+            assert row.previous.rstrip("%").replace(",", "") == str(entry.value)
+    assert report.all_kpis.headings["previous"] == f"Previous, {previous.label}"
 
 
 def test_problems_are_the_domains() -> None:

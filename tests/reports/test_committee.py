@@ -174,7 +174,8 @@ def test_the_order_note_stands_where_the_recommendations_are_listed() -> None:
     assert heading < note < first
     deck = Presentation(io.BytesIO(render_pptx(example_report())))
     slides = [s for s in deck.slides if s.shapes.title is not None]
-    first_rec = next(s for s in slides if s.shapes.title.text.startswith("1. "))
+    # Two recommendations to a slide: the first is on "Recommendations 1 and 2".
+    first_rec = next(s for s in slides if s.shapes.title.text.startswith("Recommendations 1 "))
     assert ORDER_NOTE in [s.text_frame.text for s in first_rec.shapes if s.has_text_frame]
 
 

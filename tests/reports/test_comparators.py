@@ -150,7 +150,7 @@ def pptx_tables(report: Report) -> list[list[list[str]]]:
     found = []
     for slide in deck.slides:
         title = slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
-        if "key performance indicators" not in title:
+        if "Key performance indicators" not in title:
             continue
         for shape in slide.shapes:
             if shape.has_table:
@@ -292,11 +292,11 @@ def test_the_example_report_has_no_comparator_columns_in_any_format() -> None:
         assert table.get("data-comparators") is None
         assert not table.xpath(".//*[contains(@class, 'comparator')]")
         headings = [_squash(th.text_content()) for th in table.xpath("./thead//th")]
-        assert len(headings) == 8 and not any(h.startswith(NAMES) for h in headings)
+        assert len(headings) == 9 and not any(h.startswith(NAMES) for h in headings)
     for tables in (docx_tables(report), pptx_tables(report)):
         assert tables and _office_headings(tables) == [()] * len(tables)
-        # KPI, Figure will, baseline, RAG, target, value, RAG, direction: as before.
-        assert {len(table[0]) for table in tables} == {8}
+        # KPI, Figure will, baseline, its status, target, previous, value, status, direction.
+        assert {len(table[0]) for table in tables} == {9}
     assert "England" not in xlsx_rows(report)[0]
 
 

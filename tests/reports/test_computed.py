@@ -165,7 +165,8 @@ def test_powerpoint_prints_the_same_notes_on_the_tables_slides() -> None:
     notes = [(title, text) for title, text in texts if text.startswith(COMPUTED_NOTE)]
     assert [text for _, text in notes] == list(NOTES.values())
     for (title, _), number in zip(notes, NOTES, strict=True):
-        assert title.startswith(f"{number}. ") and "key performance indicators" in title
+        assert title.startswith(f"Deep dive: recommendation {number}, ")
+        assert "Key performance indicators" in title
     assert not any(text.startswith(COMPUTED_NOTE) for _, text in _pptx_texts(example_report()))
 
 
@@ -177,7 +178,9 @@ def test_the_note_keeps_to_the_slide_even_under_a_long_table() -> None:
     presentation = deck_of(with_marks(long, {(k.ref, last): "cin_rate" for k in kpis}))
     assert _inside_the_slide(presentation) == []
     assert _text_fits(presentation) == []
-    slides = slides_titled(presentation, "1. Workstream 1: key performance indicators")
+    slides = slides_titled(
+        presentation, "Deep dive: recommendation 1, Workstream 1: Key performance indicators"
+    )
     assert len(slides) >= 3
     notes = [
         (number, paragraph.text)

@@ -23,6 +23,7 @@ from tests.reports.example_report import (
     example_report,
     example_summary,
     status_text,
+    word,
 )
 
 from plantracker.domain.evaluate import evaluate
@@ -68,20 +69,18 @@ def test_sections_are_real_headings_in_the_seeds_order() -> None:
     assert firsts == [
         report.overview.heading,
         "Overall plan",
-        *(f"{r.number}. {r.title}" for r in report.recommendations),
-        *(f"Deep dive: {d.number}. {d.title}" for d in report.deep_dives),
+        *(f"Recommendation {r.number}: {r.title}" for r in report.recommendations),
+        "All other KPIs",
+        "Deep dives",
         "Exceptions",
         "Next steps",
-        "Data quality",
+        "Annex: data quality",
         "Glossary",
     ]
     seconds = [p.text for p in doc.paragraphs if style_of(p) == "Heading 2"]
-    assert seconds[:4] == [
-        "Report to the committee",
-        "Recent activity and headlines",
-        "Workstreams",
-        "Key risks",
-    ]
+    assert seconds[:4] == ["Report to the committee", "Headlines", "Workstreams", "Key risks"]
+    dives = [f"Deep dive: recommendation {d.number}, {d.title}" for d in report.deep_dives]
+    assert [t for t in seconds if t.startswith("Deep dive")] == dives
     assert doc.core_properties.title == f"{report.cover.title}: {report.cover.period_label}"
 
 
@@ -89,10 +88,19 @@ def test_workstream_counts_and_statuses_equal_the_summary() -> None:
     summary = example_summary()
     (table,) = table_with(document(), "Items of each kind by status")
     rows = cells(table)
-    assert rows[0][3:10] == ["Green", "Amber", "Red", "Blue", "None", "N/A", "Missing"]
+    # The PDF's words, not "Blue / None / N/A" ("None" would read as zero).
+    assert rows[0][3:10] == [
+        "Green",
+        "Amber",
+        "Red",
+        "Blue (complete)",
+        "No update required",
+        "Not available",
+        "Missing",
+    ]
     for kind, row in zip(Kind, rows[1:], strict=True):
         totals = summary["totals"][kind.value]
-        assert row[1] == Status(totals["status"]).word
+        assert row[1] == word(totals["status"], totals["na_reason"])
         assert [int(n) for n in row[3:10]] == [totals[s.value] for s in STATUS_ORDER]
         assert int(row[10]) == totals["count"]
 
@@ -106,14 +114,14 @@ def test_every_kpi_row_of_the_deep_dives_equals_the_summary() -> None:
     assert len(rows) == len(expected) == 22
     for row, entry in zip(rows, expected, strict=True):
         texts = [cell.text for cell in row.cells]
-        assert texts[0] == entry["title"]
+        assert texts[0].split("\n")[0] == f"{entry['ref']} {entry['title']}"
         shown, calculated = status_text(entry)
-        assert texts[6].split("\n")[0].rstrip("¹²³⁴⁵⁶⁷⁸⁹") == shown
-        assert (f"(calculated {calculated})" in texts[6]) == (calculated is not None)
-        assert fill_of(row.cells[6]) == STATUS_FILL[Status(entry["status"])].lstrip("#").upper()
-        assert texts[7].endswith(WORDS[entry["direction"]])
+        assert texts[7].split("\n")[0].rstrip("¹²³⁴⁵⁶⁷⁸⁹") == shown
+        assert (f"(calculated {calculated})" in texts[7]) == (calculated is not None)
+        assert fill_of(row.cells[7]) == STATUS_FILL[Status(entry["status"])].lstrip("#").upper()
+        assert texts[8].endswith(WORDS[entry["direction"]])
         if entry["display"] is None and entry["value"] is not None:
-            assert Decimal(texts[5].rstrip("%").replace(",", "")) == Decimal(str(entry["value"]))
+            assert Decimal(texts[6].rstrip("%").replace(",", "")) == Decimal(str(entry["value"]))
 
 
 def test_comparator_columns_keep_the_kpi_table_on_the_landscape_page() -> None:
@@ -165,21 +173,29 @@ def test_deep_dives_and_exceptions_are_landscape_and_pages_are_numbered() -> Non
             headings_by_section.append([])
     assert headings_by_section[1] == [example_report().overview.heading]
     landscape = headings_by_section[3]
-    assert landscape[0].startswith("Deep dive: ") and landscape[-1] == "Exceptions"
+    assert landscape[0] == "All other KPIs" and landscape[-1] == "Exceptions"
+    assert landscape[1] == "Deep dives"
     footer = doc.sections[0].footer.paragraphs[0]._p.xml
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
 
 
-def test_every_red_and_amber_action_and_measure_is_an_exception() -> None:
+def test_every_red_and_amber_item_of_every_kind_is_an_exception() -> None:
     summary = example_summary()
-    (table,) = table_with(document(), "Red and amber actions and measures")
+    (table,) = table_with(document(), "Every red, then every amber")
     rows = cells(table)[1:]
     for status in (Status.RED, Status.AMBER):
         expected = sum(
-            summary["totals"][k][status.value] for k in ("actions", "quality", "feedback")
+            summary["totals"][k][status.value] for k in ("actions", "kpis", "quality", "feedback")
         )
-        assert sum(1 for row in rows if row[5] == status.word) == expected
-    assert [row[2] for row in rows] == [e.ref for e in example_report().exceptions]
+        assert sum(1 for row in rows if row[3] == status.word) == expected
+    exceptions = example_report().exceptions
+    assert len(rows) == len(exceptions)
+    for row, exception in zip(rows, exceptions, strict=True):
+        assert row[1].startswith(f"{exception.kind_label} {exception.ref} ")
+    # Items the deep dives show in full point there rather than repeat the commentary.
+    for row, exception in zip(rows, exceptions, strict=True):
+        if exception.deep_dive is not None:
+            assert row[-1] == f"See deep dive {exception.deep_dive}"
 
 
 def test_the_data_quality_annex_lists_every_problem() -> None:
@@ -201,7 +217,10 @@ def test_any_valid_plan_gives_a_document_with_its_sections(p: Plan) -> None:
     doc = Document(io.BytesIO(render_docx(report)))
     firsts = [para.text for para in doc.paragraphs if style_of(para) == "Heading 1"]
     # Overview, overall plan, exceptions, next steps, data quality; and one per section.
-    assert len(firsts) == 5 + len(report.recommendations) + len(report.deep_dives)
+    others = 1 if report.all_kpis is not None else 0
+    others += 1 if report.deep_dives else 0
+    others += 1 if report.glossary else 0
+    assert len(firsts) == 5 + len(report.recommendations) + others
 
 
 def _tables_by_orientation(doc: DocumentType) -> list[tuple[int, bool]]:

@@ -21,6 +21,7 @@ from tests.reports.example_report import (
     example_report,
     example_summary,
     status_text,
+    word,
 )
 
 from plantracker.domain.evaluate import evaluate
@@ -79,7 +80,7 @@ def test_slides_follow_the_seed() -> None:
     assert titles[1] == "Report to the committee"
     assert titles[2] == report.overview.heading
     assert titles[3:6] == [
-        "Recent activity and headlines",
+        "Headlines",
         "Planned activity, milestones and decisions",
         "Overall plan",
     ]
@@ -87,19 +88,23 @@ def test_slides_follow_the_seed() -> None:
     assert titles[6:11] == [
         f"Recommendations {a} and {b}" for a, b in zip(numbers[::2], numbers[1::2], strict=True)
     ]
-    dives = [t for t in titles if t.startswith("Deep dive: ")]
-    assert dives == [f"Deep dive: {d.number}. {d.title}" for d in report.deep_dives]
-    assert titles[-3:] == ["Next steps", "Data quality", "Glossary"]
-    assert titles.index("Exceptions: red and amber actions and measures") > titles.index(dives[-1])
+    assert titles[11] == "All other KPIs"
+    dives = [t for t in titles if t.startswith("Deep dive: ") and ":" not in t[11:]]
+    assert dives == [f"Deep dive: recommendation {d.number}, {d.title}" for d in report.deep_dives]
+    ends = [t for t in titles if not t.endswith(" (continued)")][-3:]
+    assert ends == ["Next steps", "Annex: data quality", "Glossary"]
+    assert titles.index("Exceptions") > titles.index(dives[-1])
 
 
 def test_the_overview_table_counts_equal_the_summary() -> None:
     summary = example_summary()
     (workstreams, risks) = tables(deck().slides[2])
-    assert workstreams[0][3:10] == ["Green", "Amber", "Red", "Blue", "None", "N/A", "Missing"]
+    # The PDF's words, not "Blue / None / N/A" ("None" would read as zero).
+    assert workstreams[0][3:10] == [s.word for s in STATUS_ORDER]
+    assert workstreams[0][3:10][3:6] == ["Blue (complete)", "No update required", "Not available"]
     for kind, row in zip(Kind, workstreams[1:], strict=True):
         totals = summary["totals"][kind.value]
-        assert row[1] == Status(totals["status"]).word
+        assert row[1] == word(totals["status"], totals["na_reason"])
         assert [int(n) for n in row[3:10]] == [totals[s.value] for s in STATUS_ORDER]
         assert int(row[10]) == totals["count"]
     assert [row[3] for row in risks[1:]] == [Status(r["status"]).word for r in summary["risks"]]
@@ -114,8 +119,8 @@ def test_overall_plan_doughnuts_are_native_charts_coloured_by_status() -> None:
         totals = summary["totals"][kind.value]
         expected = {s.word: totals[s.value] for s in STATUS_ORDER if totals[s.value]}
         assert counts_of(chart) == expected
-        for point, word in zip(chart.plots[0].series[0].points, expected, strict=True):
-            status = next(s for s in Status if s.word == word)
+        for point, said in zip(chart.plots[0].series[0].points, expected, strict=True):
+            status = next(s for s in Status if s.word == said)
             assert str(point.format.fill.fore_color.rgb) == STATUS_FILL[status][1:].upper()
     frames = [shape for shape in slide.shapes if shape.has_chart]
     assert all(frame._element.nvGraphicFramePr.cNvPr.get("descr") for frame in frames)
@@ -162,21 +167,21 @@ def test_every_kpi_row_of_the_deep_dives_equals_the_summary() -> None:
     rows = [
         row
         for slide in deck().slides
-        if "key performance indicators" in title(slide)
+        if "Key performance indicators" in title(slide)
         for table in tables(slide)
         for row in table[1:]
     ]
     expected = deep_dive_kpis(summary, report)
     assert len(rows) == len(expected) == 22
     for row, entry in zip(rows, expected, strict=True):
-        assert row[0] == entry["title"]
+        assert row[0].split("\n")[0] == f"{entry['ref']} {entry['title']}"
         shown, calculated = status_text(entry)
-        assert row[6].split("\n")[0].rstrip("¹²³⁴⁵⁶⁷⁸⁹") == shown
-        assert (f"(calculated {calculated})" in row[6]) == (calculated is not None)
-        assert row[7].endswith(WORDS[entry["direction"]])
+        assert row[7].split("\n")[0].rstrip("¹²³⁴⁵⁶⁷⁸⁹") == shown
+        assert (f"(calculated {calculated})" in row[7]) == (calculated is not None)
+        assert row[8].endswith(WORDS[entry["direction"]])
 
 
-def test_exceptions_list_every_red_and_amber_action_and_measure() -> None:
+def test_exceptions_list_every_red_and_amber_item_of_every_kind() -> None:
     summary = example_summary()
     rows = [
         row
@@ -185,10 +190,18 @@ def test_exceptions_list_every_red_and_amber_action_and_measure() -> None:
         for row in table[1:]
     ]
     for status in (Status.RED, Status.AMBER):
-        kinds = ("actions", "quality", "feedback")
-        assert sum(1 for row in rows if row[5] == status.word) == sum(
+        kinds = ("actions", "kpis", "quality", "feedback")
+        assert sum(1 for row in rows if row[3] == status.word) == sum(
             summary["totals"][k][status.value] for k in kinds
         )
+    # A pointer names the slide its deep dive starts on.
+    titles = [title(s) for s in deck().slides]
+    for row, exception in zip(rows, example_report().exceptions, strict=True):
+        if exception.deep_dive is not None:
+            number = int(row[-1].rsplit(" ", 1)[1])
+            assert titles[number - 1].startswith(
+                f"Deep dive: recommendation {exception.deep_dive},"
+            )
 
 
 def _inside_the_slide(presentation: PresentationType) -> list[str]:
@@ -253,11 +266,13 @@ def test_comparator_columns_stay_on_the_slide_and_their_text_fits() -> None:
 def test_a_long_kpi_table_continues_on_further_slides_without_losing_a_row() -> None:
     p = filled_plan(recommendations=2, period_count=5, kinds={1: {"kpis": 40}})
     presentation = deck_of(p)
-    kpi_slides = slides_titled(presentation, "1. Workstream 1: key performance indicators")
+    kpi_slides = slides_titled(
+        presentation, "Deep dive: recommendation 1, Workstream 1: Key performance indicators"
+    )
     assert len(kpi_slides) >= 3
     assert all(title(s).endswith("(continued)") for s in kpi_slides[1:])
     titles = [row[0] for s in kpi_slides for table in tables(s) for row in table[1:]]
-    assert titles == [k.title for k in p.recommendations[0].kpis]
+    assert titles == [f"{k.ref} {k.title}" for k in p.recommendations[0].kpis]
     for slide in kpi_slides:
         assert tables(slide)[0][0][0] == "KPI"  # each slide repeats the header row
     assert _inside_the_slide(presentation) == []
@@ -273,7 +288,7 @@ def test_long_lists_continue_on_further_slides_and_stay_in_their_boxes() -> None
     narrative = Narrative(headlines=headlines, next_steps=headlines[:3], deep_dives=(1,))
     p = Plan(**{**base.__dict__, "narrative": {period: narrative}})
     presentation = deck_of(p)
-    slides = slides_titled(presentation, "Recent activity and headlines")
+    slides = slides_titled(presentation, "Headlines")
     assert len(slides) >= 3
     shown = [
         paragraph.text
@@ -298,12 +313,15 @@ def test_any_valid_plan_gives_a_deck_that_stays_on_its_slides(p: Plan) -> None:
 
 
 def test_the_example_deck_is_no_longer_than_before_its_trend_charts() -> None:
-    assert len(deck().slides) <= 31  # 31 slides before the deep-dive trends were added
+    # 31 slides before the deep-dive trends were added; since then the committee paper added
+    # its cover sheet and glossary (3 slides) and the report its All other KPIs and the KPIs
+    # among the exceptions (4 slides).
+    assert len(deck().slides) <= 31 + 3 + 4
 
 
 def test_deep_dive_trends_are_native_line_charts_from_zero_on_one_time_axis() -> None:
     for dive in example_report().deep_dives:
-        slides = slides_titled(deck(), f"{dive.number}. {dive.title}: KPI trends")
+        slides = slides_titled(deck(), f"{dive.heading}: KPI trends")
         assert slides, dive.number
         drawn = [c for s in slides for c in charts(s)]
         for c in drawn:  # a line (the value's, with round markers), not a picture
@@ -326,7 +344,7 @@ def test_deep_dive_trends_are_native_line_charts_from_zero_on_one_time_axis() ->
         for trend in dive.trends:
             assert any(text.startswith(f"{trend.ref} ") for text in texts), trend.ref
     (cse,) = [d for d in example_report().deep_dives if d.number == 9]
-    slides = slides_titled(deck(), f"{cse.number}. {cse.title}: KPI trends")
+    slides = slides_titled(deck(), f"{cse.heading}: KPI trends")
     formats = {c.plots[0].series[0].data_labels.number_format for s in slides for c in charts(s)}
     assert '#,##0.00"%"' in formats  # 9.K3: "8.80%" beside "6.90%"
 

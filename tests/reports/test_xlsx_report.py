@@ -18,10 +18,11 @@ from tests.reports.example_report import (
     example_report,
     example_summary,
     status_text,
+    word,
 )
 
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import STATUS_ORDER, Kind, Plan, Status
+from plantracker.domain.model import STATUS_ORDER, Kind, NaReason, Plan, Status
 from plantracker.domain.summary import summary_dict
 from plantracker.reports.build import build_report
 from plantracker.reports.palette import STATUS_FILL, STATUS_INK
@@ -69,14 +70,16 @@ def test_overview_counts_and_boxes_equal_the_summary() -> None:
     ):
         totals = summary["totals"][kind.value]
         row = rows[label]
-        assert row[1] == Status(totals["status"]).word
+        assert row[1] == word(totals["status"], totals["na_reason"])
         assert list(row[3:10]) == [totals[s.value] for s in STATUS_ORDER]
         assert row[10] == totals["count"]
     overview = example_report().overview
-    assert rows[overview.current.label][1] == Status(summary["overall"]["status"]).word
-    assert rows[overview.previous.label][1] == Status(summary["overall"]["previous"]).word
+    overall = summary["overall"]
+    assert rows[overview.current.label][1] == word(overall["status"], overall["na_reason"])
+    assert rows[overview.previous.label][1] == Status(overall["previous"]).word
     assert rows["Progress"][1] == Status(summary["boxes"]["progress"]["status"]).word
-    assert rows["Finance"][1] == Status(summary["boxes"]["finance"]["status"]).word
+    # A plan without finance updates: finance does not apply (docs/rules.md#na-reasons).
+    assert rows["Finance"][1] == "Not applicable"
 
 
 def test_recommendations_sheet_holds_every_count_of_every_recommendation() -> None:
@@ -87,7 +90,7 @@ def test_recommendations_sheet_holds_every_count_of_every_recommendation() -> No
     for row, (rec, kind) in zip(found, expected, strict=True):
         counts = rec[kind.value]
         assert row["Number"] == rec["number"] and row["Recommendation"] == rec["title"]
-        assert row["Recommendation status"] == Status(rec["status"]).word
+        assert row["Recommendation status"] == word(rec["status"], rec["na_reason"])
         assert row["Items"] == counts["count"]
         assert row["Kind status"] == Status(counts["status"]).word
         for status in STATUS_ORDER:
@@ -95,12 +98,16 @@ def test_recommendations_sheet_holds_every_count_of_every_recommendation() -> No
             assert row[f"{status.word} %"] == counts["percent"][status.value]
 
 
-def test_every_kpi_row_equals_the_summary() -> None:
+def test_every_kpi_of_the_plan_is_a_row_equal_to_the_summary() -> None:
     report, summary = example_report(), example_summary()
     found = records("KPIs")
-    expected = deep_dive_kpis(summary, report)
-    assert len(found) == len(expected) == 22
+    expected = summary["kpis"]  # every KPI, in plan order: not only the deep dives' 22
+    assert len(found) == len(expected) == 44
+    in_dives = {entry["ref"] for entry in deep_dive_kpis(summary, report)}
     for row, entry in zip(found, expected, strict=True):
+        shown_in = "Deep dive" if entry["ref"] in in_dives else "All other KPIs"
+        assert row["Shown in"].startswith(shown_in)
+        assert row["Previous"]  # the previous period's value, or "–"
         assert (row["Ref"], row["KPI"]) == (entry["ref"], entry["title"])
         shown, calculated = status_text(entry)
         assert row["Status"] == shown
@@ -116,16 +123,19 @@ def test_status_cells_are_filled_with_their_colour_and_hold_their_word() -> None
     column = headings.index("Status")
     for row in sheet.iter_rows(min_row=2):
         cell = row[column]
-        status = next(s for s in Status if s.word == cell.value)
+        reasons = {reason.word for reason in NaReason}
+        status = (
+            Status.NA if cell.value in reasons else next(s for s in Status if s.word == cell.value)
+        )
         assert cell.fill.fgColor.rgb.endswith(STATUS_FILL[status][1:].upper())
         assert cell.font.color.rgb.endswith(STATUS_INK[status][1:].upper())
 
 
-def test_exceptions_are_every_red_and_amber_action_and_measure() -> None:
+def test_exceptions_are_every_red_and_amber_item_of_every_kind() -> None:
     summary = example_summary()
     found = records("Exceptions")
     for status in (Status.RED, Status.AMBER):
-        kinds = ("actions", "quality", "feedback")
+        kinds = ("actions", "kpis", "quality", "feedback")
         assert sum(1 for row in found if row["Status"] == status.word) == sum(
             summary["totals"][k][status.value] for k in kinds
         )

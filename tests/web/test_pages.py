@@ -70,6 +70,9 @@ def test_dashboard_shows_the_domains_statuses_and_counts(site: Site) -> None:
         assert url in links(response)
     assert "Activity does not deliver the expected outcomes" in page  # the risk
     assert "Whether to fund a dedicated team" in page  # a decision
+    # na says why, in the report's words: a plan without finance updates (docs/rules.md#na-reasons)
+    assert re.search(r"Finance Not applicable", page), page
+    assert "Not available" not in page.split("Finance", 1)[1][:40]
     assert page.count('role="img"') == 0  # charts are stripped from the text ...
     assert response.content.decode().count('role="img"') == 4  # ... the four donuts are there
 

@@ -22,6 +22,7 @@ from plantracker.domain.model import (
     Kind,
     Kpi,
     Measure,
+    NaReason,
     Narrative,
     Period,
     Plan,
@@ -207,6 +208,7 @@ def _item(
             value=rating.value,
             display=rating.display,
             target_value=rating.target,
+            na_reason=rating.na_reason,
         )
     if not isinstance(item, (Action, Measure)):
         raise TypeError(f"not an action, KPI or measure: {item!r}")
@@ -223,6 +225,8 @@ def _item(
         long_direction=None,
         previous_status=previous,
         commentary=outcome.commentary,
+        # An action or measure is ``na`` only when its update says so (docs/rules.md#na-reasons).
+        na_reason=NaReason.NOT_APPLICABLE if outcome.status is Status.NA else None,
     )
 
 
@@ -284,7 +288,18 @@ def _boxes(
         }
         previous = {box: _reported(box, before[box], narrative) for box in Box}
     narrative = plan.narrative.get(period_id)
-    return {box: _box(box, calculated[box], narrative, previous[box]) for box in Box}
+    # Why a calculated ``na`` is na (docs/rules.md#na-reasons): finance is never rated here.
+    reasons: dict[Box, NaReason | None] = {
+        Box.OVERALL: Counts(
+            count=sum(c.count for c in totals.values()),
+            by_status=MappingProxyType(_sum_counts(c.by_status for c in totals.values())),
+            status=calculated[Box.OVERALL],
+        ).na_reason,
+        Box.PROGRESS: totals[Kind.ACTION].na_reason,
+        Box.RISKS: (NaReason.NOT_APPLICABLE if not risks else NaReason.NOT_YET_AVAILABLE),
+        Box.FINANCE: NaReason.NOT_APPLICABLE,
+    }
+    return {box: _box(box, calculated[box], narrative, previous[box], reasons[box]) for box in Box}
 
 
 def _reported(box: Box, calculated: Status | None, narrative: Narrative | None) -> Status | None:
@@ -297,7 +312,11 @@ def _reported(box: Box, calculated: Status | None, narrative: Narrative | None) 
 
 
 def _box(
-    box: Box, calculated: Status, narrative: Narrative | None, previous: Status | None
+    box: Box,
+    calculated: Status,
+    narrative: Narrative | None,
+    previous: Status | None,
+    calculated_reason: NaReason | None,
 ) -> BoxResult:
     """An overview box (docs/rules.md#overview-boxes): a hand-set status is an override when
     it differs from the calculated one; its reason is ``<box>_reason``."""
@@ -314,4 +333,11 @@ def _box(
         reason=reason,
         previous=previous,
         direction=status_direction(previous, status),
+        na_reason=(
+            None
+            if status is not Status.NA
+            else calculated_reason
+            if not overridden and calculated_reason is not None
+            else NaReason.NOT_APPLICABLE
+        ),
     )

@@ -69,6 +69,26 @@ _WORDS = {
 }
 
 
+class NaReason(StrEnum):
+    """Why a status is ``na`` (docs/rules.md#na-reasons): the words every output prints in
+    place of a bare "not available"."""
+
+    NOT_APPLICABLE = "not_applicable"  # nothing to rate: finance, an empty kind, set by hand
+    NOT_YET_AVAILABLE = "not_yet_available"  # a null ("NYA") value, or nothing rated yet
+    NO_TARGET = "no_target"  # a data-only indicator: no comparison point
+
+    @property
+    def word(self) -> str:
+        return _NA_WORDS[self]
+
+
+_NA_WORDS = {
+    NaReason.NOT_APPLICABLE: "Not applicable",
+    NaReason.NOT_YET_AVAILABLE: "Not yet available",
+    NaReason.NO_TARGET: "No target",
+}
+
+
 class Direction(StrEnum):
     """Direction of travel (docs/rules.md#directions); ``None`` stands for null."""
 

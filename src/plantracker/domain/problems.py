@@ -7,6 +7,8 @@ past its ``due`` date and not ``blue``. Each names where it is (``KPI 9.K2, 2018
 
 from __future__ import annotations
 
+from datetime import date
+
 from plantracker.domain.model import Action, Kind, Period, Status
 from plantracker.domain.results import BoxResult, ItemResult, Problem, RiskResult
 
@@ -26,18 +28,25 @@ def is_past_due(action: Action, period: Period) -> bool:
     return action.due is not None and action.due < period.end
 
 
+def _override(result: ItemResult | BoxResult) -> str:
+    """``status set to Green by hand without a reason; the rules give Amber``: the statuses
+    in the report's words, never their codes (docs/rules.md#problems)."""
+    return (
+        f"status set to {result.status.word} by hand without a reason; "
+        f"the rules give {result.calculated.word}"
+    )
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def item_problems(result: ItemResult, period: Period) -> list[Problem]:
     """Problems of one item existing in ``period`` (docs/rules.md#problems)."""
     where = f"{result.kind.label} {result.ref}, {period.id}"
     problems: list[Problem] = []
     if result.overridden and _blank(result.reason):
-        problems.append(
-            Problem(
-                where,
-                f"status set to {result.status} by hand (calculated {result.calculated}) "
-                "without a reason",
-            )
-        )
+        problems.append(Problem(where, _override(result)))
     if result.status is Status.MISSING:
         what = "value" if result.kind is Kind.KPI else "update"
         problems.append(Problem(where, f"no {what} was given for this period"))
@@ -46,7 +55,7 @@ def item_problems(result: ItemResult, period: Period) -> list[Problem]:
         and result.status in _NEEDS_COMMENTARY
         and _blank(result.commentary)
     ):
-        problems.append(Problem(where, f"{result.status} without commentary"))
+        problems.append(Problem(where, f"{result.status.word} with no commentary"))
     item = result.item
     if (
         isinstance(item, Action)
@@ -57,7 +66,7 @@ def item_problems(result: ItemResult, period: Period) -> list[Problem]:
         problems.append(
             Problem(
                 where,
-                f"past its due date {item.due.isoformat()} and not complete (blue) "
+                f"past its due date, {_long_date(item.due)}, and not marked complete "
                 "at the end of the period",
             )
         )
@@ -68,13 +77,7 @@ def box_problems(result: BoxResult, period: Period) -> list[Problem]:
     """A hand-set overview status that differs from the calculated one needs a reason
     (docs/rules.md#overview-boxes, docs/rules.md#problems)."""
     if result.overridden and _blank(result.reason):
-        return [
-            Problem(
-                f"Overview box {result.box}, {period.id}",
-                f"status set to {result.status} by hand (calculated {result.calculated}) "
-                "without a reason",
-            )
-        ]
+        return [Problem(f"Overview box {result.box}, {period.id}", _override(result))]
     return []
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from plantracker.domain.exact import EXACT, percent_of
-from plantracker.domain.model import Better, Kpi, KpiValue, Rules, Status
+from plantracker.domain.model import Better, Kpi, KpiValue, NaReason, Rules, Status
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class KpiRating:
     display: str | None
     target: Decimal | None
     commentary: str | None
+    na_reason: NaReason | None = None  # set exactly when ``status`` is ``na``
 
 
 def comparison_point(kpi: Kpi, period_id: str) -> Decimal | None:
@@ -100,6 +101,19 @@ def calculated_status(kpi: Kpi, period_id: str, entry: KpiValue | None, rules: R
     return rate_value(entry.value, t, tolerance_band(kpi, t, rules), kpi.effective_better)
 
 
+def kpi_na_reason(kpi: Kpi, period_id: str, entry: KpiValue | None) -> NaReason:
+    """Why a KPI is ``na`` in ``period_id`` (docs/rules.md#na-reasons).
+
+    A null value ("NYA") → not yet available; no comparison point → no target (a data-only
+    indicator); a value the rule could rate but set ``na`` by hand → not applicable.
+    """
+    if entry is None or entry.value is None:
+        return NaReason.NOT_YET_AVAILABLE
+    if comparison_point(kpi, period_id) is None:
+        return NaReason.NO_TARGET
+    return NaReason.NOT_APPLICABLE
+
+
 def kpi_rating(kpi: Kpi, period_id: str, rules: Rules) -> KpiRating:
     """The KPI's shown and calculated status in ``period_id`` (docs/rules.md#override).
 
@@ -121,4 +135,5 @@ def kpi_rating(kpi: Kpi, period_id: str, rules: Rules) -> KpiRating:
         display=entry.display if entry is not None else None,
         target=comparison_point(kpi, period_id),
         commentary=entry.commentary if entry is not None else None,
+        na_reason=kpi_na_reason(kpi, period_id, entry) if shown is Status.NA else None,
     )

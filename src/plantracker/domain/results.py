@@ -17,6 +17,7 @@ from plantracker.domain.model import (
     Direction,
     Item,
     Kind,
+    NaReason,
     Period,
     Plan,
     Recommendation,
@@ -47,6 +48,8 @@ class ItemResult:
     value: Decimal | None = None  # KPIs only
     display: str | None = None  # KPIs only: text printed instead of the value
     target_value: Decimal | None = None  # KPIs only: the comparison point t used
+    # Why the status is ``na`` (docs/rules.md#na-reasons); None for any other status.
+    na_reason: NaReason | None = None
 
     @property
     def ref(self) -> str:
@@ -72,6 +75,14 @@ class Counts:
     def __getitem__(self, status: Status) -> int:
         return self.by_status[status]
 
+    @property
+    def na_reason(self) -> NaReason | None:
+        """Why the roll-up is ``na`` (docs/rules.md#na-reasons): no item at all → not
+        applicable; items, none rated yet → not yet available; None when not ``na``."""
+        if self.status is not Status.NA:
+            return None
+        return NaReason.NOT_APPLICABLE if self.count == 0 else NaReason.NOT_YET_AVAILABLE
+
 
 @dataclass(frozen=True)
 class RecommendationResult:
@@ -85,6 +96,14 @@ class RecommendationResult:
     @property
     def number(self) -> int:
         return self.recommendation.number
+
+    @property
+    def na_reason(self) -> NaReason | None:
+        """Why the roll-up is ``na`` (docs/rules.md#na-reasons), as for a kind's counts."""
+        if self.status is not Status.NA:
+            return None
+        items = sum(counts.count for counts in self.kinds.values())
+        return NaReason.NOT_APPLICABLE if items == 0 else NaReason.NOT_YET_AVAILABLE
 
     @property
     def red_items(self) -> int:
@@ -111,6 +130,8 @@ class BoxResult:
     reason: str | None
     previous: Status | None
     direction: Direction | None
+    # Why the status is ``na`` (docs/rules.md#na-reasons); None for any other status.
+    na_reason: NaReason | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from plantracker.domain.model import STATUS_ORDER, Kind, Status
+from plantracker.domain.model import STATUS_ORDER, Kind, NaReason, Status
 from plantracker.domain.results import BoxResult, Counts, ItemResult, PeriodResult
 
 
@@ -35,11 +35,16 @@ def counts_dict(counts: Counts) -> dict[str, Any]:
         document[status.value] = counts[status]
     document["status"] = counts.status.value
     document["percent"] = {status.value: counts.percent(status) for status in STATUS_ORDER}
+    document["na_reason"] = _reason(counts.na_reason)
     return document
 
 
 def _status(status: Status | None) -> str | None:
     return status.value if status is not None else None
+
+
+def _reason(reason: NaReason | None) -> str | None:
+    return reason.value if reason is not None else None
 
 
 def box_dict(box: BoxResult) -> dict[str, Any]:
@@ -50,6 +55,7 @@ def box_dict(box: BoxResult) -> dict[str, Any]:
         "calculated": box.calculated.value,
         "overridden": box.overridden,
         "reason": box.reason,
+        "na_reason": _reason(box.na_reason),
     }
 
 
@@ -68,6 +74,7 @@ def kpi_dict(item: ItemResult) -> dict[str, Any]:
         "reason": item.reason,
         "previous": _status(item.previous_status),
         "long_direction": item.long_direction.value if item.long_direction is not None else None,
+        "na_reason": _reason(item.na_reason),
     }
 
 
@@ -90,6 +97,7 @@ def summary_dict(result: PeriodResult) -> dict[str, Any]:
                 "status": rec.status.value,
                 "previous": _status(rec.previous_status),
                 "direction": rec.direction.value if rec.direction is not None else None,
+                "na_reason": _reason(rec.na_reason),
                 **{kind.value: counts_dict(rec.kinds[kind]) for kind in Kind},
             }
             for rec in result.recommendations

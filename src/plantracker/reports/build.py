@@ -22,6 +22,7 @@ from plantracker.domain.model import (
     Kind,
     Kpi,
     Measure,
+    NaReason,
     Narrative,
     Plan,
     Status,
@@ -63,15 +64,24 @@ from plantracker.reports.model import (
     WorkstreamRow,
 )
 from plantracker.reports.text import (
+    ALL_KPIS_INTRO,
     COMPARATOR_COLUMNS,
     COMPUTED_NOTE,
+    EXCEPTION_HEADINGS,
     KIND_CENTRE,
     KIND_HEADINGS,
     KIND_NOUNS,
     KIND_ROWS,
+    KPI_HEADINGS,
+    MEASURE_HEADINGS,
     NO_VALUE,
     NOT_PUBLISHED,
+    SECTIONS,
+    TOTAL,
+    WORKSTREAM_HEADINGS,
     counted,
+    deep_dive_heading,
+    deep_dive_pointer,
     direction_view,
     fixed,
     join_words,
@@ -80,8 +90,10 @@ from plantracker.reports.text import (
     period_tick,
     places_of,
     quantity,
+    recommendation_heading,
     rounded,
     shown,
+    status_text,
     status_word,
     unit_suffix,
     value_movement,
@@ -91,7 +103,7 @@ MOST_CONCERN_SHOWN = 3
 """The seed names its three recommendations of most concern; ties at the cut are kept."""
 
 _EMPTY_NARRATIVE = Narrative()
-_EXCEPTION_KINDS = (Kind.ACTION, Kind.QUALITY, Kind.FEEDBACK)
+_EXCEPTION_KINDS = (Kind.ACTION, Kind.KPI, Kind.QUALITY, Kind.FEEDBACK)
 _EXCEPTION_STATUSES = (Status.RED, Status.AMBER)
 _BOX_LABELS = {Box.PROGRESS: "Progress", Box.FINANCE: "Finance", Box.RISKS: "Risks / issues"}
 
@@ -110,15 +122,19 @@ def build_report(result: PeriodResult, previous: PeriodResult | None = None) -> 
     if previous is None and result.previous_period is not None:
         previous = evaluate(result.plan, result.previous_period.id)
     narrative = result.plan.narrative.get(result.period.id, _EMPTY_NARRATIVE)
+    deep_dives = _deep_dives(result, narrative)
     report = Report(
         cover=_cover(result),
         overview=_overview(result, previous, narrative),
         overall=tuple(_donut(kind, result.totals[kind], show="count") for kind in Kind),
         recommendations=tuple(_recommendation(rec) for rec in result.recommendations),
-        deep_dives=_deep_dives(result, narrative),
-        exceptions=_exceptions(result),
+        deep_dives=deep_dives,
+        exceptions=_exceptions(result, {dive.number: dive for dive in deep_dives}),
         next_steps=tuple(narrative.next_steps),
         problems=tuple(ProblemRow(p.where, p.message) for p in result.problems),
+        all_kpis=_all_kpis(result, {dive.number for dive in deep_dives}),
+        sections=SECTIONS,
+        exception_headings=EXCEPTION_HEADINGS,
     )
     return with_committee_paper(report, result.plan, result.period)
 
@@ -180,24 +196,39 @@ def _overview(
                 mitigation=risk.risk.mitigation,
                 owner=risk.risk.owner,
                 status=risk.status,
-                direction=direction_view(risk.direction),
+                direction=direction_view(risk.direction, was=risk.previous_status),
+                status_word=status_text(risk.status, _update_na(risk.status)),
             )
             for risk in result.risks
         ),
         milestones=tuple(narrative.milestones),
         decisions=tuple(narrative.decisions),
+        workstream_headings=(
+            *WORKSTREAM_HEADINGS,
+            *(status.word for status in STATUS_ORDER),
+            TOTAL,
+        ),
     )
 
 
+def _update_na(status: Status) -> NaReason | None:
+    """A risk, action or measure is ``na`` only when its update says so: not applicable
+    (docs/rules.md#na-reasons)."""
+    return NaReason.NOT_APPLICABLE if status is Status.NA else None
+
+
 def _box_view(box: BoxResult, *, key: str, label: str) -> OverviewBox:
+    # A box that does not apply (finance) has no direction to show (docs/rules.md#na-reasons).
+    applies = box.na_reason is not NaReason.NOT_APPLICABLE
     return OverviewBox(
         key=key,
         label=label,
         status=box.status,
-        direction=direction_view(box.direction),
+        direction=direction_view(box.direction, was=box.previous) if applies else None,
         overridden=box.overridden,
         calculated=box.calculated if box.overridden else None,
         reason=box.reason,
+        status_word=status_text(box.status, box.na_reason),
     )
 
 
@@ -208,9 +239,10 @@ def _workstream(kind: Kind, result: PeriodResult, previous: PeriodResult | None)
         kind=kind,
         label=KIND_ROWS[kind],
         status=counts.status,
-        direction=direction_view(status_direction(before, counts.status)),
+        direction=direction_view(status_direction(before, counts.status), was=before),
         counts=_status_counts(counts, STATUS_ORDER),
         total=counts.count,
+        status_word=status_text(counts.status, counts.na_reason),
     )
 
 
@@ -317,8 +349,10 @@ def _recommendation(rec: RecommendationResult) -> RecommendationSection:
         aim=rec.recommendation.aim,
         lead=rec.recommendation.lead,
         status=rec.status,
-        direction=direction_view(rec.direction),
+        direction=direction_view(rec.direction, was=rec.previous_status),
         donuts=tuple(_donut(kind, rec.kinds[kind], show="percent") for kind in Kind),
+        heading=recommendation_heading(rec.number, rec.recommendation.title),
+        status_word=status_text(rec.status, rec.na_reason),
     )
 
 
@@ -339,12 +373,45 @@ def _deep_dives(result: PeriodResult, narrative: Narrative) -> tuple[DeepDive, .
                 number=rec.number,
                 title=rec.recommendation.title,
                 commentary=tuple(narrative.commentary.get(number, ())),
-                kpis=_kpi_table(result, rec, periods) if kpis else None,
+                kpis=(
+                    _kpi_table(
+                        result,
+                        kpis,
+                        periods,
+                        caption=f"Key performance indicators of recommendation {rec.number}, "
+                        f"{rec.recommendation.title}: {result.period.label}",
+                        notes=f"fn-{rec.number}",
+                    )
+                    if kpis
+                    else None
+                ),
                 measures=tuple(_measure_table(rec, kind) for kind in (Kind.QUALITY, Kind.FEEDBACK)),
                 trends=shared_time_axis(tuple(_trend(result, item) for item in kpis)),
+                heading=deep_dive_heading(rec.number, rec.recommendation.title),
             )
         )
     return tuple(dives)
+
+
+def _all_kpis(result: PeriodResult, deep_dives: set[int]) -> KpiTable | None:
+    """Every KPI of the recommendations without a deep dive, in plan order: with the deep
+    dives' own tables, each KPI of the plan appears once (docs/rules.md#report)."""
+    items = tuple(
+        item
+        for rec in result.recommendations
+        if rec.number not in deep_dives
+        for item in rec.items[Kind.KPI]
+    )
+    if not items:
+        return None
+    return _kpi_table(
+        result,
+        items,
+        PeriodIndex(result.plan),
+        caption=f"{ALL_KPIS_INTRO} {result.period.label}",
+        notes="fn-all",
+        compact=True,
+    )
 
 
 def _common(labels: list[str | None]) -> str | None:
@@ -355,8 +422,15 @@ def _common(labels: list[str | None]) -> str | None:
     return None
 
 
-def _kpi_table(result: PeriodResult, rec: RecommendationResult, periods: PeriodIndex) -> KpiTable:
-    items = rec.items[Kind.KPI]
+def _kpi_table(
+    result: PeriodResult,
+    items: tuple[ItemResult, ...],
+    periods: PeriodIndex,
+    *,
+    caption: str,
+    notes: str,
+    compact: bool = False,
+) -> KpiTable:
     kpis = [item.item for item in items if isinstance(item.item, Kpi)]
     baseline_labels = [k.baseline.label if k.baseline else None for k in kpis]
     target_labels = [_target_label(k) for k in kpis]
@@ -376,7 +450,7 @@ def _kpi_table(result: PeriodResult, rec: RecommendationResult, periods: PeriodI
         footnote = None
         if item.overridden:
             footnote = Footnote(
-                anchor=f"fn-{rec.number}-{len(footnotes) + 1}",
+                anchor=f"{notes}-{len(footnotes) + 1}",
                 number=len(footnotes) + 1,
                 text=_override_note(item),
             )
@@ -410,18 +484,35 @@ def _kpi_table(result: PeriodResult, rec: RecommendationResult, periods: PeriodI
                 ),
                 comparators=_comparator_figures(kpi, period_in_cells=comparators_common is None),
                 computed_from=_computed_from(kpi, result.period.id),
+                previous=_shown_in(kpi, previous_id),
+                recommendation=item.recommendation,
+                status_word=status_text(item.status, item.na_reason),
+                commentary=item.commentary,
             )
         )
     computed = [row.ref for row in rows if row.computed]
+    baseline_heading = f"Baseline {baseline_common}" if baseline_common else "Baseline"
+    target_heading = f"Target {target_common}" if target_common else "Target"
+    previous_label = result.previous_period.label if result.previous_period else None
+    headings = {
+        **KPI_HEADINGS,
+        "baseline": baseline_heading,
+        "target": target_heading,
+        "previous": (
+            f"{KPI_HEADINGS['previous']}, {previous_label}"
+            if previous_label
+            else KPI_HEADINGS["previous"]
+        ),
+        "value": f"Value, {result.period.label}",
+    }
     return KpiTable(
-        caption=f"Key performance indicators of recommendation {rec.number}, "
-        f"{rec.recommendation.title}: {result.period.label}",
-        baseline_heading=f"Baseline {baseline_common}" if baseline_common else "Baseline",
-        target_heading=f"Target {target_common}" if target_common else "Target",
+        caption=caption,
+        baseline_heading=baseline_heading,
+        target_heading=target_heading,
         value_heading=result.period.label,
         rows=tuple(rows),
         footnotes=tuple(footnotes),
-        show_long_direction=year_id is not None,
+        show_long_direction=year_id is not None and not compact,
         comparator_headings=(
             tuple(
                 f"{name} ({comparators_common})" if comparators_common else name
@@ -431,6 +522,8 @@ def _kpi_table(result: PeriodResult, rec: RecommendationResult, periods: PeriodI
             else ()
         ),
         computed_note=f"{COMPUTED_NOTE}: {', '.join(computed)}" if computed else None,
+        headings=headings,
+        compact=compact,
     )
 
 
@@ -466,6 +559,14 @@ def _comparator_figures(kpi: Kpi, *, period_in_cells: bool) -> ComparatorFigures
         figures=(england, region, neighbours),
         period_in_cells=period_in_cells,
     )
+
+
+def _shown_in(kpi: Kpi, period_id: str | None) -> str:
+    """A KPI's value in ``period_id`` as the tables write it ("–" when there is none)."""
+    entry = kpi.values.get(period_id) if period_id is not None else None
+    if entry is None or entry.status == Status.NONE:
+        return NO_VALUE
+    return shown(entry.value, entry.display, kpi.unit)
 
 
 def _value_in(kpi: Kpi, period_id: str | None) -> Decimal | None:
@@ -518,6 +619,7 @@ def _measure_table(rec: RecommendationResult, kind: Kind) -> MeasureTable:
                 method=measure.method or NO_VALUE,
                 status=item.status,
                 update=item.commentary,
+                status_word=status_text(item.status, item.na_reason),
             )
         )
     noun = KIND_NOUNS[kind][1]
@@ -526,6 +628,7 @@ def _measure_table(rec: RecommendationResult, kind: Kind) -> MeasureTable:
         caption=f"{noun.capitalize()} of recommendation {rec.number}, {rec.recommendation.title}",
         heading=heading,
         rows=tuple(rows),
+        headings=(heading, *MEASURE_HEADINGS.values()),
     )
 
 
@@ -622,25 +725,51 @@ def shared_time_axis(trends: tuple[TrendChart, ...]) -> tuple[TrendChart, ...]:
 # --- exceptions -----------------------------------------------------------------------------
 
 
-def _exceptions(result: PeriodResult) -> tuple[ExceptionRow, ...]:
-    """Every red, then every amber, action and measure, each in plan order."""
+def _exceptions(result: PeriodResult, deep_dives: dict[int, DeepDive]) -> tuple[ExceptionRow, ...]:
+    """Every red, then every amber, item of every kind, each in plan order.
+
+    A KPI or measure of a deep-dive recommendation is shown there in full: its row points
+    to the deep dive (``pointer``) instead of repeating the commentary.
+    """
     rows = []
     for status in _EXCEPTION_STATUSES:
         for rec in result.recommendations:
+            dive = deep_dives.get(rec.number)
             for kind in _EXCEPTION_KINDS:
                 for item in rec.items[kind]:
-                    if item.status is status:
-                        rows.append(
-                            ExceptionRow(
-                                recommendation=f"{rec.number}. {rec.recommendation.title}",
-                                kind_label=kind.label,
-                                ref=item.ref,
-                                title=item.title,
-                                owner=item.item.owner,
-                                status=item.status,
-                                commentary=item.commentary,
-                            )
+                    if item.status is not status:
+                        continue
+                    shown_there = dive is not None and kind is not Kind.ACTION
+                    value = direction = None
+                    if kind is Kind.KPI:
+                        kpi = item.item
+                        assert isinstance(kpi, Kpi)
+                        value = (
+                            f"{shown(item.value, item.display, kpi.unit)} "
+                            f"(target {_target_text(kpi)})"
                         )
+                        previous_id = result.previous_period.id if result.previous_period else None
+                        direction = direction_view(
+                            item.direction,
+                            value_movement(item.value, _value_in(kpi, previous_id)),
+                        )
+                    rows.append(
+                        ExceptionRow(
+                            recommendation=f"{rec.number}. {rec.recommendation.title}",
+                            kind_label=kind.label,
+                            ref=item.ref,
+                            title=item.title,
+                            owner=item.item.owner,
+                            status=item.status,
+                            commentary=item.commentary,
+                            kind=kind,
+                            status_word=status_text(item.status, item.na_reason),
+                            value=value,
+                            direction=direction,
+                            deep_dive=rec.number if shown_there else None,
+                            pointer=deep_dive_pointer(rec.number) if shown_there else None,
+                        )
+                    )
     return tuple(rows)
 
 

@@ -22,7 +22,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from plantracker.domain.model import STATUS_ORDER, Status
+from plantracker.domain.model import Status
+from plantracker.reports import text
 from plantracker.reports.charts import donut_png, trend_png
 from plantracker.reports.committee import GLOSSARY_HEADING
 from plantracker.reports.docx_parts import (
@@ -48,14 +49,16 @@ from plantracker.reports.model import (
 )
 from plantracker.reports.office import (
     FONT,
-    SHORT_WORD,
     body_ink,
     box_detail,
     box_status_text,
+    exception_cells,
     fill,
     footnote_text,
     ink,
     kpi_cells,
+    kpi_columns,
+    kpi_headings,
     printable,
     tone_ink,
 )
@@ -87,12 +90,19 @@ def render_docx(report: Report) -> bytes:
         # The note opens the recommendations' first page: no second break after it.
         Paragraph(note._p.getnext(), note._parent).paragraph_format.page_break_before = False
     new_section(document, landscape=True)
-    for dive in report.deep_dives:
-        _deep_dive(document, dive)
+    if report.all_kpis is not None:
+        document.add_heading(report.title("all-kpis"), level=1)
+        _kpi_table(document, report.all_kpis)
+    if report.deep_dives:
+        heading = document.add_heading(report.title("deep-dives"), level=1)
+        # The landscape section starts a page; after All other KPIs the dives get their own.
+        heading.paragraph_format.page_break_before = report.all_kpis is not None
+    for index, dive in enumerate(report.deep_dives):
+        _deep_dive(document, dive, new_page=index > 0)
     _exceptions(document, report)
     new_section(document, landscape=False)
-    document.add_heading("Next steps", level=1)
-    _bullets(document, report.next_steps, "No next steps were recorded.")
+    document.add_heading(report.title("next-steps"), level=1)
+    _bullets(document, report.next_steps, text.NO_NEXT_STEPS)
     _problems(document, report)
     _glossary(document, report)
     buffer = io.BytesIO()
@@ -209,16 +219,16 @@ def _overview(document: DocumentType, report: Report) -> None:
     for box in boxes:
         if box.overridden and box.reason:
             document.add_paragraph(f"{box.label}: set by hand. Reason: {box.reason}")
-    document.add_heading("Recent activity and headlines", level=2)
+    document.add_heading(text.HEADLINES, level=2)
     _bullets(document, [*overview.headlines.factual, *overview.headlines.lead], "None.")
-    document.add_heading("Workstreams", level=2)
+    document.add_heading(text.WORKSTREAMS, level=2)
     table(
         document,
-        ["Workstream", "Status", "Direction", *(SHORT_WORD[s] for s in STATUS_ORDER), "Total"],
+        list(overview.workstream_headings),
         [
             [
                 CellText(row.label, bold=True),
-                CellText(row.status.word, status=row.status),
+                CellText(row.status_word, status=row.status),
                 CellText(row.direction.text, colour=tone_ink(row.direction)),
             ]
             + [CellText(str(c.count)) for c in row.counts]
@@ -230,17 +240,17 @@ def _overview(document: DocumentType, report: Report) -> None:
         size=8,
         cell_margin_mm=1,
     )
-    document.add_heading("Key risks", level=2)
+    document.add_heading(text.KEY_RISKS, level=2)
     if overview.risks:
         table(
             document,
-            ["Risk", "Mitigation", "Owner", "Status", "Direction"],
+            list(text.RISK_HEADINGS),
             [
                 [
                     CellText(r.title),
                     CellText(r.mitigation),
                     CellText(r.owner or "–"),
-                    CellText(r.status.word, status=r.status),
+                    CellText(r.status_word, status=r.status),
                     CellText(r.direction.text, colour=tone_ink(r.direction)),
                 ]
                 for r in overview.risks
@@ -250,9 +260,9 @@ def _overview(document: DocumentType, report: Report) -> None:
         )
     else:
         document.add_paragraph("No risks are recorded.")
-    document.add_heading("Planned activity and milestones", level=2)
+    document.add_heading(text.MILESTONES, level=2)
     _bullets(document, overview.milestones, "None recorded.")
-    document.add_heading("Decisions", level=2)
+    document.add_heading(text.DECISIONS, level=2)
     _bullets(document, overview.decisions, "None recorded.")
 
 
@@ -260,16 +270,17 @@ def _overview(document: DocumentType, report: Report) -> None:
 
 
 def _overall(document: DocumentType, report: Report) -> None:
-    document.add_heading("Overall plan", level=1)
+    # A new (portrait) section after the overview: it starts a page of its own.
+    document.add_heading(report.title("overall-plan"), level=1)
     _donuts(document, report.overall)
 
 
 def _recommendation(document: DocumentType, section: RecommendationSection) -> None:
     # A page each, like the seed's slide per recommendation.
-    heading = document.add_heading(f"{section.number}. {section.title}", level=1)
+    heading = document.add_heading(section.heading, level=1)
     heading.paragraph_format.page_break_before = True
     status = document.add_paragraph("Status: ")
-    word = status.add_run(f" {section.status.word} ")
+    word = status.add_run(f" {section.status_word} ")
     word.bold = True
     word.font.color.rgb = RGBColor.from_string(ink(section.status))
     shade_run(word, fill(section.status))
@@ -319,50 +330,28 @@ def _donuts(document: DocumentType, donuts: Sequence[Donut]) -> None:
 # --- deep dives -----------------------------------------------------------------------------
 
 
-def _deep_dive(document: DocumentType, dive: DeepDive) -> None:
-    heading = document.add_heading(f"Deep dive: {dive.number}. {dive.title}", level=1)
-    heading.paragraph_format.page_break_before = True
-    document.add_heading("Commentary", level=2)
-    _bullets(document, dive.commentary, "No commentary was given for this quarter.")
+def _deep_dive(document: DocumentType, dive: DeepDive, *, new_page: bool) -> None:
+    heading = document.add_heading(dive.heading, level=2)
+    heading.paragraph_format.page_break_before = new_page
+    document.add_heading(text.COMMENTARY, level=3)
+    _bullets(document, dive.commentary, "No commentary recorded for this period.")
     if dive.kpis is not None:
-        kpis = dive.kpis
-        document.add_heading("Key performance indicators", level=2)
-        headings, widths = _kpi_columns(kpis)
-        compared = bool(kpis.comparator_headings)
-        rows = []
-        for row in kpis.rows:
-            rows.append(
-                kpi_cells(row, long_direction=kpis.show_long_direction, comparators=compared)
-            )
-        table(
-            document,
-            headings,
-            rows,
-            widths,
-            caption=kpis.caption,
-            # Three more columns on the same page: smaller type and narrower cell margins.
-            size=8 if compared else 9,
-            cell_margin_mm=1 if compared else None,
-        )
-        notes = [kpis.computed_note] if kpis.computed_note else []
-        notes += [footnote_text(note.number, note.text) for note in kpis.footnotes]
-        for text in notes:
-            paragraph = document.add_paragraph(text)
-            paragraph.runs[0].font.size = Pt(9)
+        document.add_heading(text.KPIS_HEADING, level=3)
+        _kpi_table(document, dive.kpis)
     for measures in dive.measures:
         if not measures.rows:
             continue
-        document.add_heading(f"{measures.heading}s", level=2)
+        document.add_heading(f"{measures.heading}s", level=3)
         table(
             document,
-            [measures.heading, "Frequency", "Collection method", "Status", "Update"],
+            list(measures.headings),
             [
                 [
-                    CellText(r.title),
+                    CellText(f"{r.ref} {r.title}"),
                     CellText(r.frequency),
                     CellText(r.method),
-                    CellText(r.status.word, status=r.status),
-                    CellText(r.update or "No update given."),
+                    CellText(r.status_word, status=r.status),
+                    CellText(r.update or text.NO_UPDATE_TEXT),
                 ]
                 for r in measures.rows
             ],
@@ -370,26 +359,52 @@ def _deep_dive(document: DocumentType, dive: DeepDive) -> None:
             caption=measures.caption,
         )
     if dive.trends:
-        document.add_heading("Trends", level=2)
+        document.add_heading(text.KPI_TRENDS, level=3)
         _trends(document, dive.trends)
 
 
-def _kpi_columns(kpis: KpiTable) -> tuple[list[str], list[float]]:
-    """The KPI table's headings and widths (mm); the KPI column takes what the others leave
-    of the landscape page."""
-    long, compared = kpis.show_long_direction, bool(kpis.comparator_headings)
-    headings = ["Figure will", kpis.baseline_heading, "RAG", kpis.target_heading]
-    headings += [kpis.value_heading, "RAG", *kpis.comparator_headings, "Direction"]
-    if compared:
-        widths: list[float] = [15, 19, 15, 22, 18, 24, 17, 17, 19, 21]
-    elif long:
-        widths = [18, 24, 17, 28, 24, 30, 25]
+def _kpi_table(document: DocumentType, kpis: KpiTable) -> None:
+    compared = bool(kpis.comparator_headings)
+    table(
+        document,
+        kpi_headings(kpis),
+        [kpi_cells(row, kpis) for row in kpis.rows],
+        _kpi_widths(kpis),
+        caption=kpis.caption,
+        # Three more columns on the same page: smaller type and narrower cell margins.
+        size=8 if compared or not kpis.compact else 9,
+        cell_margin_mm=1 if compared else None,
+    )
+    notes = [kpis.computed_note] if kpis.computed_note else []
+    notes += [footnote_text(note.number, note.text) for note in kpis.footnotes]
+    for line in notes:
+        paragraph = document.add_paragraph(line)
+        paragraph.runs[0].font.size = Pt(9)
+
+
+# Widths (mm) of the KPI table's columns other than the KPI itself, which takes what they
+# leave of the landscape page.
+_KPI_WIDTHS = {
+    "figure": 16,
+    "baseline": 21,
+    "baseline_status": 17,
+    "target": 24,
+    "previous": 18,
+    "value": 19,
+    "status": 25,
+    "direction": 22,
+    "long_direction": 21,
+}
+
+
+def _kpi_widths(kpis: KpiTable) -> list[float]:
+    keys = kpi_columns(kpis)[1:]
+    if kpis.comparator_headings:  # three more columns: every one 17 mm, the status 19 mm
+        widths = [19.0 if key == "status" else 17.0 for key in keys]
     else:
-        widths = [20, 26, 18, 30, 26, 30, 25]
-    if long:
-        headings.append("Year on year")
-        widths.append(21 if compared else 25)
-    return ["KPI", *headings], [LANDSCAPE_WIDTH_MM - sum(widths), *widths]
+        widths = [float(_KPI_WIDTHS[key]) for key in keys]
+    # Less half a millimetre: each width is rounded to whole twips.
+    return [LANDSCAPE_WIDTH_MM - sum(widths) - 0.5, *widths]
 
 
 def _trends(document: DocumentType, charts: Sequence[TrendChart]) -> None:
@@ -412,40 +427,30 @@ def _trends(document: DocumentType, charts: Sequence[TrendChart]) -> None:
 
 
 def _exceptions(document: DocumentType, report: Report) -> None:
-    heading = document.add_heading("Exceptions", level=1)
+    heading = document.add_heading(report.title("exceptions"), level=1)
     heading.paragraph_format.page_break_before = True
     if not report.exceptions:
-        document.add_paragraph("No action or measure is red or amber this quarter.")
+        document.add_paragraph(text.NO_EXCEPTIONS)
         return
-    document.add_paragraph("Every red, then every amber, action and measure.")
+    document.add_paragraph(text.EXCEPTIONS_CAPTION + ".")
     table(
         document,
-        ["Recommendation", "Kind", "Ref", "Title", "Owner", "Status", "Commentary"],
-        [
-            [
-                CellText(e.recommendation),
-                CellText(e.kind_label),
-                CellText(e.ref),
-                CellText(e.title),
-                CellText(e.owner or "–"),
-                CellText(e.status.word, status=e.status),
-                CellText(e.commentary or "No commentary given."),
-            ]
-            for e in report.exceptions
-        ],
-        [38, 24, 14, 60, 34, 18, LANDSCAPE_WIDTH_MM - 188],
-        caption="Red and amber actions and measures with owner and commentary",
+        list(report.exception_headings),
+        [exception_cells(e) for e in report.exceptions],
+        [30, 58, 28, 18, 26, 24, LANDSCAPE_WIDTH_MM - 184],
+        caption=text.EXCEPTIONS_CAPTION,
+        size=9,
     )
 
 
 def _problems(document: DocumentType, report: Report) -> None:
-    document.add_heading("Data quality", level=1)
+    document.add_heading(report.title("data-quality"), level=1)
     if not report.problems:
-        document.add_paragraph("No data-quality problems were found for this quarter.")
+        document.add_paragraph(text.NO_PROBLEMS)
         return
     table(
         document,
-        ["Where", "Problem"],
+        list(text.PROBLEM_HEADINGS),
         [[CellText(p.where), CellText(p.message)] for p in report.problems],
         [60, PORTRAIT_WIDTH_MM - 60],
         caption="Data-quality problems of the period",

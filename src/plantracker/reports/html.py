@@ -17,6 +17,7 @@ from pathlib import Path
 from django.template import Context, Engine
 from django.utils.safestring import mark_safe
 
+from plantracker.reports import text
 from plantracker.reports.committee import term_pattern
 from plantracker.reports.model import GlossaryEntry, Report
 from plantracker.reports.palette import css_variables
@@ -26,6 +27,25 @@ PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 STYLESHEET = PACKAGE / "static" / "reports" / "report.css"
 TEMPLATE = "reports/report.html"
+
+
+# The words the templates print beside the model's (one table for every format: text.py).
+WORDS = {
+    "headlines": text.HEADLINES,
+    "workstreams": text.WORKSTREAMS,
+    "key_risks": text.KEY_RISKS,
+    "milestones": text.MILESTONES,
+    "decisions": text.DECISIONS,
+    "kpi_trends": text.KPI_TRENDS,
+    "no_update": text.NO_UPDATE_TEXT,
+    "no_commentary": text.NO_COMMENTARY,
+    "no_exceptions": text.NO_EXCEPTIONS,
+    "no_problems": text.NO_PROBLEMS,
+    "no_next_steps": text.NO_NEXT_STEPS,
+    "exceptions_caption": text.EXCEPTIONS_CAPTION,
+    "risk_headings": text.RISK_HEADINGS,
+    "problem_headings": text.PROBLEM_HEADINGS,
+}
 
 
 @cache
@@ -58,6 +78,8 @@ def render_html(report: Report, *, charts_as_images: bool = False) -> str:
     context = Context(
         {
             "report": report,
+            "title": dict(report.sections),
+            "words": WORDS,
             # The stylesheet is our own file, never user data; it must not be escaped.
             "stylesheet": mark_safe(stylesheet()),
             COUNTER: itertools.count(1),

@@ -9,7 +9,7 @@ format can show its colour *and* its word or letter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -31,10 +31,13 @@ class DirectionView:
     arrow: str
     word: str
     tone: str
+    previous: str | None = None  # "was Red": the status a status's direction compares with
 
     @property
     def text(self) -> str:
-        return f"{self.arrow} {self.word}"
+        """``↑ Improving — was Red``."""
+        text = f"{self.arrow} {self.word}"
+        return f"{text} — {self.previous}" if self.previous else text
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class OverviewBox:
     reason: str | None = None
     note: str | None = None
     period: str | None = None  # the period the box describes, when not the reported one
+    status_word: str = ""  # the status in words; ``na`` says why (docs/rules.md#na-reasons)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class WorkstreamRow:
     direction: DirectionView
     counts: tuple[StatusCount, ...]  # all seven statuses, in status order
     total: int
+    status_word: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,7 @@ class RiskRow:
     owner: str | None
     status: Status
     direction: DirectionView
+    status_word: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,9 @@ class Overview:
     risks: tuple[RiskRow, ...]
     milestones: tuple[str, ...]
     decisions: tuple[str, ...]
+    # The workstream table's headings: Workstream, Status, Direction, the seven status
+    # words, Total.
+    workstream_headings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,8 @@ class RecommendationSection:
     status: Status
     direction: DirectionView
     donuts: tuple[Donut, ...]  # the four kinds, empty ones included (printed "None")
+    heading: str = ""  # "Recommendation 6: CSE"
+    status_word: str = ""
 
     @property
     def anchor(self) -> str:
@@ -200,6 +211,14 @@ class KpiRow:
     # The statutory indicator ("care_leavers_eet") when ``statutory apply`` computed the
     # period's value from the statutory returns; None when it was typed.
     computed_from: str | None = None
+    previous: str = "–"  # the previous period's value as written
+    recommendation: int = 0  # the number of the KPI's recommendation
+    status_word: str = ""  # ``na`` says why (docs/rules.md#na-reasons)
+    commentary: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        return item_anchor(self.ref)
 
     @property
     def computed(self) -> bool:
@@ -221,6 +240,10 @@ class KpiTable:
     # "Computed from the statutory returns … : 1.K1, 1.K2" naming the KPIs whose value in the
     # period was computed, in table order; None when every value was typed.
     computed_note: str | None = None
+    # Column key → heading, one table of words for every format (``text.KPI_HEADINGS``).
+    headings: dict[str, str] = field(default_factory=dict)
+    # The "All other KPIs" table: KPI, baseline, target, previous, value, status, direction.
+    compact: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,6 +254,11 @@ class MeasureRow:
     method: str
     status: Status
     update: str | None
+    status_word: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return item_anchor(self.ref)
 
 
 @dataclass(frozen=True)
@@ -239,6 +267,7 @@ class MeasureTable:
     caption: str
     heading: str  # "Quality measure" / "Feedback measure"
     rows: tuple[MeasureRow, ...]
+    headings: tuple[str, ...] = ()  # measure, Frequency, Collection method, Status, Update
 
 
 @dataclass(frozen=True)
@@ -311,6 +340,7 @@ class DeepDive:
     kpis: KpiTable | None
     measures: tuple[MeasureTable, ...]
     trends: tuple[TrendChart, ...]
+    heading: str = ""  # "Deep dive: recommendation 6, CSE"
 
     @property
     def anchor(self) -> str:
@@ -326,6 +356,24 @@ class ExceptionRow:
     owner: str | None
     status: Status
     commentary: str | None
+    kind: Kind = Kind.ACTION
+    status_word: str = ""
+    value: str | None = None  # KPIs: "58.6% (target 60%)"
+    direction: DirectionView | None = None
+    # The deep dive that shows this item in full (its number), and what the row says in
+    # place of the repeat: "See deep dive 6"; None when the row is printed in full.
+    deep_dive: int | None = None
+    pointer: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        """The id of the deep-dive row this exception points to."""
+        return item_anchor(self.ref)
+
+    @property
+    def item(self) -> str:
+        """``KPI 2.K2`` — the kind and ref the Item column starts with."""
+        return f"{self.kind_label} {self.ref}"
 
 
 @dataclass(frozen=True)
@@ -407,3 +455,18 @@ class Report:
     order_note: str | None = None
     # The plan's terms that occur in the report's text, in the glossary's order.
     glossary: tuple[GlossaryEntry, ...] = ()
+    # KPIs of the recommendations without a deep dive (each KPI of the plan appears once:
+    # in its deep dive or here); None when every recommendation with KPIs has a deep dive.
+    all_kpis: KpiTable | None = None
+    # (key, title) of every section in order: the one table of section titles
+    # (``text.SECTIONS``) every format prints.
+    sections: tuple[tuple[str, str], ...] = ()
+    exception_headings: tuple[str, ...] = ()
+
+    def title(self, key: str) -> str:
+        return dict(self.sections)[key]
+
+
+def item_anchor(ref: str) -> str:
+    """The id of an item's row in the deep dives (``item-9.K1``), for pointers to it."""
+    return f"item-{ref}"

@@ -12,9 +12,16 @@ from typing import TypeVar, cast
 
 from plantracker.domain.model import Status
 from plantracker.reports import model
-from plantracker.reports.model import ComparatorFigures, DirectionView, KpiRow, OverviewBox
+from plantracker.reports.model import (
+    ComparatorFigures,
+    DirectionView,
+    ExceptionRow,
+    KpiRow,
+    KpiTable,
+    OverviewBox,
+)
 from plantracker.reports.palette import INK, MUTED, STATUS_FILL, STATUS_INK, TONE_INK
-from plantracker.reports.text import COMPARATOR_COLUMNS
+from plantracker.reports.text import COMPARATOR_COLUMNS, NO_COMMENTARY
 
 FONT = "Arial"
 HEADER_FILL = "0B0C0C"  # table headings: white on near-black
@@ -48,18 +55,6 @@ def superscript(number: int) -> str:
     return str(number).translate(_SUPERSCRIPTS)
 
 
-# The status words where space is short (legends, table cells); every one still a word.
-SHORT_WORD = {
-    Status.GREEN: "Green",
-    Status.AMBER: "Amber",
-    Status.RED: "Red",
-    Status.BLUE: "Blue",
-    Status.NONE: "None",
-    Status.NA: "N/A",
-    Status.MISSING: "Missing",
-}
-
-
 @dataclasses.dataclass(frozen=True)
 class Cell:
     """A table cell in an office format: text (lines split on ``\\n``), a status fill, or a
@@ -71,34 +66,65 @@ class Cell:
     bold: bool = False
 
 
-def kpi_cells(row: KpiRow, *, long_direction: bool, comparators: bool = False) -> list[Cell]:
-    """One deep-dive KPI row as Word and PowerPoint print it: KPI, Figure will, baseline,
-    its status, target, value, status, (England, region, statistical neighbours,)
-    direction (and year on year).
+def kpi_columns(table: KpiTable) -> list[str]:
+    """The column keys of a KPI table as every Office format prints them, in order: the
+    deep dives' full table, or the compact "All other KPIs" one."""
+    keys = ["kpi"]
+    if not table.compact:
+        keys += ["figure"]
+    keys += ["baseline"]
+    if not table.compact:
+        keys += ["baseline_status"]
+    keys += ["target", "previous", "value", "status"]
+    keys += [f"comparator{n}" for n in range(len(table.comparator_headings))]
+    keys.append("direction")
+    if table.show_long_direction:
+        keys.append("long_direction")
+    return keys
 
-    ``comparators`` is whether the table has comparator columns (``KpiTable.
-    comparator_headings``); a row whose KPI has none leaves those cells empty.
-    """
+
+def kpi_headings(table: KpiTable) -> list[str]:
+    """The headings of ``kpi_columns``, from the model's one table of words."""
+    comparators = dict(
+        (f"comparator{n}", heading) for n, heading in enumerate(table.comparator_headings)
+    )
+    return [table.headings.get(key) or comparators[key] for key in kpi_columns(table)]
+
+
+def kpi_cells(row: KpiRow, table: KpiTable) -> list[Cell]:
+    """One KPI row as Word and PowerPoint print it, column by column (``kpi_columns``):
+    the KPI (ref, title and, in a deep dive, its commentary), figure will, baseline, its
+    status, target, previous value, value, status, (England, region, statistical
+    neighbours,) direction (and year on year)."""
     baseline = row.baseline + (f" ({row.baseline_label})" if row.baseline_label else "")
     target = row.target + (f" ({row.target_label})" if row.target_label else "")
-    cells = [
-        Cell(row.title),
-        Cell(row.figure_will),
-        Cell(baseline),
-        Cell(row.baseline_status.word, status=row.baseline_status)
-        if row.baseline_status is not None
-        else Cell("N/A"),
-        Cell(target),
-        Cell(row.value, bold=True),
-        Cell(kpi_status_text(row), status=row.status),
-    ]
-    if comparators:
-        cells += comparator_cells(row.comparators)
-    cells.append(Cell(row.direction.text, colour=tone_ink(row.direction)))
-    if long_direction:
-        direction = row.long_direction
-        cells.append(Cell(direction.text, colour=tone_ink(direction)) if direction else Cell("–"))
-    return cells
+    kpi = f"{row.ref} {row.title}"
+    if row.commentary and not table.compact:
+        kpi += f"\n{row.commentary}"
+    cells = {
+        "kpi": Cell(kpi),
+        "figure": Cell(row.figure_will),
+        "baseline": Cell(baseline),
+        "baseline_status": (
+            Cell(row.baseline_status.word, status=row.baseline_status)
+            if row.baseline_status is not None
+            else Cell("N/A")
+        ),
+        "target": Cell(target),
+        "previous": Cell(row.previous),
+        "value": Cell(row.value, bold=True),
+        "status": Cell(kpi_status_text(row), status=row.status),
+        "direction": Cell(row.direction.text, colour=tone_ink(row.direction)),
+        "long_direction": (
+            Cell(row.long_direction.text, colour=tone_ink(row.long_direction))
+            if row.long_direction
+            else Cell("–")
+        ),
+    }
+    if table.comparator_headings:
+        for n, cell in enumerate(comparator_cells(row.comparators)):
+            cells[f"comparator{n}"] = cell
+    return [cells[key] for key in kpi_columns(table)]
 
 
 def comparator_cells(comparators: ComparatorFigures | None) -> list[Cell]:
@@ -119,7 +145,7 @@ def comparator_cells(comparators: ComparatorFigures | None) -> list[Cell]:
 
 def kpi_status_text(row: KpiRow) -> str:
     """``Green¹`` and, when overridden, ``(calculated Amber)`` on a second line."""
-    text = row.status.word
+    text = row.status_word or row.status.word
     if row.footnote is not None:
         text += superscript(row.footnote.number)
     if row.calculated is not None:
@@ -131,7 +157,7 @@ def box_status_text(box: OverviewBox) -> str:
     """An overview box's status word, or its note when there is nothing to show."""
     if box.status is None:
         return box.note or "–"
-    return box.status.word
+    return box.status_word or box.status.word
 
 
 def box_detail(box: OverviewBox) -> str | None:
@@ -142,6 +168,21 @@ def box_detail(box: OverviewBox) -> str | None:
     if box.overridden and box.calculated is not None:
         parts.append(f"Set by hand (calculated {box.calculated.word})")
     return "; ".join(parts) or None
+
+
+def exception_cells(row: ExceptionRow) -> list[Cell]:
+    """An exception row under ``Report.exception_headings``: recommendation, item, owner,
+    status, value (target), direction, and the commentary — or, for an item the deep
+    dives show in full, the pointer to it."""
+    return [
+        Cell(row.recommendation),
+        Cell(f"{row.item} {row.title}"),
+        Cell(row.owner or "–"),
+        Cell(row.status_word or row.status.word, status=row.status),
+        Cell(row.value or "–"),
+        Cell(row.direction.text, colour=tone_ink(row.direction)) if row.direction else Cell("–"),
+        Cell(row.pointer or row.commentary or NO_COMMENTARY),
+    ]
 
 
 def footnote_text(number: int, text: str) -> str:

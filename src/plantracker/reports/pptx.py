@@ -17,7 +17,7 @@ from typing import Any
 
 from pptx.slide import Slide
 
-from plantracker.domain.model import STATUS_ORDER
+from plantracker.reports import text
 from plantracker.reports.committee import GLOSSARY_HEADING
 from plantracker.reports.model import (
     DeepDive,
@@ -29,12 +29,14 @@ from plantracker.reports.model import (
     TrendChart,
 )
 from plantracker.reports.office import (
-    SHORT_WORD,
     box_detail,
     box_status_text,
+    exception_cells,
     fill,
     footnote_text,
     kpi_cells,
+    kpi_columns,
+    kpi_headings,
     printable,
     tone_ink,
 )
@@ -81,19 +83,24 @@ def render_pptx(report: Report) -> bytes:
     _overview(deck, report)
     _bullets(
         deck,
-        "Recent activity and headlines",
+        text.HEADLINES,
         [*report.overview.headlines.factual, *report.overview.headlines.lead],
     )
     _planned(deck, report)
     _overall(deck, report)
     first = len(deck.presentation.slides)
-    _recommendations(deck, report.recommendations)
+    _recommendations(deck, report.title("recommendations"), report.recommendations)
     if report.order_note and report.recommendations:
         _order_note(deck, report.order_note, deck.presentation.slides[first])
+    if report.all_kpis is not None:
+        _kpis(deck, report.title("all-kpis"), report.all_kpis)
+    # The slide each deep dive starts on, for the exceptions' pointers.
+    starts: dict[int, int] = {}
     for dive in report.deep_dives:
+        starts[dive.number] = len(deck.presentation.slides) + 1
         _deep_dive(deck, dive)
-    _exceptions(deck, report)
-    _bullets(deck, "Next steps", list(report.next_steps), empty="No next steps were recorded.")
+    _exceptions(deck, report, starts)
+    _bullets(deck, report.title("next-steps"), list(report.next_steps), empty=text.NO_NEXT_STEPS)
     _problems(deck, report)
     _glossary(deck, report)
     return deck.save()
@@ -209,14 +216,14 @@ def _overview(deck: Deck, report: Report) -> None:
         )
         top += height
     top += 6
+    headings = overview.workstream_headings
     counts = Table(
-        columns=[Column("Workstream", 170), Column("Status", 90), Column("Direction", 120)]
-        + [Column(SHORT_WORD[status], 62, "right") for status in STATUS_ORDER]
-        + [Column("Total", 62, "right")],
+        columns=[Column(headings[0], 150), Column(headings[1], 90), Column(headings[2], 140)]
+        + [Column(heading, 62, "right") for heading in headings[3:]],
         rows=[
             [
                 Cell(row.label, bold=True),
-                Cell(row.status.word, status=row.status),
+                Cell(row.status_word, status=row.status),
                 Cell(row.direction.text, colour=tone_ink(row.direction)),
             ]
             + [Cell(str(c.count)) for c in row.counts]
@@ -228,18 +235,15 @@ def _overview(deck: Deck, report: Report) -> None:
     top += deck.table(slide, CONTENT_LEFT, top, counts, range(len(counts.rows))) + _GAP
     risks = Table(
         columns=[
-            Column("Key risk", 300),
-            Column("Mitigation", 318),
-            Column("Owner", 120),
-            Column("Status", 70),
-            Column("Direction", 80),
+            Column(heading, width)
+            for heading, width in zip(text.RISK_HEADINGS, (280, 300, 110, 80, 118), strict=True)
         ],
         rows=[
             [
                 Cell(r.title),
                 Cell(r.mitigation),
                 Cell(r.owner or "–"),
-                Cell(r.status.word, status=r.status),
+                Cell(r.status_word, status=r.status),
                 Cell(r.direction.text, colour=tone_ink(r.direction)),
             ]
             for r in overview.risks
@@ -257,14 +261,14 @@ def _overview(deck: Deck, report: Report) -> None:
             12.0,
         )
         return
-    _flow_tables(deck, f"{overview.heading}: key risks", [risks], slide=slide, top=top)
+    _flow_tables(deck, f"{overview.heading}: {text.KEY_RISKS}", [risks], slide=slide, top=top)
 
 
 def _planned(deck: Deck, report: Report) -> None:
     overview = report.overview
     blocks = [
-        ("Planned activity and milestones", list(overview.milestones)),
-        ("Decisions", list(overview.decisions)),
+        (text.MILESTONES, list(overview.milestones)),
+        (text.DECISIONS, list(overview.decisions)),
     ]
     column = (CONTENT_WIDTH - _GAP) / 2
     inner = column - 2 * INSET_X - _BULLET_SIZE * 1.1
@@ -306,15 +310,15 @@ def _planned(deck: Deck, report: Report) -> None:
 
 
 def _overall(deck: Deck, report: Report) -> None:
-    slide = deck.slide("Overall plan")
+    slide = deck.slide(report.title("overall-plan"))
     _doughnuts(deck, slide, CONTENT_TOP, report.overall)
 
 
-def _recommendations(deck: Deck, sections: Sequence[RecommendationSection]) -> None:
+def _recommendations(deck: Deck, title: str, sections: Sequence[RecommendationSection]) -> None:
     """Two recommendations to a slide, side by side, in the plan's order."""
     for first in range(0, len(sections), 2):
         pair = sections[first : first + 2]
-        slide = deck.slide("Recommendations " + " and ".join(str(s.number) for s in pair))
+        slide = deck.slide(f"{title} " + " and ".join(str(s.number) for s in pair))
         half = (CONTENT_WIDTH - _GAP * 2) / 2
         for index, section in enumerate(pair):
             _recommendation(deck, slide, CONTENT_LEFT + index * (half + _GAP * 2), half, section)
@@ -333,13 +337,15 @@ def _recommendation(
         64.0,
         label="Recommendation",
         status=section.status,
-        word=section.status.word,
+        word=section.status_word,
         detail=section.direction.text,
     )
     text_width = width - tile - 8
     inner = text_width - 2 * INSET_X
     name = f"{section.number}. {section.title}"
     name_size = fitting_size([name], inner, 26.0 - 2 * INSET_Y, (16.0, 14.0, 12.0), bold=True)
+    # A name too long for one line even at the smallest size ends in " …".
+    name = shorten_to_fit(name, inner, 26.0 - 2 * INSET_Y, name_size, bold=True)
     deck.text(slide, left, CONTENT_TOP, text_width, 26.0, [Para.plain(name, bold=True)], name_size)
     lead = f"Lead: {section.lead}" if section.lead else None
     height = 80.0 - 2 * INSET_Y
@@ -410,22 +416,21 @@ def _doughnuts(
 
 
 def _deep_dive(deck: Deck, dive: DeepDive) -> None:
-    name = f"Deep dive: {dive.number}. {dive.title}"
     _bullets(
         deck,
-        name,
+        dive.heading,
         list(dive.commentary),
         size=14.0,
-        empty="No commentary was given for this quarter.",
+        empty="No commentary recorded for this period.",
     )
     if dive.kpis is not None:
-        _kpis(deck, f"{dive.number}. {dive.title}: key performance indicators", dive.kpis)
+        _kpis(deck, f"{dive.heading}: {text.KPIS_HEADING}", dive.kpis)
     measures = [_measures(table) for table in dive.measures if table.rows]
     if measures:
         kinds = " and ".join(t.heading.split(" ")[0].lower() for t in dive.measures if t.rows)
-        _flow_tables(deck, f"{dive.number}. {dive.title}: {kinds} measures", measures)
+        _flow_tables(deck, f"{dive.heading}: {kinds} measures", measures)
     if dive.trends:
-        _trends(deck, f"{dive.number}. {dive.title}: KPI trends", dive.trends)
+        _trends(deck, f"{dive.heading}: {text.KPI_TRENDS}", dive.trends)
 
 
 _TRENDS_ACROSS = 4
@@ -458,10 +463,10 @@ def _trends(deck: Deck, title: str, trends: Sequence[TrendChart]) -> None:
 
 
 def _kpis(deck: Deck, title: str, kpis: KpiTable) -> None:
-    long, compared = kpis.show_long_direction, bool(kpis.comparator_headings)
+    compared = bool(kpis.comparator_headings)
     rows, notes = [], []
     for row in kpis.rows:
-        rows.append(kpi_cells(row, long_direction=long, comparators=compared))
+        rows.append(kpi_cells(row, kpis))
         notes.append(
             footnote_text(row.footnote.number, row.footnote.text) if row.footnote else None
         )
@@ -469,58 +474,49 @@ def _kpis(deck: Deck, title: str, kpis: KpiTable) -> None:
     table = Table(
         _kpi_columns(kpis),
         rows,
-        size=9.0 if compared else 10.5,
+        size=9.0 if compared else 10.0,
         notes=notes,
         note=kpis.computed_note,
     )
     _slides_of_table(deck, title, table)
 
 
+# Widths (pt) of the KPI table's columns other than the KPI itself, which takes the rest.
+_KPI_WIDTHS = {
+    "figure": 56,
+    "baseline": 74,
+    "baseline_status": 62,
+    "target": 80,
+    "previous": 64,
+    "value": 70,
+    "status": 96,
+    "direction": 84,
+    "long_direction": 74,
+}
+
+
 def _kpi_columns(kpis: KpiTable) -> list[Column]:
     """The KPI table's columns; the KPI column takes what the others leave of the width."""
-    long, compared = kpis.show_long_direction, bool(kpis.comparator_headings)
-    if compared:
-        columns = [
-            Column("Figure will", 50),
-            Column(kpis.baseline_heading, 64),
-            Column("RAG", 50),
-            Column(kpis.target_heading, 66),
-            Column(kpis.value_heading, 64),
-            Column("RAG", 88),
-            *(Column(heading, 62) for heading in kpis.comparator_headings),
-            Column("Direction", 70),
-        ]
-    else:
-        columns = [
-            Column("Figure will", 64),
-            Column(kpis.baseline_heading, 84),
-            Column("RAG", 64),
-            Column(kpis.target_heading, 86 if long else 96),
-            Column(kpis.value_heading, 84),
-            Column("RAG", 110),
-            Column("Direction", 86 if long else 96),
-        ]
-    if long:
-        columns.append(Column("Year on year", 70 if compared else 80))
+    scale = 0.8 if kpis.comparator_headings else 1.0
+    keys, headings = kpi_columns(kpis), kpi_headings(kpis)
+    columns = [
+        Column(heading, _KPI_WIDTHS.get(key, 60) * scale)
+        for key, heading in zip(keys[1:], headings[1:], strict=True)
+    ]
     rest = sum(column.width for column in columns)
-    return [Column("KPI", CONTENT_WIDTH - rest), *columns]
+    return [Column(headings[0], CONTENT_WIDTH - rest), *columns]
 
 
 def _measures(measures: MeasureTable) -> Table:
-    columns = [
-        Column(measures.heading, 250),
-        Column("Frequency", 100),
-        Column("Collection method", 170),
-        Column("Status", 70),
-        Column("Update", CONTENT_WIDTH - 590),
-    ]
+    widths = (250, 100, 170, 90, CONTENT_WIDTH - 610)
+    columns = [Column(h, w) for h, w in zip(measures.headings, widths, strict=True)]
     rows = [
         [
-            Cell(r.title),
+            Cell(f"{r.ref} {r.title}"),
             Cell(r.frequency),
             Cell(r.method),
-            Cell(r.status.word, status=r.status),
-            Cell(r.update or "No update given."),
+            Cell(r.status_word, status=r.status),
+            Cell(r.update or text.NO_UPDATE_TEXT),
         ]
         for r in measures.rows
     ]
@@ -530,42 +526,32 @@ def _measures(measures: MeasureTable) -> Table:
 # --- exceptions, next steps, problems -------------------------------------------------------
 
 
-def _exceptions(deck: Deck, report: Report) -> None:
-    title = "Exceptions: red and amber actions and measures"
+def _exceptions(deck: Deck, report: Report, starts: dict[int, int]) -> None:
+    title = report.title("exceptions")
     if not report.exceptions:
-        _bullets(deck, title, [], empty="No action or measure is red or amber this quarter.")
+        _bullets(deck, title, [], empty=text.NO_EXCEPTIONS)
         return
-    columns = [
-        Column("Recommendation", 130),
-        Column("Kind", 84),
-        Column("Ref", 50),
-        Column("Title", 220),
-        Column("Owner", 120),
-        Column("Status", 64),
-        Column("Commentary", CONTENT_WIDTH - 668),
-    ]
-    rows = [
-        [
-            Cell(e.recommendation),
-            Cell(e.kind_label),
-            Cell(e.ref),
-            Cell(e.title),
-            Cell(e.owner or "–"),
-            Cell(e.status.word, status=e.status),
-            Cell(e.commentary or "No commentary given."),
-        ]
-        for e in report.exceptions
-    ]
+    widths = (110, 210, 100, 80, 100, 100, CONTENT_WIDTH - 700)
+    columns = [Column(h, w) for h, w in zip(report.exception_headings, widths, strict=True)]
+    rows = []
+    for e in report.exceptions:
+        cells = exception_cells(e)
+        if e.deep_dive is not None and e.deep_dive in starts:
+            cells[-1] = Cell(f"{e.pointer}: slide {starts[e.deep_dive]}")
+        rows.append(cells)
     _slides_of_table(deck, title, Table(columns, rows, size=10.0))
 
 
 def _problems(deck: Deck, report: Report) -> None:
-    title = "Data quality"
+    title = report.title("data-quality")
     if not report.problems:
-        _bullets(deck, title, [], empty="No data-quality problems were found for this quarter.")
+        _bullets(deck, title, [], empty=text.NO_PROBLEMS)
         return
     table = Table(
-        [Column("Where", 260), Column("Problem", CONTENT_WIDTH - 260)],
+        [
+            Column(h, w)
+            for h, w in zip(text.PROBLEM_HEADINGS, (260, CONTENT_WIDTH - 260), strict=True)
+        ],
         [[Cell(p.where), Cell(p.message)] for p in report.problems],
         size=11.0,
     )

@@ -36,6 +36,12 @@ def n(value: int) -> str:
 
 
 @register.filter
+def get(mapping: dict[str, Any], key: str) -> Any:
+    """``mapping[key]``: a section title or a column heading by its key."""
+    return mapping[key]
+
+
+@register.filter
 def rows_of(items: Sequence[Any], size: int) -> list[list[Any]]:
     """``items`` in rows of ``size``, the last padded with None so that every row has the
     same columns (charts are laid out three to a row)."""
@@ -46,8 +52,10 @@ def rows_of(items: Sequence[Any], size: int) -> list[list[Any]]:
 
 
 @register.simple_tag
-def status_chip(status: Status | None, size: str = "") -> SafeString:
-    """A coloured chip with the status letter (for sighted readers) and word (for all)."""
+def status_chip(status: Status | None, size: str = "", word: str = "") -> SafeString:
+    """A coloured chip with the status letter (for sighted readers) and word (for all);
+    ``word`` is the model's word when it says more than the status's own (``na``'s reason:
+    docs/rules.md#na-reasons)."""
     if status is None:
         return format_html('<span class="chip chip-empty">{}</span>', "–")
     status = Status(status)
@@ -57,7 +65,7 @@ def status_chip(status: Status | None, size: str = "") -> SafeString:
         '<span class="chip-word">{}</span></span>',
         css,
         status.letter,
-        status.word,
+        word or status.word,
     )
 
 
@@ -66,11 +74,15 @@ def direction(view: DirectionView | None) -> SafeString:
     """An arrow for the movement and a word, coloured by whether the movement is good."""
     if view is None:
         return format_html('<span class="dot dot-none">{}</span>', "–")
+    previous = (
+        format_html(' <span class="dot-was">— {}</span>', view.previous) if view.previous else ""
+    )
     return format_html(
-        '<span class="dot dot-{}"><span class="dot-arrow" aria-hidden="true">{}</span> {}</span>',
+        '<span class="dot dot-{}"><span class="dot-arrow" aria-hidden="true">{}</span> {}{}</span>',
         view.tone,
         view.arrow,
         view.word,
+        previous,
     )
 
 

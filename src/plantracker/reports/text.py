@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from plantracker.domain.model import Direction, Kind, Period, Status, Unit
+from plantracker.domain.model import Direction, Kind, NaReason, Period, Status, Unit
 from plantracker.reports.model import DirectionView
 
 NO_VALUE = "–"
@@ -134,20 +134,25 @@ def places_of(values: Sequence[Decimal]) -> int:
     return max((-e for e in exponents if isinstance(e, int) and e < 0), default=0)
 
 
-def direction_view(direction: Direction | None, movement: str | None = None) -> DirectionView:
+def direction_view(
+    direction: Direction | None, movement: str | None = None, was: Status | None = None
+) -> DirectionView:
     """An arrow and a word for ``direction``.
 
     ``movement`` is where the value went (``up``/``down``/``level``); without one (a status,
-    whose rank goes up when it improves) it follows from the direction itself.
+    whose rank goes up when it improves) it follows from the direction itself. ``was`` is
+    the previous status a status's direction compares with: the view then explains itself
+    ("↑ Improving — was Red").
     """
+    previous = f"was {was.word}" if was is not None else None
     if direction is None:
-        return DirectionView(None, "", _ARROWS[""], "No comparison", "none")
+        return DirectionView(None, "", _ARROWS[""], "No comparison", "none", previous)
     word, tone = _WORDS[direction]
     if direction is Direction.SAME:
         movement = "level"
     elif movement is None or movement == "level":
         movement = "up" if direction is Direction.IMPROVING else "down"
-    return DirectionView(direction, movement, _ARROWS[movement], word, tone)
+    return DirectionView(direction, movement, _ARROWS[movement], word, tone, previous)
 
 
 def value_movement(value: Decimal | None, earlier: Decimal | None) -> str | None:
@@ -169,3 +174,94 @@ def join_words(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# --- the words every format prints (one table: docs/rules.md#report) ------------------------
+# HTML, PDF, Word, PowerPoint and Excel all print section titles, column headings and status
+# words from here, through the report model, so no format words a thing its own way.
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("overview", "Quarter overview"),
+    ("overall-plan", "Overall plan"),
+    ("recommendations", "Recommendations"),
+    ("all-kpis", "All other KPIs"),
+    ("deep-dives", "Deep dives"),
+    ("exceptions", "Exceptions"),
+    ("next-steps", "Next steps"),
+    ("data-quality", "Annex: data quality"),
+)
+SECTION_TITLES: dict[str, str] = dict(SECTIONS)
+# Sub-headings inside the sections.
+HEADLINES = "Headlines"
+WORKSTREAMS = "Workstreams"
+KEY_RISKS = "Key risks"
+MILESTONES = "Planned activity and milestones"
+DECISIONS = "Decisions"
+KPI_TRENDS = "KPI trends"
+COMMENTARY = "Commentary"
+KPIS_HEADING = "Key performance indicators"
+# Column headings, by column key.
+KPI_HEADINGS: dict[str, str] = {
+    "kpi": "KPI",
+    "figure": "Figure will",
+    "baseline_status": "Baseline status",
+    "previous": "Previous",
+    "status": "Status",
+    "direction": "Direction",
+    "long_direction": "Year on year",
+}
+MEASURE_HEADINGS: dict[str, str] = {
+    "frequency": "Frequency",
+    "method": "Collection method",
+    "status": "Status",
+    "update": "Update",
+}
+EXCEPTION_HEADINGS: tuple[str, ...] = (
+    "Recommendation",
+    "Item",
+    "Owner",
+    "Status",
+    "Value (target)",
+    "Direction",
+    "Commentary",
+)
+WORKSTREAM_HEADINGS: tuple[str, ...] = ("Workstream", "Status", "Direction")
+RISK_HEADINGS: tuple[str, ...] = ("Risk", "Mitigation", "Owner", "Status", "Direction")
+PROBLEM_HEADINGS: tuple[str, ...] = ("Where", "Problem")
+TOTAL = "Total"
+# What an empty place says.
+NO_UPDATE_TEXT = "No update text."
+NO_COMMENTARY = "No commentary given."
+NO_EXCEPTIONS = "No action, KPI or measure is red or amber in this period."
+NO_PROBLEMS = "No data-quality problems were found."
+NO_NEXT_STEPS = "None recorded for this period."
+EXCEPTIONS_CAPTION = (
+    "Every red, then every amber, action, KPI and measure; those the deep dives show in full "
+    "point to them"
+)
+ALL_KPIS_INTRO = (
+    "Every KPI of the recommendations without a deep dive; the deep dives show their own KPIs."
+)
+
+
+def status_text(status: Status, na_reason: NaReason | None = None) -> str:
+    """A status as the report writes it: its word, and for ``na`` the reason
+    (docs/rules.md#na-reasons): "Not applicable", "Not yet available", "No target"."""
+    if status is Status.NA and na_reason is not None:
+        return na_reason.word
+    return status.word
+
+
+def recommendation_heading(number: int, title: str) -> str:
+    """``Recommendation 6: CSE``."""
+    return f"Recommendation {number}: {title}"
+
+
+def deep_dive_heading(number: int, title: str) -> str:
+    """``Deep dive: recommendation 6, CSE``."""
+    return f"Deep dive: recommendation {number}, {title}"
+
+
+def deep_dive_pointer(number: int) -> str:
+    """What an exception row the deep dive shows in full says instead of repeating it."""
+    return f"See deep dive {number}"

@@ -3,17 +3,18 @@
 One sheet per table of the report model, for people who want to sort, filter or chart the
 figures themselves: Overview (the boxes, the workstream counts, headlines, planned
 activity, decisions, next steps), Risks, Recommendations (each kind of each
-recommendation, by status, with the plan's order note below), KPIs (the deep dives' KPI
-tables), Measures, Exceptions and Problems; and, when the plan gives them, a Cover sheet
-first (the committee paper: docs/plan-file.md#committee-paper) and a Glossary sheet last.
-Status cells are filled with their colour and hold the status word. Every figure is the
-report model's; nothing is counted here.
+recommendation, by status, with the plan's order note below), KPIs (every KPI of the
+plan), Measures, Exceptions and Problems; and, when the plan gives them, a Cover sheet first
+(the committee paper: docs/plan-file.md#committee-paper) and a Glossary sheet last. Status
+cells are filled with their colour and hold the status word. Every figure is the report
+model's; nothing is counted here.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -22,12 +23,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from plantracker.domain.model import STATUS_ORDER, Status
 from plantracker.planfile.xlsx.style import LINE_HEIGHT, print_setup, wrapped_lines
-from plantracker.reports.committee import GLOSSARY_HEADING
-from plantracker.reports.model import DirectionView, Report
+from plantracker.reports import text
+from plantracker.reports.committee import GLOSSARY_HEADING, PAPER_HEADING
+from plantracker.reports.model import DirectionView, KpiRow, KpiTable, RecommendationSection, Report
 from plantracker.reports.office import HEADER_FILL, HEADER_INK, fill, ink, printable
 from plantracker.reports.text import COMPARATOR_COLUMNS
 
-Cell = str | int | Status | DirectionView | None
+
+class Said(NamedTuple):
+    """A status cell whose word says more than the status's own (``na``'s reason:
+    docs/rules.md#na-reasons)."""
+
+    status: Status
+    word: str
+
+
+Cell = str | int | Status | Said | DirectionView | None
 
 _HEADER_FONT = Font(bold=True, color=HEADER_INK)
 _HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL)
@@ -36,6 +47,23 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 _COUNT_HEADINGS = tuple(status.word for status in STATUS_ORDER)
 COVER_SHEET = "Cover"
+
+
+# The sheet that holds each section of the report (``Report.sections``).
+_SECTION_SHEETS = {
+    "overview": "Overview, Risks",
+    "overall-plan": "Recommendations",
+    "recommendations": "Recommendations",
+    "all-kpis": "KPIs",
+    "deep-dives": "KPIs, Measures",
+    "exceptions": "Exceptions",
+    "next-steps": "Overview",
+    "data-quality": "Problems",
+}
+
+
+def _said(status: Status | None, word: str) -> Said | None:
+    return Said(status, word) if status is not None else None
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -88,7 +116,7 @@ def _overview(sheet: Worksheet, report: Report) -> None:
         [
             (
                 box.label,
-                box.status,
+                _said(box.status, box.status_word),
                 box.direction if box.status is not None else None,
                 "yes" if box.overridden else "no",
                 box.calculated,
@@ -101,21 +129,43 @@ def _overview(sheet: Worksheet, report: Report) -> None:
     row = _table(
         sheet,
         row,
-        "Workstreams: items by status",
-        ("Workstream", "Status", "Direction", *_COUNT_HEADINGS, "Total"),
+        f"{text.WORKSTREAMS}: items by status",
+        overview.workstream_headings,
         [
-            (w.label, w.status, w.direction, *(c.count for c in w.counts), w.total)
+            (
+                w.label,
+                Said(w.status, w.status_word),
+                w.direction,
+                *tuple(c.count for c in w.counts),
+                w.total,
+            )
             for w in overview.workstreams
         ],
     )
     for heading, lines in (
-        ("Headlines (from the data)", overview.headlines.factual),
-        ("Headlines (the plan lead's)", overview.headlines.lead),
-        ("Planned activity and milestones", overview.milestones),
-        ("Decisions", overview.decisions),
-        ("Next steps", report.next_steps),
+        (f"{text.HEADLINES} (from the data)", overview.headlines.factual),
+        (f"{text.HEADLINES} (the plan lead's)", overview.headlines.lead),
+        (text.MILESTONES, overview.milestones),
+        (text.DECISIONS, overview.decisions),
+        (report.title("next-steps"), report.next_steps),
     ):
         row = _table(sheet, row, heading, (heading,), [(line,) for line in lines])
+    # Where each section of the report is in this workbook, in the report's words.
+    row = _table(
+        sheet,
+        row,
+        "Contents",
+        ("Section of the report", "Sheet"),
+        [
+            *[(PAPER_HEADING, COVER_SHEET)] * (report.paper is not None),
+            *(
+                (title, _SECTION_SHEETS[key])
+                for key, title in report.sections
+                if key != "all-kpis" or report.all_kpis is not None
+            ),
+            *[(GLOSSARY_HEADING, GLOSSARY_HEADING)] * bool(report.glossary),
+        ],
+    )
     print_setup(sheet)
     sheet.print_title_rows = None
 
@@ -147,8 +197,11 @@ def _paper(sheet: Worksheet, report: Report) -> None:
 def _risks(sheet: Worksheet, report: Report) -> None:
     _sheet(
         sheet,
-        ("Risk", "Mitigation", "Owner", "Status", "Direction"),
-        [(r.title, r.mitigation, r.owner, r.status, r.direction) for r in report.overview.risks],
+        text.RISK_HEADINGS,
+        [
+            (r.title, r.mitigation, r.owner, Said(r.status, r.status_word), r.direction)
+            for r in report.overview.risks
+        ],
         (50, 60, 28, 16, 18),
     )
 
@@ -162,7 +215,7 @@ def _recommendations(sheet: Worksheet, report: Report) -> None:
                 (
                     section.number,
                     section.title,
-                    section.status,
+                    Said(section.status, section.status_word),
                     section.direction,
                     donut.heading,
                     donut.count,
@@ -193,59 +246,76 @@ def _recommendations(sheet: Worksheet, report: Report) -> None:
 
 
 def _kpis(sheet: Worksheet, report: Report) -> None:
+    """Every KPI of the plan, in plan order: the deep dives' and the "All other KPIs"."""
+    dives = {dive.number: dive for dive in report.deep_dives}
     tables = [dive.kpis for dive in report.deep_dives if dive.kpis is not None]
-    # The comparator columns only when a deep dive's table has them, as in the other formats.
+    if report.all_kpis is not None:
+        tables.append(report.all_kpis)
+    # The comparator columns only when a table has them, as in the other formats.
     compared = any(table.comparator_headings for table in tables)
     # "Computed from" only when a value was computed from the statutory returns (ADR 0016).
     computed = any(table.computed_note for table in tables)
+    entries: list[tuple[RecommendationSection, KpiTable, KpiRow, str]] = []
+    for section in report.recommendations:
+        dive = dives.get(section.number)
+        if dive is not None:
+            if dive.kpis is not None:
+                entries += [(section, dive.kpis, k, dive.heading) for k in dive.kpis.rows]
+        elif report.all_kpis is not None:
+            shown_in = report.title("all-kpis")
+            entries += [
+                (section, report.all_kpis, k, shown_in)
+                for k in report.all_kpis.rows
+                if k.recommendation == section.number
+            ]
     rows: list[Sequence[Cell]] = []
-    for dive in report.deep_dives:
-        if dive.kpis is None:
-            continue
-        for k in dive.kpis.rows:
-            row: list[Cell] = [
-                f"{dive.number}. {dive.title}",
-                k.ref,
-                k.title,
-                k.figure_will,
-                k.baseline,
-                k.baseline_label,
-                k.baseline_status,
-                k.target,
-                k.target_label,
-                dive.kpis.value_heading,
-                k.value,
-                k.status,
-            ]
-            if compared:
-                # One sheet holds every table, so each row names its published period.
-                figures = k.comparators.figures if k.comparators else ()
-                row += [figure.text for figure in figures] or [None] * len(COMPARATOR_COLUMNS)
-                row.append(k.comparators.period if k.comparators else None)
-            row += [
-                k.calculated,
-                "yes" if k.calculated is not None else "no",
-                k.footnote.text if k.footnote else None,
-            ]
-            if computed:
-                row.append(k.computed_from)
-            row += [k.direction, k.long_direction]
-            rows.append(row)
+    for section, table, k, shown_in in entries:
+        row: list[Cell] = [
+            f"{section.number}. {section.title}",
+            k.ref,
+            k.title,
+            k.figure_will,
+            k.baseline,
+            k.baseline_label,
+            k.baseline_status,
+            k.target,
+            k.target_label,
+            k.previous,
+            table.value_heading,
+            k.value,
+            Said(k.status, k.status_word),
+        ]
+        if compared:
+            # One sheet holds every table, so each row names its published period.
+            figures = k.comparators.figures if k.comparators else ()
+            row += [figure.text for figure in figures] or [None] * len(COMPARATOR_COLUMNS)
+            row.append(k.comparators.period if k.comparators else None)
+        row += [
+            k.calculated,
+            "yes" if k.calculated is not None else "no",
+            k.footnote.text if k.footnote else None,
+        ]
+        if computed:
+            row.append(k.computed_from)
+        row += [k.direction, k.long_direction, k.commentary, shown_in]
+        rows.append(row)
+    words = text.KPI_HEADINGS
     headings = [
         "Recommendation",
         "Ref",
-        "KPI",
-        "Figure will",
+        words["kpi"],
+        words["figure"],
         "Baseline",
         "Baseline label",
-        "Baseline status",
+        words["baseline_status"],
         "Target",
         "Target label",
+        words["previous"],
         "Period",
         "Value",
-        "Status",
+        words["status"],
     ]
-    widths = [26, 8, 50, 11, 16, 14, 14, 18, 16, 24, 12, 16]
+    widths = [26, 8, 50, 11, 16, 14, 14, 18, 16, 12, 24, 12, 16]
     if compared:
         headings += [name for _, name in COMPARATOR_COLUMNS] + ["Comparators period"]
         widths += [14, 14, 16, 14]
@@ -254,8 +324,8 @@ def _kpis(sheet: Worksheet, report: Report) -> None:
     if computed:
         headings.append("Computed from")
         widths.append(22)
-    headings += ["Direction", "Year on year"]
-    widths += [16, 16]
+    headings += [words["direction"], words["long_direction"], "Commentary", "Shown in"]
+    widths += [16, 16, 50, 30]
     _sheet(sheet, headings, rows, widths)
 
 
@@ -272,13 +342,13 @@ def _measures(sheet: Worksheet, report: Report) -> None:
                         m.title,
                         m.frequency,
                         m.method,
-                        m.status,
+                        Said(m.status, m.status_word),
                         m.update,
                     )
                 )
     _sheet(
         sheet,
-        ("Recommendation", "Kind", "Ref", "Measure", "Frequency", "Method", "Status", "Update"),
+        ("Recommendation", "Kind", "Ref", "Measure", *text.MEASURE_HEADINGS.values()),
         rows,
         (26, 18, 8, 50, 16, 30, 16, 60),
     )
@@ -287,19 +357,27 @@ def _measures(sheet: Worksheet, report: Report) -> None:
 def _exceptions(sheet: Worksheet, report: Report) -> None:
     _sheet(
         sheet,
-        ("Recommendation", "Kind", "Ref", "Title", "Owner", "Status", "Commentary"),
+        report.exception_headings,
         [
-            (e.recommendation, e.kind_label, e.ref, e.title, e.owner, e.status, e.commentary)
+            (
+                e.recommendation,
+                f"{e.item} {e.title}",
+                e.owner,
+                Said(e.status, e.status_word),
+                e.value,
+                e.direction,
+                e.pointer or e.commentary,
+            )
             for e in report.exceptions
         ],
-        (28, 18, 8, 50, 28, 16, 60),
+        (28, 50, 28, 16, 20, 22, 60),
     )
 
 
 def _problems(sheet: Worksheet, report: Report) -> None:
     _sheet(
         sheet,
-        ("Where", "Problem"),
+        text.PROBLEM_HEADINGS,
         [(p.where, p.message) for p in report.problems],
         (40, 90),
     )
@@ -357,7 +435,11 @@ def _row(sheet: Worksheet, row: int, values: Sequence[Cell]) -> None:
     for column, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=column)
         cell.alignment = _TOP
-        if isinstance(value, Status):
+        if isinstance(value, Said):
+            cell.value = value.word
+            cell.fill = PatternFill("solid", fgColor=fill(value.status))
+            cell.font = Font(color=ink(value.status), bold=True)
+        elif isinstance(value, Status):
             cell.value = value.word
             cell.fill = PatternFill("solid", fgColor=fill(value))
             cell.font = Font(color=ink(value), bold=True)

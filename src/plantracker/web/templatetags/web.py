@@ -20,8 +20,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def status(value: Status | str | None, size: str = "") -> SafeString:
-    """A status chip: its colour and, always, its word (docs/rules.md#statuses).
+def status(value: Status | str | None, size: str = "", word: str = "") -> SafeString:
+    """A status chip: its colour and, always, its word (docs/rules.md#statuses); ``word``
+    when it says more than the status's own: ``na``'s reason (docs/rules.md#na-reasons).
 
     A simple tag rather than an included template: a big plan's dashboard shows over a
     thousand of these, and each included template costs a render.
@@ -31,7 +32,10 @@ def status(value: Status | str | None, size: str = "") -> SafeString:
     chosen = Status(value)
     large = " app-status--large" if size == "large" else ""
     return format_html(
-        '<strong class="app-status app-status--{}{}">{}</strong>', chosen.value, large, chosen.word
+        '<strong class="app-status app-status--{}{}">{}</strong>',
+        chosen.value,
+        large,
+        word or chosen.word,
     )
 
 

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import STATUS_ORDER, Box, Direction, Kind, Status
+from plantracker.domain.model import STATUS_ORDER, Box, Direction, Kind, NaReason, Status
 from plantracker.domain.periods import UnknownPeriod
 from plantracker.domain.results import Counts, PeriodResult
 from plantracker.domain.summary import summary_dict
@@ -85,7 +85,7 @@ def render(result: PeriodResult, *, terminal: bool = False) -> str:
     console.print(Text(f"{result.plan.title} — {period.label} ({period.id})", style="bold"))
     overall = result.overall
     line = Text("Overall: ")
-    line.append_text(_status(overall.status))
+    line.append_text(_status(overall.status, overall.na_reason))
     if overall.overridden:
         line.append(f" (set by hand; calculated {overall.calculated})")
     line.append("   previous: ")
@@ -108,10 +108,12 @@ def render(result: PeriodResult, *, terminal: bool = False) -> str:
     return "".join(line.rstrip() + "\n" for line in text.splitlines())
 
 
-def _status(status: Status | None) -> Text:
+def _status(status: Status | None, reason: NaReason | None = None) -> Text:
+    """A status cell; ``na`` says why (docs/rules.md#na-reasons): ``na (Not applicable)``."""
     if status is None:
         return Text("–")
-    return Text(status.value, style=_STYLE.get(status, ""))
+    text = status.value if reason is None else f"{status.value} ({reason.word})"
+    return Text(text, style=_STYLE.get(status, ""))
 
 
 def _direction(direction: Direction | None) -> str:
@@ -126,7 +128,7 @@ def _boxes(result: PeriodResult) -> Table:
         outcome = result.boxes[box]
         table.add_row(
             Text(box.value.capitalize()),
-            _status(outcome.status),
+            _status(outcome.status, outcome.na_reason),
             _status(outcome.calculated),
             _status(outcome.previous),
             Text(_direction(outcome.direction)),
