@@ -3,6 +3,8 @@ until the queue is empty (``db_worker --batch``, without its signal handlers).""
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -10,6 +12,16 @@ from django_tasks_db.models import DBTaskResult
 def run_worker() -> int:
     """Run every queued task; return how many ran."""
     before = DBTaskResult.objects.finished().count()
+    # The worker closes "old" connections between tasks; inside a test's transaction that
+    # would close the test's own connection (on PostgreSQL; SQLite's in-memory one stays).
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        _run()
+    return DBTaskResult.objects.finished().count() - before
+
+
+def _run() -> None:
     Worker(
         queue_names=["default"],
         interval=0,
@@ -20,7 +32,6 @@ def run_worker() -> int:
         worker_id="tests",
         excluded_queue_names=[],
     ).run()
-    return DBTaskResult.objects.finished().count() - before
 
 
 def queued() -> list[DBTaskResult]:
