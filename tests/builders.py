@@ -215,6 +215,25 @@ def action(
     )
 
 
+def _measure(
+    kind: type[QualityMeasure] | type[FeedbackMeasure],
+    word: str,
+    ref: str,
+    updates: Mapping[str, Status | Update] | None,
+    expected: Sequence[str] | None,
+    from_period: str | None,
+    until_period: str | None,
+) -> Any:
+    return kind(
+        ref=ref,
+        title=f"{word} {ref}",
+        expected=tuple(expected) if expected is not None else None,
+        from_period=from_period,
+        until_period=until_period,
+        updates=_updates(updates),
+    )
+
+
 def quality(
     ref: str = "1.Q1",
     updates: Mapping[str, Status | Update] | None = None,
@@ -224,14 +243,10 @@ def quality(
     until_period: str | None = None,
 ) -> QualityMeasure:
     """A quality measure titled ``"Quality <ref>"``."""
-    return QualityMeasure(
-        ref=ref,
-        title=f"Quality {ref}",
-        expected=tuple(expected) if expected is not None else None,
-        from_period=from_period,
-        until_period=until_period,
-        updates=_updates(updates),
+    made: QualityMeasure = _measure(
+        QualityMeasure, "Quality", ref, updates, expected, from_period, until_period
     )
+    return made
 
 
 def feedback(
@@ -243,14 +258,10 @@ def feedback(
     until_period: str | None = None,
 ) -> FeedbackMeasure:
     """A feedback measure titled ``"Feedback <ref>"``."""
-    return FeedbackMeasure(
-        ref=ref,
-        title=f"Feedback {ref}",
-        expected=tuple(expected) if expected is not None else None,
-        from_period=from_period,
-        until_period=until_period,
-        updates=_updates(updates),
+    made: FeedbackMeasure = _measure(
+        FeedbackMeasure, "Feedback", ref, updates, expected, from_period, until_period
     )
+    return made
 
 
 def recommendation(
