@@ -72,9 +72,11 @@ test: setup ## Run the test suite on 2 cores
 	$(BIN)/pytest -n 2 -q
 
 # Every test that touches the database (the `database` marker, tests/conftest.py) again on
-# a throwaway PostgreSQL cluster started and removed by scripts/with-postgres.
+# a throwaway PostgreSQL cluster started and removed by scripts/with-postgres — except the
+# browser tests, whose server side the client tests already run there
+# (docs/reliability.md#both-databases).
 test-postgres: setup ## Run the database tests again on PostgreSQL
-	scripts/with-postgres $(BIN)/pytest -n 2 -q -m database
+	scripts/with-postgres $(BIN)/pytest -n 2 -q -m "database and not browser"
 
 lint: setup ## ruff (lint + format), mypy, import contracts
 	$(BIN)/ruff check .

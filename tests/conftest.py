@@ -5,8 +5,10 @@ docs/reliability.md#both-databases).
 pytest-django's ``django_db`` marker or, directly or through another fixture, its ``db`` /
 ``transactional_db`` fixtures, so nobody has to remember to mark a new test; a test that
 reaches the database another way (a subprocess given ``DATABASE_URL``) says so itself with
-``@pytest.mark.database``. CI runs the whole suite on SQLite, then ``-m database`` with
-``DATABASE_URL`` pointing at a throwaway PostgreSQL cluster (scripts/with-postgres).
+``@pytest.mark.database``. CI runs the whole suite on SQLite, then ``-m "database and not
+browser"`` with ``DATABASE_URL`` pointing at a throwaway PostgreSQL cluster
+(scripts/with-postgres): a browser test drives pages whose every request the client tests
+already make on PostgreSQL, and the browser's time is the suite's largest cost.
 
 ``postgres``: the test means something only on PostgreSQL (row locks, parallel writers); it
 is skipped when the database is SQLite, and counts as a ``database`` test.
