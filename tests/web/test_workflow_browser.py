@@ -91,7 +91,7 @@ def test_the_whole_quarterly_cycle(page: Page, live_server: object, second_lead:
     page.get_by_label("Email address").fill(OWNER)
     page.get_by_label("Contributor", exact=True).check()
     page.get_by_label("Applies to").select_option(label="Children's Improvement Plan")
-    page.get_by_label("Initial password").fill("a-long-enough-password-9")
+    page.get_by_label("Initial password").fill(PASSWORD)
     page.get_by_role("button", name="Add user").click()
     expect(page.get_by_text(f"{OWNER} was added")).to_be_visible()
     visit.check("user")
