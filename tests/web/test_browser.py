@@ -81,14 +81,18 @@ class Visit:
         self.axe = Axe()
         self.screenshots = os.environ.get("PLANTRACKER_SCREENSHOTS") == "1"
 
-    def check(self, name: str, *, screenshot: bool = True) -> None:
+    def check(self, name: str, *, screenshot: bool = True, full_page: bool = True) -> None:
+        """axe on the page as it is; with ``full_page`` False the guide's picture is the
+        window's top (a long page's heading and first rows)."""
         results = self.axe.run(self.page)
         assert results.violations_count == 0, (
             f"{name} ({self.page.url}):\n{results.generate_report()}"
         )
         if self.screenshots and screenshot:
             GUIDE.mkdir(parents=True, exist_ok=True)
-            picture = Image.open(io.BytesIO(self.page.screenshot(full_page=True)))
+            if not full_page:
+                self.page.evaluate("window.scrollTo(0, 0)")
+            picture = Image.open(io.BytesIO(self.page.screenshot(full_page=full_page)))
             # 256 colours are plenty for a page of text and flat charts, at a third the size.
             picture.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(
                 GUIDE / f"{name}.png", optimize=True

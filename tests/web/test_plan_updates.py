@@ -124,6 +124,8 @@ def test_a_lead_enters_an_update_on_the_owners_behalf(site: WorkflowSite) -> Non
     assert "Entered by lead@example.org on behalf of contributor@example.org" in mine
     item_page = _text(_client(site, "contributor").get(reverse("web:item", args=["cip", "1.A1"])))
     assert "Entered on the owner's behalf" in item_page and behalf in item_page
+    audit = _text(_client(site, "lead2").get(reverse("web:item-audit", args=["cip", "1.A1"])))
+    assert "draft saved on behalf of contributor@example.org" in audit
     # Viewers do not see staff email addresses (ADR 0068).
     viewer_page = _text(_client(site, "viewer").get(reverse("web:item", args=["cip", "1.A1"])))
     assert "entered by a lead on behalf of its owner" in viewer_page

@@ -175,7 +175,9 @@ def test_the_whole_quarterly_cycle(page: Page, live_server: object, second_lead:
     behalf.get_by_role("button", name=re.compile(r"^Submit for review")).click()
     expect(page.get_by_text(re.compile(r"^Submitted for review: Action 9\.A1"))).to_be_visible()
     expect(behalf.get_by_text("Entered by lead@example.org on behalf of its owner")).to_be_visible()
-    visit.check("plan-updates")
+    page.set_viewport_size({"width": 1200, "height": 1500})  # the filters and the entry
+    visit.check("plan-updates", full_page=False)
+    page.set_viewport_size({"width": 1200, "height": 900})
     assert page.url.endswith(f"#item-{pks['9.A1']}") and "recommendation=9" in page.url
 
     page.get_by_role("link", name="Review submitted updates").click()

@@ -172,8 +172,8 @@ class PlanUpdatesFilter(forms.Form):
     show = forms.ChoiceField(
         choices=[
             ("all", "Every item"),
-            ("missing", "Missing: no update approved or awaiting review"),
-            ("mine", "Mine: items I own or deputise for"),
+            ("missing", "Missing an update"),
+            ("mine", "Mine"),
         ],
         required=False,
         label="Show",
