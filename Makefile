@@ -19,7 +19,7 @@ NODE_MODULES := frontend/node_modules/.package-lock.json
 VVENV := .venv-validators
 VSTAMP := $(VVENV)/.installed
 
-.PHONY: help setup system frontend run test test-postgres lint bench lock
+.PHONY: help setup system frontend run test test-postgres lint bench guide-screenshots lock
 
 help: ## List the targets
 	@echo "plantracker — make TARGET"
@@ -83,6 +83,12 @@ lint: setup ## ruff (lint + format), mypy, import contracts
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# The user guide's screenshots (docs/guide/*.png), taken by the browser tests that visit
+# the pages; a normal test run leaves the tracked pictures alone.
+guide-screenshots: setup ## Take the user guide's screenshots again with the browser tests
+	PLANTRACKER_SCREENSHOTS=1 $(BIN)/pytest -p no:xdist -q -m browser \
+		tests/web/test_browser.py tests/web/test_workflow_browser.py
 
 bench: setup ## Run the benchmarks in benchmarks/bench_*.py
 	@if [ -f benchmarks/__main__.py ]; then $(BIN)/python -m benchmarks; \

@@ -138,7 +138,11 @@ def test_values_are_submitted_for_review_then_reported_once_approved(
         assert row.value == results[name].value and row.submitted_by == _user(LEAD)
         trail = row.history.order_by("history_date", "history_id")
         assert [(h.history_user.username, h.history_change_reason) for h in trail] == [
-            (LEAD, f"draft saved: computed from the statutory returns ({name})"),
+            # No owner's account is linked; the lead enters it on the owner's behalf (ADR 0069).
+            (
+                LEAD,
+                f"draft saved on behalf of the owner: computed from the statutory returns ({name})",
+            ),
             (LEAD, f"submitted for review: computed from the statutory returns ({name})"),
         ]
     # Not reported until a lead approves them, like any update.

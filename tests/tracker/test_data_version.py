@@ -440,6 +440,7 @@ NOT_WRITES = {
     "latest_change": "reads the audit trail",
     "locked_open_period": "locks a period row; writes nothing",
     "may_update": "checks a permission",
+    "is_owner": "checks a link",
 }
 
 

@@ -98,7 +98,12 @@ def test_values_are_submitted_marked_and_audited_then_reported_once_approved(
     assert (str(entry.value), entry.commentary, entry.status) == ("60.0", NOTE, None)
     history = list(entry.history.order_by("history_date", "history_id"))
     assert [(h.history_user, h.history_change_reason) for h in history] == [
-        (lead, "draft saved: computed from the statutory returns (care_leavers_eet)"),
+        # The lead does not own the KPI: the value is entered on its owner's behalf (ADR 0069).
+        (
+            lead,
+            "draft saved on behalf of contributor@example.org: "
+            "computed from the statutory returns (care_leavers_eet)",
+        ),
         (lead, "submitted for review: computed from the statutory returns (care_leavers_eet)"),
     ]
     assert _reported_value(site) is None  # waits for the lead's approval like any update

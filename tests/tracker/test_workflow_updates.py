@@ -217,6 +217,26 @@ def test_nobody_approves_their_own_update(site: WorkflowSite) -> None:
     assert approved.state == EntryState.APPROVED
 
 
+def test_a_lead_enters_an_update_on_the_owners_behalf_and_another_lead_approves(
+    site: WorkflowSite,
+) -> None:
+    """ADR 0069: recorded as entered on behalf (who, for whom, in the audit trail); the
+    lead who wrote it may not approve it even when the owner submits it."""
+    lead, lead2, owner = site.users["lead"], site.users["lead2"], site.users["contributor"]
+    entry = _draft(site, who="lead", commentary="Taken from the owner's email")
+    assert (entry.author, entry.on_behalf, entry.entered_for) == (lead, True, owner)
+    reason = entry.history.latest().history_change_reason  # type: ignore[union-attr]
+    assert reason == "draft saved on behalf of contributor@example.org"
+    entry = update_submit(actor=owner, entry=entry, expected_version=1)
+    with pytest.raises(NotAllowed, match="written by you; another lead must approve it"):
+        update_approve(actor=lead, entry=entry, expected_version=2)
+    assert update_approve(actor=lead2, entry=entry, expected_version=2).state == "approved"
+
+    # The owner's own words are no longer on anyone's behalf.
+    entry = _draft(site, version=3, commentary="In my own words")
+    assert (entry.author, entry.on_behalf, entry.entered_for) == (owner, False, None)
+
+
 @pytest.mark.parametrize("who", ["viewer", "admin", "other", "outsider"])
 def test_who_may_not_write_an_update(site: WorkflowSite, who: str) -> None:
     """A viewer, an admin without a lead role, a contributor not owning the item and

@@ -97,6 +97,16 @@ def _my_update(site: WorkflowSite) -> dict[str, object]:
     }
 
 
+def _plan_update(site: WorkflowSite) -> dict[str, object]:
+    key = f"item-{site.item('2.A1').pk}"
+    return {
+        f"{key}-version": "0",
+        f"{key}-status": "green",
+        f"{key}-commentary": "Entered from the owner's email",
+        "action": "draft",
+    }
+
+
 def _approval(site: WorkflowSite) -> dict[str, object]:
     entry = Update.objects.get(item=site.item("1.A1"), period=site.period(Q2))
     key = f"item-{entry.item_id}"
@@ -127,6 +137,13 @@ ROUTES = (
         _plan_url("web:my-updates", Q3),
         _page(("contributor", "lead"), ("contributor",)),
         data=_my_update,
+    ),
+    # A lead's view of every item, to enter anyone's update (ADR 0069).
+    Route(
+        "plan-updates",
+        _plan_url("web:plan-updates", Q3),
+        _page(("lead",), ("lead",)),
+        data=_plan_update,
     ),
     Route("review", _plan_url("web:review", Q2), _page(("lead",), ("lead",)), data=_approval),
     Route("period", _plan_url("web:period", Q3), _page(MEMBERS, ("lead",)), data=_due_date),
@@ -172,6 +189,7 @@ def _foreign(name: str, *extra: object, writable: bool = True) -> Route:
 
 FOREIGN = (
     _foreign("my-updates", Q3),
+    _foreign("plan-updates", Q3),
     _foreign("review", Q2),
     _foreign("period", Q2),
     _foreign("narrative", Q2),

@@ -68,6 +68,11 @@ urlpatterns = [
     # The quarterly workflow (ADR 0041). Every path has a fixed word after the period (or
     # after the plan), so none is taken for a period id by the dashboard's pattern above.
     path("plans/<slug:slug>/<str:period>/updates/", updates.my_updates, name="my-updates"),
+    path(
+        "plans/<slug:slug>/<str:period>/updates/plan/",
+        updates.plan_updates,
+        name="plan-updates",
+    ),
     path("plans/<slug:slug>/<str:period>/review/", review.review, name="review"),
     path("plans/<slug:slug>/<str:period>/period/", periods.period_page, name="period"),
     path("plans/<slug:slug>/<str:period>/narrative/", narrative.narrative, name="narrative"),

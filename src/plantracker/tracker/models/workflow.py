@@ -41,6 +41,19 @@ class ReviewFields(models.Model):
         related_name="+",
         help_text="Who last changed the content.",
     )
+    # A lead who wrote the content for the item's owner (ADR 0069): kept until the owner
+    # (or deputy) changes it themselves, shown with the item and in the audit trail.
+    on_behalf = models.BooleanField(
+        default=False, help_text="The content was last written by a lead for its owner."
+    )
+    entered_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The owner's account a lead entered the content for, when one was linked.",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -46,7 +46,14 @@ _SKIPPED = {
     "data_version",  # not audited (ADR 0062)
 }
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
-_USER_FIELDS = {"owner_user", "lead_user", "author", "submitted_by", "reviewed_by"}
+_USER_FIELDS = {
+    "owner_user",
+    "lead_user",
+    "author",
+    "entered_for",
+    "submitted_by",
+    "reviewed_by",
+}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ plan (``plan_domain``), whatever the number of rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,26 +183,83 @@ def _exists(rows: _Rows, item: Item) -> bool:
     return exists_in(found, rows.index, rows.periods)
 
 
-def my_update_rows(*, user: User, plan_record: PlanRecord, period: Period) -> list[UpdateRow]:
-    """The items linked to ``user`` as owner or deputy (ADR 0068) and the risks linked to
-    them, that run in ``period``, in plan order."""
-    rows = _Rows(plan_record, period)
-    entries = period_entries(plan_record=plan_record, period=period)
+def _ordered_rows(
+    rows: _Rows, plan_record: PlanRecord, items: Iterable[Item], risks: Iterable[Risk]
+) -> list[UpdateRow]:
+    """Rows of ``items`` that run in the period, in plan order, then ``risks``."""
+    entries = period_entries(plan_record=plan_record, period=rows.period)
     by_item = {e.item_id: e for e in entries if not isinstance(e, RiskUpdate)}
     by_risk = {e.risk_id: e for e in entries if isinstance(e, RiskUpdate)}
-    items = (
-        Item.objects.filter(Q(owner_user=user) | Q(deputy_user=user), plan=plan_record)
-        .select_related("recommendation")
-        .order_by("recommendation__position", "position", "pk")
-    )
     kinds = list(Kind)
     ordered = sorted(
         items, key=lambda i: (i.recommendation.position, kinds.index(Kind(i.kind)), i.position)
     )
     result = [rows.row(item, by_item.get(item.pk)) for item in ordered if _exists(rows, item)]
-    for risk in Risk.objects.filter(plan=plan_record, owner_user=user).order_by("position"):
-        result.append(rows.row(risk, by_risk.get(risk.pk)))
+    result.extend(rows.row(risk, by_risk.get(risk.pk)) for risk in risks)
     return result
+
+
+def my_update_rows(*, user: User, plan_record: PlanRecord, period: Period) -> list[UpdateRow]:
+    """The items linked to ``user`` as owner or deputy (ADR 0068) and the risks linked to
+    them, that run in ``period``, in plan order."""
+    items = Item.objects.filter(
+        Q(owner_user=user) | Q(deputy_user=user), plan=plan_record
+    ).select_related("recommendation")
+    risks = Risk.objects.filter(plan=plan_record, owner_user=user).order_by("position")
+    return _ordered_rows(_Rows(plan_record, period), plan_record, items, risks)
+
+
+# The Plan updates view's filters (ADR 0069): what to show, and whose.
+SHOW_ALL = "all"
+SHOW_MISSING = "missing"
+SHOW_MINE = "mine"
+NO_OWNER = "none"
+
+
+def is_missing(row: UpdateRow) -> bool:
+    """No update approved or awaiting review: none given, or one still with its owner
+    (draft or returned) that revises nothing approved."""
+    entry = row.entry
+    if entry is None:
+        return True
+    return entry.state in ("draft", "returned") and not entry.approved_copy
+
+
+def plan_update_rows(
+    *,
+    user: User,
+    plan_record: PlanRecord,
+    period: Period,
+    show: str = SHOW_ALL,
+    recommendation: int | None = None,
+    owner: str = "",
+) -> list[UpdateRow]:
+    """Every item running in ``period`` and every risk, in plan order, for a lead's Plan
+    updates view (ADR 0069), kept when they pass the filters: ``show`` (all, missing: see
+    ``is_missing``, mine: linked to ``user``), ``recommendation`` (its number; 0: the risks)
+    and ``owner`` (an account's pk, or ``none``: no account linked); constant queries."""
+    items = Item.objects.filter(plan=plan_record).select_related(
+        "recommendation", "owner_user", "deputy_user"
+    )
+    risks = Risk.objects.filter(plan=plan_record).select_related("owner_user").order_by("position")
+    if show == SHOW_MINE:
+        items = items.filter(Q(owner_user=user) | Q(deputy_user=user))
+        risks = risks.filter(owner_user=user)
+    if recommendation == 0:
+        items = items.none()
+    elif recommendation is not None:
+        items = items.filter(recommendation__number=recommendation)
+        risks = risks.none()
+    if owner == NO_OWNER:
+        items = items.filter(owner_user__isnull=True)
+        risks = risks.filter(owner_user__isnull=True)
+    elif owner.isdigit():
+        items = items.filter(Q(owner_user_id=int(owner)) | Q(deputy_user_id=int(owner)))
+        risks = risks.filter(owner_user_id=int(owner))
+    rows = _ordered_rows(_Rows(plan_record, period), plan_record, items, risks)
+    if show == SHOW_MISSING:
+        rows = [row for row in rows if is_missing(row)]
+    return rows
 
 
 def review_rows(
@@ -227,7 +285,9 @@ __all__ = [
     "UpdateRow",
     "approved_content",
     "entry_content",
+    "is_missing",
     "my_update_rows",
+    "plan_update_rows",
     "review_rows",
     "subject_key",
 ]

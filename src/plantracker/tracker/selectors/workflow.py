@@ -29,8 +29,10 @@ from plantracker.tracker.models import (
     PeriodSnapshot,
     PeriodState,
     PlanRecord,
+    Recommendation,
     Risk,
     RiskUpdate,
+    Role,
     Update,
     User,
 )
@@ -175,7 +177,7 @@ def kpi_draft_rating(plan: Plan, ref: str, period_code: str, entry: domain.KpiVa
 
 def period_entries(*, plan_record: PlanRecord, period: Period) -> list[Entry]:
     """Every entry of ``period`` (any state) with its item or risk; three queries."""
-    related = ("author", "submitted_by", "reviewed_by", "period")
+    related = ("author", "entered_for", "submitted_by", "reviewed_by", "period")
     entries: list[Entry] = []
     entries.extend(
         Update.objects.filter(item__plan=plan_record, period=period).select_related(
@@ -242,6 +244,33 @@ def item_by_ref(*, plan_record: PlanRecord, ref: str) -> Item | None:
     )
 
 
+def plan_recommendations(*, plan_record: PlanRecord) -> list[Recommendation]:
+    """The plan's recommendations in plan order; one query."""
+    return list(Recommendation.objects.filter(plan=plan_record).order_by("position"))
+
+
+def plan_leads(*, plan_record: PlanRecord) -> list[User]:
+    """The active accounts holding a lead role on the plan (on it, or on every plan of its
+    organisation); one query."""
+    reach = Q(memberships__plan=plan_record) | Q(
+        memberships__plan__isnull=True, memberships__organisation_id=plan_record.organisation_id
+    )
+    found = User.objects.filter(reach, is_active=True, memberships__role=Role.LEAD)
+    return list(found.distinct().order_by("username"))
+
+
+def organisation_admins(*, plan_record: PlanRecord) -> list[User]:
+    """The active admins of the plan's organisation, who add and remove roles (ADR 0013);
+    one query."""
+    found = User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=plan_record.organisation_id,
+        memberships__plan__isnull=True,
+        memberships__role=Role.ADMIN,
+    )
+    return list(found.distinct().order_by("username"))
+
+
 def open_periods(*, plan_record: PlanRecord) -> list[Period]:
     return list(plan_periods(plan_record=plan_record).filter(state=PeriodState.OPEN))
 
@@ -262,7 +291,9 @@ def item_entries(*, item: Item) -> list[Entry]:
     """The item's updates (a KPI's values) of every period, newest period first, with the
     period and the people who submitted and reviewed them; one query."""
     model: type[Update] | type[KpiValue] = KpiValue if item.kind == Kind.KPI else Update
-    found = model.objects.filter(item=item).select_related("period", "reviewed_by", "item")
+    found = model.objects.filter(item=item).select_related(
+        "period", "reviewed_by", "item", "author", "entered_for"
+    )
     return sorted(found, key=lambda entry: entry.period.position, reverse=True)
 
 

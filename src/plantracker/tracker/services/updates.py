@@ -456,7 +456,8 @@ def _save_draft(
         owner = {"risk": subject} if isinstance(subject, Risk) else {"item": subject}
         entry = model(period=period, version=0, state=EntryState.DRAFT, **owner, **fields)
         entry.author = actor
-        _save(entry, actor, [], _draft_reason(fields))
+        _mark_behalf(entry, actor, subject)
+        _save(entry, actor, [], _draft_reason(fields, entry))
         return entry
 
     # A person's save (no mark given) of unchanged content is no edit: it keeps the mark.
@@ -472,13 +473,37 @@ def _save_draft(
         setattr(entry, name, field_value)
     entry.state = EntryState.DRAFT
     entry.author = actor
+    _mark_behalf(entry, actor, subject)
     _save(
         entry,
         actor,
-        [*fields, "state", "author", "approved_copy", "review_comment"],
-        _draft_reason(fields),
+        [
+            *fields,
+            "state",
+            "author",
+            "on_behalf",
+            "entered_for",
+            "approved_copy",
+            "review_comment",
+        ],
+        _draft_reason(fields, entry),
     )
     return entry
+
+
+def is_owner(user: User, subject: Subject) -> bool:
+    """``user`` is the account linked to the item as owner or deputy, or to the risk."""
+    if isinstance(subject, Risk):
+        return subject.owner_user_id == user.pk
+    return user.pk in (subject.owner_user_id, subject.deputy_user_id)
+
+
+def _mark_behalf(entry: Entry, actor: User, subject: Subject) -> None:
+    """Content written by someone other than the owner or deputy (a lead) is entered on
+    the owner's behalf: recorded on the entry with the owner's account, if linked (ADR
+    0069)."""
+    entry.on_behalf = not is_owner(actor, subject)
+    entry.entered_for_id = subject.owner_user_id if entry.on_behalf else None
 
 
 def _without_mark(fields: dict[str, Any]) -> dict[str, Any]:
@@ -492,9 +517,13 @@ def computed_note(computed_from: str) -> str:
     return f"computed from {where} ({name or computed_from})"
 
 
-def _draft_reason(fields: dict[str, Any]) -> str:
+def _draft_reason(fields: dict[str, Any], entry: Entry) -> str:
+    reason = "draft saved"
+    if entry.on_behalf:
+        owner = entry.entered_for.username if entry.entered_for is not None else "the owner"
+        reason = f"{reason} on behalf of {owner}"
     computed_from = fields.get("computed_from")
-    return f"draft saved: {computed_note(computed_from)}" if computed_from else "draft saved"
+    return f"{reason}: {computed_note(computed_from)}" if computed_from else reason
 
 
 @transaction.atomic
@@ -564,6 +593,10 @@ def _approve(actor: User, entry: Entry, expected_version: int, comment: str | No
     _review_checks(actor, entry, expected_version, "approved")
     if entry.submitted_by_id == actor.pk:
         raise NotAllowed(f"{entry_name(entry)} was submitted by you; another lead must approve it")
+    if entry.author_id == actor.pk:
+        # Nobody approves words they wrote, a lead's entered on an owner's behalf included
+        # (ADR 0069).
+        raise NotAllowed(f"{entry_name(entry)} was written by you; another lead must approve it")
     comment_text = _text(comment, "comment")
     entry.state = EntryState.APPROVED
     entry.approved_copy = None
@@ -587,7 +620,8 @@ def update_approve(
 ) -> Entry:
     """Approve a submitted entry: from now on summaries and reports show it. Nobody
     approves an entry they submitted themselves. An optional ``comment`` for the owner is
-    kept on the entry (and so in its audit trail) until the entry is revised."""
+    kept on the entry (and so in its audit trail) until the entry is revised. Nor does
+    anybody approve an entry whose content they last wrote (ADR 0069)."""
     approved = _approve(actor, entry, expected_version, comment)
     data_version_bump(plan_ids=[entry_subject(approved).plan_id])
     return approved

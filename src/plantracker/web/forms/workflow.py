@@ -163,3 +163,56 @@ def narrative_initial(narrative: Any, version: int) -> dict[str, Any]:
         initial[box.value] = getattr(narrative, box.value) or NO_STATUS
         initial[f"{box.value}_reason"] = getattr(narrative, f"{box.value}_reason") or ""
     return initial
+
+
+class PlanUpdatesFilter(forms.Form):
+    """The Plan updates view's filters (ADR 0069), read from the query string: what to
+    show, one recommendation (or the risks) and one owner's account (or none linked)."""
+
+    show = forms.ChoiceField(
+        choices=[
+            ("all", "Every item"),
+            ("missing", "Missing an update"),
+            ("mine", "Mine"),
+        ],
+        required=False,
+        label="Show",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        recommendations: list[tuple[int, str]],
+        owners: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recommendation"] = forms.ChoiceField(
+            choices=[
+                ("", "Every recommendation and the risks"),
+                *[(str(number), f"{number}. {title}") for number, title in recommendations],
+                ("0", "Risks"),
+            ],
+            required=False,
+            label="Recommendation",
+        )
+        self.fields["owner"] = forms.ChoiceField(
+            choices=[
+                ("", "Anyone"),
+                *[(str(pk), email) for pk, email in owners],
+                ("none", "No account linked"),
+            ],
+            required=False,
+            label="Owner",
+        )
+
+    def chosen(self) -> dict[str, Any]:
+        """The filters as ``plan_update_rows`` takes them."""
+        self.is_valid()  # a value not among the choices is left out (and said on the page)
+        data = self.cleaned_data
+        recommendation = data.get("recommendation") or ""
+        return {
+            "show": data.get("show") or "all",
+            "recommendation": int(recommendation) if recommendation else None,
+            "owner": data.get("owner") or "",
+        }

@@ -233,24 +233,34 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
 
 
 def _item_workflow(request: HttpRequest, record: PlanRecord, ref: str) -> dict[str, Any]:
-    """The item's updates with a lead's comment (approved or returned, newest first), and
-    for its owner a link to update it in each open period where it can change."""
+    """The item's updates with a lead's comment (approved or returned, newest first), those
+    a lead entered on its owner's behalf (ADR 0069), and for its owner, deputy and the plan's
+    leads a link to update it in each open period where it can change."""
     found = item_by_ref(plan_record=record, ref=ref)
     if found is None:
         return {}
     entries = item_entries(item=found)
     user = request.user
     updatable: list[dict[str, Any]] = []
-    if isinstance(user, User) and found.owner_user_id == user.pk:
+    mine = isinstance(user, User) and user.pk in (found.owner_user_id, found.deputy_user_id)
+    lead = can_edit(user, record)
+    if mine or lead:
         by_period = {entry.period_id: entry for entry in entries}
         for period in open_periods(plan_record=record):
             entry = by_period.get(period.pk)
             if entry is None or entry.state != EntryState.SUBMITTED:
                 updatable.append(
-                    {"period": period, "returned": entry is not None and entry.state == "returned"}
+                    {
+                        "period": period,
+                        "returned": entry is not None and entry.state == "returned",
+                        # A lead who owns nothing here updates it on the Plan updates view.
+                        "view": "web:my-updates" if mine else "web:plan-updates",
+                    }
                 )
     return {
         "item_pk": found.pk,
         "reviews": [entry for entry in entries if entry.review_comment],
+        "on_behalf": [entry for entry in entries if entry.on_behalf],
         "updatable": updatable,
+        "mine": mine,
     }

@@ -1,7 +1,9 @@
 """Review (ADR 0041): the lead sees the period's submitted updates, approves them one by one
 or together (with an optional comment, kept on the update and shown with the item), or
 returns one with a comment that its owner sees. Nobody approves an update
-they submitted (the service refuses; the page does not offer it).
+they submitted or wrote, an update entered on an owner's behalf included (the service
+refuses; the page does not offer it); where the lead is the plan's only one, the page says
+who can add a second lead (ADR 0069).
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from django.views.decorators.http import require_http_methods
 
 from plantracker.tracker.models import EntryState, KpiValue, Period, PeriodState, PlanRecord, User
 from plantracker.tracker.selectors.update_rows import UpdateRow, review_rows
-from plantracker.tracker.selectors.workflow import Entry, entry_name, period_entries
+from plantracker.tracker.selectors.workflow import (
+    Entry,
+    entry_name,
+    organisation_admins,
+    period_entries,
+    plan_leads,
+)
 from plantracker.tracker.services import update_approve, update_bulk_approve, update_return
 from plantracker.web.forms.workflow import ReviewForm
 from plantracker.web.views.common import (
@@ -68,13 +76,15 @@ def _review_page(
     for row in rows:
         assert row.entry is not None
         token = entry_token(row.entry)
-        own = row.entry.submitted_by_id == user.pk
+        # Nobody approves what they submitted or wrote (ADR 0041, ADR 0069).
+        own = user.pk in (row.entry.submitted_by_id, row.entry.author_id)
         form = (
             bound
             if bound is not None and bound.prefix == row.key
             else ReviewForm(initial={"entry": token}, prefix=row.key)
         )
         items.append({"row": row, "token": token, "own": own, "form": form})
+    single_lead = any(item["own"] for item in items) and _single_lead(record, user)
     return render(
         request,
         "web/workflow/review.html",
@@ -84,6 +94,8 @@ def _review_page(
             "closed": period.state == PeriodState.CLOSED,
             "items": items,
             "approvable": sum(1 for item in items if not item["own"]),
+            "single_lead": single_lead,
+            "admins": organisation_admins(plan_record=record) if single_lead else [],
             "returned": [_waiting(row) for row in returned],
             "drafts": [_waiting(row) for row in drafts],
             "errors": errors or [],
@@ -92,6 +104,11 @@ def _review_page(
         },
         status=status,
     )
+
+
+def _single_lead(record: PlanRecord, user: User) -> bool:
+    """``user`` is the plan's only lead: nobody else can approve what they wrote."""
+    return [lead.pk for lead in plan_leads(plan_record=record)] in ([user.pk], [])
 
 
 def _waiting(row: UpdateRow) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-""" "My updates": every item and risk a person owns, for one period, on one page.
+""" "My updates": every item and risk a person owns, for one period, on one page; and a
+lead's "Plan updates" view of every item of the period, the same form (ADR 0069).
 
 One form holds every item the person may still change: "Save all drafts" saves each
 changed item, "Submit all complete" also sends each complete one for review, and each
@@ -11,6 +12,7 @@ the person's input kept; a conflict with someone else's change shows both versio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,18 +24,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from plantracker.tracker.models import EntryState, Period, PeriodState, User
+from plantracker.tracker.models import EntryState, Period, PeriodState, PlanRecord, User
 from plantracker.tracker.permissions import can_contribute, can_edit
-from plantracker.tracker.selectors.update_rows import UpdateRow, my_update_rows
-from plantracker.tracker.selectors.workflow import open_periods
+from plantracker.tracker.selectors.owners import owner_candidates
+from plantracker.tracker.selectors.update_rows import UpdateRow, my_update_rows, plan_update_rows
+from plantracker.tracker.selectors.workflow import open_periods, plan_recommendations
 from plantracker.tracker.services import ConflictError, update_send
-from plantracker.web.forms.workflow import EntryForm, KpiEntryForm
+from plantracker.web.forms.workflow import EntryForm, KpiEntryForm, PlanUpdatesFilter
 from plantracker.web.views.common import (
     STATE_TAGS,
     ErrorLink,
     crumbs,
     form_error_links,
     plan_and_period,
+    require_lead,
     signed_in_user,
 )
 from plantracker.web.views.refusals import service_refusal
@@ -117,11 +121,19 @@ def _posted(row: UpdateRow, data: Any) -> bool:
 
 
 def _send_all(
-    user: User, rows: list[UpdateRow], period: Period, data: Any, action: str
+    user: User,
+    rows: list[UpdateRow],
+    period: Period,
+    data: Any,
+    action: str,
+    *,
+    plan_view: bool = False,
 ) -> _Outcome:
     """Save every editable row whose posted content differs from what is stored, each
     through ``update_send`` (ADR 0063) in its own transaction, and submit as ``action``
-    asks; a refused row keeps its bound form, the others are saved."""
+    asks; a refused row keeps its bound form, the others are saved. On a lead's Plan
+    updates view (``plan_view``), "Submit all complete" sends only what the lead changed or
+    drafted, never an owner's draft in progress (ADR 0069)."""
     outcome = _Outcome()
     for row in rows:
         if not _posted(row, data):
@@ -136,7 +148,10 @@ def _send_all(
         changed = any(name != "version" for name in form.changed_data)
         version = form.cleaned_data["version"] if changed else row.version
         if action == SUBMIT_ALL:
-            pending = changed or row.state in (EntryState.DRAFT, EntryState.RETURNED)
+            waiting = row.state in (EntryState.DRAFT, EntryState.RETURNED)
+            if plan_view and row.entry is not None and row.entry.author_id != user.pk:
+                waiting = False
+            pending = changed or waiting
             submit = pending and _complete(row, form.cleaned_data)
             if pending and not submit:
                 outcome.incomplete.append(row.name)
@@ -188,14 +203,59 @@ def _action(data: Any) -> str:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def my_updates(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    """The items and risks linked to the person, as owner or deputy."""
     record, chosen = plan_and_period(request, slug, period)
     user = signed_in_user(request)
     if not can_contribute(user, record):
         raise PermissionDenied("Only contributors and leads give updates")
-    rows = my_update_rows(user=user, plan_record=record, period=chosen)
+
+    def rows() -> list[UpdateRow]:
+        return my_update_rows(user=user, plan_record=record, period=chosen)
+
+    url = reverse("web:my-updates", args=[record.slug, chosen.code])
+    return _updates_page(request, record, chosen, user, rows, url, None)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_updates(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    """A lead's Plan updates view (ADR 0069): every item and risk of the period, filtered,
+    to enter or correct anyone's update; what the lead writes for an item they do not own
+    is recorded as entered on its owner's behalf."""
+    record, chosen = plan_and_period(request, slug, period)
+    user = require_lead(request, record)
+    filters = PlanUpdatesFilter(
+        request.GET,
+        recommendations=[(r.number, r.title) for r in plan_recommendations(plan_record=record)],
+        owners=[(account.pk, account.username) for account in owner_candidates(plan=record)],
+    )
+    chosen_filters = filters.chosen()
+
+    def rows() -> list[UpdateRow]:
+        return plan_update_rows(user=user, plan_record=record, period=chosen, **chosen_filters)
+
+    url = reverse("web:plan-updates", args=[record.slug, chosen.code])
+    query = request.GET.urlencode()
+    return _updates_page(
+        request, record, chosen, user, rows, f"{url}?{query}" if query else url, filters
+    )
+
+
+def _updates_page(
+    request: HttpRequest,
+    record: PlanRecord,
+    chosen: Period,
+    user: User,
+    read_rows: Callable[[], list[UpdateRow]],
+    url: str,
+    filters: PlanUpdatesFilter | None,
+) -> HttpResponse:
+    """My updates, or with ``filters`` a lead's Plan updates view: the page, and what its
+    buttons (or its script) post."""
+    plan_view = filters is not None
+    rows = read_rows()
     errors: list[ErrorLink] = []
     outcome = _Outcome()
-    url = reverse("web:my-updates", args=[record.slug, chosen.code])
     if request.method == "POST":
         action = _action(request.POST)
         keys = {row.key for row in rows}
@@ -203,9 +263,9 @@ def my_updates(request: HttpRequest, slug: str, period: str) -> HttpResponse:
             raise PermissionDenied("That is not one of your items in this period")
         if action not in (SAVE_ALL, SUBMIT_ALL) and not action.startswith(SUBMIT_ONE):
             raise PermissionDenied("Unknown action")
-        outcome = _send_all(user, rows, chosen, request.POST, action)
+        outcome = _send_all(user, rows, chosen, request.POST, action, plan_view=plan_view)
         if request.headers.get("X-Autosave") == "1":
-            return _autosave_answer(user, record, chosen, outcome)
+            return _autosave_answer(read_rows(), outcome)
         if not outcome.failed:
             messages.success(request, outcome.message())
             anchor = f"#{action[len(SUBMIT_ONE) :]}" if action.startswith(SUBMIT_ONE) else ""
@@ -213,7 +273,7 @@ def my_updates(request: HttpRequest, slug: str, period: str) -> HttpResponse:
         if outcome.saved or outcome.submitted or outcome.unchanged_approved:
             messages.success(request, outcome.message())
         # Read again: the saved rows' new versions and states.
-        rows = my_update_rows(user=user, plan_record=record, period=chosen)
+        rows = read_rows()
     forms = {row.key: outcome.failed.get(row.key) or _form(row) for row in rows}
     for row in rows:
         if row.key in outcome.conflicts:
@@ -234,6 +294,10 @@ def my_updates(request: HttpRequest, slug: str, period: str) -> HttpResponse:
             "errors": errors,
             "other_periods": [p for p in open_periods(plan_record=record) if p.pk != chosen.pk],
             "lead": can_edit(user, record),
+            "plan_view": plan_view,
+            "filters": filters,
+            "filtered": plan_view and bool(request.GET),
+            "post_url": url,
             "crumbs": crumbs(record, chosen),
             "section": "plans",
         },
@@ -241,10 +305,9 @@ def my_updates(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     )
 
 
-def _autosave_answer(user: User, record: Any, period: Period, outcome: _Outcome) -> JsonResponse:
+def _autosave_answer(rows: list[UpdateRow], outcome: _Outcome) -> JsonResponse:
     """The page script's answer (saved on change): each row's version now, and the
     messages of the rows that could not be saved; the page keeps what was typed."""
-    rows = my_update_rows(user=user, plan_record=record, period=period)
     answer: dict[str, Any] = {}
     for row in rows:
         form = outcome.failed.get(row.key)
