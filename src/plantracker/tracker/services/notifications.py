@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
@@ -70,7 +70,6 @@ class Email:
     link: tuple[str, str]
     plan: PlanRecord | None = None
     period_code: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def absolute_url(path: str) -> str:
