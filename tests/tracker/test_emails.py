@@ -320,3 +320,22 @@ def test_a_refused_send_is_retried_then_recorded_as_failed(
         "failed for good after 2 attempts" in line and "lead@example.org" in line for line in logged
     )
     assert not any("1.Q1" in line for line in logged)  # no message body in the log
+
+
+def test_a_reminder_the_server_refuses_is_left_to_the_worker(
+    site: WorkflowSite,
+    inbox: Inbox,
+    work: Callable[[], None],
+    settings: Settings,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    settings.BANK_HOLIDAYS = "none"
+    inbox.refuse = 1  # the owner's reminder is refused; the leads' go
+    err = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind", "--period", Q3, stdout=io.StringIO(), stderr=err)
+    assert "1 reminder could not be sent now; the worker tries again" in err.getvalue()
+    assert inbox.to("contributor@example.org") == []
+    work()
+    assert len(inbox.to("contributor@example.org")) == 1
+    assert set(EmailSend.objects.values_list("state", flat=True)) == {EmailState.SENT}
