@@ -295,6 +295,7 @@ def test_a_refused_send_is_retried_then_recorded_as_failed(
     work: Callable[[], None],
     django_capture_on_commit_callbacks: Capture,
     caplog: pytest.LogCaptureFixture,
+    admin_client: Client,
 ) -> None:
     caplog.set_level(logging.INFO, logger="plantracker")
     Item.objects.filter(pk=site.item("1.A1").pk).update(deputy_user=None)
@@ -320,6 +321,22 @@ def test_a_refused_send_is_retried_then_recorded_as_failed(
         "failed for good after 2 attempts" in line and "lead@example.org" in line for line in logged
     )
     assert not any("1.Q1" in line for line in logged)  # no message body in the log
+
+    # The operator sees it in the admin, with the error and never the body, and sends again.
+    listing = admin_client.get("/admin/tracker/emailsend/?state__exact=failed").content.decode()
+    assert "lead@example.org" in listing and "Failed" in listing
+    detail = admin_client.get(f"/admin/tracker/emailsend/{failed.pk}/change/").content.decode()
+    assert "451" in detail and "1.Q1" not in detail
+    inbox.refuse = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/tracker/emailsend/",
+            {"action": "send_again", "_selected_action": [failed.pk]},
+        )
+    work()
+    failed.refresh_from_db()
+    assert failed.state == EmailState.SENT
+    assert len(inbox.to("lead@example.org")) == 2
 
 
 def test_a_reminder_the_server_refuses_is_left_to_the_worker(
