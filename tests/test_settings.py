@@ -138,3 +138,48 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path: Path) -> N
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+PRINT_EMAIL = (
+    "from django.conf import settings as s; "
+    "print(s.EMAIL_BACKEND.rsplit('.', 1)[-1], s.REMINDER_REPEAT_DAYS, s.REMINDER_ESCALATE_AFTER)"
+)
+
+
+def test_emails_go_by_smtp_in_production_and_by_notify_with_a_key(
+    tmp_path: Path,
+) -> None:
+    """ADR 0077: SMTP when DEBUG is off (the console when on: the demo), GOV.UK Notify when
+    its key is set; reminder intervals from the environment."""
+    production = run(
+        "shell",
+        "--no-imports",
+        "-c",
+        PRINT_EMAIL + "; print(s.EMAIL_BACKEND)",
+        cwd=tmp_path,
+        env={"SECRET_KEY": "k" * 50, "REMINDER_REPEAT_DAYS": "3"},
+    )
+    assert production.stdout.split() == [
+        "EmailBackend",
+        "3",
+        "2",
+        "django.core.mail.backends.smtp.EmailBackend",
+    ], production.stderr
+    notify = run(
+        "shell",
+        "--no-imports",
+        "-c",
+        PRINT_EMAIL,
+        cwd=tmp_path,
+        env={
+            "GOVUK_NOTIFY_API_KEY": "test-key",
+            "GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID": "0f8d0e6a-0000-4000-8000-000000000000",
+            "REMINDER_ESCALATE_AFTER": "4",
+        },
+    )
+    assert notify.stdout.split() == ["NotifyEmailBackend", "5", "4"], notify.stderr
+
+    refused = run("check", cwd=tmp_path, env={"GOVUK_NOTIFY_API_KEY": "test-key"})
+    assert refused.returncode == 1
+    assert "GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID is not" in refused.stderr
+    assert "Traceback" not in refused.stderr

@@ -16,8 +16,13 @@ Environment variables:
     EMAIL_BACKEND       Django email backend. Default: the console (printed) when DEBUG is on,
                         else SMTP with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
                         EMAIL_HOST_PASSWORD and EMAIL_USE_TLS.
-    DEFAULT_FROM_EMAIL  sender of reminder emails. Default: plantracker@localhost.
+    DEFAULT_FROM_EMAIL  sender of the emails. Default: plantracker@localhost.
     SITE_URL            the address people use, for links in emails. Default: http://127.0.0.1:8000.
+    EMAIL_USE_SSL       true: SMTP over implicit TLS (port 465) instead of STARTTLS.
+    GOVUK_NOTIFY_API_KEY, GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID
+                        send email through GOV.UK Notify instead of SMTP (docs/deployment.md).
+    REMINDER_REPEAT_DAYS  working days between reminders of the same missing updates. Default: 5.
+    REMINDER_ESCALATE_AFTER  reminders an owner gets before the plan's leads are told. Default: 2.
     BANK_HOLIDAYS       whose bank holidays are not working days for reminders: ENG (England,
                         the default), WLS, SCT, NIR, or none.
     PLANTRACKER_REDIS_URL  e.g. redis://127.0.0.1:6379/0: keep the pages' rendered figures in
@@ -61,6 +66,16 @@ def env_log_level(name: str, default: str) -> str:
             + ", ".join(_LOG_LEVELS)
         )
     return level
+
+
+def env_positive_int(name: str, default: int) -> int:
+    """Read a whole number of at least 1."""
+    raw = os.environ.get(name, str(default)).strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(
+            f"environment variable {name}={raw!r} is not a whole number of at least 1"
+        )
+    return int(raw)
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -307,11 +322,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
 
-# --- Email (reminders) --------------------------------------------------------------------
+# --- Email (workflow emails and reminders, ADR 0077) --------------------------------------
 
+# GOV.UK Notify (django-gov-notify) when its key is set; else SMTP in production and the
+# console (emails printed) on a developer's machine and in `make run`.
+GOVUK_NOTIFY_API_KEY = os.environ.get("GOVUK_NOTIFY_API_KEY", "")
+GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = os.environ.get("GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID", "")
+if GOVUK_NOTIFY_API_KEY and not GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID:
+    raise ImproperlyConfigured(
+        "GOVUK_NOTIFY_API_KEY is set but GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID is not: give the "
+        "id of a Notify email template whose subject is ((subject)) and body ((body))"
+    )
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "django_gov_notify.backends.NotifyEmailBackend"
+    if GOVUK_NOTIFY_API_KEY
+    else "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
@@ -320,8 +346,18 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = 30  # seconds: a mail server that hangs fails the attempt, which is retried
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "plantracker@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# A failed send is tried again after each of these delays (seconds), then marked failed.
+EMAIL_RETRY_DELAYS = (60, 300, 1800, 7200)
+
+
+# Missing updates: each owner is reminded again every REMINDER_REPEAT_DAYS working days
+# until done, and the leads are told once an owner has had REMINDER_ESCALATE_AFTER.
+REMINDER_REPEAT_DAYS = env_positive_int("REMINDER_REPEAT_DAYS", 5)
+REMINDER_ESCALATE_AFTER = env_positive_int("REMINDER_ESCALATE_AFTER", 2)
 
 # UK nations' bank holidays differ (Scotland's and Northern Ireland's especially).
 BANK_HOLIDAY_REGIONS = ("ENG", "WLS", "SCT", "NIR", "none")

@@ -100,6 +100,16 @@ def _member_action(actor: str, method: str) -> int | str:
     return {"admin": 302, "outsider": 404}.get(actor, 403)
 
 
+def _own_settings(actor: str, method: str) -> int | str:
+    """A page of the signed-in person's own (My notifications): everyone reads and saves
+    their own; nobody else's is reachable."""
+    if actor == "anonymous":
+        return LOGIN
+    if method not in (*SAFE, "post"):
+        return 405
+    return 302 if method == "post" else 200
+
+
 def _everyone(status: int, methods: tuple[str, ...] = SAFE) -> Callable[[str, str], int | str]:
     return lambda actor, method: status if method in methods else 405
 
@@ -155,6 +165,13 @@ ROUTES = (
     Route("recommendation", _plan_url("web:recommendation", Q2, 1), _reader(MEMBERS)),
     Route("item", _plan_url("web:item", "1.K1"), _reader(MEMBERS)),
     Route("report", _plan_url("web:report", Q2, "html"), _reader(MEMBERS)),
+    Route(
+        "notifications",
+        lambda site: reverse("web:notifications"),
+        _own_settings,
+        data=lambda site, actor: {"submitted": "on"},
+        writes=True,
+    ),
     Route("user-list", lambda site: reverse("web:user-list"), _admin_page),
     Route(
         "user-add", lambda site: reverse("web:user-add"), _admin_form, data=_new_user, writes=True

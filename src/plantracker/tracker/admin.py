@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from plantracker.tracker.models import (
+    EmailSend,
     Item,
     KpiTarget,
     KpiValue,
@@ -32,6 +33,7 @@ from plantracker.tracker.models import (
     User,
 )
 from plantracker.tracker.services.data_version import data_version_bump
+from plantracker.tracker.services.notifications import emails_send_again
 
 
 def _plan_id(row: Model) -> int:
@@ -152,3 +154,39 @@ class RiskUpdateAdmin(_EntryAdmin):
 @admin.register(Narrative)
 class NarrativeAdmin(_PlanDataAdmin):
     raw_id_fields = ["period"]
+
+
+@admin.register(EmailSend)
+class EmailSendAdmin(admin.ModelAdmin):
+    """Every email queued, sent, being retried or failed for good (ADR 0077): address,
+    subject, state and error; never the body, which holds other people's words."""
+
+    list_display = ["created_at", "kind", "to", "subject", "state", "attempts", "sent_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["to", "subject"]
+    _shown = (
+        "created_at",
+        "kind",
+        "to",
+        "subject",
+        "plan",
+        "period_code",
+        "state",
+        "attempts",
+        "error",
+        "sent_at",
+    )
+    fields = _shown
+    readonly_fields = _shown
+    actions = ["send_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Send again")
+    def send_again(self, request: HttpRequest, queryset: QuerySet[EmailSend]) -> None:
+        count = emails_send_again(sends=queryset)
+        self.message_user(request, f"{count} email{'s' if count != 1 else ''} queued again")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from plantracker.tracker import reports_cache
+from plantracker.tracker.services import notifications
 
 
 @task()
@@ -22,3 +23,15 @@ def report_build(*, plan_id: int, period_code: str, fmt: str, key: str) -> str:
 def period_reports_build(*, plan_id: int, period_code: str) -> list[str]:
     """Build every format of a period's report, queued when the period closes."""
     return reports_cache.period_reports_build(plan_id=plan_id, period_code=period_code)
+
+
+@task()
+def email_send(*, send_id: int) -> str:
+    """Send one queued email, or schedule its retry (``notifications.email_deliver``)."""
+    return notifications.email_deliver(send_id=send_id)
+
+
+@task()
+def lead_digest_send(*, lead_id: int, plan_id: int) -> int:
+    """A lead's digest of the updates submitted for review (``notifications``, ADR 0077)."""
+    return notifications.lead_digest_send(lead_id=lead_id, plan_id=plan_id)

@@ -4,6 +4,13 @@ from plantracker.tracker.models.accounts import Membership, Organisation, Role, 
 from plantracker.tracker.models.choices import EntryState, PeriodState
 from plantracker.tracker.models.entries import KpiTarget, KpiValue, RiskUpdate, Update
 from plantracker.tracker.models.fields import DecimalTextField
+from plantracker.tracker.models.notifications import (
+    EmailKind,
+    EmailSend,
+    EmailState,
+    LeadDigest,
+    NotificationPreference,
+)
 from plantracker.tracker.models.plan import (
     Item,
     Narrative,
@@ -17,12 +24,17 @@ from plantracker.tracker.models.workflow import PeriodSnapshot
 
 __all__ = [
     "DecimalTextField",
+    "EmailKind",
+    "EmailSend",
+    "EmailState",
     "EntryState",
     "Item",
     "KpiTarget",
     "KpiValue",
+    "LeadDigest",
     "Membership",
     "Narrative",
+    "NotificationPreference",
     "Organisation",
     "Period",
     "PeriodSnapshot",

@@ -42,7 +42,9 @@ from plantracker.tracker.services.errors import ServiceError
 FORMAT = "plantracker-backup"
 VERSION = 1
 _EXCLUDED_APPS = frozenset({"contenttypes", "sessions", "axes", "django_tasks_db"})
-_EXCLUDED_MODELS = frozenset({"auth.permission", "tracker.reportbuild"})
+_EXCLUDED_MODELS = frozenset(
+    {"auth.permission", "tracker.reportbuild", "tracker.emailsend", "tracker.leaddigest"}
+)
 # Columns that describe this database, not the data (ADR 0062).
 _EXCLUDED_FIELDS = {"tracker.planrecord": ("data_version",)}
 

@@ -53,6 +53,7 @@ from plantracker.tracker.selectors.workflow import (
     kpi_draft_rating,
     subject_name,
 )
+from plantracker.tracker.services import notifications
 from plantracker.tracker.services.data_version import data_version_bump
 from plantracker.tracker.services.errors import ServiceError
 from plantracker.tracker.services.workflow_errors import (
@@ -551,6 +552,7 @@ def _submit(actor: User, entry: Entry) -> None:
     if computed_from:
         reason = f"{reason}: {computed_note(computed_from)}"
     _save(entry, actor, ["state", "submitted_by", "submitted_at"], reason)
+    notifications.submitted_notice_queue(plan=entry_subject(entry).plan, submitter=actor)
 
 
 def _review_checks(actor: User, entry: Entry, expected_version: int, verb: str) -> None:
@@ -585,6 +587,7 @@ def update_return(*, actor: User, entry: Entry, expected_version: int, comment: 
         ["state", "review_comment", "reviewed_by", "reviewed_at"],
         "returned with a comment",
     )
+    notifications.returned_notice_queue(entry=entry, lead=actor)
     return entry
 
 
@@ -624,6 +627,7 @@ def update_approve(
     anybody approve an entry whose content they last wrote (ADR 0069)."""
     approved = _approve(actor, entry, expected_version, comment)
     data_version_bump(plan_ids=[entry_subject(approved).plan_id])
+    notifications.approved_notice_queue(entries=[approved], lead=actor)
     return approved
 
 
@@ -651,4 +655,5 @@ def update_bulk_approve(
             raise NotAllowed(messages)
         raise ServiceError(messages)
     data_version_bump(plan_ids=[entry_subject(entry).plan_id for entry in approved])
+    notifications.approved_notice_queue(entries=approved, lead=actor)
     return approved

@@ -243,6 +243,12 @@ class Command(BaseCommand):
             "PLANTRACKER_VAR_DIR": str(settings.VAR_DIR),
             # What a user sees: the application's own error pages, not Django's debug pages.
             "DEBUG": os.environ.get("DEBUG", "false"),
+            # The workflow's emails are printed here by the worker, never sent (ADR 0077),
+            # with links to this server.
+            "EMAIL_BACKEND": os.environ.get(
+                "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+            ),
+            "SITE_URL": os.environ.get("SITE_URL", f"http://{HOST}:{port}"),
         }
         server = [
             sys.executable,
@@ -261,8 +267,8 @@ class Command(BaseCommand):
         # The background worker: report files are built here, never in a request.
         worker = [sys.executable, "-m", "plantracker.cli", "db_worker", "--no-reload"]
         self.stdout.write(
-            f"Serving on http://{HOST}:{port}/ with a background worker for report files "
-            "— press Ctrl+C to stop."
+            f"Serving on http://{HOST}:{port}/ with a background worker for report files and "
+            "emails (printed here, not sent) — press Ctrl+C to stop."
         )
         self.stdout.flush()
         sys.stderr.flush()

@@ -1,6 +1,11 @@
 """`plantracker remind [--period ID] [--dry-run]`: email owners whose updates are missing after the
 period's due date, and leads with updates awaiting review for more than two working days.
 
+Run it every working day (a cron line, docs/deployment.md#emails): the same reminder goes
+again only every ``REMINDER_REPEAT_DAYS`` working days, and the leads are told of an owner
+who has had ``REMINDER_ESCALATE_AFTER`` reminders (``services.reminders.reminder_round``,
+ADR 0077).
+
 Without ``--period`` every open period of every plan is looked at; with it, that period of
 each plan that has one. ``--dry-run`` lists who would be emailed and why, and sends nothing.
 Links in the emails start with the ``SITE_URL`` setting.
@@ -19,7 +24,7 @@ from plantracker.tracker.models import Period, PeriodState, PlanRecord
 from plantracker.tracker.selectors.reminders import reminders
 from plantracker.tracker.services.reminders import (
     ReminderMessage,
-    reminder_messages,
+    reminder_round,
     reminders_send,
 )
 
@@ -64,7 +69,7 @@ class Command(BaseCommand):
             if period.due is None:
                 self.stdout.write(f"{plan.slug} {period.code}: no due date set")
             messages.extend(
-                reminder_messages(
+                reminder_round(
                     found,
                     updates_url=_absolute(reverse("web:my-updates", args=[plan.slug, period.code])),
                     review_url=_absolute(reverse("web:review", args=[plan.slug, period.code])),
@@ -84,3 +89,9 @@ class Command(BaseCommand):
             return
         sent = reminders_send(messages)
         self.stdout.write(f"{sent} reminder{'s' if sent != 1 else ''} sent")
+        if sent < len(messages):
+            failed = len(messages) - sent
+            self.stderr.write(
+                f"{failed} reminder{'s' if failed != 1 else ''} could not be sent now; "
+                "the worker tries again (see Email sends in the admin)"
+            )
