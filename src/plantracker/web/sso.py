@@ -149,7 +149,14 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         exception: Any = None,
         extra_context: Any = None,
     ) -> None:
-        log.warning("single sign-on failed through %s: %s (%r)", provider.id, error, exception)
+        cause = exception.__cause__ if exception is not None else None
+        log.warning(
+            "single sign-on failed through %s: %s (%s%s)",
+            getattr(provider, "sub_id", provider.id),
+            error,
+            exception,
+            f": {cause}" if cause is not None else "",
+        )
         raise ImmediateHttpResponse(
             refusal(request, provider=provider.name, email="", reason="failed", status=400)
         )
