@@ -133,20 +133,20 @@ class OrganisationProviderForm(forms.Form):
         label="Name shown on the button",
         help_text='People see "Sign in with" and this name, for example "Example Council account".',
         max_length=100,
-        error_messages={"required": "Enter the name people will see"},
+        required=False,  # the service checks every field at once
     )
     issuer = forms.CharField(
         label="Issuer",
         help_text="For Microsoft Entra ID: https://login.microsoftonline.com/<tenant ID>/v2.0",
         max_length=500,
-        error_messages={"required": "Enter the provider's issuer address"},
+        required=False,
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
     client_id = forms.CharField(
         label="Client ID",
         help_text="The application (client) ID the provider gave plantracker.",
         max_length=300,
-        error_messages={"required": "Enter the client ID"},
+        required=False,
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
     )
     secret = forms.CharField(

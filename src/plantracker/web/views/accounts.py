@@ -60,6 +60,7 @@ class SignInView(auth_views.LoginView):
         if not password_sign_in_allowed():
             # Unbound: the password is never checked.
             form = self.form_class(request=request)
+            form.cleaned_data = {}
             form.add_error(None, "Sign in with your council account: passwords are not used here")
             response = self.render_to_response(self.get_context_data(form=form))
             response.status_code = 403
