@@ -71,7 +71,7 @@ def test_a_person_turns_two_factor_on_and_then_needs_a_code(site: Site) -> None:
 def test_guessing_codes_locks_the_account_out_like_wrong_passwords(site: Site) -> None:
     owner = Client()
     sign_in(owner, "viewer@example.org", PASSWORD)
-    totp, _ = _turn_on(owner)
+    _turn_on(owner)
     guesser = Client()
     sign_in(guesser, "viewer@example.org", PASSWORD)
     responses = [
@@ -85,9 +85,7 @@ def test_guessing_codes_locks_the_account_out_like_wrong_passwords(site: Site) -
     assert "_auth_user_id" not in guesser.session
 
 
-def test_admins_must_set_up_two_factor_when_the_setting_says_so(
-    site: Site, settings: Any
-) -> None:
+def test_admins_must_set_up_two_factor_when_the_setting_says_so(site: Site, settings: Any) -> None:
     settings.TWO_FACTOR_FOR_ADMINS = True
     viewer = Client()
     sign_in(viewer, "viewer@example.org", PASSWORD)

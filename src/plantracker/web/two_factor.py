@@ -44,7 +44,10 @@ def pending_get(request: HttpRequest) -> Pending | None:
     data = request.session.get(PENDING_SESSION_KEY)
     if not isinstance(data, dict) or float(data.get("until", 0)) < time.time():
         return None
-    user = User.objects.filter(pk=data.get("user"), is_active=True).first()
+    pk = data.get("user")
+    if not isinstance(pk, int):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
     if user is None:
         return None
     return Pending(user=user, next_url=str(data.get("next") or ""))

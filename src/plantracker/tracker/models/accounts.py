@@ -134,5 +134,9 @@ class OrganisationProvider(models.Model):
         "socialaccount.SocialApp", on_delete=models.CASCADE, related_name="organisation_link"
     )
 
+    # allauth ships no types: django-stubs cannot see the link's column on its own.
+    app_id: int
+    objects: ClassVar[models.Manager[OrganisationProvider]] = models.Manager()
+
     def __str__(self) -> str:
         return f"{self.organisation}: {self.app_id}"

@@ -28,7 +28,7 @@ def login(request: HttpRequest, provider_id: str) -> HttpResponse:
     query = request.GET.copy()
     # allauth adds ``auth_params`` to the authorisation request: the nonce goes there.
     query["auth_params"] = urlencode({"nonce": new_nonce(request, provider_id)})
-    request.GET = query
+    request.GET = query  # type: ignore[assignment]
     try:
         view = OAuth2LoginView.adapter_view(CheckedOIDCAdapter(request, provider_id))
         response: HttpResponse = view(request)
