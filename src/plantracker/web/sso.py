@@ -40,7 +40,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from plantracker.tracker.models import User
-from plantracker.tracker.selectors.sign_in import provider_organisation, sign_in_user
+from plantracker.tracker.selectors.sign_in import (
+    is_deactivated,
+    provider_organisation,
+    sign_in_user,
+)
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +128,7 @@ def match(request: HttpRequest, sociallogin: SocialLogin) -> User:
             user = sign_in_user(email=email, organisation=organisation)
             if user is not None and (not sociallogin.is_existing or sociallogin.user.pk == user.pk):
                 return user
-            reason = "unknown"
+            reason = "inactive" if is_deactivated(email=email) else "unknown"
     log.info("single sign-on refused (%s) through %s", reason, app.provider_id)
     raise ImmediateHttpResponse(refusal(request, provider=name, email=email, reason=reason))
 

@@ -18,6 +18,11 @@ def sign_in_user(*, email: str, organisation: Organisation | None) -> User | Non
     return users.distinct().first()
 
 
+def is_deactivated(*, email: str) -> bool:
+    """Whether ``email`` is the username of an account an admin deactivated."""
+    return User.objects.filter(username=normalise_username(email), is_active=False).exists()
+
+
 def provider_organisation(*, provider_id: str) -> Organisation | None:
     """The organisation that registered the provider ``provider_id``; None for the
     deployment's own provider (from settings) or an unknown one."""
