@@ -143,7 +143,6 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         user = match(request, sociallogin)
         if not sociallogin.is_existing:
             sociallogin.connect(request, user)
-        request.session[SIGNED_IN_WITH_SESSION_KEY] = sociallogin.account.provider
 
     def on_authentication_error(
         self,
@@ -164,6 +163,14 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         raise ImmediateHttpResponse(
             refusal(request, provider=provider.name, email="", reason="failed", status=400)
         )
+
+
+def remember_provider(sender: object, request: HttpRequest, **kwargs: Any) -> None:
+    """On allauth's ``user_logged_in``: note which provider signed the person in (for signing
+    out of it too); a password sign-in clears it. Connected in ``WebConfig.ready``."""
+    sociallogin = kwargs.get("sociallogin")
+    if sociallogin is not None:
+        request.session[SIGNED_IN_WITH_SESSION_KEY] = sociallogin.account.provider
 
 
 class ClosedAccountAdapter(DefaultAccountAdapter):

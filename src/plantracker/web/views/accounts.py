@@ -73,6 +73,7 @@ class SignInView(auth_views.LoginView):
             # The password was right; the account is signed in once its code is too.
             pending_start(self.request, user, self.get_success_url())
             return redirect("web:two-factor-code")
+        self.request.session.pop(SIGNED_IN_WITH_SESSION_KEY, None)  # a password this time
         return super().form_valid(form)
 
 
@@ -94,6 +95,7 @@ def two_factor_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if two_factor_check(user=pending.user, code=form.cleaned_data["code"]):
             pending_end(request)
+            request.session.pop(SIGNED_IN_WITH_SESSION_KEY, None)
             login(request, pending.user, backend=PASSWORD_BACKEND)
             return HttpResponseRedirect(pending.next_url or "/")
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
