@@ -14,18 +14,20 @@ PERIOD := 2018-19-Q2
 CSS := src/plantracker/web/static/web/app.css
 SCSS := $(wildcard frontend/scss/*.scss)
 NODE_MODULES := frontend/node_modules/.package-lock.json
+# The OpenID Connect provider the single sign-on tests run (npm oidc-provider, ADR 0075).
+OIDC_MODULES := tests/oidc/node_modules/.package-lock.json
 # The DfE validators' own virtualenv (ADR 0065): their pins (pandas<2, numpy<1.25) clash
 # with ours, so `plantracker statutory validate` runs them there, in a subprocess.
 VVENV := .venv-validators
 VSTAMP := $(VVENV)/.installed
 
-.PHONY: help setup system frontend run test test-postgres lint bench guide-screenshots lock
+.PHONY: help setup system frontend oidc run test test-postgres lint bench guide-screenshots lock
 
 help: ## List the targets
 	@echo "plantracker — make TARGET"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-setup: system $(STAMP) $(VSTAMP) frontend ## Install missing Debian packages (as root), .venv, .venv-validators and the stylesheet
+setup: system $(STAMP) $(VSTAMP) frontend oidc ## Install missing Debian packages (as root), .venv, .venv-validators, the stylesheet and the tests' OpenID Connect provider
 
 system:
 	@scripts/setup-system
@@ -56,6 +58,16 @@ $(VSTAMP): requirements/validators.txt | $(STAMP)
 frontend:
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory --silent $(CSS); \
 	else echo "setup: npm not found; skipping the stylesheet (pages will be unstyled)" >&2; fi
+
+# The tests' OpenID Connect provider's packages, where npm exists; reinstalled only when its
+# lock is newer than the last install.
+oidc:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory --silent $(OIDC_MODULES); \
+	else echo "setup: npm not found; the single sign-on browser tests will fail" >&2; fi
+
+$(OIDC_MODULES): tests/oidc/package-lock.json tests/oidc/package.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 $(NODE_MODULES): frontend/package-lock.json frontend/package.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error

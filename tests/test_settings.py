@@ -183,3 +183,35 @@ def test_emails_go_by_smtp_in_production_and_by_notify_with_a_key(
     assert refused.returncode == 1
     assert "GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID is not" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+PRINT_OIDC = (
+    "from django.conf import settings as s; "
+    "app = s.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS'][0]; "
+    "print(app['name'], app['client_id'], app['settings']['server_url'], "
+    "app['settings']['fetch_userinfo'], s.PASSWORD_SIGN_IN)"
+)
+
+
+def test_single_sign_on_comes_from_the_environment(tmp_path: Path) -> None:
+    """ADR 0075: the deployment's OpenID Connect provider; an issuer without a client id is
+    refused with a message saying so."""
+    env = {
+        "OIDC_ISSUER": "https://login.microsoftonline.com/tenant-id/v2.0/",
+        "OIDC_CLIENT_ID": "app-id",
+        "OIDC_CLIENT_SECRET": "secret",
+        "OIDC_PROVIDER_NAME": "Example",
+        "PASSWORD_SIGN_IN": "false",
+    }
+    result = run("shell", "--no-imports", "-c", PRINT_OIDC, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "Example",
+        "app-id",
+        "https://login.microsoftonline.com/tenant-id/v2.0",
+        "False",
+        "False",
+    ]
+    half = run("check", cwd=tmp_path, env={"OIDC_ISSUER": env["OIDC_ISSUER"]})
+    assert half.returncode != 0
+    assert "OIDC_ISSUER is set but OIDC_CLIENT_ID is not" in half.stderr

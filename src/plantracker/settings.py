@@ -28,6 +28,14 @@ Environment variables:
     PLANTRACKER_REDIS_URL  e.g. redis://127.0.0.1:6379/0: keep the pages' rendered figures in
                         this Redis, shared by every worker and server (ADR 0064). Default:
                         each process's own memory.
+    OIDC_ISSUER         single sign-on (ADR 0075): the OpenID Connect issuer, e.g.
+                        https://login.microsoftonline.com/<tenant>/v2.0. Unset → no
+                        deployment-wide provider (organisations may still register their own).
+    OIDC_CLIENT_ID, OIDC_CLIENT_SECRET  the application's registration at that issuer.
+    OIDC_PROVIDER_NAME  shown as "Sign in with <name>". Default: your council account.
+    PASSWORD_SIGN_IN    false: the sign-in page offers single sign-on only. Default: true.
+    TWO_FACTOR_FOR_ADMINS  true: organisation admins and operators signing in with a password
+                        must set up two-factor before doing anything else. Default: false.
 """
 
 import os
@@ -129,6 +137,13 @@ INSTALLED_APPS = [
     # Background tasks (ADR 0067): the tasks API and its database backend's tables.
     "django_tasks",
     "django_tasks_db",
+    # Single sign-on and two-factor (ADR 0075): allauth's OpenID Connect provider and its MFA
+    # models; plantracker's own views do the password sign-in (django-axes stays in front).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "plantracker.tracker",
     "plantracker.web",
     "plantracker.api",
@@ -146,6 +161,10 @@ MIDDLEWARE = [
     # Records the signed-in user as the author of each audited change.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # allauth's sign-in flows keep their state in the session (ADR 0075).
+    "allauth.account.middleware.AccountMiddleware",
+    # Admins who must use two-factor set it up before anything else (ADR 0075).
+    "plantracker.web.two_factor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: django-axes.
@@ -177,6 +196,62 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:plan-list"
 LOGOUT_REDIRECT_URL = "web:login"
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+
+# --- Single sign-on and two-factor (ADR 0075) ---------------------------------------------
+
+# One OpenID Connect provider for the deployment from the environment; organisation admins
+# may register their own in the database (tracker.OrganisationProvider → allauth's SocialApp).
+# Accounts are never created by signing in: a verified email must match a user an
+# organisation admin added (plantracker.web.sso). Claims come from the ID token, whose
+# signature, issuer, audience, expiry and nonce are checked.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "").strip() or "your council account"
+OIDC_PROVIDER_ID = "council"
+if OIDC_ISSUER and not OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("OIDC_ISSUER is set but OIDC_CLIENT_ID is not: set both")
+# Per provider (and organisation provider, plantracker.web.sso.app_settings): claims from the
+# ID token only (Entra ID's userinfo lacks its email-verified claim), PKCE on.
+OIDC_APP_SETTINGS = {"fetch_userinfo": False, "oauth_pkce_enabled": True}
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": OIDC_PROVIDER_ID,
+                    "name": OIDC_PROVIDER_NAME,
+                    "client_id": OIDC_CLIENT_ID,
+                    "secret": OIDC_CLIENT_SECRET,
+                    "settings": {"server_url": OIDC_ISSUER, **OIDC_APP_SETTINGS},
+                }
+            ]
+            if OIDC_ISSUER
+            else []
+        ),
+    }
+}
+SOCIALACCOUNT_ADAPTER = "plantracker.web.sso.SignInAdapter"
+ACCOUNT_ADAPTER = "plantracker.web.sso.ClosedAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# The sign-in page's button posts to the provider's login URL (no sign-in started by a GET).
+SOCIALACCOUNT_LOGIN_ON_GET = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_NOTIFICATIONS = False
+HEADLESS_ONLY = False
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", default=True)
+
+# Two-factor: TOTP with recovery codes, allauth.mfa's models and code checks behind
+# plantracker's own pages (plantracker.web.two_factor).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "plantracker"
+TWO_FACTOR_FOR_ADMINS = env_bool("TWO_FACTOR_FOR_ADMINS", default=False)
 
 ROOT_URLCONF = "plantracker.urls"
 WSGI_APPLICATION = "plantracker.wsgi.application"

@@ -458,6 +458,14 @@ NOT_WRITES = {
     "locked_open_period": "locks a period row; writes nothing",
     "may_update": "checks a permission",
     "is_owner": "checks a link",
+    # Sign-in (ADR 0075): who may sign in and how, nothing a plan counts.
+    "provider_id_for": "names a provider",
+    "organisation_provider_set": "an organisation's sign-in provider record",
+    "organisation_provider_remove": "an organisation's sign-in provider record",
+    "two_factor_enable": "a person's authenticator",
+    "two_factor_disable": "a person's authenticator",
+    "two_factor_check": "checks a code (marks a recovery code used)",
+    "recovery_codes_renew": "a person's recovery codes",
 }
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialApp
 from django.urls import get_resolver, reverse
 from tests.web.conftest import PASSWORD, Site
 
@@ -122,6 +124,36 @@ def _login(actor: str, method: str) -> int | str:
     return 200  # the form; a wrong password shows it again with the error
 
 
+def _own(statuses: dict[str, int]) -> Callable[[str, str], int | str]:
+    """A page about the signed-in person themselves (two-factor): the same for everyone
+    signed in, by method; anonymous people are sent to sign in."""
+
+    def expect(actor: str, method: str) -> int | str:
+        if actor == "anonymous":
+            return LOGIN
+        return statuses.get(method, 405)
+
+    return expect
+
+
+def _admin_action(actor: str, method: str) -> int | str:
+    """A POST about the admin's own organisation (no id in the URL)."""
+    if actor == "anonymous":
+        return LOGIN
+    if method != "post":
+        return 405
+    return 302 if actor in ("admin", "outsider") else 403
+
+
+def _provider(site: Site, actor: str) -> dict[str, object]:
+    return {
+        "name": f"{actor} account",
+        "issuer": "https://login.microsoftonline.com/tenant/v2.0",
+        "client_id": "client",
+        "secret": "secret",
+    }
+
+
 def _plan_url(name: str, *extra: object) -> Callable[[Site], str]:
     return lambda site: reverse(name, args=[site.plan.slug, *extra])
 
@@ -198,6 +230,40 @@ ROUTES = (
         data=lambda site, actor: {"active": "0"},
         writes=True,
     ),
+    # Two-factor and single sign-on (ADR 0075).
+    Route("two-factor", lambda site: reverse("web:two-factor"), _own({"get": 200, "head": 200})),
+    # Without a password given first there is no code to ask for: back to the sign-in page.
+    Route(
+        "two-factor-code",
+        lambda site: reverse("web:two-factor-code"),
+        _everyone(302, (*SAFE, "post")),
+        data=lambda site, actor: {"code": "123456"},
+    ),
+    Route(
+        "two-factor-set-up",
+        lambda site: reverse("web:two-factor-set-up"),
+        _own({"get": 200, "head": 200, "post": 400}),
+        data=lambda site, actor: {"code": "000000"},
+    ),
+    Route(
+        "two-factor-recovery-codes",
+        lambda site: reverse("web:two-factor-recovery-codes"),
+        _own({"post": 302}),  # two-factor is off: nothing to renew, back to its page
+    ),
+    Route("two-factor-off", lambda site: reverse("web:two-factor-off"), _own({"post": 302})),
+    Route(
+        "sign-in-provider",
+        lambda site: reverse("web:sign-in-provider"),
+        _admin_form,
+        data=_provider,
+        writes=True,
+    ),
+    Route(
+        "sign-in-provider-remove",
+        lambda site: reverse("web:sign-in-provider-remove"),
+        _admin_action,
+        writes=True,
+    ),
 )
 
 # The other organisation's plan: the outsider reads it, nobody of ours even learns it exists.
@@ -225,6 +291,8 @@ def fingerprint() -> tuple[object, ...]:
         ],
         sorted(Update.objects.values_list("pk", "status", "commentary", "state"), key=repr),
         sorted(KpiValue.objects.values_list("pk", "value", "status", "state"), key=repr),
+        sorted(SocialApp.objects.values_list("provider_id", "client_id", "secret")),
+        Authenticator.objects.count(),
     )
 
 

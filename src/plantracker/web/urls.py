@@ -15,6 +15,8 @@ from plantracker.web.views import (
     plans,
     reports,
     review,
+    sign_in_settings,
+    two_factor,
     updates,
     users,
 )
@@ -41,6 +43,16 @@ urlpatterns = [
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("account/notifications/", notifications.notifications, name="notifications"),
+    # Two-factor (ADR 0075): the sign-in's second step and the person's own settings.
+    path("accounts/two-factor/", two_factor.two_factor, name="two-factor"),
+    path("accounts/two-factor/code/", accounts.two_factor_code, name="two-factor-code"),
+    path("accounts/two-factor/set-up/", two_factor.set_up, name="two-factor-set-up"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("accounts/two-factor/off/", two_factor.turn_off, name="two-factor-off"),
     path("", plans.plan_list, name="plan-list"),
     path("plans/", plans.plans_redirect, name="plans"),
     path("plans/<slug:slug>/", plans.dashboard, name="dashboard"),
@@ -64,6 +76,13 @@ urlpatterns = [
     path("users/", users.user_list, name="user-list"),
     path("users/add/", users.user_add, name="user-add"),
     path("users/<int:pk>/", users.user_detail, name="user-detail"),
+    # The organisation's own single sign-on provider (ADR 0075).
+    path("users/sign-in/", sign_in_settings.sign_in_provider, name="sign-in-provider"),
+    path(
+        "users/sign-in/remove/",
+        sign_in_settings.sign_in_provider_remove,
+        name="sign-in-provider-remove",
+    ),
     path("users/<int:pk>/roles/", users.role_set, name="user-role-set"),
     path("users/<int:pk>/roles/remove/", users.role_remove, name="user-role-remove"),
     path("users/<int:pk>/active/", users.user_active, name="user-active"),

@@ -1,6 +1,12 @@
 """Models of the tracker app; the public names are listed here."""
 
-from plantracker.tracker.models.accounts import Membership, Organisation, Role, User
+from plantracker.tracker.models.accounts import (
+    Membership,
+    Organisation,
+    OrganisationProvider,
+    Role,
+    User,
+)
 from plantracker.tracker.models.choices import EntryState, PeriodState
 from plantracker.tracker.models.entries import KpiTarget, KpiValue, RiskUpdate, Update
 from plantracker.tracker.models.fields import DecimalTextField
@@ -36,6 +42,7 @@ __all__ = [
     "Narrative",
     "NotificationPreference",
     "Organisation",
+    "OrganisationProvider",
     "Period",
     "PeriodSnapshot",
     "PeriodState",

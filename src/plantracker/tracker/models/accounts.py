@@ -117,3 +117,26 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.plan.slug if self.plan_id is not None and self.plan else "all plans"
         return f"{self.user} — {self.get_role_display()} ({self.organisation}, {scope})"
+
+
+class OrganisationProvider(models.Model):
+    """An organisation's own OpenID Connect provider (ADR 0075): allauth's ``SocialApp``
+    record, linked to the organisation whose admins manage it.
+
+    Signing in through it matches only that organisation's users, so one council's tenant
+    cannot vouch for another council's staff.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="sign_in_provider"
+    )
+    app = models.OneToOneField(
+        "socialaccount.SocialApp", on_delete=models.CASCADE, related_name="organisation_link"
+    )
+
+    # allauth ships no types: django-stubs cannot see the link's column on its own.
+    app_id: int
+    objects: ClassVar[models.Manager[OrganisationProvider]] = models.Manager()
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.app_id}"

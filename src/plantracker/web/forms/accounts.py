@@ -95,3 +95,64 @@ class RoleChangeForm(forms.Form):
 
 class MembershipForm(forms.Form):
     membership = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The second step of a password sign-in (ADR 0075)."""
+
+    code = forms.CharField(
+        label="Code",
+        help_text="The 6-digit code your authenticator app shows now, or one of your "
+        "recovery codes.",
+        max_length=64,
+        error_messages={"required": "Enter the code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
+
+
+class TwoFactorSetUpForm(forms.Form):
+    """Proves the person's app holds the new secret before two-factor is turned on."""
+
+    code = forms.CharField(
+        label="Code from your app",
+        help_text="After adding plantracker to the app, enter the 6-digit code it shows.",
+        max_length=16,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+class OrganisationProviderForm(forms.Form):
+    """An organisation's own OpenID Connect provider (ADR 0075); the service checks it."""
+
+    name = forms.CharField(
+        label="Name shown on the button",
+        help_text='People see "Sign in with" and this name, for example "Example Council account".',
+        max_length=100,
+        required=False,  # the service checks every field at once
+    )
+    issuer = forms.CharField(
+        label="Issuer",
+        help_text="For Microsoft Entra ID: https://login.microsoftonline.com/<tenant ID>/v2.0",
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
+    )
+    client_id = forms.CharField(
+        label="Client ID",
+        help_text="The application (client) ID the provider gave plantracker.",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none"}),
+    )
+    secret = forms.CharField(
+        label="Client secret",
+        help_text="Leave blank to keep the secret already saved.",
+        max_length=300,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
