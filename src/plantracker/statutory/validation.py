@@ -78,6 +78,8 @@ KNOWN_DEFECTS: dict[tuple[str, str], dict[str, str]] = {
         "233": "looks up a column DATE_EPISODE_CEASED instead of DEC (KeyError)",
         "709": "looks up a column PLACEMENT instead of PLACE (KeyError) once a DoLo table is given",
         "710": "looks up a column PLACEMENT instead of PLACE (KeyError) once a DoLo table is given",
+        "706": "crashes (KeyError) when last year's return has no DoLo table, as no return "
+        "before 2026-27 has",
     },
 }
 # Rules the SSDA903 validator skips whatever the return holds: not a missing table.

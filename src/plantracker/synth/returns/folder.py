@@ -27,11 +27,11 @@ from plantracker.synth.returns.files import (
     FaultSeeder,
     write_cin,
     write_population,
-    write_ssda903,
 )
 from plantracker.synth.returns.illustrative_plan import illustrative_plan_yaml
 from plantracker.synth.returns.published import NEIGHBOURS, time_period, write_published
 from plantracker.synth.returns.simulation import Authority, CareSimulation, CinSimulation
+from plantracker.synth.returns.ssda903 import write_ssda903
 
 __all__ = ["ReturnsWritten", "synth_returns"]
 
@@ -100,10 +100,12 @@ def _write_authority(
         care_faults = FaultSeeder(
             faults, random.Random(f"plantracker-faults:{seed}:{code}:{year}:903")
         )
-        write_ssda903(authority, year, base, care_faults)
+        files += 1 + len(write_ssda903(authority, year, base, care_faults, str(seed)))
         header = f"{code}/ssda903_{code}_{year}_header.csv"
         seeded += [(header, n, c) for n, c in sorted(care_faults.seeded.items())]
-        files += 4
+    # The year before the first: the previous year's tables the SSDA903 rules compare with.
+    before = years[0] - 1
+    files += len(write_ssda903(authority, before, base, None, str(seed)))
     return authority.population, children, files, seeded
 
 
