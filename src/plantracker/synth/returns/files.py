@@ -32,6 +32,12 @@ FAULTS = (
     Fault("ethnicity_invalid", "cin", "4220", "ChildCharacteristics/Ethnicity is not a DfE code"),
     Fault("primary_need_invalid", "cin", "8650", "CINdetails/PrimaryNeedCode is not a DfE code"),
     Fault("ethnic_invalid", "903", "103", "Header ETHNIC is not a DfE code"),
+    Fault(
+        "provider_invalid", "903", "178", "Episodes PLACE_PROVIDER is not a DfE code (all episodes)"
+    ),
+    Fault(
+        "review_code_invalid", "903", "167", "Reviews REVIEW_CODE is not a DfE code (one review)"
+    ),
 )
 INVALID_CODE = "XXXX"
 

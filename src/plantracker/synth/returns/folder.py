@@ -100,12 +100,13 @@ def _write_authority(
         care_faults = FaultSeeder(
             faults, random.Random(f"plantracker-faults:{seed}:{code}:{year}:903")
         )
-        files += 1 + len(write_ssda903(authority, year, base, care_faults, str(seed)))
-        header = f"{code}/ssda903_{code}_{year}_header.csv"
-        seeded += [(header, n, c) for n, c in sorted(care_faults.seeded.items())]
+        tables, in_tables = write_ssda903(authority, year, base, care_faults, str(seed))
+        files += 1 + len(tables)
+        for table, counts in sorted(in_tables.items()):
+            name = f"{code}/ssda903_{code}_{year}_{table}.csv"
+            seeded += [(name, n, c) for n, c in sorted(counts.items())]
     # The year before the first: the previous year's tables the SSDA903 rules compare with.
-    before = years[0] - 1
-    files += len(write_ssda903(authority, before, base, None, str(seed)))
+    files += len(write_ssda903(authority, years[0] - 1, base, None, str(seed))[0])
     return authority.population, children, files, seeded
 
 

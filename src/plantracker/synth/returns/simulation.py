@@ -570,10 +570,9 @@ class CareSimulation:
             place = "U4"
         if place == "P1":  # placed with parents: at home, no provider (527-529, 392d)
             return place, "PR0", home, ""
-        if place in ("U1", "U2", "U3"):  # family and friends: the authority's own carers
-            provider = "PR1"
-        else:
-            provider = "PR1" if rng.random() < 0.55 else "PR4"
+        # family and friends are the authority's own carers; others its own or agencies'
+        family = place in ("U1", "U2", "U3")
+        provider = "PR1" if family or rng.random() < 0.55 else "PR4"
         # own provision other than fostering is in the authority's area (1015)
         in_area = place not in FOSTERING and provider == "PR1"
         pool = IN_AREA if in_area or rng.random() < 0.6 else OUT_OF_AREA
@@ -653,8 +652,8 @@ class CareSimulation:
         need = _pick(rng, CARE_NEED)
         home = self._home()
         foster = self._placement(0, "C1", home)
-        if foster[0] not in FOSTERING:
-            foster = ("U4", foster[1], foster[2], foster[3])
+        while foster[0] not in FOSTERING:
+            foster = self._placement(0, "C1", home)
         order = entry + rng.randint(90, 200) * DAY
         decision = order + rng.randint(10, 40) * DAY
         placement_order = decision + rng.randint(30, 120) * DAY
@@ -710,6 +709,10 @@ class CareSimulation:
         start, reason = entry, "FCONTA"
         while True:
             change = start + _days(rng, 300, 0.7) * DAY
+            if change.month == 3 and change.day >= 25:
+                # not in the return's last days: the validator looks for the successor in the
+                # same return (SW11b)
+                change = date(change.year, 4, 1)
             if change >= min(leave, self.end) or change - start < 7 * DAY:
                 child.social_workers.append(
                     SocialWorkerEpisode(rng.choice(self.workers), start, None, reason)

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
+from plantracker.synth.returns.files import INVALID_CODE, FaultSeeder
 from plantracker.synth.returns.simulation import Authority, CareEpisode, LookedAfterChild
 
 TABLES: dict[str, tuple[str, ...]] = {
@@ -77,7 +79,6 @@ TABLES: dict[str, tuple[str, ...]] = {
 SOCIAL_WORKER_FROM = 2024  # social worker episodes: from the 2023-24 return
 DOLO_FROM = 2027  # deprivation of liberty orders: from the 2026-27 return
 SHORT_BREAKS = ("V3", "V4")
-INVALID_CODE = "XXXX"
 
 
 def tables_of(year: int) -> tuple[str, ...]:
@@ -174,8 +175,14 @@ class _Return:
     def sex(self, child: LookedAfterChild) -> str:
         return {"1": "M", "2": "F"}[child.sex] if self.year >= 2025 else child.sex
 
-    def add(self, child: LookedAfterChild, ethnic: str | None = None) -> bool:
+    def add(self, child: LookedAfterChild, fault: str | None = None) -> str | None:
+        """Add the child's rows; returns the table a fault went into, or None.
+
+        ``fault`` (``files.FAULTS``) puts an invalid code in one field of the child's rows
+        where the child has such a row.
+        """
         first, last = self.first, self.last
+        faulty: str | None = None
         in_year = _in_year(child, first, last)
         leaver = [
             (age, values)
@@ -183,7 +190,7 @@ class _Return:
             if first <= _birthday(child.birth, age) <= last
         ]
         if not in_year and not leaver:
-            return False
+            return None
         dob = _uk(child.birth)
         looked_after = any(e.legal_status not in SHORT_BREAKS for e in in_year)
         # MOTHER is asked of every girl looked after in the year other than on short breaks
@@ -194,12 +201,14 @@ class _Return:
                 child.local_id,
                 self.sex(child),
                 dob,
-                ethnic or child.ethnicity,
+                INVALID_CODE if fault == "ethnic_invalid" else child.ethnicity,
                 upn_unknown(child.birth, last),
                 mother,
                 "",
             )
         )
+        if fault == "ethnic_invalid":
+            faulty = "header"
         for _, (in_touch, activity, accommodation) in leaver:
             self.rows["oc3"].append((child.local_id, dob, in_touch, activity, accommodation))
         for e in in_year:
@@ -212,7 +221,7 @@ class _Return:
                     e.legal_status,
                     e.need,
                     e.placement,
-                    e.provider,
+                    INVALID_CODE if fault == "provider_invalid" else e.provider,
                     _uk(e.end) if ended else "",
                     (e.reason_end or "") if ended else "",
                     (e.reason_change or "") if ended else "",
@@ -221,13 +230,19 @@ class _Return:
                     e.urn,
                 )
             )
-        if in_year:
-            self._in_care(child, in_year, dob)
-        return True
+        if in_year and fault == "provider_invalid":
+            faulty = "episodes"
+        if in_year and self._in_care(child, in_year, dob, fault):
+            faulty = "reviews"
+        return faulty
 
-    def _in_care(self, child: LookedAfterChild, in_year: list[CareEpisode], dob: str) -> None:
+    def _in_care(
+        self, child: LookedAfterChild, in_year: list[CareEpisode], dob: str, fault: str | None
+    ) -> bool:
+        """The child's rows of the tables beside Episodes; True if a review got the fault."""
         first, last = self.first, self.last
         rng = self.rng(child)
+        faulty = False
         if child.uasc_ceased is not None:
             self.rows["uasc"].append((child.local_id, self.sex(child), dob, _uk(child.uasc_ceased)))
         for day in _review_dates(child.episodes, last):
@@ -237,6 +252,8 @@ class _Return:
                     if _age(child.birth, day) < 4
                     else ("PN1" if rng.random() < 0.85 else "PN2")
                 )
+                if fault == "review_code_invalid" and not faulty:
+                    code, faulty = INVALID_CODE, True
                 self.rows["reviews"].append((child.local_id, dob, _uk(day), code))
         adoption = child.adoption
         if adoption is not None and adoption.decision <= last:
@@ -277,6 +294,7 @@ class _Return:
                     self.rows["social_worker"].append(
                         (child.local_id, dob, sw.worker, _uk(sw.start), _uk(ended), sw.reason)
                     )
+        return faulty
 
     def _oc2(self, child: LookedAfterChild, dob: str, rng: random.Random) -> tuple[str, ...]:
         age = _age(child.birth, self.last)
@@ -314,20 +332,23 @@ def write_ssda903(
     authority: Authority,
     year: int,
     folder: Path,
-    faults: object | None = None,
+    faults: FaultSeeder | None = None,
     seed: str = "",
-) -> dict[str, int]:
-    """Write every SSDA903 table of ``year``; returns rows per table (by file suffix)."""
-    from plantracker.synth.returns.files import FaultSeeder
+) -> tuple[dict[str, int], dict[str, Counter[str]]]:
+    """Write every SSDA903 table of ``year``.
 
-    seeder = faults if isinstance(faults, FaultSeeder) else None
+    Returns rows per table (by file suffix) and, per table, the children given each fault.
+    """
     out = _Return(year, f"plantracker-903:{seed}:{authority.code}")
+    seeded: dict[str, Counter[str]] = defaultdict(Counter)
     for child in authority.looked_after:
-        fault = seeder.pick("903") if seeder else None
-        if out.add(child, INVALID_CODE if fault else None) and fault and seeder:
-            seeder.seeded[fault.name] += 1
+        fault = faults.pick("903") if faults else None
+        table = out.add(child, fault.name if fault else None)
+        if fault and table:
+            seeded[table][fault.name] += 1
     stem = f"ssda903_{authority.code}_{year}"
-    return {
+    rows = {
         table: _csv(folder / f"{stem}_{table}.csv", TABLES[table], out.rows[table])
         for table in tables_of(year)
     }
+    return rows, dict(seeded)
