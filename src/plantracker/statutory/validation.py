@@ -156,6 +156,7 @@ class _Job:
     la: str | None = None
     year: int | None = None
     previous: list[Path] = field(default_factory=list)
+    history: list[Path] = field(default_factory=list)  # every earlier year's tables
 
 
 class ValidatorUnavailable(StatutoryError):
@@ -214,7 +215,8 @@ def _jobs(paths: Sequence[Path], la_ons: str | None) -> tuple[list[_Job], list[P
                 )
             )
             continue
-        jobs.append(_Job("903", files, la, year, tables.get((la, year - 1), [])))
+        history = [p for (a, y), ps in sorted(tables.items()) if a == la and y < year for p in ps]
+        jobs.append(_Job("903", files, la, year, tables.get((la, year - 1), []), history))
     return jobs, problems
 
 
@@ -235,6 +237,7 @@ def _request(jobs: list[_Job], ruleset: str | None, la_ons: str | None, child_id
                     "la_ons": la_ons or SYNTHETIC_LA_ONS,
                     "files": [str(p.resolve()) for p in job.files],
                     "previous": [str(p.resolve()) for p in job.previous],
+                    "history": [str(p.resolve()) for p in job.history],
                     "ruleset": chosen,
                 }
             )

@@ -40,6 +40,9 @@ MAX_AUTHORITIES = 99
 MAX_YEARS = 20
 CIN_RUN_IN_YEARS = 3  # history before the first year written, so re-referrals have a past
 CARE_RUN_IN_YEARS = 8  # long enough for teenagers in care to become care leavers of 19-21
+# SSDA903 returns written before the first year: a care leaver of 19 who left care at 16
+# was in care after their 14th birthday up to six returns before (903 rules 1001, 1002).
+HISTORY_903_YEARS = 6
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def _authority(code: str, years: tuple[int, ...], seed: int, scale: float = 1.0)
     entries = population * rng.uniform(0.0022, 0.0030)
     looked_after = CareSimulation(
         rng, code, date(first_year - 1 - CARE_RUN_IN_YEARS, 4, 1), end, entries
-    ).run(first_year)
+    ).run(first_year - HISTORY_903_YEARS)
     return Authority(code, estimates, cin, looked_after)
 
 
@@ -105,8 +108,10 @@ def _write_authority(
         for table, counts in sorted(in_tables.items()):
             name = f"{code}/ssda903_{code}_{year}_{table}.csv"
             seeded += [(name, n, c) for n, c in sorted(counts.items())]
-    # The year before the first: the previous year's tables the SSDA903 rules compare with.
-    files += len(write_ssda903(authority, years[0] - 1, base, None, str(seed))[0])
+    # The SSDA903 returns of the years before the first: the rules compare with last year's
+    # tables, and 1001/1002 look for a care leaver's time in care in every earlier year.
+    for year in range(years[0] - HISTORY_903_YEARS, years[0]):
+        files += len(write_ssda903(authority, year, base, None, str(seed))[0])
     return authority.population, children, files, seeded
 
 
