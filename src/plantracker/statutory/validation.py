@@ -17,7 +17,7 @@ import os
 import subprocess
 import tempfile
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -347,20 +347,30 @@ def validate_returns(
     la_ons: str | None = None,
     child_ids: bool = False,
     timeout: float = TIMEOUT_SECONDS,
+    years: Collection[int] | None = None,
 ) -> list[FileValidation]:
     """Run the DfE rules on CIN census XML files and SSDA903 CSV tables (files or folders).
 
     SSDA903 tables are grouped by the authority and collection year their paths name; the
-    previous year's tables of the same authority, when given too, are passed as such. The
+    earlier years' tables of the same authority, when given too, are passed as such (last
+    year's to every rule, every earlier year's Episodes to 1001 and 1002). The
     rule set defaults to each return's collection year (``ruleset`` "cin…" or "lac…"
-    overrides it for that kind). Raises ``StatutoryError`` naming every problem with the
-    paths, ``ValidatorUnavailable`` when the validators cannot be run.
+    overrides it for that kind). ``years``: validate only the returns of these collection
+    years; the other files given still serve as earlier years' tables. Raises
+    ``StatutoryError`` naming every problem with the paths, ``ValidatorUnavailable`` when the
+    validators cannot be run.
     """
     if ruleset is not None and not ruleset.startswith(("cin20", "lac20")):
         raise StatutoryError(f"--ruleset {ruleset}: a rule set is named cin20YY_YY or lac20YY_YY")
     jobs, problems = _jobs(paths, la_ons)
     if problems:
         raise StatutoryError(problems)
+    if years is not None:
+        jobs = [
+            j
+            for j in jobs
+            if (j.year if j.kind == "903" else la_and_year_from_path(j.files[0])[1]) in years
+        ]
     if not jobs:
         raise StatutoryError("no .xml or .csv files found")
     answer = _run_worker(_request(jobs, ruleset, la_ons, child_ids), timeout)

@@ -754,6 +754,8 @@ class CareSimulation:
             if activity.startswith("G") and rng.random() < 0.25 * max(leaning, 0):
                 activity = _pick(rng, ACTIVITY[:8])
             kind = _pick(rng, ACCOMMODATION)
+            if kind == "Z" and age == 17:  # former foster carers only from 18 (rule 3001)
+                kind = "U"
             suitable = rng.random() < 0.9
             # S and X are only ever "unsuitable" (903 rule 133: S1 and X1 are not codes)
             accommodation = kind + ("1" if suitable and kind not in ("S", "X") else "2")
