@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -374,8 +374,39 @@ def validate_returns(
     if not jobs:
         raise StatutoryError("no .xml or .csv files found")
     answer = _run_worker(_request(jobs, ruleset, la_ons, child_ids), timeout)
-    results = answer["results"]
-    return [_result(job, raw, answer["validators"]) for job, raw in zip(jobs, results, strict=True)]
+    results = [
+        _result(job, raw, answer["validators"])
+        for job, raw in zip(jobs, answer["results"], strict=True)
+    ]
+    return _earlier_years_as_history(results)
+
+
+def _earlier_years_as_history(results: list[FileValidation]) -> list[FileValidation]:
+    """SSDA903 years older than every rule set, given beside a later year of the authority:
+    there as that year's history (rules 1001, 1002), not a return to validate. They are
+    left out of the results and named in the later years' notes."""
+    validated = {(r.la, r.year) for r in results if r.kind == "903" and r.status == "ok"}
+    history = {
+        (r.la, r.year)
+        for r in results
+        if r.kind == "903"
+        and r.status == "no_ruleset"
+        and r.year is not None
+        and any(la == r.la and y is not None and y > r.year for la, y in validated)
+    }
+    if not history:
+        return results
+    out = []
+    for r in results:
+        if (r.la, r.year) in history:
+            continue
+        earlier = sorted(y for la, y in history if la == r.la and r.year and y < r.year)
+        if r.kind == "903" and earlier and r.status == "ok":
+            years = ", ".join(str(y) for y in earlier)
+            note = f"earlier returns read as history only (no rule set for their years): {years}"
+            r = replace(r, notes=(*r.notes, note))
+        out.append(r)
+    return out
 
 
 def worker_command() -> list[str]:

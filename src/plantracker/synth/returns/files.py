@@ -54,6 +54,13 @@ class FaultSeeder:
     rng: random.Random
     seeded: Counter[str] = field(default_factory=Counter)
 
+    def pick_for(self, key: str, kind: str) -> Fault | None:
+        """The fault of the record ``key`` names, the same in every file it is in."""
+        rng = random.Random(f"plantracker-faults:{key}")
+        if self.rate <= 0 or rng.random() >= self.rate:
+            return None
+        return rng.choice([f for f in FAULTS if f.kind == kind])
+
     def pick(self, kind: str) -> Fault | None:
         if self.rate <= 0 or self.rng.random() >= self.rate:
             return None

@@ -103,7 +103,7 @@ def _write_authority(
         care_faults = FaultSeeder(
             faults, random.Random(f"plantracker-faults:{seed}:{code}:{year}:903")
         )
-        tables, in_tables = write_ssda903(authority, year, base, care_faults, str(seed))
+        tables, in_tables = write_ssda903(authority, year, base, care_faults, str(seed), years[0])
         files += 1 + len(tables)
         for table, counts in sorted(in_tables.items()):
             name = f"{code}/ssda903_{code}_{year}_{table}.csv"

@@ -175,6 +175,12 @@ class _Return:
     def sex(self, child: LookedAfterChild) -> str:
         return {"1": "M", "2": "F"}[child.sex] if self.year >= 2025 else child.sex
 
+    def has(self, child: LookedAfterChild) -> bool:
+        """Whether the child is in the return: looked after, or a care leaver's birthday."""
+        return bool(_in_year(child, self.first, self.last)) or any(
+            self.first <= _birthday(child.birth, age) <= self.last for age in child.after_care
+        )
+
     def add(self, child: LookedAfterChild, fault: str | None = None) -> str | None:
         """Add the child's rows; returns the table a fault went into, or None.
 
@@ -334,15 +340,24 @@ def write_ssda903(
     folder: Path,
     faults: FaultSeeder | None = None,
     seed: str = "",
+    faults_from: int = 0,
 ) -> tuple[dict[str, int], dict[str, Counter[str]]]:
-    """Write every SSDA903 table of ``year``.
+    """Write every SSDA903 table of ``year``; ``faults`` from the year ``faults_from``.
 
     Returns rows per table (by file suffix) and, per table, the children given each fault.
     """
     out = _Return(year, f"plantracker-903:{seed}:{authority.code}")
     seeded: dict[str, Counter[str]] = defaultdict(Counter)
+    # A child's fault is the same in every year's return from the first with faults: the
+    # rules comparing with last year (204, 503E, ...) find nothing more than the fault's rule.
+    # Children already in the return before that year get none.
+    before = _Return(faults_from - 1 if faults else year, "")
     for child in authority.looked_after:
-        fault = faults.pick("903") if faults else None
+        if not out.has(child):
+            continue
+        fault = None
+        if faults is not None and not before.has(child):
+            fault = faults.pick_for(f"{seed}:{authority.code}:{child.local_id}", "903")
         table = out.add(child, fault.name if fault else None)
         if fault and table:
             seeded[table][fault.name] += 1
