@@ -133,6 +133,11 @@ def _faults_readme(rate: float, seeded: list[Seeded]) -> str:
     return "".join(lines)
 
 
+def years_from(end_year: int, years: int) -> int:
+    """The first collection year written (a return is named by the year it ends)."""
+    return end_year - years + 1
+
+
 def _readme(
     codes: list[str],
     las: int,
@@ -152,6 +157,22 @@ def _readme(
         + ("" if not faults else f" --faults {faults:g}")
         + "\n"
         "Child ids are SYN + 9 digits; authority codes 101 upwards are not real authorities.\n"
+        "Each authority's folder holds, per collection year, the CIN census (cin_census_*.xml) "
+        "and every\nSSDA903 table of that year's DfE layout (ssda903_LA_YEAR_TABLE.csv: header, "
+        "episodes, uasc,\nreviews, ad1, placed_adoption, prev_perm, oc2, oc3, missing; "
+        "social_worker from 2023-24; dolo,\nempty, from 2026-27). "
+        f"The SSDA903 returns of the {HISTORY_903_YEARS} years before "
+        f"{years_from(end_year, years)} "
+        "are there too:\nthe rules compare each return with last year's tables, and 1001/1002 "
+        "look for a care leaver's\ntime in care in every earlier year "
+        "(`plantracker statutory validate` reads them as such).\n"
+        "POSTCODES: HOME_POST and PL_POST are real, public postcodes from the ONS postcode "
+        "directory the\nDfE validator looks them up in (it derives each placement's authority "
+        "and distance from them),\nassigned at random from a fixed list of 48: areas, not "
+        "anyone's address (the children and\ncarers are synthetic). The synthetic authorities "
+        "stand in for Richmond upon Thames (E09000027)\nin the postcode rules. "
+        "URNs are made up (SC + 6 digits). "
+        "No UPN is written (the 'UPN unknown' codes are).\n"
         f"plan.yaml is an illustrative plan of authority {codes[0]} whose KPIs are computed "
         "from these returns\n(its baselines and targets are made-up round numbers): "
         "`plantracker import plan.yaml`, then\n"
