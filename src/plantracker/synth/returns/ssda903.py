@@ -293,6 +293,8 @@ class _Return:
             if first <= start <= last:
                 end = _uk(back) if back <= last else ""
                 self.rows["missing"].append((child.local_id, dob, kind, _uk(start), end))
+        if "dolo" in self.rows:
+            self._dolo(child, in_year, dob, rng)
         if "social_worker" in self.rows:
             for sw in child.social_workers:
                 if sw.start <= last and (sw.end is None or sw.end >= first):
@@ -301,6 +303,28 @@ class _Return:
                         (child.local_id, dob, sw.worker, _uk(sw.start), _uk(ended), sw.reason)
                     )
         return faulty
+
+    def _dolo(
+        self, child: LookedAfterChild, in_year: list[CareEpisode], dob: str, rng: random.Random
+    ) -> None:
+        """Now and then a deprivation of liberty order for a 16- or 17-year-old in a
+        children's home: inside the episode and the year (700-708)."""
+        for e in in_year:
+            begin = max(e.start, self.first)
+            end = e.end if e.end is not None and e.end <= self.last else self.last
+            if e.placement != "K2" or _age(child.birth, begin) < 16 or (end - begin).days < 30:
+                continue
+            if rng.random() >= 0.3:
+                continue
+            start = begin + timedelta(days=rng.randint(1, (end - begin).days // 2))
+            stop = start + timedelta(days=rng.randint(7, 120))
+            if stop <= end:
+                closed = _uk(stop)
+            elif e.end is not None and e.end <= self.last:
+                closed = _uk(e.end)  # ends when the placement does (707)
+            else:
+                closed = ""  # open at the year's end, the child still there
+            self.rows["dolo"].append((child.local_id, dob, _uk(start), closed))
 
     def _oc2(self, child: LookedAfterChild, dob: str, rng: random.Random) -> tuple[str, ...]:
         age = _age(child.birth, self.last)
