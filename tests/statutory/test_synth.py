@@ -9,6 +9,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from django.core.management import call_command
 from lxml import etree
@@ -285,3 +286,43 @@ def test_statutory_benchmarks_says_not_published_for_a_withheld_figure(
     assert "Synthetic region not published," in shown, shown
     assert "None" not in shown
     assert shown.endswith("(mean of 9)")
+
+
+def test_both_sex_codings_load_as_one_and_every_other_table_is_passed_over(
+    synthetic: Synthetic, tmp_path: Path
+) -> None:
+    # 2023-24 writes SEX 1/2, 2024-25 M/F: the store keeps one coding.
+    with duckdb.connect(str(synthetic.store), read_only=True) as db:
+        rows = db.execute(
+            "SELECT year, sex, count(*) FROM cla_child WHERE la = '101' AND year IN (2024, 2025)"
+            " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+    assert [(year, sex) for year, sex, _ in rows] == [
+        (2024, "F"),
+        (2024, "M"),
+        (2025, "F"),
+        (2025, "M"),
+    ]
+    files = sorted((synthetic.returns / "101").glob("ssda903_101_2025_*.csv"))
+    loaded = load_paths(files, tmp_path / "one.duckdb")
+    assert not loaded.refused
+    outcomes = {(f.kind, f.status, f.note) for f in loaded.files}
+    assert {label for label, status, _ in outcomes if status == "loaded"} == {
+        "SSDA903 Header",
+        "SSDA903 Episodes",
+        "SSDA903 OC3",
+    }
+    # the tables no indicator uses are recognised, named, and passed over
+    assert {label for label, status, note in outcomes if status == "skipped"} == {
+        f"SSDA903 {t}"
+        for t in (
+            "UASC",
+            "Reviews",
+            "AD1",
+            "PlacedAdoption",
+            "PrevPerm",
+            "OC2",
+            "Missing",
+            "SocialWorker",
+        )
+    }
