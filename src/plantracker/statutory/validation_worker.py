@@ -397,7 +397,8 @@ def _903_findings(v, registry, codes, year: str, child_ids: bool, notes: list[st
             if str(code) == "1001" and table == "OC3" and version(VALIDATOR_903) == "0.1.17":
                 # 1001 means to leave out young people aged 20 or over at 31 March ("we
                 # would not expect to see sufficient episodes in the past 2 years of data")
-                # but, by dropping them before counting their time in care, flags them all.
+                # but, by dropping them before counting their time in care, flags them all
+                # (docs/adr/0073-synthetic-ssda903-returns-that-validate.md).
                 old = _aged_20(hit, year)
                 if old.any():
                     notes.append(

@@ -5,7 +5,8 @@ table by) and dates as DD/MM/YYYY: Header, Episodes, UASC, Reviews, AD1, PlacedA
 PrevPerm, OC2, OC3, Missing, SWEpisodes (social worker episodes, from 2023-24) and DoLo
 (deprivation of liberty orders, from 2026-27). Codes are each year's: SEX 1/2 up to 2023-24,
 M/F from 2024-25 (903 rule 101). Postcodes are real public postcodes assigned at random
-(``simulation.IN_AREA``); no UPN is written (the "UPN unknown" codes are).
+(``simulation.IN_AREA``); no UPN is written (the "UPN unknown" codes are). Why and how
+these returns pass the DfE SSDA903 validator: ADR 0073.
 """
 
 from __future__ import annotations
