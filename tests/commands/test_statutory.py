@@ -33,8 +33,10 @@ def test_synth_load_indicators_end_to_end(tmp_path: Path) -> None:
     call_command("statutory", "load", str(tmp_path / "returns"), "--store", str(store), stdout=out)
     lines = out.getvalue().splitlines()
     assert sum(line.startswith("loaded   CIN census") for line in lines) == 6
-    assert sum(line.startswith("loaded   SSDA903 OC3") for line in lines) == 6
-    assert lines[-1].startswith("25 file(s) loaded into")
+    # SSDA903: the three years and the six before them, which the rules compare with
+    assert sum(line.startswith("loaded   SSDA903 OC3") for line in lines) == 2 * (3 + 6)
+    assert sum(line.startswith("skipped  SSDA903 Reviews") for line in lines) == 2 * (3 + 6)
+    assert lines[-1].startswith("61 file(s) loaded into")
     out = io.StringIO()
     call_command(
         "statutory",

@@ -98,6 +98,49 @@ EPISODES_HEADER = [
     "URN",
 ]
 
+# The other SSDA903 tables, as the DfE's guide names their columns (by file suffix).
+OTHER_903_HEADERS = {
+    "uasc": ["CHILD", "SEX", "DOB", "DUC"],
+    "reviews": ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
+    "ad1": [
+        "CHILD",
+        "DOB",
+        "DATE_INT",
+        "DATE_MATCH",
+        "FOSTER_CARE",
+        "NB_ADOPTR",
+        "SEX_ADOPTR",
+        "LS_ADOPTR",
+    ],
+    "placed_adoption": [
+        "CHILD",
+        "DOB",
+        "DATE_PLACED",
+        "DATE_PLACED_CEASED",
+        "REASON_PLACED_CEASED",
+    ],
+    "prev_perm": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
+    "oc2": [
+        "CHILD",
+        "DOB",
+        "SDQ_SCORE",
+        "SDQ_REASON",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+    ],
+    "missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
+    # social worker episodes: from the 2023-24 return
+    "social_worker": ["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
+    # deprivation of liberty orders: from the 2026-27 return
+    "dolo": ["CHILD", "DOB", "DOLO_START", "DOLO_END"],
+}
+
 
 def write_oc3(folder: Path, la: str, year: int, rows: list[list[str]]) -> Path:
     return write_csv(folder / f"ssda903_{la}_{year}_oc3.csv", OC3_HEADER, rows)

@@ -9,11 +9,17 @@ import re
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from django.core.management import call_command
 from lxml import etree
 from tests.statutory.conftest import Synthetic
-from tests.statutory.returns import EPISODES_HEADER, HEADER_HEADER, OC3_HEADER
+from tests.statutory.returns import (
+    EPISODES_HEADER,
+    HEADER_HEADER,
+    OC3_HEADER,
+    OTHER_903_HEADERS,
+)
 
 from plantracker.planfile import load_plan
 from plantracker.statutory import (
@@ -80,10 +86,27 @@ def test_the_files_follow_the_layouts_and_are_clearly_synthetic(synthetic: Synth
             rows = list(csv.reader(handle))
         assert rows[0] == header
         assert rows[1:] and all(re.fullmatch(r"SYN\d{9}", r[0]) for r in rows[1:])
+    # Every other table of the year, and the year before the first (the tables the rules
+    # compare with); social worker episodes from 2023-24, no DoLo before 2026-27.
+    for year in (2022, 2023, 2024, 2025):
+        for table, header in OTHER_903_HEADERS.items():
+            path = folder / "101" / f"ssda903_101_{year}_{table}.csv"
+            if table == "dolo" or (table == "social_worker" and year < 2024):
+                assert not path.exists(), path
+                continue
+            with open(path, newline="") as handle:
+                rows = list(csv.reader(handle))
+            assert rows[0] == header, path
+            assert all(re.fullmatch(r"SYN\d{9}", r[0]) for r in rows[1:])
+    assert not (folder / "101" / "cin_census_101_2022.xml").exists()
     with open(folder / "101" / "ssda903_101_2025_episodes.csv", newline="") as handle:
         episodes = list(csv.DictReader(handle))
-    # No postcodes or placement URNs, real-looking or not.
-    assert not any(r["HOME_POST"] or r["PL_POST"] or r["URN"] for r in episodes)
+    # Postcodes: a few dozen public postcodes, shared by many placements, no address of
+    # anyone; URNs made up.
+    postcodes = {r[c] for r in episodes for c in ("HOME_POST", "PL_POST") if r[c]}
+    assert postcodes and all(re.fullmatch(r"[A-Z]{1,2}\d{1,2} \d[A-Z]{2}", p) for p in postcodes)
+    assert len(postcodes) <= 48 < len(episodes)
+    assert {r["URN"] for r in episodes} <= {""} | {f"SC{n}" for n in range(100_000, 1_000_000)}
     with open(folder / "population.csv", newline="") as handle:
         population = list(csv.DictReader(handle))
     assert {(r["la_code"], r["year"]) for r in population} == {
@@ -263,3 +286,43 @@ def test_statutory_benchmarks_says_not_published_for_a_withheld_figure(
     assert "Synthetic region not published," in shown, shown
     assert "None" not in shown
     assert shown.endswith("(mean of 9)")
+
+
+def test_both_sex_codings_load_as_one_and_every_other_table_is_passed_over(
+    synthetic: Synthetic, tmp_path: Path
+) -> None:
+    # 2023-24 writes SEX 1/2, 2024-25 M/F: the store keeps one coding.
+    with duckdb.connect(str(synthetic.store), read_only=True) as db:
+        rows = db.execute(
+            "SELECT year, sex, count(*) FROM cla_child WHERE la = '101' AND year IN (2024, 2025)"
+            " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+    assert [(year, sex) for year, sex, _ in rows] == [
+        (2024, "F"),
+        (2024, "M"),
+        (2025, "F"),
+        (2025, "M"),
+    ]
+    files = sorted((synthetic.returns / "101").glob("ssda903_101_2025_*.csv"))
+    loaded = load_paths(files, tmp_path / "one.duckdb")
+    assert not loaded.refused
+    outcomes = {(f.kind, f.status, f.note) for f in loaded.files}
+    assert {label for label, status, _ in outcomes if status == "loaded"} == {
+        "SSDA903 Header",
+        "SSDA903 Episodes",
+        "SSDA903 OC3",
+    }
+    # the tables no indicator uses are recognised, named, and passed over
+    assert {label for label, status, note in outcomes if status == "skipped"} == {
+        f"SSDA903 {t}"
+        for t in (
+            "UASC",
+            "Reviews",
+            "AD1",
+            "PlacedAdoption",
+            "PrevPerm",
+            "OC2",
+            "Missing",
+            "SocialWorker",
+        )
+    }

@@ -17,8 +17,8 @@ import os
 import subprocess
 import tempfile
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,8 @@ KNOWN_DEFECTS: dict[tuple[str, str], dict[str, str]] = {
         "233": "looks up a column DATE_EPISODE_CEASED instead of DEC (KeyError)",
         "709": "looks up a column PLACEMENT instead of PLACE (KeyError) once a DoLo table is given",
         "710": "looks up a column PLACEMENT instead of PLACE (KeyError) once a DoLo table is given",
+        "706": "crashes (KeyError) when last year's return has no DoLo table, as no return "
+        "before 2026-27 has",
     },
 }
 # Rules the SSDA903 validator skips whatever the return holds: not a missing table.
@@ -154,6 +156,7 @@ class _Job:
     la: str | None = None
     year: int | None = None
     previous: list[Path] = field(default_factory=list)
+    history: list[Path] = field(default_factory=list)  # every earlier year's tables
 
 
 class ValidatorUnavailable(StatutoryError):
@@ -212,7 +215,8 @@ def _jobs(paths: Sequence[Path], la_ons: str | None) -> tuple[list[_Job], list[P
                 )
             )
             continue
-        jobs.append(_Job("903", files, la, year, tables.get((la, year - 1), [])))
+        history = [p for (a, y), ps in sorted(tables.items()) if a == la and y < year for p in ps]
+        jobs.append(_Job("903", files, la, year, tables.get((la, year - 1), []), history))
     return jobs, problems
 
 
@@ -233,6 +237,7 @@ def _request(jobs: list[_Job], ruleset: str | None, la_ons: str | None, child_id
                     "la_ons": la_ons or SYNTHETIC_LA_ONS,
                     "files": [str(p.resolve()) for p in job.files],
                     "previous": [str(p.resolve()) for p in job.previous],
+                    "history": [str(p.resolve()) for p in job.history],
                     "ruleset": chosen,
                 }
             )
@@ -342,25 +347,66 @@ def validate_returns(
     la_ons: str | None = None,
     child_ids: bool = False,
     timeout: float = TIMEOUT_SECONDS,
+    years: Collection[int] | None = None,
 ) -> list[FileValidation]:
     """Run the DfE rules on CIN census XML files and SSDA903 CSV tables (files or folders).
 
     SSDA903 tables are grouped by the authority and collection year their paths name; the
-    previous year's tables of the same authority, when given too, are passed as such. The
+    earlier years' tables of the same authority, when given too, are passed as such (last
+    year's to every rule, every earlier year's Episodes to 1001 and 1002). The
     rule set defaults to each return's collection year (``ruleset`` "cin…" or "lac…"
-    overrides it for that kind). Raises ``StatutoryError`` naming every problem with the
-    paths, ``ValidatorUnavailable`` when the validators cannot be run.
+    overrides it for that kind). ``years``: validate only the returns of these collection
+    years; the other files given still serve as earlier years' tables. Raises
+    ``StatutoryError`` naming every problem with the paths, ``ValidatorUnavailable`` when the
+    validators cannot be run.
     """
     if ruleset is not None and not ruleset.startswith(("cin20", "lac20")):
         raise StatutoryError(f"--ruleset {ruleset}: a rule set is named cin20YY_YY or lac20YY_YY")
     jobs, problems = _jobs(paths, la_ons)
     if problems:
         raise StatutoryError(problems)
+    if years is not None:
+        jobs = [
+            j
+            for j in jobs
+            if (j.year if j.kind == "903" else la_and_year_from_path(j.files[0])[1]) in years
+        ]
     if not jobs:
         raise StatutoryError("no .xml or .csv files found")
     answer = _run_worker(_request(jobs, ruleset, la_ons, child_ids), timeout)
-    results = answer["results"]
-    return [_result(job, raw, answer["validators"]) for job, raw in zip(jobs, results, strict=True)]
+    results = [
+        _result(job, raw, answer["validators"])
+        for job, raw in zip(jobs, answer["results"], strict=True)
+    ]
+    return _earlier_years_as_history(results)
+
+
+def _earlier_years_as_history(results: list[FileValidation]) -> list[FileValidation]:
+    """SSDA903 years older than every rule set, given beside a later year of the authority:
+    there as that year's history (rules 1001, 1002), not a return to validate. They are
+    left out of the results and named in the later years' notes."""
+    validated = {(r.la, r.year) for r in results if r.kind == "903" and r.status == "ok"}
+    history = {
+        (r.la, r.year)
+        for r in results
+        if r.kind == "903"
+        and r.status == "no_ruleset"
+        and r.year is not None
+        and any(la == r.la and y is not None and y > r.year for la, y in validated)
+    }
+    if not history:
+        return results
+    out = []
+    for r in results:
+        if (r.la, r.year) in history:
+            continue
+        earlier = sorted(y for la, y in history if la == r.la and r.year and y < r.year)
+        if r.kind == "903" and earlier and r.status == "ok":
+            years = ", ".join(str(y) for y in earlier)
+            note = f"earlier returns read as history only (no rule set for their years): {years}"
+            r = replace(r, notes=(*r.notes, note))
+        out.append(r)
+    return out
 
 
 def worker_command() -> list[str]:

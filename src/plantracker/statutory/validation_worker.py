@@ -13,7 +13,11 @@ Request::
     {"protocol": 1, "child_ids": false, "jobs": [
       {"id": "1", "kind": "cin", "file": "/abs/census.xml", "ruleset": null},
       {"id": "2", "kind": "903", "collection_year": "2025", "la_ons": "E09000027",
-       "files": ["/abs/header.csv", ...], "previous": [...], "ruleset": null}]}
+       "files": ["/abs/header.csv", ...], "previous": [...], "history": [...],
+       "ruleset": null}]}
+
+``previous``: last year's tables; ``history``: every earlier year's (their Episodes are
+given to rules 1001 and 1002, which otherwise look one year back only).
 
 Answer: ``{"protocol": 1, "validators": {name: version}, "results": [...]}``, one result per
 job with ``status`` "ok", "unreadable" or "no_ruleset".
@@ -332,6 +336,100 @@ def _sex_as_from_2025(content: bytes, path: str, notes: list[str]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+EPISODES_903 = {
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+}
+HISTORY_RULES = ("1001", "1002")
+
+
+def _columns(path: str) -> list[str]:
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            return [c.strip().upper() for c in next(csv.reader(f), [])]
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _episodes_history(paths: list[str]):
+    """Every earlier year's Episodes as one "Prev year" table (the columns are the same)."""
+    from lac_validator.types import UploadedFile
+
+    parts = []
+    for i, path in enumerate(paths):
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            lines = f.read().splitlines()
+        parts += lines if i == 0 else lines[1:]
+    content = ("\n".join(parts) + "\n").encode("utf-8")
+    return UploadedFile(name="episodes-history.csv", file_content=content, description="Prev year")
+
+
+def _aged_20(df, year: str):
+    """Rows of young people aged 20 or over at the collection's end (31 March)."""
+    born = pd.to_datetime(df["DOB"], format="%d/%m/%Y", errors="coerce")
+    return born + pd.DateOffset(years=20) <= pd.Timestamp(int(year), 3, 31)
+
+
+def _903_findings(v, registry, codes, year: str, child_ids: bool, notes: list[str]) -> list:
+    findings = []
+    for code, rule in codes.items():
+        col = f"ERR_{code}"
+        rows = 0
+        ids: set[str] = set()
+        tables = []
+        for table, df in v.ds_results.items():
+            if table == "metadata" or col not in df.columns:
+                continue
+            hit = df[df[col] == True]  # noqa: E712 (True or NaN)
+            if str(code) == "1001" and table == "OC3" and version(VALIDATOR_903) == "0.1.17":
+                # 1001 means to leave out young people aged 20 or over at 31 March ("we
+                # would not expect to see sufficient episodes in the past 2 years of data")
+                # but, by dropping them before counting their time in care, flags them all
+                # (docs/adr/0073-synthetic-ssda903-returns-that-validate.md).
+                old = _aged_20(hit, year)
+                if old.any():
+                    notes.append(
+                        f"rule 1001: {int(old.sum())} rows of young people aged 20 or over "
+                        "left out, as the rule means to (csc-validator-be-903 0.1.17 flags them)"
+                    )
+                hit = hit[~old]
+            if len(hit):
+                rows += len(hit)
+                tables.append(table)
+                ids.update(str(c) for c in hit["CHILD"].dropna())
+        if rows:
+            f = {
+                "code": str(code),
+                "message": rule.message,
+                # The SSDA903 package has no error/query distinction.
+                "severity": "error",
+                "level": "child",
+                "children": len(ids),
+                "locations": rows,
+                "fields": [str(x) for x in (rule.affected_fields or [])],
+            }
+            if child_ids:
+                f["child_ids"] = sorted(ids)
+            findings.append(f)
+    return findings
+
+
+VALIDATOR_903 = "csc-validator-be-903"
+
+
 def run_903(job: dict, child_ids: bool) -> dict:
     from lac_validator import lac_validator
     from lac_validator.types import UploadedFile
@@ -371,34 +469,31 @@ def run_903(job: dict, child_ids: bool) -> dict:
             "message": "the SSDA903 validator cannot read these tables (each CSV must have "
             "exactly one table's columns, as the DfE layout names them)",
         }
-    findings = []
-    for code, rule in registry.items():
-        col = f"ERR_{code}"
-        rows = 0
-        ids: set[str] = set()
-        tables = []
-        for table, df in v.ds_results.items():
-            if table == "metadata" or col not in df.columns:
-                continue
-            hit = df[df[col] == True]  # noqa: E712 (True or NaN)
-            if len(hit):
-                rows += len(hit)
-                tables.append(table)
-                ids.update(str(c) for c in hit["CHILD"].dropna())
-        if rows:
-            f = {
-                "code": str(code),
-                "message": rule.message,
-                # The SSDA903 package has no error/query distinction.
-                "severity": "error",
-                "level": "child",
-                "children": len(ids),
-                "locations": rows,
-                "fields": [str(x) for x in (rule.affected_fields or [])],
-            }
-            if child_ids:
-                f["child_ids"] = sorted(ids)
-            findings.append(f)
+    findings = _903_findings(v, registry, registry, year, child_ids, notes)
+    history = [p for p in job.get("history") or [] if set(_columns(p)) == EPISODES_903]
+    if len(history) > 1:
+        # 1001 and 1002 look for a care leaver's time in care in this year's and last year's
+        # Episodes only, and say so ("may generate false positives if a child had episodes
+        # prior to last year's collection"): run them again with every earlier year given.
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                again = lac_validator.LacValidator(
+                    metadata={"collectionYear": year, "localAuthority": job["la_ons"]},
+                    files=[f for f in files if f["description"] == "This year"]
+                    + [_episodes_history(history)],
+                    registry=_wrapped(registry, {}),
+                    selected_rules=list(HISTORY_RULES),
+                )
+        except Exception:
+            notes.append("rules 1001 and 1002 could not be run with the earlier years' Episodes")
+        else:
+            rerun = {c: registry[c] for c in HISTORY_RULES if c in registry}
+            findings = [f for f in findings if f["code"] not in rerun]
+            findings += _903_findings(again, registry, rerun, year, child_ids, [])
+            notes.append(
+                f"rules 1001 and 1002 checked against the Episodes of {len(history)} earlier "
+                "returns given"
+            )
     header = v.dfs.get("Header")
     return {
         "notes": notes,

@@ -15,31 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from plantracker.synth.returns.simulation import (
-    Authority,
-    CareEpisode,
-    CinChild,
-    Episode,
-    LookedAfterChild,
-)
-
-HEADER = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
-EPISODES = (
-    "CHILD",
-    "DECOM",
-    "RNE",
-    "LS",
-    "CIN",
-    "PLACE",
-    "PLACE_PROVIDER",
-    "DEC",
-    "REC",
-    "REASON_PLACE_CHANGE",
-    "HOME_POST",
-    "PL_POST",
-    "URN",
-)
-OC3 = ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM")
+from plantracker.synth.returns.simulation import Authority, CinChild, Episode
 
 
 @dataclass(frozen=True)
@@ -56,6 +32,12 @@ FAULTS = (
     Fault("ethnicity_invalid", "cin", "4220", "ChildCharacteristics/Ethnicity is not a DfE code"),
     Fault("primary_need_invalid", "cin", "8650", "CINdetails/PrimaryNeedCode is not a DfE code"),
     Fault("ethnic_invalid", "903", "103", "Header ETHNIC is not a DfE code"),
+    Fault(
+        "provider_invalid", "903", "178", "Episodes PLACE_PROVIDER is not a DfE code (all episodes)"
+    ),
+    Fault(
+        "review_code_invalid", "903", "167", "Reviews REVIEW_CODE is not a DfE code (one review)"
+    ),
 )
 INVALID_CODE = "XXXX"
 
@@ -71,6 +53,13 @@ class FaultSeeder:
     rate: float
     rng: random.Random
     seeded: Counter[str] = field(default_factory=Counter)
+
+    def pick_for(self, key: str, kind: str) -> Fault | None:
+        """The fault of the record ``key`` names, the same in every file it is in."""
+        rng = random.Random(f"plantracker-faults:{key}")
+        if self.rate <= 0 or rng.random() >= self.rate:
+            return None
+        return rng.choice([f for f in FAULTS if f.kind == kind])
 
     def pick(self, kind: str) -> Fault | None:
         if self.rate <= 0 or self.rng.random() >= self.rate:
@@ -286,88 +275,6 @@ def _csv(path: Path, columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]) 
             writer.writerow(row)
             written += 1
     return written
-
-
-def _header_row(
-    child: LookedAfterChild, last: date, year: int, in_year: list[CareEpisode]
-) -> tuple[str, ...]:
-    # SEX: 1/2 up to 2023-24, M/F from 2024-25 (903 rule 101). MOTHER is asked of every girl
-    # looked after in the year other than on short breaks (165, 393, 607), of no one else
-    # (165, 628).
-    female = child.sex == "2"
-    looked_after = any(e.legal_status not in ("V3", "V4") for e in in_year)
-    return (
-        child.local_id,
-        ({"1": "M", "2": "F"}[child.sex] if year >= 2025 else child.sex),
-        _uk(child.birth),
-        child.ethnicity,
-        _upn_unknown(child.birth, last),
-        "0" if female and looked_after else "",
-        "",
-    )
-
-
-def write_ssda903(
-    authority: Authority, year: int, folder: Path, faults: FaultSeeder | None = None
-) -> dict[str, int]:
-    """Write the Header, Episodes and OC3 tables of ``year``; returns rows per table."""
-    first, last = collection_span(year)
-    header: list[tuple[str, ...]] = []
-    episodes: list[tuple[str, ...]] = []
-    oc3: list[tuple[str, ...]] = []
-    for child in authority.looked_after:
-        in_year = [
-            e for e in child.episodes if e.start <= last and (e.end is None or e.end >= first)
-        ]
-        leaver_rows = []
-        for age, (in_touch, activity, accommodation) in sorted(child.after_care.items()):
-            birthday = (
-                child.birth.replace(year=child.birth.year + age)
-                if not (child.birth.month == 2 and child.birth.day == 29)
-                else date(child.birth.year + age, 2, 28)
-            )
-            if first <= birthday <= last:
-                if year <= 2022:  # older returns: training and employment share one code
-                    activity = {"F4": "F3", "F5": "F3", "P4": "P3", "P5": "P3"}.get(
-                        activity, activity
-                    )
-                leaver_rows.append(
-                    (child.local_id, _uk(child.birth), in_touch, activity, accommodation)
-                )
-        if not in_year and not leaver_rows:
-            continue
-        row = _header_row(child, last, year, in_year)
-        fault = faults.pick("903") if faults else None
-        if fault and faults:  # ethnic_invalid, the one SSDA903 fault
-            row = (*row[:3], INVALID_CODE, *row[4:])
-            faults.seeded[fault.name] += 1
-        header.append(row)
-        oc3.extend(leaver_rows)
-        for e in in_year:
-            ended = e.end is not None and e.end <= last
-            episodes.append(
-                (
-                    child.local_id,
-                    _uk(e.start),
-                    e.reason_new,
-                    e.legal_status,
-                    e.need,
-                    e.placement,
-                    e.provider,
-                    _uk(e.end) if ended else "",
-                    (e.reason_end or "") if ended else "",
-                    (e.reason_change or "") if ended else "",
-                    "",
-                    "",
-                    "",
-                )
-            )
-    stem = f"ssda903_{authority.code}_{year}"
-    return {
-        "header": _csv(folder / f"{stem}_header.csv", HEADER, header),
-        "episodes": _csv(folder / f"{stem}_episodes.csv", EPISODES, episodes),
-        "oc3": _csv(folder / f"{stem}_oc3.csv", OC3, oc3),
-    }
 
 
 def write_population(authorities: list[Authority], path: Path) -> None:

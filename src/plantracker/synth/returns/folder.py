@@ -27,11 +27,11 @@ from plantracker.synth.returns.files import (
     FaultSeeder,
     write_cin,
     write_population,
-    write_ssda903,
 )
 from plantracker.synth.returns.illustrative_plan import illustrative_plan_yaml
 from plantracker.synth.returns.published import NEIGHBOURS, time_period, write_published
 from plantracker.synth.returns.simulation import Authority, CareSimulation, CinSimulation
+from plantracker.synth.returns.ssda903 import write_ssda903
 
 __all__ = ["ReturnsWritten", "synth_returns"]
 
@@ -40,6 +40,9 @@ MAX_AUTHORITIES = 99
 MAX_YEARS = 20
 CIN_RUN_IN_YEARS = 3  # history before the first year written, so re-referrals have a past
 CARE_RUN_IN_YEARS = 8  # long enough for teenagers in care to become care leavers of 19-21
+# SSDA903 returns written before the first year: a care leaver of 19 who left care at 16
+# was in care after their 14th birthday up to six returns before (903 rules 1001, 1002).
+HISTORY_903_YEARS = 6
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def _authority(code: str, years: tuple[int, ...], seed: int, scale: float = 1.0)
     entries = population * rng.uniform(0.0022, 0.0030)
     looked_after = CareSimulation(
         rng, code, date(first_year - 1 - CARE_RUN_IN_YEARS, 4, 1), end, entries
-    ).run(first_year)
+    ).run(first_year - HISTORY_903_YEARS)
     return Authority(code, estimates, cin, looked_after)
 
 
@@ -100,10 +103,15 @@ def _write_authority(
         care_faults = FaultSeeder(
             faults, random.Random(f"plantracker-faults:{seed}:{code}:{year}:903")
         )
-        write_ssda903(authority, year, base, care_faults)
-        header = f"{code}/ssda903_{code}_{year}_header.csv"
-        seeded += [(header, n, c) for n, c in sorted(care_faults.seeded.items())]
-        files += 4
+        tables, in_tables = write_ssda903(authority, year, base, care_faults, str(seed), years[0])
+        files += 1 + len(tables)
+        for table, counts in sorted(in_tables.items()):
+            name = f"{code}/ssda903_{code}_{year}_{table}.csv"
+            seeded += [(name, n, c) for n, c in sorted(counts.items())]
+    # The SSDA903 returns of the years before the first: the rules compare with last year's
+    # tables, and 1001/1002 look for a care leaver's time in care in every earlier year.
+    for year in range(years[0] - HISTORY_903_YEARS, years[0]):
+        files += len(write_ssda903(authority, year, base, None, str(seed))[0])
     return authority.population, children, files, seeded
 
 
@@ -125,6 +133,11 @@ def _faults_readme(rate: float, seeded: list[Seeded]) -> str:
     return "".join(lines)
 
 
+def years_from(end_year: int, years: int) -> int:
+    """The first collection year written (a return is named by the year it ends)."""
+    return end_year - years + 1
+
+
 def _readme(
     codes: list[str],
     las: int,
@@ -144,6 +157,22 @@ def _readme(
         + ("" if not faults else f" --faults {faults:g}")
         + "\n"
         "Child ids are SYN + 9 digits; authority codes 101 upwards are not real authorities.\n"
+        "Each authority's folder holds, per collection year, the CIN census (cin_census_*.xml) "
+        "and every\nSSDA903 table of that year's DfE layout (ssda903_LA_YEAR_TABLE.csv: header, "
+        "episodes, uasc,\nreviews, ad1, placed_adoption, prev_perm, oc2, oc3, missing; "
+        "social_worker from 2023-24; dolo\nfrom 2026-27). "
+        f"The SSDA903 returns of the {HISTORY_903_YEARS} years before "
+        f"{years_from(end_year, years)} "
+        "are there too:\nthe rules compare each return with last year's tables, and 1001/1002 "
+        "look for a care leaver's\ntime in care in every earlier year "
+        "(`plantracker statutory validate` reads them as such).\n"
+        "POSTCODES: HOME_POST and PL_POST are real, public postcodes from the ONS postcode "
+        "directory the\nDfE validator looks them up in (it derives each placement's authority "
+        "and distance from them),\nassigned at random from a fixed list of 48: areas, not "
+        "anyone's address (the children and\ncarers are synthetic). The synthetic authorities "
+        "stand in for Richmond upon Thames (E09000027)\nin the postcode rules. "
+        "URNs are made up (SC + 6 digits).\n"
+        "No UPN is written (the 'UPN unknown' codes are).\n"
         f"plan.yaml is an illustrative plan of authority {codes[0]} whose KPIs are computed "
         "from these returns\n(its baselines and targets are made-up round numbers): "
         "`plantracker import plan.yaml`, then\n"

@@ -71,6 +71,31 @@ class CareEpisode:
     provider: str
     reason_end: str | None
     reason_change: str | None
+    # The placement's (public, non-personal) postcode and Ofsted URN, fixed per placement;
+    # the child's home postcode, fixed per period of care (SSDA903 rules 392a-d, 218).
+    home_post: str = ""
+    pl_post: str = ""
+    urn: str = ""
+
+
+@dataclass
+class Adoption:
+    """The adoption pathway: the decision, the match, the adopters (AD1, PlacedAdoption)."""
+
+    decision: date
+    matched: date | None
+    adopters: int
+    adopters_sex: str
+    adopters_status: str
+    former_foster_carers: bool
+
+
+@dataclass
+class SocialWorkerEpisode:
+    worker: str
+    start: date
+    end: date | None
+    reason: str
 
 
 @dataclass
@@ -83,6 +108,12 @@ class LookedAfterChild:
     care_leaver: bool = False
     # Per birthday (17 to 21) that falls while the data run: (in touch, activity, accommodation).
     after_care: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+    # Unaccompanied asylum-seeking child: the date that status ceases (the 18th birthday).
+    uasc_ceased: date | None = None
+    adoption: Adoption | None = None
+    # Missing (M) or away without authorisation (A): (kind, start, end).
+    missing: list[tuple[str, date, date]] = field(default_factory=list)
+    social_workers: list[SocialWorkerEpisode] = field(default_factory=list)
 
 
 @dataclass
@@ -370,7 +401,7 @@ ENTRY_AGE = (
     (16, 7),
     (17, 4),
 )
-LEGAL_STATUS = (("C2", 50), ("V2", 22), ("C1", 12), ("E1", 8), ("L2", 3), ("J2", 3), ("D1", 2))
+LEGAL_STATUS = (("C2", 55), ("C1", 20), ("V2", 25))
 CARE_NEED = (
     ("N1", 65),
     ("N2", 3),
@@ -381,39 +412,43 @@ CARE_NEED = (
     ("N7", 0.2),
     ("N8", 6),
 )
-PLACEMENT = (
-    ("U1", 8),
-    ("U2", 2),
-    ("U3", 4),
-    ("U4", 42),
-    ("U5", 5),
-    ("U6", 10),
-    ("K2", 11),
-    ("R1", 5),
-    ("H5", 6),
-    ("P2", 1),
-    ("R2", 1),
-    ("A4", 2),
-    ("A6", 3),
-)
-PROVIDER = (("PR1", 50), ("PR2", 5), ("PR3", 3), ("PR4", 40), ("PR5", 2))
+# Placements by age (the SSDA903 codes valid in every rule set from 2022-23 to 2026-27; the
+# codes whose validity changed between years, H5, P2, Z1 and K3, are not used).
+FOSTERING = ("U1", "U2", "U3", "U4", "U5", "U6")
+PLACEMENT_YOUNG = (("U1", 8), ("U2", 2), ("U3", 4), ("U4", 58), ("U5", 6), ("U6", 16), ("P1", 4))
+PLACEMENT_OLDER = (("U1", 6), ("U2", 2), ("U3", 3), ("U4", 45), ("U5", 5), ("U6", 10), ("K2", 29))
 LEFT_AT_18 = (("E5", 40), ("E6", 12), ("E17", 25), ("E13", 8), ("E8", 10), ("E9", 2), ("E7", 3))
 LEFT_YOUNGER = (
     ("E4A", 35),
     ("E4B", 3),
     ("E41", 12),
-    ("E11", 10),
-    ("E12", 4),
     # special guardianship / child arrangements orders to others than former foster carers
-    # (E43/E44 are no longer valid codes: 903 rule 149)
+    # (E43/E44 are no longer valid codes: 903 rule 149); adoption (E11, E12) only at the end
+    # of the adoption pathway
     ("E47", 8),
     ("E48", 6),
-    ("E8", 12),
+    ("E8", 14),
     ("E3", 6),
-    ("E9", 2),
-    ("E2", 0.3),
-    ("E16", 1.7),
+    ("E16", 2),
 )
+# Postcodes are placement addresses in SSDA903, and the validator derives the placement's
+# authority and distance from the ONS postcode directory (rules 169, 179, 392a-d, 1015): real
+# postcodes from that public directory, assigned at random, describe no child or carer.
+# Synthetic authorities are placed in Richmond upon Thames (E09000027, SYNTHETIC_LA_ONS in
+# statutory/validation.py): IN_AREA are postcodes there, OUT_OF_AREA in neighbouring areas.
+IN_AREA = (
+    "KT1 1DZ", "SW13 0QA", "SW13 9NF", "SW14 7QW", "SW14 8TF", "TW10 6BA", "TW10 6YG",
+    "TW11 0AG", "TW11 1DU", "TW11 8UW", "TW11 9TX", "TW12 1AG", "TW12 2DW", "TW12 3BT",
+    "TW1 2DT", "TW1 3ER", "TW1 4JS", "TW1 9LQ", "TW2 5XP", "TW2 7BU", "TW4 5PL", "TW9 1UN",
+    "TW9 2SS", "TW9 3XD",
+)  # fmt: skip
+OUT_OF_AREA = (
+    "KT10 0AA", "KT11 3NL", "KT12 5HG", "KT13 9HB", "KT15 2JW", "KT17 1JJ", "KT18 7JE",
+    "KT20 5LF", "KT22 0YT", "KT23 4SJ", "KT3 3EX", "KT4 8WT", "KT6 7RB", "KT9 1NF", "SE1 9PN",
+    "SM1 1TR", "SM2 6BX", "SM5 3HU", "SM7 1BP", "SW16 3YT", "SW2 3YH", "SW4 6WG", "SW8 4FA",
+    "SW9 9EB",
+)  # fmt: skip
+SW_CHANGE = (("MANAGE", 30), ("LEFTRL", 35), ("ORGRST", 10), ("CHCHAN", 15), ("OTHERS", 10))
 CHANGE_REASON = (
     ("CARPL", 20),
     ("CHILD", 15),
@@ -458,7 +493,13 @@ ACCOMMODATION = (
 
 
 class CareSimulation:
-    """Periods of care and, for those who leave care as young adults, life after care."""
+    """Periods of care and, for those who leave care as young adults, life after care.
+
+    Episodes change one thing at a time, as the SSDA903 reason for a new episode says
+    (rules 434-436): ``P`` a new placement under the same legal status, ``L`` a new legal
+    status in the same placement. Babies may follow the adoption pathway: interim care
+    order, care order, placement order (E1), placed for adoption (A5/A6), adopted (E11/E12).
+    """
 
     def __init__(self, rng: random.Random, la: str, start: date, end: date, entries_a_year: float):
         self.rng = rng
@@ -467,6 +508,7 @@ class CareSimulation:
         self.end = end
         self.entries_a_day = entries_a_year / 365.25
         self.serial = 500_000  # above every id the CIN simulation hands out
+        self.workers = [f"SW{la}{n:04d}" for n in range(1, 41)]
 
     def run(self, first_output_year: int) -> list[LookedAfterChild]:
         rng = self.rng
@@ -485,46 +527,213 @@ class CareSimulation:
         )
         eighteen = _add_years(birth, 18)
         fourteen = _add_years(birth, 14)
-        stays_to_eighteen = age >= 13 and rng.random() < 0.7
-        leave = eighteen if stays_to_eighteen else min(eighteen, entry + _days(rng, 450, 1.0) * DAY)
-        reason = _pick(rng, LEFT_AT_18 if leave >= eighteen - 30 * DAY else LEFT_YOUNGER)
-        self._episodes(child, entry, leave, reason)
-        # Care leavers: looked after 13 weeks or more after their 14th birthday, leaving at 16+.
+        if age <= 1 and rng.random() < 0.45:
+            leave, reason = self._adoption(child, entry)
+        else:
+            stays_to_eighteen = age >= 13 and rng.random() < 0.7
+            leave = (
+                eighteen if stays_to_eighteen else min(eighteen, entry + _days(rng, 450, 1.0) * DAY)
+            )
+            reason = _pick(rng, LEFT_AT_18 if leave >= eighteen else LEFT_YOUNGER)
+            if age >= 16 and rng.random() < 0.2:
+                child.uasc_ceased = eighteen
+            self._episodes(child, entry, leave, reason)
+            if child.uasc_ceased is not None:
+                # no home postcode, so no placement distance, for (former) UASC (rule 406)
+                for episode in child.episodes:
+                    episode.home_post = ""
+        self._social_workers(child, entry, leave)
+        self._missing(child)
+        # Care leavers: looked after 13 weeks or more after their 14th birthday, leaving at
+        # 16+, not adopted or moved to another authority (903 rules 1000-1002, 1011).
         after_fourteen = (leave - max(entry, fourteen)).days
-        child.care_leaver = leave >= _add_years(birth, 16) and after_fourteen >= 91
+        child.care_leaver = (
+            leave >= _add_years(birth, 16)
+            and after_fourteen >= 91
+            and reason not in ("E3", "E11", "E12")
+        )
         if child.care_leaver and leave <= self.end:
             self._after_care(child, leave, first_output_year)
         return child
+
+    def _home(self) -> str:
+        return self.rng.choice(IN_AREA if self.rng.random() < 0.85 else OUT_OF_AREA)
+
+    def _urn(self) -> str:
+        return f"SC{self.rng.randrange(100_000, 1_000_000)}"
+
+    def _placement(self, age: float, legal: str, home: str) -> tuple[str, str, str, str]:
+        """A new placement: (code, provider, postcode, URN)."""
+        rng = self.rng
+        place = _pick(rng, PLACEMENT_YOUNG if age < 10 else PLACEMENT_OLDER)
+        if place == "P1" and legal == "V2":
+            place = "U4"
+        if place == "P1":  # placed with parents: at home, no provider (527-529, 392d)
+            return place, "PR0", home, ""
+        # family and friends are the authority's own carers; others its own or agencies'
+        family = place in ("U1", "U2", "U3")
+        provider = "PR1" if family or rng.random() < 0.55 else "PR4"
+        # own provision other than fostering is in the authority's area (1015)
+        in_area = place not in FOSTERING and provider == "PR1"
+        pool = IN_AREA if in_area or rng.random() < 0.6 else OUT_OF_AREA
+        post = rng.choice([p for p in pool if p != home])
+        return place, provider, post, self._urn()
+
+    def _known(self, day: date) -> date | None:
+        return day if day <= self.end else None
 
     def _episodes(self, child: LookedAfterChild, entry: date, leave: date, reason: str) -> None:
         rng = self.rng
         years = max((leave - entry).days, 1) / 365.25
         changes = min(int(rng.expovariate(1 / max(years * 0.6, 0.01))), 12)
-        cut_days = sorted(rng.randrange(1, max((leave - entry).days, 2)) for _ in range(changes))
-        starts = [entry] + [entry + d * DAY for d in cut_days]
+        cut_days = sorted({rng.randrange(1, max((leave - entry).days, 2)) for _ in range(changes)})
+        starts = [entry] + [entry + d * DAY for d in cut_days if entry + d * DAY < leave]
         legal = _pick(rng, LEGAL_STATUS)
         need = _pick(rng, CARE_NEED)
+        home = self._home()
+        placement = self._placement((entry - child.birth).days / 365.25, legal, home)
         for i, start in enumerate(starts):
+            if start > self.end:
+                break
             last = i == len(starts) - 1
             end = leave if last else starts[i + 1]
-            new_reason = "S" if i == 0 else _pick(rng, (("P", 70), ("L", 20), ("T", 8), ("U", 2)))
-            if new_reason in ("L", "T"):
-                legal = _pick(rng, LEGAL_STATUS)
-            age_now = (start - child.birth).days / 365.25
-            placement = "H5" if age_now >= 16 and rng.random() < 0.4 else _pick(rng, PLACEMENT)
-            child.episodes.append(
-                CareEpisode(
-                    start=start,
-                    end=end if end <= self.end else None,
-                    reason_new=new_reason,
-                    legal_status=legal,
-                    need=need,
-                    placement=placement,
-                    provider=_pick(rng, PROVIDER),
-                    reason_end=(reason if last else "X1") if end <= self.end else None,
-                    reason_change=None if last or end > self.end else _pick(rng, CHANGE_REASON),
-                )
+            new_reason = "S"
+            if i > 0:
+                if legal in ("C1", "V2") and rng.random() < 0.3:
+                    new_reason, legal = "L", "C2"  # a care order: same placement
+                else:
+                    new_reason = "P"
+                    age_now = (start - child.birth).days / 365.25
+                    previous = placement
+                    while placement[:3] == previous[:3]:
+                        placement = self._placement(age_now, legal, home)
+            self._add(child, start, end, leave, new_reason, legal, need, placement, home, reason)
+
+    def _add(
+        self,
+        child: LookedAfterChild,
+        start: date,
+        end: date,
+        leave: date,
+        new_reason: str,
+        legal: str,
+        need: str,
+        placement: tuple[str, str, str, str],
+        home: str,
+        reason: str,
+    ) -> None:
+        last = end == leave
+        known = end <= self.end
+        child.episodes.append(
+            CareEpisode(
+                start=start,
+                end=end if known else None,
+                reason_new=new_reason,
+                legal_status=legal,
+                need=need,
+                placement=placement[0],
+                provider=placement[1],
+                reason_end=(reason if last else "X1") if known else None,
+                reason_change=None,
+                home_post=home,
+                pl_post=placement[2],
+                urn=placement[3],
             )
+        )
+        # the reason for a change of placement belongs to the episode that ends with it
+        if len(child.episodes) > 1:
+            before = child.episodes[-2]
+            if new_reason in ("P", "T") and before.end is not None:  # rule 225
+                before.reason_change = _pick(self.rng, CHANGE_REASON)
+
+    def _adoption(self, child: LookedAfterChild, entry: date) -> tuple[date, str]:
+        """Interim care order, care order, placement order, placed for adoption, adopted."""
+        rng = self.rng
+        need = _pick(rng, CARE_NEED)
+        home = self._home()
+        foster = self._placement(0, "C1", home)
+        while foster[0] not in FOSTERING:
+            foster = self._placement(0, "C1", home)
+        order = entry + rng.randint(90, 200) * DAY
+        decision = order + rng.randint(10, 40) * DAY
+        placement_order = decision + rng.randint(30, 120) * DAY
+        placed = placement_order + rng.randint(30, 120) * DAY
+        matched = placed - rng.randint(7, 25) * DAY
+        leave = placed + rng.randint(180, 400) * DAY
+        reason = "E11" if rng.random() < 0.8 else "E12"
+        with_carers = rng.random() < 0.25
+        if with_carers:  # placed for adoption with the current foster carers: T (rule 217)
+            adoptive = ("A5", foster[1], foster[2], foster[3])
+        else:  # placed with adopters who did not foster the child
+            adoptive = ("A6", "PR1" if rng.random() < 0.6 else "PR4", "", self._urn())
+            pool = IN_AREA if rng.random() < 0.5 else OUT_OF_AREA
+            post = rng.choice([p for p in pool if p not in (home, foster[2])])
+            adoptive = (adoptive[0], adoptive[1], post, adoptive[3])
+        # Legal status of adopters (AD1 rules 511-524): L0 single; L11 / L12 married couple of
+        # different / the same gender; L2 civil partners; L3 / L4 unmarried couple of
+        # different / the same gender.
+        if rng.random() < 0.15:
+            adopters, sex, status = 1, rng.choice(("F1", "M1")), "L0"
+        elif rng.random() < 0.85:
+            adopters, sex, status = 2, "MF", _pick(rng, (("L11", 80), ("L3", 20)))
+        else:
+            adopters, sex = 2, rng.choice(("FF", "MM"))
+            status = _pick(rng, (("L12", 40), ("L2", 40), ("L4", 20)))
+        child.adoption = Adoption(
+            decision=decision,
+            matched=matched,
+            adopters=adopters,
+            adopters_sex=sex,
+            adopters_status=status,
+            former_foster_carers=with_carers,
+        )
+        steps = (
+            (entry, order, "S", "C1", foster),
+            (order, placement_order, "L", "C2", foster),
+            (placement_order, placed, "L", "E1", foster),
+            (placed, leave, "T" if with_carers else "P", "E1", adoptive),
+        )
+        for start, end, new_reason, legal, placement in steps:
+            if start > self.end:
+                break
+            self._add(child, start, end, leave, new_reason, legal, need, placement, home, reason)
+        return leave, reason
+
+    def _social_workers(self, child: LookedAfterChild, entry: date, leave: date) -> None:
+        """A social worker from the day care starts; now and then a new one.
+
+        The child's latest social worker episode stays open, even after care ends
+        (903 rules SW12, SW17).
+        """
+        rng = self.rng
+        start, reason = entry, "FCONTA"
+        while True:
+            change = start + _days(rng, 300, 0.7) * DAY
+            if change.month == 3 and change.day >= 25:
+                # not in the return's last days: the validator looks for the successor in the
+                # same return (SW11b)
+                change = date(change.year, 4, 1)
+            if change >= min(leave, self.end) or change - start < 7 * DAY:
+                child.social_workers.append(
+                    SocialWorkerEpisode(rng.choice(self.workers), start, None, reason)
+                )
+                return
+            child.social_workers.append(
+                SocialWorkerEpisode(rng.choice(self.workers), start, change, reason)
+            )
+            start, reason = change, _pick(rng, SW_CHANGE)
+
+    def _missing(self, child: LookedAfterChild) -> None:
+        """A few older children go missing (M) or are away without authorisation (A)."""
+        rng = self.rng
+        for episode in child.episodes:
+            age = (episode.start - child.birth).days / 365.25
+            end = episode.end or self.end
+            if age < 11 or (end - episode.start).days < 20 or rng.random() >= 0.12:
+                continue
+            start = episode.start + rng.randint(1, (end - episode.start).days - 10) * DAY
+            back = start + rng.randint(1, 4) * DAY
+            child.missing.append(("M" if rng.random() < 0.8 else "A", start, back))
 
     def _after_care(self, child: LookedAfterChild, leave: date, first_output_year: int) -> None:
         rng = self.rng
@@ -532,7 +741,7 @@ class CareSimulation:
         for age in range(17, 22):
             birthday = _add_years(child.birth, age)
             # none for a birthday on or before the day care ended (903 rule 1016)
-            if birthday > self.end or birthday <= leave or birthday.year < first_output_year - 1:
+            if birthday > self.end or birthday <= leave or birthday.year < first_output_year - 2:
                 continue
             in_touch = _pick(rng, IN_TOUCH)
             if in_touch == "DIED":
@@ -545,6 +754,8 @@ class CareSimulation:
             if activity.startswith("G") and rng.random() < 0.25 * max(leaning, 0):
                 activity = _pick(rng, ACTIVITY[:8])
             kind = _pick(rng, ACCOMMODATION)
+            if kind == "Z" and age == 17:  # former foster carers only from 18 (rule 3001)
+                kind = "U"
             suitable = rng.random() < 0.9
             # S and X are only ever "unsuitable" (903 rule 133: S1 and X1 are not codes)
             accommodation = kind + ("1" if suitable and kind not in ("S", "X") else "2")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from plantracker.synth.returns import synth_returns
+from plantracker.synth.returns.folder import HISTORY_903_YEARS
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -56,5 +57,6 @@ def run(options: Mapping[str, Any]) -> list[str]:
     return [
         f"wrote {written.files} files ({written.bytes / 1e6:.1f} MB) to {written.folder}: "
         f"{written.authorities} authorities, collection years {first}–{last}, "
-        f"{written.cin_children} CIN census child records; synthetic data only"
+        f"{written.cin_children} CIN census child records, and the SSDA903 returns of the "
+        f"{HISTORY_903_YEARS} years before for the rules that compare years; synthetic data only"
     ]
