@@ -80,7 +80,7 @@ def test_a_lead_sets_them_once_with_an_audit_entry_and_a_new_version(site: Workf
     assert item.version == version + 1
     latest = item.history.latest("history_date")
     assert (latest.history_user, latest.history_change_reason) == (lead, "from 202324")
-    row = item_audit(plan_record=site.plan, item=item)[0]
+    row = item_audit(plan_record=site.plan, item=item, emails=True)[0]
     assert (row.who, row.action, row.reason) == (lead.username, "changed", "from 202324")
     assert {(c.field, c.old, c.new) for c in row.changes} >= {
         ("comparators label", "—", "2023-24"),
