@@ -154,7 +154,7 @@ def test_a_viewer_sees_names_and_no_staff_email_on_the_page_or_in_the_csv(
     page = viewer.get(URL).content.decode()
     page = page.replace("viewer@example.org", "")  # the header names the reader's own account
     assert "@example.org" not in page
-    assert '<option value="%d">contributor</option>' % site.users["contributor"].pk in page
+    assert f'<option value="{site.users["contributor"].pk}">contributor</option>' in page
     assert "owner set: other, deputy contributor" in page
     body = viewer.get(CSV_URL).content.decode()
     assert "@" not in body and "contributor" in body
@@ -183,6 +183,8 @@ def test_a_bad_filter_is_refused_saying_what_and_another_organisation_gets_404(
     assert "Choose an item of this plan" in page
     assert "The start date must be a real date: day, month and year" in page
     assert 'href="#id_since_day"' in bad.content.decode()
+    # The filter can be corrected in place: everyone is still in the person list.
+    assert f'<option value="{site.users["contributor"].pk}">' in bad.content.decode()
     refused = lead.get(CSV_URL, {"since_day": 3})
     assert refused.status_code == 400
     assert "The start date must include a month" in refused.content.decode()
@@ -191,3 +193,23 @@ def test_a_bad_filter_is_refused_saying_what_and_another_organisation_gets_404(
     assert outsider.get(URL).status_code == 404
     assert outsider.get(CSV_URL).status_code == 404
     assert outsider.get(reverse("web:item-audit", args=["cip", "1.A1"])).status_code == 404
+
+
+def test_hostile_filters_are_refused_or_ignored_never_a_server_error(site: WorkflowSite) -> None:
+    viewer = _client(site, "viewer")
+    hostile: list[dict[str, Any]] = [
+        {"person": "99999999999999999999"},
+        {"person": "1\x00"},
+        {"kind": "<script>"},
+        {"period": "2018-19-Q\x003"},
+        {"since_day": "１", "since_month": "٤", "since_year": "2018"},  # other digits
+        {"since_day": "1", "since_month": "1", "since_year": "123456"},
+        {"until_day": "-1", "until_month": "1", "until_year": "2019"},
+        {"page": "-3"},
+        {"page": "x" * 1000},
+    ]
+    for query in hostile:
+        for url in (URL, CSV_URL):
+            response = viewer.get(url, query)
+            assert response.status_code in (200, 400), (url, query, response.status_code)
+            assert b"Traceback" not in response.content

@@ -124,10 +124,22 @@ def test_the_quarterly_cycle(page: Page, live_server: object, owned: dict[str, i
     expect(page.get_by_text("The narrative of Q2 July – September 2018 is saved")).to_be_visible()
 
     page.goto(f"{base}/plans/{SLUG}/audit/items/9.A1/")
-    expect(
-        page.get_by_text("The council and the NHS trust have offered placements").first
-    ).to_be_visible()
+    # What changed, word by word: the new words marked as added.
+    added = page.locator("ins", has_text="The council and the NHS trust").first
+    expect(added).to_be_visible()
     visit.check("item-audit")
+    # The whole plan's trail with filters: a date that does not exist is an error, corrected.
+    page.goto(f"{base}/plans/{SLUG}/audit/?kind=updates&since_day=31&since_month=2&since_year=2019")
+    expect(page.locator("#since-error")).to_contain_text("The start date must be a real date")
+    visit.check("audit-filter-error", screenshot=False)
+    page.locator("#id_since_day").fill("1")
+    page.locator("#id_since_month").fill("4")
+    page.locator("#id_since_year").fill("2018")
+    page.get_by_label("Who").select_option(label="contributor@example.org")  # a lead sees it
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#audit-count")).to_contain_text("that match the filter")
+    expect(page.locator("tbody tr").first).to_contain_text("contributor@example.org")
+    visit.check("audit-filtered")
 
     page.goto(f"{base}/plans/{SLUG}/{Q2}/period/")
     visit.check("period")

@@ -126,17 +126,44 @@ def word_diff(old: str, new: str) -> tuple[Words, ...]:
     before, after = _WORDS.findall(old), _WORDS.findall(new)
     runs: list[Words] = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    codes = matcher.get_opcodes()
+    codes = _joined(matcher.get_opcodes(), before)
     for position, (tag, i1, i2, j1, j2) in enumerate(codes):
         if tag == "equal":
             first, last = position == 0, position == len(codes) - 1
             runs.append(Words("same", _context(before[i1:i2], first, last)))
             continue
-        if tag in ("delete", "replace"):
+        if i2 > i1:
             runs.append(Words("removed", "".join(before[i1:i2])))
-        if tag in ("insert", "replace"):
+        if j2 > j1:
             runs.append(Words("added", "".join(after[j1:j2])))
     return tuple(runs)
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _joined(codes: Sequence[Opcode], before: list[str]) -> list[Opcode]:
+    """difflib's opcodes with changes separated only by a space made one change, so that
+    "Two employers" → "The council" reads as one removal and one addition."""
+    joined: list[Opcode] = []
+    for code in codes:
+        tag, _, i2, _, j2 = code
+        if tag != "equal" and joined and joined[-1][0] != "equal":
+            start = joined.pop()
+            joined.append(("replace", start[1], i2, start[3], j2))
+            continue
+        spaces = len(joined) >= 2 and joined[-1][0] == "equal"
+        if (
+            tag != "equal"
+            and spaces
+            and all(t.isspace() for t in before[joined[-1][1] : joined[-1][2]])
+        ):
+            joined.pop()
+            start = joined.pop()
+            joined.append(("replace", start[1], i2, start[3], j2))
+            continue
+        joined.append(code)
+    return joined
 
 
 @dataclass(frozen=True)
@@ -507,9 +534,8 @@ def audit_search(*, plan_record: PlanRecord, search: AuditFilter, emails: bool) 
         rows = period_audit(plan_record=plan_record, period=search.period, emails=emails)
     else:
         rows = plan_audit(plan_record=plan_record, emails=emails)
+    # Only people in this part of the trail: a pk typed into the address names nobody else.
     found = people(row.who_id for row in rows)
-    if search.person is not None:
-        found.update(people([search.person]))
     listed = sorted(found.values(), key=lambda person: (person.name.lower(), person.email))
 
     def wanted(row: AuditRow) -> bool:

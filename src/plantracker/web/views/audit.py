@@ -150,6 +150,9 @@ def _audit_page(request: HttpRequest, record: PlanRecord, query: QueryDict) -> H
         "until_example": _example(today),
     }
     if filtered.found is None:
+        # The person list still offers everyone, so the filter can be corrected in place.
+        every = audit_search(plan_record=record, search=AuditFilter(), emails=filtered.emails)
+        context["people"] = [(person.pk, person.label(filtered.emails)) for person in every.people]
         return render(request, "web/workflow/audit.html", context, status=400)
     page = Paginator(filtered.found.rows, PAGE_SIZE).get_page(query.get("page"))
     links = [
