@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from tests.builders import PLAN_YAML, vary
 from tests.tracker.factories import PlanRecordFactory
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.summary import summary_dict
+from plantracker.domain.texts import MAX_TEXT
 from plantracker.planfile import load_plan, plan_to_yaml
-from plantracker.tracker.models import Item, Organisation, PlanRecord
+from plantracker.tracker.models import Item, Organisation, PlanRecord, Update
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "childrens-improvement-plan.yaml"
 SLUG = "childrens-improvement-plan"
@@ -142,3 +144,20 @@ def test_export_into_a_missing_folder_is_refused(tmp_path: Path) -> None:
 def test_a_plan_argument_that_is_another_kind_of_path_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match=r"expected a plan file ending \.yaml or \.yml"):
         command("export", str(tmp_path), "--format", "yaml", "-o", str(tmp_path / "x.yaml"))
+
+
+def test_a_text_over_the_limit_is_refused_by_import_and_nothing_changes(tmp_path: Path) -> None:
+    """docs/plan-file.md#limits: the same limit as the web forms and the API."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN_YAML, encoding="utf-8")
+    command("import", str(path), "--slug", "limits")
+    long = "x" * (MAX_TEXT + 1)
+    path.write_text(vary(('commentary: "Poor take-up"', f"commentary: {long}")), "utf-8")
+    with pytest.raises(CommandError) as error:
+        command("import", str(path), "--slug", "limits")
+    assert str(error.value).startswith(
+        f"{path}: recommendations[0].actions[0].updates.2018-19-Q2.commentary: "
+        "expected text of at most 10,000 characters, found 10,001 characters (line 21"
+    )
+    stored = Update.objects.get(item__ref="1.10", period__code="2018-19-Q2")
+    assert stored.commentary == "Poor take-up"

@@ -139,7 +139,7 @@ def test_compare_writes_england_region_and_neighbours_into_the_kpis(
     }
     item = Item.objects.get(plan=plan, ref="1.K1")
     assert item.version == version + 1
-    row = item_audit(plan_record=plan, item=item)[0]
+    row = item_audit(plan_record=plan, item=item, emails=True)[0]
     assert (row.who, row.reason) == (
         "lead@example.org",
         "comparators set from published 202324 figures",

@@ -80,7 +80,7 @@ def test_a_lead_sets_them_once_with_an_audit_entry_and_a_new_version(site: Workf
     assert item.version == version + 1
     latest = item.history.latest("history_date")
     assert (latest.history_user, latest.history_change_reason) == (lead, "from 202324")
-    row = item_audit(plan_record=site.plan, item=item)[0]
+    row = item_audit(plan_record=site.plan, item=item, emails=True)[0]
     assert (row.who, row.action, row.reason) == (lead.username, "changed", "from 202324")
     assert {(c.field, c.old, c.new) for c in row.changes} >= {
         ("comparators label", "—", "2023-24"),
@@ -123,12 +123,14 @@ def test_unknown_refs_and_other_kinds_are_refused_and_nothing_is_written(
                 "1.K9": PUBLISHED,
                 "1.A1": PUBLISHED,
                 "1.K2": Comparators(label="2023-24", england=Decimal("1E+99")),
+                "2.K1": Comparators(label="x" * 10_001),  # docs/plan-file.md#limits
             },
         )
     assert refused.value.messages == (
         "1.K9: the plan cip has no item with this ref",
         "1.A1: an action, not a KPI",
         "1.K2: the england figure 1E+99 is beyond the plan file's exact numbers",
+        "2.K1: the comparators' label is 10,001 characters long; the most is 10,000",
     )
     assert _kpi_comparators(site) is None  # 1.K1 was fine, but nothing is written
     assert site.item("1.K1").history.count() == entries

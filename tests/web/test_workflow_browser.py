@@ -251,4 +251,18 @@ def test_the_whole_quarterly_cycle(page: Page, live_server: object, second_lead:
     visit.check("item-on-behalf", screenshot=False)
     page.goto(f"{base}/plans/{SLUG}/audit/items/{RETURNED}/")
     expect(page.get_by_text("Say which schools have signed up").first).to_be_visible()
+    # What changed, word by word: the fix's new words marked as added.
+    expect(page.locator("ins", has_text="Twelve schools").first).to_be_visible()
     visit.check("item-audit")
+    # The whole plan's trail with filters: a date that does not exist is an error, corrected.
+    page.goto(f"{base}/plans/{SLUG}/audit/?kind=updates&since_day=31&since_month=2&since_year=2019")
+    expect(page.locator("#since-error")).to_contain_text("The start date must be a real date")
+    visit.check("audit-filter-error", screenshot=False)
+    page.locator("#id_since_day").fill("1")
+    page.locator("#id_since_month").fill("4")
+    page.locator("#id_since_year").fill("2018")
+    page.get_by_label("Who").select_option(label=OWNER)  # a lead sees addresses (ADR 0070)
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#audit-count")).to_contain_text("that match the filter")
+    expect(page.locator("tbody tr").first).to_contain_text(OWNER)
+    visit.check("audit-filtered")

@@ -151,6 +151,7 @@ ROUTES = (
         "narrative", _plan_url("web:narrative", Q2), _page(("lead",), ("lead",)), data=_narrative
     ),
     Route("narrative-preview", _plan_url("web:narrative-preview", Q2), _reader(MEMBERS)),
+    Route("plan-audit", _plan_url("web:plan-audit"), _reader(MEMBERS)),
     Route("item-audit", _plan_url("web:item-audit", "1.K1"), _reader(MEMBERS)),
     Route("plan-audit-csv", _plan_url("web:plan-audit-csv"), _reader(MEMBERS)),
     # Assigning owners is a lead's plan work (ADR 0068).
@@ -194,6 +195,7 @@ FOREIGN = (
     _foreign("period", Q2),
     _foreign("narrative", Q2),
     _foreign("narrative-preview", Q2, writable=False),
+    _foreign("plan-audit", writable=False),
     _foreign("item-audit", "1.K1", writable=False),
     _foreign("plan-audit-csv", writable=False),
     _foreign("owners", writable=False),

@@ -11,6 +11,7 @@ from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
 
 from plantracker.domain.model import Aim, Better, Direction, Kind, Status, Unit
+from plantracker.domain.texts import MAX_DISPLAY, MAX_TEXT, text_too_long
 from plantracker.tracker.models import EntryState, PeriodState, Role
 
 Number = int | float
@@ -39,7 +40,29 @@ def plain_text(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(plain_text)]
+def _within(limit: int) -> AfterValidator:
+    """The plan's text limit (docs/plan-file.md#limits), with the words the services use."""
+
+    def check(value: str) -> str:
+        if problem := text_too_long(value, limit):
+            raise ValueError(f"the text {problem}")
+        return value
+
+    return AfterValidator(check)
+
+
+Text = Annotated[
+    str,
+    AfterValidator(plain_text),
+    _within(MAX_TEXT),
+    WithJsonSchema({"type": "string", "maxLength": MAX_TEXT}),
+]
+DisplayText = Annotated[
+    str,
+    AfterValidator(plain_text),
+    _within(MAX_DISPLAY),
+    WithJsonSchema({"type": "string", "maxLength": MAX_DISPLAY}),
+]
 
 
 ExactNumber = Annotated[
@@ -270,7 +293,7 @@ class KpiValueIn(Schema):
     value: ExactNumber = Field(
         description="The value as a JSON number (kept exactly as written); null: not available."
     )
-    display: Text | None = Field(None, description="Text to print instead, e.g. '66 (611)'.")
+    display: DisplayText | None = Field(None, description="Text to print instead, e.g. '66 (611)'.")
     status: Status | None = Field(
         None, description="A status given by hand: an override when it differs from the rule's."
     )

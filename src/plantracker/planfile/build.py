@@ -668,7 +668,7 @@ class _Builder:
         return Baseline(
             label=self.optional(entry, "label", own, scalars.text),
             value=self.optional(entry, "value", own, scalars.number),
-            display=self.optional(entry, "display", own, scalars.text),
+            display=self.optional(entry, "display", own, scalars.display_text),
             status=self.optional(entry, "status", own, _status),
         )
 
@@ -684,7 +684,7 @@ class _Builder:
             label=self.optional(entry, "label", own, scalars.text),
             date=self.optional(entry, "date", own, scalars.calendar_date),
             value=self.optional(entry, "value", own, scalars.number),
-            display=self.optional(entry, "display", own, scalars.text),
+            display=self.optional(entry, "display", own, scalars.display_text),
         )
 
     def comparators(self, found: dict[str, Node], path: str) -> Comparators | None:
@@ -718,7 +718,7 @@ class _Builder:
                 continue
             result[period_id] = KpiValue(
                 value=self.optional(entry, "value", entry_path, scalars.number),
-                display=self.optional(entry, "display", entry_path, scalars.text),
+                display=self.optional(entry, "display", entry_path, scalars.display_text),
                 status=self.optional(entry, "status", entry_path, _status),
                 reason=self.optional(entry, "reason", entry_path, scalars.text),
                 commentary=self.optional(entry, "commentary", entry_path, scalars.text),

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from plantracker.domain.exact import MAX_DIGITS, MAX_MAGNITUDE
+from plantracker.domain.texts import MAX_DISPLAY, MAX_TEXT
 from plantracker.planfile.tree import Node, Shape
 
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
@@ -41,11 +42,21 @@ def describe(node: Node) -> str:
     return f"the text {shown!r}" if node.quoted else repr(shown)
 
 
-def text(node: Node, what: str = "text") -> str:
-    """Any non-null scalar's text, as written (``yes``, ``1.10`` and ``2019`` stay text)."""
+def text(node: Node, what: str = "text", limit: int = MAX_TEXT) -> str:
+    """Any non-null scalar's text, as written (``yes``, ``1.10`` and ``2019`` stay text), at
+    most ``limit`` characters (docs/plan-file.md#limits)."""
     if node.shape is not Shape.SCALAR or node.null:
         raise Invalid(f"expected {what}, found {describe(node)}")
+    if len(node.text) > limit:
+        raise Invalid(
+            f"expected {what} of at most {limit:,} characters, found {len(node.text):,} characters"
+        )
     return node.text
+
+
+def display_text(node: Node) -> str:
+    """The text a value is shown as, at most ``MAX_DISPLAY`` characters."""
+    return text(node, "display text", MAX_DISPLAY)
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -104,3 +104,10 @@ def can_import(user: AnyUser, organisation: Organisation, plan: PlanRecord | Non
     if plan is not None:
         return can_edit(user, plan)
     return can_manage_users(user, organisation)
+
+
+def can_read_staff_emails(user: AnyUser, plan: PlanRecord) -> bool:
+    """Whether the audit trail names people with their email addresses (ADR 0070): the plan's
+    leads and its organisation's admins, who assign work and manage the accounts; everyone
+    else who reads the plan sees names only."""
+    return is_operator(user) or bool(plan_roles(user, plan) & {Role.LEAD, Role.ADMIN})

@@ -62,6 +62,8 @@ urlpatterns = [
     path("plans/<slug:slug>/owners/", owners.people, name="owners"),
     path("plans/<slug:slug>/owners/<int:pk>/", owners.person, name="owner"),
     path("plans/<slug:slug>/owners/items/<path:ref>/", owners.item_owners, name="item-owners"),
+    # The audit trail, before the period pattern takes "audit" for one.
+    path("plans/<slug:slug>/audit/", audit.plan_audit_page, name="plan-audit"),
     path(
         "plans/<slug:slug>/<str:period>/report.<format:fmt>",
         reports.report,

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from plantracker.domain.exact import within_number_limits
 from plantracker.domain.model import Comparators, Kind
+from plantracker.domain.texts import text_too_long
 from plantracker.statutory.plan_comparators import figure_mismatches
 from plantracker.tracker.models import Item, PlanRecord, User
 from plantracker.tracker.permissions import can_edit
@@ -86,6 +87,8 @@ def _content_problems(ref: str, comparators: Comparators | None) -> list[str]:
     label = comparators.label
     if not label.strip() or "\x00" in label:  # a database stores no NUL in text
         problems.append(f"{ref}: the comparators need a label (the published period)")
+    elif problem := text_too_long(label):  # docs/plan-file.md#limits
+        problems.append(f"{ref}: the comparators' label {problem}")
     for name in ("england", "region", "neighbours"):
         problem = _number_problem(ref, name, getattr(comparators, name))
         if problem is not None:

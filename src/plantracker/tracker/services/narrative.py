@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from django.db import transaction
 
 from plantracker.domain.model import Box, Status
+from plantracker.domain.texts import text_too_long
 from plantracker.tracker.models import Narrative, Period, PeriodState, Recommendation, User
 from plantracker.tracker.permissions import can_edit
 from plantracker.tracker.services.data_version import data_version_bump
@@ -30,6 +31,13 @@ NARRATIVE_LISTS = ("headlines", "decisions", "milestones", "next_steps")
 def _lines(values: Sequence[str]) -> list[str]:
     # NUL would make PostgreSQL refuse the write; it is never meant.
     return [line.replace("\x00", "").strip() for line in values if line and line.strip()]
+
+
+def _check_lines(errors: dict[str, str], field: str, lines: Sequence[str]) -> None:
+    for number, line in enumerate(lines, start=1):
+        if problem := text_too_long(line):
+            errors[field] = f"Line {number} {problem}"
+            return
 
 
 def narrative_content(narrative: Narrative | None) -> dict[str, object]:
@@ -96,7 +104,7 @@ def narrative_update(
     for number in commentary:
         if number not in numbers:
             errors[f"commentary_{number}"] = f"The plan has no recommendation {number}"
-    fields: dict[str, object] = {
+    lists: dict[str, list[str]] = {
         name: _lines(value)
         for name, value in (
             ("headlines", headlines),
@@ -105,6 +113,12 @@ def narrative_update(
             ("next_steps", next_steps),
         )
     }
+    # One text limit wherever a text comes in (docs/plan-file.md#limits).
+    for name, lines in lists.items():
+        _check_lines(errors, name, lines)
+    for number, paragraphs in commentary.items():
+        _check_lines(errors, f"commentary_{number}", _lines(paragraphs))
+    fields: dict[str, object] = dict(lists)
     fields["deep_dives"] = [number for number in numbers if number in dives]
     fields["commentary"] = [
         [number, _lines(commentary[number])]
@@ -122,6 +136,8 @@ def narrative_update(
             except ValueError:
                 errors[box.value] = f"'{raw}' is not a status"
         reason = (given_reasons.get(box) or "").replace("\x00", "").strip() or None
+        if reason and (problem := text_too_long(reason)):
+            errors[f"{box.value}_reason"] = f"The reason {problem}"
         if status is not None and reason is None:
             errors[f"{box.value}_reason"] = (
                 f"Give the reason for setting the {box.value} status by hand"

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.summary import summary_dict
+from plantracker.domain.texts import text_too_long
 from plantracker.planfile import PlanFileError, load_plan_text, plan_to_yaml
 from plantracker.tracker.models import Period, PeriodSnapshot, PeriodState, User
 from plantracker.tracker.permissions import can_edit
@@ -133,6 +134,8 @@ def period_reopen(*, actor: User, period: Period, reason: str, expected_version:
     reason = (reason or "").replace("\x00", "").strip()
     if not reason:
         raise InvalidInput({"reason": "Say why the period is being reopened"})
+    if problem := text_too_long(reason):
+        raise InvalidInput({"reason": f"The reason {problem}"})
     period.state = PeriodState.OPEN
     period.reopen_reason = reason
     _save(period, actor, ["state", "reopen_reason"], "reopened")

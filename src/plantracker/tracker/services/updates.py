@@ -32,6 +32,7 @@ from plantracker.domain.exact import MAX_DIGITS, MAX_MAGNITUDE
 from plantracker.domain.existence import exists_in
 from plantracker.domain.model import Kind, Plan, Status
 from plantracker.domain.periods import PeriodIndex
+from plantracker.domain.texts import MAX_DISPLAY, MAX_TEXT, text_too_long
 from plantracker.tracker.models import (
     EntryState,
     Item,
@@ -153,12 +154,15 @@ def _save(entry: Entry, actor: User, fields: Sequence[str], reason: str) -> None
 
 def _text(value: str | None, field: str) -> str | None:
     """Text as given without surrounding space; empty means none. NUL is refused: no
-    database stores it in text (PostgreSQL refuses the whole write)."""
+    database stores it in text (PostgreSQL refuses the whole write). So is a text beyond the
+    plan's limit (docs/plan-file.md#limits), whichever way it came in."""
     if value is None:
         return None
     if "\x00" in value:
         raise InvalidInput({field: "Remove the NUL character from the text"})
     value = value.strip()
+    if problem := text_too_long(value, MAX_DISPLAY if field == "display" else MAX_TEXT):
+        raise InvalidInput({field: f"The {field.replace('_', ' ')} {problem}"})
     return value or None
 
 

@@ -1,5 +1,6 @@
 """Forms of the workflow's pages. They parse what was posted; the services
-validate and decide, and their refusals come back onto these forms' fields."""
+validate and decide, and their refusals come back onto these forms' fields. Texts are held
+to the plan's one limit (docs/plan-file.md#limits)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from django import forms
 
 from plantracker.domain.model import Box, Status
+from plantracker.domain.texts import MAX_DISPLAY, MAX_TEXT
 
 STATUS_CHOICES = [(status.value, status.word) for status in Status]
 NO_STATUS = ""
@@ -24,7 +26,7 @@ class EntryForm(forms.Form):
         label="Status",
     )
     commentary = forms.CharField(
-        widget=forms.Textarea, required=False, label="Commentary", max_length=10000
+        widget=forms.Textarea, required=False, label="Commentary", max_length=MAX_TEXT
     )
 
     content_fields: tuple[str, ...] = ("status", "commentary")
@@ -39,9 +41,12 @@ class KpiEntryForm(EntryForm):
         label="Status",
     )
     value = forms.CharField(required=False, label="Value", max_length=50)
-    display = forms.CharField(required=False, label="Shown as (optional)", max_length=200)
+    display = forms.CharField(required=False, label="Shown as (optional)", max_length=MAX_DISPLAY)
     reason = forms.CharField(
-        widget=forms.Textarea, required=False, label="Reason for setting the status by hand"
+        widget=forms.Textarea,
+        required=False,
+        label="Reason for setting the status by hand",
+        max_length=MAX_TEXT,
     )
 
     content_fields = ("value", "display", "status", "reason", "commentary")
@@ -57,7 +62,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         widget=forms.Textarea,
         required=False,
-        max_length=10000,
+        max_length=MAX_TEXT,
         label="Comment for the owner",
     )
 
@@ -92,7 +97,7 @@ class PeriodOpenForm(VersionForm):
 
 
 class PeriodReopenForm(VersionForm):
-    reason = forms.CharField(widget=forms.Textarea, required=False, max_length=10000)
+    reason = forms.CharField(widget=forms.Textarea, required=False, max_length=MAX_TEXT)
 
 
 LIST_FIELDS = ("headlines", "decisions", "milestones", "next_steps")
@@ -123,6 +128,7 @@ class NarrativeForm(forms.Form):
             label="Deep dives",
         )
         for number, title in recommendations:
+            # Each paragraph (line) is at most MAX_TEXT: the service checks and says which.
             self.fields[f"commentary_{number}"] = forms.CharField(
                 widget=forms.Textarea, required=False, label=f"{number}. {title}"
             )
@@ -133,7 +139,7 @@ class NarrativeForm(forms.Form):
                 label=box.value.capitalize(),
             )
             self.fields[f"{box.value}_reason"] = forms.CharField(
-                widget=forms.Textarea, required=False, label="Reason"
+                widget=forms.Textarea, required=False, label="Reason", max_length=MAX_TEXT
             )
 
     def lines(self, name: str) -> list[str]:

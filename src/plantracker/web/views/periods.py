@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from plantracker.tracker.models import EntryState, Period, PeriodState, PlanRecord
-from plantracker.tracker.permissions import can_edit
+from plantracker.tracker.permissions import can_edit, can_read_staff_emails
 from plantracker.tracker.selectors.audit import period_audit
 from plantracker.tracker.selectors.left_out import left_out_of_report
 from plantracker.tracker.selectors.workflow import latest_snapshot, period_entries
@@ -33,7 +33,7 @@ from plantracker.web.views.common import (
 )
 from plantracker.web.views.refusals import service_refusal
 
-AUDIT_ROWS = 50
+AUDIT_ROWS = 10  # the latest changes; the audit page pages through them all
 
 
 def _page(
@@ -52,7 +52,9 @@ def _page(
     for entry in entries:
         counts[entry.state] += 1
     due = period.due
-    audit = period_audit(plan_record=record, period=period)
+    audit = period_audit(
+        plan_record=record, period=period, emails=can_read_staff_emails(request.user, record)
+    )
     context: dict[str, Any] = {
         "record": record,
         "period": period,
