@@ -14,6 +14,7 @@ synth --seed 1``: ``--las 1 --years 1`` and ``--las 2 --years 5``):
 The machine is shared: the load average before and after each measurement is printed.
 ``PLANTRACKER_BENCH_CLI_FILES`` (default: all) limits how many CIN files the command line
 runs on at each size (it takes minutes per file); its per-file mean is then given.
+``PLANTRACKER_BENCH_SIZES`` (e.g. "2x5") runs only those sizes (authorities x years).
 Run: ``make bench`` or ``.venv/bin/python -m benchmarks validate``.
 """
 
@@ -29,7 +30,7 @@ from pathlib import Path
 from plantracker.statutory.validation import validate_returns, validators_python
 from plantracker.synth.returns import synth_returns
 
-SIZES = ((1, 1), (2, 5))  # (authorities, years)
+SIZES = [(1, 1), (2, 5)]  # (authorities, years)
 END_YEAR = 2025
 
 
@@ -98,8 +99,14 @@ def main() -> None:
         return
     limit = os.environ.get("PLANTRACKER_BENCH_CLI_FILES")
     cli_files = int(limit) if limit else None
+    given = os.environ.get("PLANTRACKER_BENCH_SIZES")
+    sizes = (
+        [(int(a), int(b)) for a, _, b in (s.partition("x") for s in given.split(","))]
+        if given
+        else SIZES
+    )
     with tempfile.TemporaryDirectory(prefix="bench-validate-") as folder:
-        for las, years in SIZES:
+        for las, years in sizes:
             _measure(Path(folder), las, years, cli_files)
 
 
