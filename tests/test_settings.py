@@ -138,3 +138,13 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path: Path) -> N
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_data_quality_threshold_is_a_percentage(tmp_path: Path) -> None:
+    show = "from django.conf import settings as s; print(s.STATUTORY_ERROR_THRESHOLD)"
+    result = run("shell", "--no-imports", "-c", show, cwd=tmp_path)
+    assert (result.returncode, result.stdout.strip()) == (0, "5"), result.stderr
+    result = run("check", cwd=tmp_path, env={"STATUTORY_ERROR_THRESHOLD": "lots"})
+    assert result.returncode == 1
+    assert "STATUTORY_ERROR_THRESHOLD='lots' is not a percentage from 0 to 100" in result.stderr
+    assert "Traceback" not in result.stderr
