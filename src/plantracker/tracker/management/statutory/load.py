@@ -1,8 +1,9 @@
 """``plantracker statutory load PATH ...``: returns into the pseudonymised store.
 
 A progress bar on stderr when it is a terminal; one line per file read (refused files are
-reported in the refusal instead), then the total. Any refused file makes the command fail
-after the others are loaded, naming every problem.
+reported in the refusal instead), then the total; then one line per return validated with
+the DfE rules, or why it was not (docs/statutory.md#validation-at-load, ADR 0074). Any
+refused file makes the command fail after the others are loaded, naming every problem.
 """
 
 from __future__ import annotations
