@@ -215,3 +215,13 @@ def test_single_sign_on_comes_from_the_environment(tmp_path: Path) -> None:
     half = run("check", cwd=tmp_path, env={"OIDC_ISSUER": env["OIDC_ISSUER"]})
     assert half.returncode != 0
     assert "OIDC_ISSUER is set but OIDC_CLIENT_ID is not" in half.stderr
+
+
+def test_the_data_quality_threshold_is_a_percentage(tmp_path: Path) -> None:
+    show = "from django.conf import settings as s; print(s.STATUTORY_ERROR_THRESHOLD)"
+    result = run("shell", "--no-imports", "-c", show, cwd=tmp_path)
+    assert (result.returncode, result.stdout.strip()) == (0, "5"), result.stderr
+    result = run("check", cwd=tmp_path, env={"STATUTORY_ERROR_THRESHOLD": "lots"})
+    assert result.returncode == 1
+    assert "STATUTORY_ERROR_THRESHOLD='lots' is not a percentage from 0 to 100" in result.stderr
+    assert "Traceback" not in result.stderr

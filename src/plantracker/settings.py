@@ -39,6 +39,7 @@ Environment variables:
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -441,6 +442,19 @@ if BANK_HOLIDAYS not in BANK_HOLIDAY_REGIONS:
     raise ImproperlyConfigured(
         f"environment variable BANK_HOLIDAYS={BANK_HOLIDAYS!r} is not one of "
         f"{', '.join(BANK_HOLIDAY_REGIONS)}"
+    )
+
+# A value ``statutory apply`` computed is flagged on the Review page when more than this
+# share of the children in its returns (percent) break a DfE rule that affects it (ADR 0074).
+_threshold = os.environ.get("STATUTORY_ERROR_THRESHOLD", "5").strip() or "5"
+try:
+    STATUTORY_ERROR_THRESHOLD = Decimal(_threshold)
+except ArithmeticError:
+    STATUTORY_ERROR_THRESHOLD = Decimal(-1)
+if not (STATUTORY_ERROR_THRESHOLD.is_finite() and 0 <= STATUTORY_ERROR_THRESHOLD <= 100):
+    raise ImproperlyConfigured(
+        f"environment variable STATUTORY_ERROR_THRESHOLD={_threshold!r} is not a percentage "
+        "from 0 to 100"
     )
 
 # --- Logging ------------------------------------------------------------------------------

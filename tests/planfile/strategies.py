@@ -95,7 +95,14 @@ IDENTIFIER = REQUIRED_TEXT.filter(lambda text: text == text.strip() and not set(
 OPTIONAL_TEXT = st.none() | TEXT
 # What ``statutory apply`` marks a computed value with; some need quoting in a flow mapping.
 COMPUTED_FROM = st.none() | st.sampled_from(
-    ["care_leavers_eet", "cin_rereferrals", "a, b", "{x}", " spaced "]
+    [
+        "care_leavers_eet",
+        "cin_rereferrals",
+        "a, b",
+        "{x}",
+        " spaced ",
+        "cp_rate; 4210 children, 37 with errors",
+    ]
 ).map(lambda indicator: f"statutory:{indicator}")
 NUMBER = st.builds(
     lambda digits, exponent: Decimal(digits).scaleb(exponent),

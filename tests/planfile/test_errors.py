@@ -68,7 +68,19 @@ CASES: list[tuple[str, list[tuple[str, str]], str, str]] = [
         [("{value: 57.90}", "{value: 57.90, computed_from: by hand}")],
         f"{KPI}.values.2018-19-Q1.computed_from",
         "expected statutory:<indicator> (the statutory indicator the value was computed "
-        "from), found 'by hand'",
+        "from), optionally followed by '; N children, M with errors' (M at most N), "
+        "found 'by hand'",
+    ),
+    (
+        "computed_from whose data quality has more children with errors than children",
+        [
+            (
+                "{value: 57.90}",
+                '{value: 57.90, computed_from: "statutory:cp_rate; 3 children, 5 with errors"}',
+            )
+        ],
+        f"{KPI}.values.2018-19-Q1.computed_from",
+        "(M at most N), found the text 'statutory:cp_rate; 3 children, 5 with errors'",
     ),
     (
         "computed_from without an indicator",

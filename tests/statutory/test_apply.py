@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -19,12 +20,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 from tests.statutory.conftest import Synthetic
 from tests.statutory.returns import write_cin
 
 from plantracker.api.tokens import token_create
 from plantracker.statutory import compute_indicators, load_paths
 from plantracker.statutory.definitions import DEFINITIONS
+from plantracker.statutory.validation import RULE_INDICATORS, FileValidation, RuleFinding
+from plantracker.statutory.validation_store import record_validations
 from plantracker.tracker.models import EntryState, Item, KpiValue, PlanRecord, Role, User
 from plantracker.tracker.services import (
     item_owner_link,
@@ -410,3 +414,93 @@ def test_a_draft_with_the_same_figure_is_said_to_wait_for_its_owner(
         "1 value(s) are drafts (or returned) with their owners: they are reported once "
         "submitted and approved"
     )
+
+
+def _validated_copy(synthetic: Synthetic, tmp_path: Path) -> Path:
+    """The shared store copied, with validations recorded as `statutory load` records them:
+    the 2024-25 census of 1000 children, 60 breaking rule 1105 (referral and plan dates),
+    and the SSDA903 return of 200 children with no error."""
+    store = tmp_path / "validated.duckdb"
+    shutil.copy(synthetic.store, store)
+    shutil.copy(
+        synthetic.store.with_name("statutory.duckdb.key"), tmp_path / "validated.duckdb.key"
+    )
+    affected = RULE_INDICATORS[("cin", "1105")]
+    census = FileValidation(
+        "cin", ("cin_census_101_2025.xml",), "101", 2025, "ok", validator="csc-validator-be-cin",
+        ruleset="cin2024_25", children=1000, rules_run=109,
+        findings=(
+            RuleFinding("1105", "plan before referral", "error", "child", 60, 60, affected),
+            RuleFinding("8569Q", "a query", "query", "child", 900, 900, ()),
+        ),
+        indicator_children=tuple((name, 60) for name in affected),
+    )  # fmt: skip
+    ssda903 = FileValidation(
+        "903", ("ssda903_101_2025_header.csv",), "101", 2025, "ok", ruleset="lac2024_25",
+        children=200, rules_run=305,
+    )  # fmt: skip
+    record_validations(store, [census, ssda903], [])
+    return store
+
+
+def test_the_data_quality_of_the_returns_travels_with_the_value_and_flags_the_review(
+    plan: PlanRecord, synthetic: Synthetic, tmp_path: Path, settings: Any
+) -> None:
+    store = _validated_copy(synthetic, tmp_path)
+    affected = RULE_INDICATORS[("cin", "1105")]
+    lines = _apply(store, "--la", "101")
+    words = "computed from 1000 children; 60 with errors in rules that affect it"
+    for name, ref in REFS.items():
+        quality = (
+            f"{words}: more than 5%, flagged on the Review page"
+            if name in affected
+            else "computed from 200 children; 0 with errors in rules that affect it"
+            if name.startswith("care_leavers")
+            else "computed from 1000 children; 0 with errors in rules that affect it"
+        )
+        assert f"data quality (KPI {ref}, {name}): {quality}" in lines
+    values = _values()
+    assert (
+        values["1.K1"].computed_from == "statutory:re_referrals_12m; 1000 children, 60 with errors"
+    )
+    assert values["1.K7"].computed_from == "statutory:care_leavers_eet; 200 children, 0 with errors"
+
+    # The lead reviewing sees the flag on each value above the threshold, and only there.
+    reviewer = Client()
+    reviewer.force_login(_user(LEAD2))
+    review_url = reverse("web:review", args=["synthetic", PERIOD])
+    page = reviewer.get(review_url).content.decode()
+    assert page.count('data-quality="flagged"') == len(affected)
+    assert (
+        "Data quality: 60 of the 1000 children in the returns this value was computed from "
+        "(6.0%) break DfE validation rules that affect it: more than 5%."
+    ) in _text(page)
+    settings.STATUTORY_ERROR_THRESHOLD = Decimal(10)
+    assert 'data-quality="flagged"' not in reviewer.get(review_url).content.decode()
+
+    # The API, the KPI page, the plan file and every report's computed-value note carry it.
+    secret = token_create(user=_user(LEAD2), name="test").secret
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    rows = {
+        r["ref"]: r for r in api.get(f"/api/v1/plans/synthetic/periods/{PERIOD}/kpi-values").json()
+    }
+    assert rows["1.K1"]["computed_from"] == values["1.K1"].computed_from
+    _approve_all()
+    item_page = _text(reviewer.get(reverse("web:item", args=["synthetic", "1.K1"])).content)
+    assert f"Computed from the statutory returns (re_referrals_12m): {words}" in item_page
+    mark = "statutory:re_referrals_12m; 1000 children, 60 with errors"
+    exported = tmp_path / "plan.yaml"
+    call_command("export", "synthetic", "--format", "yaml", "-o", str(exported),
+                 stdout=io.StringIO())  # fmt: skip
+    assert mark in exported.read_text()
+    workbook = tmp_path / "plan.xlsx"
+    call_command("export", "synthetic", "--format", "xlsx", "-o", str(workbook),
+                 stdout=io.StringIO())  # fmt: skip
+    cells = {c.value for sheet in load_workbook(workbook) for row in sheet.iter_rows() for c in row}
+    assert mark in cells
+    report = tmp_path / "report.html"
+    call_command(
+        "report", "synthetic", "--period", PERIOD, "--format", "html", "-o", str(report),
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    assert f"1.K1 ({words})" in _text(report.read_text())

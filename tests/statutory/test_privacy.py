@@ -237,6 +237,26 @@ def test_validation_output_names_no_child_except_in_the_csv_asked_for(
         call_command("statutory", "validate", str(census), *args, stdout=out, stderr=err)
         assert "4180" in out.getvalue()
         assert _leaks(out.getvalue()) == [] and _leaks(err.getvalue()) == []
+    # Validated at load: the store keeps rule codes and counts, the history shows them.
+    store = tmp_path / "validated.duckdb"
+    out, err = io.StringIO(), io.StringIO()
+    call_command("statutory", "load", str(census), "--store", str(store), stdout=out, stderr=err)
+    assert f"validated {census}: rule set cin2024_25" in out.getvalue()
+    for args in ([], ["--json"]):
+        call_command("statutory", "validate", "--history", "--store", str(store), *args,
+                     stdout=out, stderr=err)  # fmt: skip
+    assert "4180" in out.getvalue()
+    assert _leaks(out.getvalue()) == [] and _leaks(err.getvalue()) == []
+    assert not re.search(rb"SYN\d{9}", store.read_bytes())
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        for table in ("validation_run", "validation_rule", "validation_indicator"):
+            rows = con.execute(f"SELECT * FROM {table}").fetchall()
+            assert _leaks(repr(rows)) == [], table
+            # 4180 (the child's sex) is kept, by count; it affects no indicator.
+            assert rows or table == "validation_indicator"
+    finally:
+        con.close()
     assert _leaks(caplog.text) == []
     target = tmp_path / "asked-for.csv"
     call_command("statutory", "validate", str(census), "--csv", str(target), stdout=io.StringIO())

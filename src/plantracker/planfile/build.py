@@ -15,6 +15,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from plantracker.domain.computed import parse_computed_mark
 from plantracker.domain.model import (
     STATUTORY_PREFIX,
     Action,
@@ -884,10 +885,11 @@ def _status(node: Node) -> Status:
 
 def _computed_from(node: Node) -> str:
     mark = scalars.text(node)
-    if not mark.startswith(STATUTORY_PREFIX) or not mark[len(STATUTORY_PREFIX) :].strip():
+    if parse_computed_mark(mark) is None:
         raise scalars.Invalid(
             f"expected {STATUTORY_PREFIX}<indicator> (the statutory indicator the value was "
-            f"computed from), found {scalars.describe(node)}"
+            f"computed from), optionally followed by '; N children, M with errors' "
+            f"(M at most N), found {scalars.describe(node)}"
         )
     return mark
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
+from plantracker.domain.computed import mark_quality, parse_computed_mark
 from plantracker.domain.direction import status_direction
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import (
@@ -484,13 +485,13 @@ def _kpi_table(
                 ),
                 comparators=_comparator_figures(kpi, period_in_cells=comparators_common is None),
                 computed_from=_computed_from(kpi, result.period.id),
+                data_quality=_data_quality(kpi, result.period.id),
                 previous=_shown_in(kpi, previous_id),
                 recommendation=item.recommendation,
                 status_word=status_text(item.status, item.na_reason),
                 commentary=item.commentary,
             )
         )
-    computed = [row.ref for row in rows if row.computed]
     baseline_heading = f"Baseline {baseline_common}" if baseline_common else "Baseline"
     target_heading = f"Target {target_common}" if target_common else "Target"
     previous_label = result.previous_period.label if result.previous_period else None
@@ -521,7 +522,7 @@ def _kpi_table(
             if compared
             else ()
         ),
-        computed_note=f"{COMPUTED_NOTE}: {', '.join(computed)}" if computed else None,
+        computed_note=_computed_note(rows),
         headings=headings,
         compact=compact,
     )
@@ -533,7 +534,27 @@ def _computed_from(kpi: Kpi, period_id: str) -> str | None:
     if entry is None or entry.computed_from is None:
         return None
     mark = entry.computed_from
+    parsed = parse_computed_mark(mark)
+    if parsed is not None:
+        return parsed.indicator
     return mark[len(STATUTORY_PREFIX) :] if mark.startswith(STATUTORY_PREFIX) else mark
+
+
+def _data_quality(kpi: Kpi, period_id: str) -> str | None:
+    """ "computed from N children; M with errors in rules that affect it" (ADR 0074)."""
+    entry = kpi.values.get(period_id)
+    quality = mark_quality(entry.computed_from) if entry is not None else None
+    return quality.words if quality is not None else None
+
+
+def _computed_note(rows: list[KpiRow]) -> str | None:
+    """COMPUTED_NOTE and the refs computed, each with its data quality when known."""
+    computed = [
+        f"{row.ref} ({row.data_quality})" if row.data_quality else row.ref
+        for row in rows
+        if row.computed
+    ]
+    return f"{COMPUTED_NOTE}: {', '.join(computed)}" if computed else None
 
 
 def _comparator_figures(kpi: Kpi, *, period_in_cells: bool) -> ComparatorFigures | None:

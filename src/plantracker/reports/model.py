@@ -211,6 +211,9 @@ class KpiRow:
     # The statutory indicator ("care_leavers_eet") when ``statutory apply`` computed the
     # period's value from the statutory returns; None when it was typed.
     computed_from: str | None = None
+    # "computed from N children; M with errors in rules that affect it" when the returns
+    # were validated (ADR 0074); None otherwise.
+    data_quality: str | None = None
     previous: str = "–"  # the previous period's value as written
     recommendation: int = 0  # the number of the KPI's recommendation
     status_word: str = ""  # ``na`` says why (docs/rules.md#na-reasons)

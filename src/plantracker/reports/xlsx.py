@@ -296,7 +296,9 @@ def _kpis(sheet: Worksheet, report: Report) -> None:
             k.footnote.text if k.footnote else None,
         ]
         if computed:
-            row.append(k.computed_from)
+            row.append(
+                f"{k.computed_from} ({k.data_quality})" if k.data_quality else k.computed_from
+            )
         row += [k.direction, k.long_direction, k.commentary, shown_in]
         rows.append(row)
     words = text.KPI_HEADINGS

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from plantracker.domain.computed import DataQuality, computed_mark
 from plantracker.domain.model import STATUTORY_PREFIX, Kpi, KpiValue, Plan
 from plantracker.statutory.definitions import DEFINITIONS
 from plantracker.statutory.errors import StatutoryError
@@ -72,9 +73,14 @@ def _commentary(result: Indicator, as_of: date) -> str:
 
 
 def computed_kpi_values(
-    plan: Plan, results: Mapping[str, Indicator], as_of: date
+    plan: Plan,
+    results: Mapping[str, Indicator],
+    as_of: date,
+    quality: Mapping[str, DataQuality | None] | None = None,
 ) -> list[ComputedValue]:
-    """The values ``apply`` writes for the period ending ``as_of``.
+    """The values ``apply`` writes for the period ending ``as_of``, each marked
+    ``computed_from`` with its indicator and, when ``quality`` knows it, the data quality of
+    the returns it was computed from (plantracker.domain.computed, ADR 0074).
 
     A suppressed figure is recorded as not available with display "c" (the published
     convention); a figure that could not be computed as not available, with the reason in
@@ -87,6 +93,7 @@ def computed_kpi_values(
             value=None if result.suppressed else result.value,
             display="c" if result.suppressed else None,
             commentary=_commentary(result, as_of),
+            computed_from=computed_mark(name, (quality or {}).get(name)),
         )
         values.append(ComputedValue(kpi.ref, name, value))
     return values

@@ -55,6 +55,20 @@ TABLES: dict[str, str] = {
         "activity VARCHAR, accommodation VARCHAR"
     ),
     "population": "la VARCHAR, year INTEGER, population INTEGER",
+    # What each load's DfE validation found (validation_store.py): counts, never a child.
+    "validation_run": (
+        "run INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, la VARCHAR, year INTEGER, "
+        "files VARCHAR NOT NULL, validated_at TIMESTAMP NOT NULL, status VARCHAR NOT NULL, "
+        "message VARCHAR, validator VARCHAR, version VARCHAR, ruleset VARCHAR, "
+        "children INTEGER, rules_run INTEGER, errors INTEGER, queries INTEGER, "
+        "crashed VARCHAR, skipped VARCHAR"
+    ),
+    "validation_rule": (
+        "run INTEGER NOT NULL, code VARCHAR NOT NULL, severity VARCHAR NOT NULL, "
+        "level VARCHAR NOT NULL, children INTEGER NOT NULL, locations INTEGER NOT NULL, "
+        "indicators VARCHAR NOT NULL, message VARCHAR NOT NULL"
+    ),
+    "validation_indicator": "run INTEGER NOT NULL, indicator VARCHAR NOT NULL, children INTEGER",
     "benchmark": (
         "time_period VARCHAR, geographic_level VARCHAR, region_code VARCHAR, "
         "region_name VARCHAR, old_la_code VARCHAR, new_la_code VARCHAR, la_name VARCHAR, "

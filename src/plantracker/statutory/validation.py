@@ -138,6 +138,9 @@ class FileValidation:
     skipped: tuple[RuleNotRun, ...] = ()
     tables: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # Per indicator, the children who break an error rule that affects it (a rule about the
+    # whole return counts every child): counts only, when asked for (``by_indicator``).
+    indicator_children: tuple[tuple[str, int], ...] = ()
 
     @property
     def name(self) -> str:
@@ -175,7 +178,13 @@ def validators_python() -> Path:
     return Path(".venv-validators") / "bin" / "python"
 
 
-def _jobs(paths: Sequence[Path], la_ons: str | None) -> tuple[list[_Job], list[Problem]]:
+def _jobs(
+    paths: Sequence[Path],
+    la_ons: str | None,
+    only_903: set[tuple[str, int]] | None = None,
+) -> tuple[list[_Job], list[Problem]]:
+    """The returns under ``paths``: each CIN file, each authority-year's SSDA903 tables
+    (``only_903``: just those authority-years; the others are read as previous years)."""
     found, problems = find_files(paths)
     jobs: list[_Job] = []
     tables: dict[tuple[str, int], list[Path]] = defaultdict(list)
@@ -206,6 +215,8 @@ def _jobs(paths: Sequence[Path], la_ons: str | None) -> tuple[list[_Job], list[P
             continue
         tables[(la, year)].append(path)
     for (la, year), files in sorted(tables.items()):
+        if only_903 is not None and (la, year) not in only_903:
+            continue
         if la_ons is None and not _synthetic(la):
             problems.append(
                 Problem(
@@ -277,7 +288,36 @@ def _run_worker(request: str, timeout: float) -> Mapping[str, Any]:
     return answer
 
 
-def _result(job: _Job, raw: Mapping[str, Any], versions: Mapping[str, str]) -> FileValidation:
+def _indicator_children(
+    kind: str, children: int, raw_findings: Sequence[Mapping[str, Any]]
+) -> tuple[tuple[str, int], ...]:
+    """Per indicator, the distinct children breaking an error rule that affects it."""
+    flagged: dict[str, set[str]] = defaultdict(set)
+    whole: set[str] = set()
+    for f in raw_findings:
+        if f["severity"] != "error":
+            continue
+        for indicator in RULE_INDICATORS.get((kind, f["code"]), ()):
+            if f["level"] == "return":
+                whole.add(indicator)
+            else:
+                flagged[indicator].update(f.get("child_ids", ()))
+    return tuple(
+        sorted(
+            (indicator, children if indicator in whole else len(flagged[indicator]))
+            for indicator in {*flagged, *whole}
+        )
+    )
+
+
+def _result(
+    job: _Job,
+    raw: Mapping[str, Any],
+    versions: Mapping[str, str],
+    *,
+    child_ids: bool = True,
+    by_indicator: bool = False,
+) -> FileValidation:
     files = tuple(display_name(p) for p in job.files)
     if raw["status"] != "ok":
         return FileValidation(
@@ -298,7 +338,7 @@ def _result(job: _Job, raw: Mapping[str, Any], versions: Mapping[str, str]) -> F
                     children=f["children"],
                     locations=f["locations"],
                     indicators=RULE_INDICATORS.get((job.kind, f["code"]), ()),
-                    child_ids=tuple(f.get("child_ids", ())),
+                    child_ids=tuple(f.get("child_ids", ())) if child_ids else (),
                 )
                 for f in raw["findings"]
             ),
@@ -337,6 +377,9 @@ def _result(job: _Job, raw: Mapping[str, Any], versions: Mapping[str, str]) -> F
         skipped=skipped,
         tables=tuple(raw.get("tables", ())),
         notes=tuple(raw.get("notes", ())),
+        indicator_children=(
+            _indicator_children(job.kind, raw["children"], raw["findings"]) if by_indicator else ()
+        ),
     )
 
 
@@ -373,12 +416,27 @@ def validate_returns(
         ]
     if not jobs:
         raise StatutoryError("no .xml or .csv files found")
-    answer = _run_worker(_request(jobs, ruleset, la_ons, child_ids), timeout)
-    results = [
-        _result(job, raw, answer["validators"])
-        for job, raw in zip(jobs, answer["results"], strict=True)
-    ]
-    return _earlier_years_as_history(results)
+    return _validate_jobs(jobs, ruleset, la_ons, child_ids=child_ids, timeout=timeout)
+
+
+def _validate_jobs(
+    jobs: list[_Job],
+    ruleset: str | None,
+    la_ons: str | None,
+    *,
+    child_ids: bool = False,
+    by_indicator: bool = False,
+    timeout: float = TIMEOUT_SECONDS,
+) -> list[FileValidation]:
+    # Per-indicator counts need the ids in memory here; they are dropped unless asked for.
+    request = _request(jobs, ruleset, la_ons, child_ids or by_indicator)
+    answer = _run_worker(request, timeout)
+    return _earlier_years_as_history(
+        [
+            _result(job, raw, answer["validators"], child_ids=child_ids, by_indicator=by_indicator)
+            for job, raw in zip(jobs, answer["results"], strict=True)
+        ]
+    )
 
 
 def _earlier_years_as_history(results: list[FileValidation]) -> list[FileValidation]:
@@ -409,6 +467,74 @@ def _earlier_years_as_history(results: list[FileValidation]) -> list[FileValidat
     return out
 
 
+@dataclass(frozen=True)
+class ReturnSkipped:
+    """A return whose validation could not run at load, and why."""
+
+    kind: str  # "cin" or "ssda903"
+    la: str | None
+    year: int | None
+    name: str
+    reason: str
+
+
+def validate_for_load(
+    cin_files: Sequence[tuple[Path, str, int]],
+    ssda903: set[tuple[str, int]],
+    search: Sequence[Path],
+    *,
+    la_ons: str | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+) -> tuple[list[FileValidation], list[ReturnSkipped]]:
+    """Validate what ``statutory load`` loaded: the CIN files, and the SSDA903 authority-years
+    ``ssda903`` with their tables (and the previous year's) found under ``search``. CIN
+    files come with the authority and year the loader read in them.
+
+    Never raises for a return it cannot validate: each comes back as ``ReturnSkipped`` with
+    the reason (the validators missing, a path that does not name its authority, ...), so
+    that loading goes on. Results carry per-indicator counts of children with errors, and no
+    child id.
+    """
+    jobs: list[_Job] = [_Job("cin", [path], la, year) for path, la, year in cin_files]
+    skipped: list[ReturnSkipped] = []
+    if ssda903:
+        found, problems = _jobs(search, la_ons, ssda903)
+        jobs += [job for job in found if job.kind == "903"]
+        done = {(job.la, job.year) for job in found if job.kind == "903"}
+        said = {p.file: p.message for p in problems}
+        skipped += [
+            ReturnSkipped(
+                "ssda903",
+                la,
+                year,
+                f"SSDA903 {la} {year}",
+                said.get(
+                    f"SSDA903 {la} {year}",
+                    "the validators group SSDA903 tables by the authority and year their "
+                    "paths name (e.g. ssda903_101_2025_header.csv)",
+                ),
+            )
+            for la, year in sorted(ssda903)
+            if (la, year) not in done
+        ]
+    if not jobs:
+        return [], skipped
+    try:
+        return _validate_jobs(jobs, None, la_ons, by_indicator=True, timeout=timeout), skipped
+    except StatutoryError as exc:  # ValidatorUnavailable, a timeout
+        reason = str(exc)
+        return [], skipped + [
+            ReturnSkipped(
+                "cin" if job.kind == "cin" else "ssda903",
+                job.la,
+                job.year,
+                display_name(job.files[0]) if job.kind == "cin" else f"SSDA903 {job.la} {job.year}",
+                reason,
+            )
+            for job in jobs
+        ]
+
+
 def worker_command() -> list[str]:
     """How the worker is started (for the benchmarks and ``--help``)."""
     return [str(validators_python()), "-I", str(WORKER)]
@@ -419,9 +545,11 @@ __all__ = [
     "KNOWN_SKIPS",
     "RULE_INDICATORS",
     "FileValidation",
+    "ReturnSkipped",
     "RuleFinding",
     "RuleNotRun",
     "ValidatorUnavailable",
+    "validate_for_load",
     "validate_returns",
     "validators_python",
 ]

@@ -108,7 +108,8 @@ class _Target:
 
     @property
     def mark(self) -> str:
-        return f"{SOURCE_PREFIX}{self.computed.indicator}"
+        """``statutory:<indicator>``, with the data quality of its returns when known."""
+        return self.computed.value.computed_from or f"{SOURCE_PREFIX}{self.computed.indicator}"
 
     def applied(self, outcome: Outcome, note: str | None = None) -> Applied:
         c = self.computed
@@ -215,8 +216,9 @@ def statutory_apply(
             problems.append(f"{where}: no such KPI in plan {plan_record.slug}")
             continue
         target = _Target(item, entries.get(item.pk), computed, where)
-        if kpi.source != target.mark:
-            problems.append(f"{where}: its source is {kpi.source or 'none'}, not {target.mark}")
+        source = f"{SOURCE_PREFIX}{computed.indicator}"
+        if kpi.source != source:
+            problems.append(f"{where}: its source is {kpi.source or 'none'}, not {source}")
             continue
         if not exists_in(kpi, index, periods):
             applied.append(

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plantracker.domain import model as domain
+from plantracker.domain.computed import parse_computed_mark
 from plantracker.domain.exact import MAX_DIGITS, MAX_MAGNITUDE
 from plantracker.domain.existence import exists_in
 from plantracker.domain.model import Kind, Plan, Status
@@ -516,10 +517,16 @@ def _without_mark(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def computed_note(computed_from: str) -> str:
-    """The audit trail's words for a mark: "computed from the statutory returns (cp_rate)"."""
-    source, _, name = computed_from.partition(":")
-    where = "the statutory returns" if source == "statutory" else source
-    return f"computed from {where} ({name or computed_from})"
+    """The audit trail's words for a mark: "computed from the statutory returns (cp_rate)",
+    with its data quality when the returns were validated: "…: computed from 4210 children;
+    37 with errors in rules that affect it" (plantracker.domain.computed)."""
+    parsed = parse_computed_mark(computed_from)
+    if parsed is None:
+        source, _, name = computed_from.partition(":")
+        where = "the statutory returns" if source == "statutory" else source
+        return f"computed from {where} ({name or computed_from})"
+    note = f"computed from the statutory returns ({parsed.indicator})"
+    return f"{note}: {parsed.quality.words}" if parsed.quality else note
 
 
 def _draft_reason(fields: dict[str, Any], entry: Entry) -> str:

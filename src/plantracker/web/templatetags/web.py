@@ -6,11 +6,13 @@ Presentation only: the status or direction itself always comes from the domain's
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.forms import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
+from plantracker.domain.computed import mark_quality
 from plantracker.domain.model import Status
 from plantracker.reports.model import DirectionView, Donut, TrendChart
 from plantracker.tracker.services.updates import computed_note as computed_note_text
@@ -68,6 +70,23 @@ def computed_note(computed_from: str | None) -> str:
     """``entry.computed_from|computed_note``: "Computed from the statutory returns
     (cp_rate)" for a value ``statutory apply`` wrote; empty for one a person entered."""
     return capfirst(computed_note_text(computed_from)) if computed_from else ""
+
+
+@register.filter
+def quality_warning(computed_from: str | None) -> str:
+    """``entry.computed_from|quality_warning``: the warning a lead reads before approving a
+    computed value when more than STATUTORY_ERROR_THRESHOLD percent of the children in its
+    returns break a DfE rule that affects it (ADR 0074); empty otherwise."""
+    quality = mark_quality(computed_from)
+    threshold = settings.STATUTORY_ERROR_THRESHOLD
+    if quality is None or not quality.exceeds(threshold):
+        return ""
+    return (
+        f"{quality.with_errors} of the {quality.children} children in the returns this value "
+        f"was computed from ({quality.percent:.1f}%) break DfE validation rules that affect "
+        f"it: more than {threshold.normalize():f}%. Check the validation report "
+        "(plantracker statutory validate) before approving it."
+    )
 
 
 @register.filter

@@ -11,12 +11,15 @@ import argparse
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from plantracker.domain.computed import DataQuality
 from plantracker.statutory import compute_indicators, computed_kpi_values, statutory_kpis
 from plantracker.statutory.indicators import Indicator
 from plantracker.statutory.scope import choose_authority
+from plantracker.statutory.validation_store import indicator_quality
 from plantracker.tracker.management.commands._plan_argument import active_user, stored_plan
 from plantracker.tracker.management.statutory.common import add_store_argument, la_code, store
 from plantracker.tracker.models import Period, PlanRecord
@@ -103,6 +106,27 @@ def _lines(applied: list[Applied], results: Mapping[str, Indicator]) -> list[str
     return lines
 
 
+def _quality_lines(applied: list[Applied], quality: Mapping[str, DataQuality | None]) -> list[str]:
+    """Each value's data quality (docs/statutory.md#data-quality), flagged above the threshold."""
+    threshold = settings.STATUTORY_ERROR_THRESHOLD
+    lines = []
+    for a in applied:
+        known = quality.get(a.indicator)
+        if known is None:
+            lines.append(
+                f"data quality (KPI {a.ref}, {a.indicator}): not known, its returns were not "
+                "validated as loaded (load them again with the DfE validators installed)"
+            )
+            continue
+        flag = (
+            f": more than {threshold.normalize():f}%, flagged on the Review page"
+            if known.exceeds(threshold)
+            else ""
+        )
+        lines.append(f"data quality (KPI {a.ref}, {a.indicator}): {known.words}{flag}")
+    return lines
+
+
 def run(options: Mapping[str, Any]) -> list[str]:
     """The lines to print; CommandError (via StatutoryError or ServiceError) when refused."""
     returns = store(options)
@@ -117,7 +141,8 @@ def run(options: Mapping[str, Any]) -> list[str]:
             "add the source to the KPIs computed from the returns"
         )
     results = compute_indicators(returns, period.end, la)
-    values = computed_kpi_values(plan, results, period.end)
+    quality = indicator_quality(returns, period.end, la)
+    values = computed_kpi_values(plan, results, period.end, quality)
     try:
         applied = statutory_apply(
             actor=user,
@@ -132,6 +157,7 @@ def run(options: Mapping[str, Any]) -> list[str]:
         f"authority {la}, 12 months to {period.end.isoformat()} (period {period.code} of "
         f"{record.slug}), as {user.username}:",
         *_lines(applied, results),
+        *_quality_lines(applied, quality),
     ]
     submitted = sum(1 for a in applied if a.outcome is Outcome.SUBMITTED)
     if submitted:

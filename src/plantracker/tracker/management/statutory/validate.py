@@ -18,12 +18,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from django.core.management.base import CommandError
 from rich.table import Table
 
 from plantracker.files import write_atomically
 from plantracker.statutory.errors import StatutoryError
 from plantracker.statutory.validation import FileValidation, validate_returns
-from plantracker.tracker.management.statutory.common import PartlyDone, rendered
+from plantracker.statutory.validation_store import LoadRun, ReturnHistory, validation_history
+from plantracker.tracker.management.statutory.common import (
+    PartlyDone,
+    add_store_argument,
+    rendered,
+    store,
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -31,8 +38,14 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         "validate", help="run the DfE validation rules on CIN census and SSDA903 files"
     )
     validate.add_argument(
-        "paths", nargs="+", type=Path, metavar="PATH", help="files or folders (recursively)"
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (recursively)"
     )
+    validate.add_argument(
+        "--history",
+        action="store_true",
+        help="instead of validating files: the errors by rule across the loads kept in the store",
+    )
+    add_store_argument(validate)
     validate.add_argument(
         "--ruleset",
         default=None,
@@ -54,6 +67,22 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(options: Mapping[str, Any]) -> list[str]:
+    if options["history"]:
+        given = [
+            name for name, flag in (("PATH", options["paths"]), ("--csv", options["csv"])) if flag
+        ] + [name for name in ("ruleset", "la_ons") if options[name]]
+        if given:
+            raise CommandError(
+                f"--history reads the store's validations: give no {', '.join(given)}"
+            )
+        histories = validation_history(store(options))
+        if options["json"]:
+            return json.dumps(history_json(histories), indent=2).split("\n")
+        return history_lines(histories, store(options))
+    if options["store"] is not None:
+        raise CommandError("--store is for --history; validating files does not use the store")
+    if not options["paths"]:
+        raise CommandError("give the files or folders to validate (or --history)")
     csv_path: Path | None = options["csv"]
     if csv_path is not None and not csv_path.parent.is_dir():
         raise StatutoryError(f"--csv {csv_path}: no such folder {csv_path.parent}")
@@ -169,3 +198,76 @@ def findings_csv(results: list[FileValidation]) -> str:
             for child in f.child_ids:
                 writer.writerow([r.name, r.ruleset, f.code, f.severity, child, f.message])
     return out.getvalue()
+
+
+def _load_label(run: LoadRun) -> str:
+    return run.validated_at.strftime("%Y-%m-%d %H:%M")
+
+
+def history_json(histories: list[ReturnHistory]) -> dict[str, Any]:
+    """Per return, per load: rule set, children, errors, queries and children by rule."""
+    return {
+        "returns": [
+            {
+                "kind": h.kind,
+                "la": h.la,
+                "year": h.year,
+                "loads": [
+                    {
+                        "validated_at": run.validated_at.isoformat(timespec="seconds"),
+                        "files": run.files,
+                        "status": run.status,
+                        "message": run.message,
+                        "ruleset": run.ruleset,
+                        "children": run.children,
+                        "errors": run.errors,
+                        "queries": run.queries,
+                        "rules": run.rules,
+                    }
+                    for run in h.runs
+                ],
+                "rules": {
+                    code: {
+                        "severity": h.severity[code],
+                        "indicators": [i for i in h.indicators[code].split(", ") if i],
+                        "message": h.messages[code],
+                    }
+                    for code in sorted(h.severity)
+                },
+            }
+            for h in histories
+        ]
+    }
+
+
+def history_lines(histories: list[ReturnHistory], where: Path) -> list[str]:
+    """Per return, a table: one row per rule broken at any load, one column per load
+    (the children it flagged then; "return" for a rule about the whole return)."""
+    if not histories:
+        return [f"no validation kept in {where}: `plantracker statutory load` validates returns"]
+    lines: list[str] = []
+    for h in histories:
+        lines.append(f"{h.name}: {len(h.runs)} load(s)")
+        for run in h.runs:
+            if run.status != "ok":
+                lines.append(f"  {_load_label(run)}: not validated: {run.message}")
+        validated = [run for run in h.runs if run.status == "ok"]
+        if not validated:
+            continue
+        table = Table(title=None, show_lines=False)
+        table.add_column("Rule")
+        table.add_column("Severity")
+        for run in validated:
+            table.add_column(_load_label(run), justify="right")
+        table.add_column("Affects")
+        table.add_row("rules", "error", *(str(run.errors) for run in validated), "rules broken")
+        table.add_row("rules", "query", *(str(run.queries) for run in validated), "rules raised")
+        codes = sorted(h.severity, key=lambda c: (h.severity[c] != "error", c))
+        for code in codes:
+            cells = []
+            for run in validated:
+                hit = run.rules.get(code)
+                cells.append("–" if hit is None else ("return" if hit == 0 else str(hit)))
+            table.add_row(code, h.severity[code], *cells, h.indicators[code] or "no indicator")
+        lines += rendered(table)
+    return lines
