@@ -102,7 +102,7 @@ office-render: setup ## Render the example's DOCX and PPTX to PNG (installs Libr
 	@mkdir -p $(OFFICE_OUT)
 	@for format in docx pptx; do \
 		$(BIN)/plantracker report $(EXAMPLE) --period $(PERIOD) --format $$format \
-			-o $(OFFICE_OUT)/report.$$format || exit 1; \
-		scripts/office-to-png $(OFFICE_OUT)/report.$$format $(OFFICE_OUT) >/dev/null || exit 1; \
+			-o $(OFFICE_OUT)/example-$$format.$$format || exit 1; \
+		scripts/office-to-png $(OFFICE_OUT)/example-$$format.$$format $(OFFICE_OUT) >/dev/null || exit 1; \
 	done
 	@echo "office-render: $$(ls $(OFFICE_OUT)/*.png | wc -l) pages and slides in $(OFFICE_OUT)/"

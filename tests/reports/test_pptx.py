@@ -31,6 +31,8 @@ from plantracker.reports.palette import STATUS_FILL
 from plantracker.reports.pptx import render_pptx
 from plantracker.reports.pptx_parts import (
     CONTENT_BOTTOM,
+    CONTENT_HEIGHT,
+    CONTENT_TOP,
     CONTENT_WIDTH,
     ROWS_PER_SLIDE,
     SLIDE_HEIGHT,
@@ -371,3 +373,18 @@ def test_tables_split_over_slides_by_row_count_above_the_footer() -> None:
     exceptions = slides_titled(deck(), "Exceptions")
     rows = [row for s in exceptions for table in tables(s) for row in table[1:]]
     assert len(rows) == len(example_report().exceptions)
+
+
+def test_no_slide_is_under_a_third_full() -> None:
+    # Shape extents: text boxes of flowing text are as tall as their text, tables as their
+    # rows; the cover (the first slide) is a title alone.
+    for number, slide in enumerate(deck().slides, 1):
+        if number == 1:
+            continue
+        bottoms = [
+            (shape.top + shape.height) / 12700
+            for shape in slide.shapes
+            if shape != slide.shapes.title and shape.top / 12700 < CONTENT_BOTTOM
+        ]
+        used = max(bottoms, default=CONTENT_TOP) - CONTENT_TOP
+        assert used >= CONTENT_HEIGHT / 3, f"slide {number} {title(slide)!r}: {used:.0f} pt"

@@ -468,9 +468,29 @@ def _deep_dive(deck: Deck, dive: DeepDive) -> None:
     tables = [_kpi_table(dive.kpis)] if dive.kpis is not None else []
     tables += [_measures(table) for table in dive.measures if table.rows]
     if tables:
-        _flow_tables(deck, dive.heading, tables, slide=slide, top=top + _GAP)
+        if _under_is_better(tables, top + _GAP):
+            _flow_tables(deck, dive.heading, tables, slide=slide, top=top + _GAP)
+        else:
+            slide = deck.slide(f"{dive.heading} (continued)")
+            _flow_tables(deck, dive.heading, tables, slide=slide)
     if dive.trends:
         _trends(deck, f"{dive.heading}: {text.KPI_TRENDS}", dive.trends)
+
+
+def _under_is_better(tables: Sequence[Table], top: float) -> bool:
+    """Whether ``tables`` should start at ``top`` of the slide before rather than on a new
+    slide: they then take fewer slides, or as many with a fuller last slide (so that no
+    last table is left alone at the top of a slide). Both are tried on a scratch deck."""
+    tried = []
+    for start in (top, None):
+        scratch = Deck("")
+        first = scratch.slide("")
+        if start is None:
+            _, bottom = _flow_tables(scratch, "", tables)
+        else:
+            _, bottom = _flow_tables(scratch, "", tables, slide=first, top=start)
+        tried.append((len(scratch.presentation.slides), -bottom))
+    return tried[0] <= tried[1]
 
 
 _TRENDS_ACROSS = 5
