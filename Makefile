@@ -21,7 +21,7 @@ OIDC_MODULES := tests/oidc/node_modules/.package-lock.json
 VVENV := .venv-validators
 VSTAMP := $(VVENV)/.installed
 
-.PHONY: help setup system frontend oidc run test test-postgres lint bench guide-screenshots lock
+.PHONY: help setup system frontend oidc run test test-postgres lint bench guide-screenshots lock office-render
 
 help: ## List the targets
 	@echo "plantracker — make TARGET"
@@ -109,3 +109,20 @@ bench: setup ## Run the benchmarks in benchmarks/bench_*.py
 lock: $(STAMP) ## Re-pin requirements/lock.txt from pyproject.toml (then run make setup)
 	UV_SYSTEM_CERTS=1 $(BIN)/uv pip compile --quiet pyproject.toml --extra dev \
 		-o requirements/lock.txt --python-version 3.11
+
+# Look at the example's Word and PowerPoint reports as a reader would see them: LibreOffice
+# (installed here on first use, as root; not in scripts/setup-system, which CI and `make run`
+# use) converts them, pdftoppm writes one PNG per page or slide to out/office-png/.
+OFFICE_OUT := out/office-png
+office-render: setup ## Render the example's DOCX and PPTX to PNG (installs LibreOffice if missing)
+	@command -v soffice >/dev/null 2>&1 || { \
+		echo "office-render: installing LibreOffice (writer, impress)" >&2; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			libreoffice-writer libreoffice-impress >/dev/null; }
+	@mkdir -p $(OFFICE_OUT)
+	@for format in docx pptx; do \
+		$(BIN)/plantracker report $(EXAMPLE) --period $(PERIOD) --format $$format \
+			-o $(OFFICE_OUT)/example-$$format.$$format || exit 1; \
+		scripts/office-to-png $(OFFICE_OUT)/example-$$format.$$format $(OFFICE_OUT) >/dev/null || exit 1; \
+	done
+	@echo "office-render: $$(ls $(OFFICE_OUT)/*.png | wc -l) pages and slides in $(OFFICE_OUT)/"

@@ -7,12 +7,14 @@ collide with nothing; eight periods stay readable.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from functools import cache
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
 
+import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from tests.reports.example_report import example_report
 
@@ -89,8 +91,10 @@ def test_a_charts_labels_share_one_precision() -> None:
         assert len(places) == 1, chart.ref
 
 
-def _boxes(chart: TrendChart) -> tuple[list[Any], list[Any], list[Any], list[str]]:
-    figure = charts._trend_figure(chart)
+def _boxes(
+    chart: TrendChart, size: charts.TrendSize
+) -> tuple[list[Any], list[Any], list[Any], list[str]]:
+    figure = charts._trend_figure(chart, size)
     axes = figure.axes[0]
     renderer = FigureCanvasAgg(figure).get_renderer()
     labels = [text for text in axes.texts]
@@ -103,9 +107,10 @@ def _boxes(chart: TrendChart) -> tuple[list[Any], list[Any], list[Any], list[str
     )
 
 
-def test_value_labels_collide_with_no_tick_line_or_other_label() -> None:
+@pytest.mark.parametrize("size", [charts.PAGE, charts.COLUMN], ids=["page", "column"])
+def test_value_labels_collide_with_no_tick_line_or_other_label(size: charts.TrendSize) -> None:
     for chart in _drawn(example_report()) + _drawn(_synth_report()):
-        labels, ticks, lines, texts = _boxes(chart)
+        labels, ticks, lines, texts = _boxes(chart, size)
         latest = next(p for p in reversed(chart.points) if p.value is not None)
         assert latest.label in texts, chart.ref  # the latest value is always written
         for a, b in combinations(labels, 2):
@@ -115,13 +120,46 @@ def test_value_labels_collide_with_no_tick_line_or_other_label() -> None:
             assert not any(line.intersects_bbox(label, filled=False) for line in lines), chart.ref
 
 
-def test_eight_periods_stay_readable() -> None:
+@pytest.mark.parametrize("size", [charts.PAGE, charts.COLUMN], ids=["page", "column"])
+def test_eight_periods_stay_readable(size: charts.TrendSize) -> None:
     chart = _drawn(_synth_report())[0]
     assert len(chart.points) == 8
-    figure = charts._trend_figure(chart)
-    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure = charts._trend_figure(chart, size)
     named = [t for t in figure.axes[0].get_xticklabels() if t.get_text()]
     assert len(named) >= 4
-    for a, b in combinations(named, 2):  # the period names never run into each other
-        assert not a.get_window_extent(renderer).overlaps(b.get_window_extent(renderer))
+    assert not _touching(figure, named)  # the period names never run into each other
     assert chart.points[-1].tick in _texts(chart)
+
+
+@pytest.mark.parametrize("size", [charts.PAGE, charts.COLUMN], ids=["page", "column"])
+def test_nothing_is_cut_at_the_edge_of_a_chart(size: charts.TrendSize) -> None:
+    # The PDF's charts are a fifth of the page wide: a legend too wide for one row wraps
+    # (the figure grows taller) and period names that would touch are slanted.
+    for chart in _drawn(example_report()) + _drawn(_synth_report()):
+        figure = charts._trend_figure(chart, size)
+        renderer = FigureCanvasAgg(figure).get_renderer()
+        page = figure.bbox
+        axes = figure.axes[0]
+        low, high = axes.get_ylim()
+        shown = [t for t in axes.get_yticklabels() if low <= t.get_position()[1] <= high]
+        texts = [*figure.legends, *axes.get_xticklabels(), *shown, *axes.texts]
+        for text in texts:
+            box = text.get_window_extent(renderer)
+            if box.width == 0:
+                continue
+            assert box.x0 >= -0.5 and box.x1 <= page.x1 + 0.5, chart.ref
+            assert box.y0 >= -0.5 and box.y1 <= page.y1 + 0.5, chart.ref
+        assert not _touching(figure, [t for t in axes.get_xticklabels() if t.get_text()])
+
+
+def _touching(figure: Any, names: list[Any]) -> bool:
+    """Whether two period names run into each other: level, their boxes overlap; slanted
+    (parallel strips), their baselines are less than a line's height apart."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    if all(name.get_rotation() == 0 for name in names):
+        boxes = [name.get_window_extent(renderer) for name in names]
+        return any(a.overlaps(b) for a, b in combinations(boxes, 2))
+    anchors = sorted(figure.axes[0].transData.transform((n.get_position()[0], 0))[0] for n in names)
+    line = 7.5 * figure.dpi / 72  # the names' size: their strips' width
+    slant = math.sin(math.radians(names[0].get_rotation()))
+    return any((b - a) * slant < line for a, b in pairwise(anchors))

@@ -13,6 +13,8 @@ from openpyxl.workbook.workbook import Workbook
 from tests.builders import filled_plan
 from tests.planfile.strategies import plans
 from tests.reports.example_report import (
+    EXAMPLE,
+    PERIOD,
     WORDS,
     deep_dive_kpis,
     example_report,
@@ -24,6 +26,7 @@ from tests.reports.example_report import (
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import STATUS_ORDER, Kind, NaReason, Plan, Status
 from plantracker.domain.summary import summary_dict
+from plantracker.planfile import load_plan
 from plantracker.reports.build import build_report
 from plantracker.reports.palette import STATUS_FILL, STATUS_INK
 from plantracker.reports.registry import RENDERERS
@@ -162,3 +165,19 @@ def test_any_valid_plan_gives_a_workbook_of_its_tables(p: Plan) -> None:
     assert book.sheetnames == [*paper, *SHEETS, *glossary]
     recommendations = table_rows(book["Recommendations"])[1:]
     assert len(recommendations) == 4 * len(p.recommendations)
+
+
+def test_the_measures_sheet_lists_every_quality_and_feedback_measure_of_the_plan() -> None:
+    # Not only the deep dives' nine: every recommendation's, in plan order.
+    result = evaluate(load_plan(EXAMPLE), PERIOD)
+    expected = [
+        (f"{rec.number}. {rec.recommendation.title}", item.ref, item.status, item.na_reason)
+        for rec in result.recommendations
+        for kind in (Kind.QUALITY, Kind.FEEDBACK)
+        for item in rec.items[kind]
+    ]
+    found = records("Measures")
+    assert len(found) == len(expected) == 16 + 19
+    for row, (recommendation, ref, status, na_reason) in zip(found, expected, strict=True):
+        assert (row["Recommendation"], row["Ref"]) == (recommendation, ref)
+        assert row["Status"] == word(status.value, na_reason.value if na_reason else None)

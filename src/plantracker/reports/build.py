@@ -134,6 +134,12 @@ def build_report(result: PeriodResult, previous: PeriodResult | None = None) -> 
         next_steps=tuple(narrative.next_steps),
         problems=tuple(ProblemRow(p.where, p.message) for p in result.problems),
         all_kpis=_all_kpis(result, {dive.number for dive in deep_dives}),
+        measures=tuple(
+            table
+            for rec in result.recommendations
+            for table in (_measure_table(rec, Kind.QUALITY), _measure_table(rec, Kind.FEEDBACK))
+            if table.rows
+        ),
         sections=SECTIONS,
         exception_headings=EXCEPTION_HEADINGS,
     )
@@ -650,6 +656,7 @@ def _measure_table(rec: RecommendationResult, kind: Kind) -> MeasureTable:
         heading=heading,
         rows=tuple(rows),
         headings=(heading, *MEASURE_HEADINGS.values()),
+        recommendation=f"{rec.number}. {rec.recommendation.title}",
     )
 
 

@@ -11,9 +11,11 @@ so the charts read in greyscale.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 import warnings
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -53,6 +55,31 @@ _RC: Any = {
 }
 _METADATA = {"Date": None, "Creator": None}
 PNG_DPI = 150  # sharp in print at the sizes Word shows the charts
+
+
+@dataclass(frozen=True)
+class TrendSize:
+    """A trend chart's drawing size in inches and where its axes sit in it, also in inches,
+    so that its 7.5-point text is 7.5 points where it is shown at that size."""
+
+    width: float
+    height: float
+    left: float  # room for the value axis's tick labels
+    right: float
+    bottom: float  # room for the period names
+    top: float  # room for one row of the legend
+    value_ticks: int  # at most this many intervals on the value axis of a count
+
+
+# Half a page wide: the web pages, the report's HTML and Word (two abreast).
+PAGE = TrendSize(
+    width=3.5, height=2.3, left=0.525, right=0.28, bottom=0.621, top=0.345, value_ticks=10
+)
+# A fifth of an A4 landscape page's content width (the PDF's rows of five).
+COLUMN = TrendSize(
+    width=2.0, height=1.65, left=0.42, right=0.2, bottom=0.45, top=0.26, value_ticks=5
+)
+_LEGEND_ROW = 0.15  # inches each further row of a legend that wraps adds above the axes
 _LETTER_MIN_SHARE = Decimal("0.07")  # a slice narrower than this has no room for a letter
 
 
@@ -62,9 +89,10 @@ def donut_svg(donut: Donut) -> str:
     return _accessible(_donut_drawing(slices, donut.count, donut.noun), donut.alt)
 
 
-def trend_svg(chart: TrendChart) -> str:
-    """``chart``'s values over the periods, its target line and (if any) its trend line."""
-    return _accessible(_trend_drawing(chart), chart.alt)
+def trend_svg(chart: TrendChart, size: TrendSize = PAGE) -> str:
+    """``chart``'s values over the periods, its target line and (if any) its trend line,
+    drawn at ``size`` (the size it is shown at)."""
+    return _accessible(_trend_drawing(chart, size), chart.alt)
 
 
 def donut_png(donut: Donut, dpi: int = PNG_DPI) -> bytes:
@@ -93,9 +121,9 @@ def _donut_drawing(slices: tuple[tuple[Status, int], ...], count: int, noun: str
 
 
 @lru_cache(maxsize=2048)
-def _trend_drawing(chart: TrendChart) -> str:
+def _trend_drawing(chart: TrendChart, size: TrendSize) -> str:
     with rc_context(_RC):
-        return _svg(_trend_figure(chart))
+        return _svg(_trend_figure(chart, size))
 
 
 @lru_cache(maxsize=512)
@@ -165,12 +193,12 @@ def _mid_point(theta1: float, theta2: float, radius: float) -> tuple[float, floa
     return radius * math.cos(angle), radius * math.sin(angle)
 
 
-def _trend_figure(chart: TrendChart) -> Figure:
+def _trend_figure(chart: TrendChart, size: TrendSize = PAGE) -> Figure:
     with rc_context(_RC):
-        # Drawn near the size it is printed (a third of an A4 landscape page), so its
-        # 7.5-point text stays 7.5 points on paper.
-        figure = Figure(figsize=(3.5, 2.3))
-        axes = figure.add_axes((0.15, 0.27, 0.77, 0.58))
+        # Drawn at the size it is shown (``size``), so its 7.5-point text stays 7.5 points
+        # on paper.
+        figure = Figure(figsize=(size.width, size.height))
+        axes = figure.add_axes(_axes_box(size, size.height))
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         xs = [_day(p.end) for p in chart.points]
@@ -260,52 +288,114 @@ def _trend_figure(chart: TrendChart) -> Figure:
         if chart.axis_end_text and right > ticks[-1]:
             ticks.append(right)
             labels.append(chart.axis_end_text)
-        if len(labels) > _ALL_TICK_LABELS:
-            # Every period keeps its tick; every other one is named, counted back from the
-            # latest period, so that the names never run into each other.
-            last = len(xs) - 1  # the ticks after the periods (target date, axis end) keep theirs
-            labels = [
-                text if i > last or (last - i) % 2 == 0 else "" for i, text in enumerate(labels)
-            ]
-        axes.set_xticks(ticks, labels, fontsize=7.5)
-        if len(ticks) > 3:
-            for label in axes.get_xticklabels():
-                label.set_rotation(30)
-                label.set_horizontalalignment("right")
-                label.set_rotation_mode("anchor")
         span = (right - xs[0]) or 90.0
         axes.set_xlim(xs[0] - span * 0.06, right + span * 0.04)
+        # Every period keeps its tick. Above _ALL_TICK_LABELS ticks, or where slanted names
+        # would still run into each other, only every other (third…) one is named, counted
+        # back from the latest period; the ticks after the periods (target date, axis end)
+        # keep theirs.
+        last = len(xs) - 1
+        step = 2 if len(labels) > _ALL_TICK_LABELS else 1
+        while True:
+            named = [
+                text if i > last or (last - i) % step == 0 else "" for i, text in enumerate(labels)
+            ]
+            axes.set_xticks(ticks, named, fontsize=7.5)
+            slanted = len(ticks) > 3 or _crowded(figure, axes.get_xticklabels())
+            if not slanted:
+                break
+            for label in axes.get_xticklabels():
+                label.set_rotation(_SLANT)
+                label.set_horizontalalignment("right")
+                label.set_rotation_mode("anchor")
+            if step > last or _slants_apart(figure, axes, ticks, named):
+                break
+            step += 1
         suffix = chart.unit_suffix
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}{suffix}"))
         if chart.whole_numbers:
-            axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+            axes.yaxis.set_major_locator(MaxNLocator(nbins=size.value_ticks, integer=True))
         else:
             axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         axes.tick_params(axis="y", labelsize=7.5)
         _pad_limits(axes, shown_values, chart.zero_based)
+        if handles:
+            _legend(figure, axes, handles, size)
         if known:
             _place_labels(
                 figure,
                 axes,
                 [(x, float(p.value), p.label) for x, p in labelled if p.value is not None],
             )
-        if handles:
-            figure.legend(
-                handles=handles,
-                loc="upper center",
-                ncols=len(handles),
-                frameon=False,
-                fontsize=7,
-                columnspacing=1.2,
-                bbox_to_anchor=(0.55, 1.0),
-                handlelength=2.2,
-            )
         return figure
+
+
+def _crowded(figure: Figure, labels: list[Any]) -> bool:
+    """Whether two neighbouring tick labels, set level, would touch."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    gap = 3 * figure.dpi / 72  # points kept between two period names
+    boxes = [label.get_window_extent(renderer) for label in labels if label.get_text()]
+    return any(a.x1 + gap > b.x0 for a, b in itertools.pairwise(boxes))
+
+
+def _slants_apart(figure: Figure, axes: Any, ticks: list[float], named: list[str]) -> bool:
+    """Whether slanted period names, parallel strips, stay a line's height apart."""
+    xs = [
+        axes.transData.transform((tick, 0))[0]
+        for tick, text in zip(ticks, named, strict=True)
+        if text
+    ]
+    line = _TICK_LINE * figure.dpi / 72
+    return all((b - a) * math.sin(math.radians(_SLANT)) >= line for a, b in itertools.pairwise(xs))
+
+
+def _axes_box(size: TrendSize, height: float) -> tuple[float, float, float, float]:
+    """The axes' rectangle as fractions of a figure ``height`` inches tall (the axes keep
+    their size in inches when a wrapped legend makes the figure taller)."""
+    plot_height = size.height - size.bottom - size.top
+    return (
+        size.left / size.width,
+        size.bottom / height,
+        (size.width - size.left - size.right) / size.width,
+        plot_height / height,
+    )
+
+
+def _legend(figure: Figure, axes: Any, handles: list[Any], size: TrendSize) -> None:
+    """The legend above the axes: on one row when it fits the figure's width, else wrapped
+    onto as many rows as it needs, the figure growing taller so that nothing is cut."""
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    columns = len(handles)
+    while True:
+        legend = figure.legend(
+            handles=handles,
+            loc="upper center",
+            ncols=columns,
+            frameon=False,
+            fontsize=7,
+            columnspacing=1.2,
+            # centred over the plot
+            bbox_to_anchor=((size.left + size.width - size.right) / 2 / size.width, 1.0),
+            handlelength=2.2 if size.width >= PAGE.width else 1.6,
+            borderaxespad=0.2,
+        )
+        box = legend.get_window_extent(renderer)
+        if columns == 1 or (box.x0 >= 0 and box.x1 <= figure.bbox.width):
+            break
+        legend.remove()
+        columns -= 1
+    rows = math.ceil(len(handles) / columns)
+    if rows > 1:
+        height = size.height + (rows - 1) * _LEGEND_ROW
+        figure.set_size_inches(size.width, height)
+        axes.set_position(_axes_box(size, height))
 
 
 _ALL_LABELS = 5  # up to this many points, every value is written beside its point
 _LABEL_MARGIN = 2.5  # points kept free round a value label
 _ALL_TICK_LABELS = 7  # above this many ticks, every other one is named
+_SLANT = 30  # degrees: period names that would touch set level are slanted
+_TICK_LINE = 9.0  # points: the height of a 7.5-point period name, the room it needs
 
 
 def _day(day: date) -> float:

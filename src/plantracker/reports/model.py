@@ -271,6 +271,7 @@ class MeasureTable:
     heading: str  # "Quality measure" / "Feedback measure"
     rows: tuple[MeasureRow, ...]
     headings: tuple[str, ...] = ()  # measure, Frequency, Collection method, Status, Update
+    recommendation: str = ""  # "6. CSE": the recommendation the measures belong to
 
 
 @dataclass(frozen=True)
@@ -461,6 +462,9 @@ class Report:
     # KPIs of the recommendations without a deep dive (each KPI of the plan appears once:
     # in its deep dive or here); None when every recommendation with KPIs has a deep dive.
     all_kpis: KpiTable | None = None
+    # Every recommendation's quality and feedback measures in plan order (the tables that
+    # have rows), deep dive or not: the Excel report's Measures sheet.
+    measures: tuple[MeasureTable, ...] = ()
     # (key, title) of every section in order: the one table of section titles
     # (``text.SECTIONS``) every format prints.
     sections: tuple[tuple[str, str], ...] = ()

@@ -59,8 +59,15 @@ from plantracker.reports.pptx_parts import (
     header_height,
     note_height,
     paginate,
+    row_height,
 )
-from plantracker.reports.textfit import fitting_size, shorten_to_fit, split_to_fit, text_height
+from plantracker.reports.textfit import (
+    fitting_size,
+    paragraphs_height,
+    shorten_to_fit,
+    split_to_fit,
+    text_height,
+)
 
 _GAP = 12.0
 _BULLET_SIZE = 16.0
@@ -100,9 +107,11 @@ def render_pptx(report: Report) -> bytes:
         starts[dive.number] = len(deck.presentation.slides) + 1
         _deep_dive(deck, dive)
     _exceptions(deck, report, starts)
-    _bullets(deck, report.title("next-steps"), list(report.next_steps), empty=text.NO_NEXT_STEPS)
-    _problems(deck, report)
-    _glossary(deck, report)
+    slide, top = _bullets(
+        deck, report.title("next-steps"), list(report.next_steps), empty=text.NO_NEXT_STEPS
+    )
+    slide, top = _problems(deck, report, slide, top)
+    _glossary(deck, report, slide, top)
     return deck.save()
 
 
@@ -169,15 +178,45 @@ def _order_note(deck: Deck, note: str, slide: Slide) -> None:
     deck.text(slide, left, top, width, height, [Para.plain(note)], size)
 
 
-def _glossary(deck: Deck, report: Report) -> None:
+def _glossary(deck: Deck, report: Report, slide: Slide, top: float) -> None:
+    """The glossary in two columns of term and meaning, under what ``slide`` already holds
+    when its first rows fit there."""
     if not report.glossary:
         return
-    table = Table(
-        [Column("Term", 160), Column("Meaning", CONTENT_WIDTH - 160)],
-        [[Cell(entry.term, bold=True), Cell(entry.meaning)] for entry in report.glossary],
-        size=12.0,
-    )
-    _slides_of_table(deck, GLOSSARY_HEADING, table)
+    half = -(-len(report.glossary) // 2)
+    left, right = report.glossary[:half], report.glossary[half:]
+    rows = [
+        [Cell(a.term, bold=True), Cell(a.meaning)]
+        + ([Cell(right[i].term, bold=True), Cell(right[i].meaning)] if i < len(right) else [])
+        + ([] if i < len(right) else [Cell(""), Cell("")])
+        for i, a in enumerate(left)
+    ]
+    width = CONTENT_WIDTH / 2  # each half: a term and its meaning
+    table = Table([Column("Term", 80), Column("Meaning", width - 80)] * 2, rows, size=11.0)
+    slide, top = _heading_here(deck, slide, top, GLOSSARY_HEADING, _first_rows(table))
+    _flow_tables(deck, GLOSSARY_HEADING, [table], slide=slide, top=top)
+
+
+def _heading_here(
+    deck: Deck, slide: Slide, top: float, title: str, needed: float
+) -> tuple[Slide, float]:
+    """A section's heading under what ``slide`` holds when it and ``needed`` points more
+    fit there, else a new slide with the section's title; returns where the section goes."""
+    top += _GAP
+    if top + _SECTION_HEADING + needed <= CONTENT_BOTTOM - FOOTER_RESERVE:
+        deck.text(
+            slide, CONTENT_LEFT, top, CONTENT_WIDTH, 28.0, [Para.plain(title, bold=True)], 18.0
+        )
+        return slide, top + _SECTION_HEADING
+    return deck.slide(title), CONTENT_TOP
+
+
+_SECTION_HEADING = 32.0  # an 18-point heading of a section that shares a slide
+
+
+def _first_rows(table: Table) -> float:
+    """The height of ``table``'s header and first two rows: what starting it needs."""
+    return header_height(table) + sum(row_height(table, i) for i in range(min(2, len(table.rows))))
 
 
 # --- overview -------------------------------------------------------------------------------
@@ -416,30 +455,51 @@ def _doughnuts(
 
 
 def _deep_dive(deck: Deck, dive: DeepDive) -> None:
-    _bullets(
+    """The commentary, then the KPI table and the measure tables flowing on under it (a
+    table starts on the commentary's slide when its header and first rows fit there), then
+    the trends."""
+    slide, top = _bullets(
         deck,
         dive.heading,
         list(dive.commentary),
         size=14.0,
         empty="No commentary recorded for this period.",
     )
-    if dive.kpis is not None:
-        _kpis(deck, f"{dive.heading}: {text.KPIS_HEADING}", dive.kpis)
-    measures = [_measures(table) for table in dive.measures if table.rows]
-    if measures:
-        kinds = " and ".join(t.heading.split(" ")[0].lower() for t in dive.measures if t.rows)
-        _flow_tables(deck, f"{dive.heading}: {kinds} measures", measures)
+    tables = [_kpi_table(dive.kpis)] if dive.kpis is not None else []
+    tables += [_measures(table) for table in dive.measures if table.rows]
+    if tables:
+        if _under_is_better(tables, top + _GAP):
+            _flow_tables(deck, dive.heading, tables, slide=slide, top=top + _GAP)
+        else:
+            slide = deck.slide(f"{dive.heading} (continued)")
+            _flow_tables(deck, dive.heading, tables, slide=slide)
     if dive.trends:
         _trends(deck, f"{dive.heading}: {text.KPI_TRENDS}", dive.trends)
 
 
-_TRENDS_ACROSS = 4
+def _under_is_better(tables: Sequence[Table], top: float) -> bool:
+    """Whether ``tables`` should start at ``top`` of the slide before rather than on a new
+    slide: they then take fewer slides, or as many with a fuller last slide (so that no
+    last table is left alone at the top of a slide). Both are tried on a scratch deck."""
+    tried = []
+    for start in (top, None):
+        scratch = Deck("")
+        first = scratch.slide("")
+        if start is None:
+            _, bottom = _flow_tables(scratch, "", tables)
+        else:
+            _, bottom = _flow_tables(scratch, "", tables, slide=first, top=start)
+        tried.append((len(scratch.presentation.slides), -bottom))
+    return tried[0] <= tried[1]
+
+
+_TRENDS_ACROSS = 5
 _TRENDS_PER_SLIDE = 2 * _TRENDS_ACROSS
 _CAPTION = 34.0  # two lines of a 10-point caption
 
 
 def _trends(deck: Deck, title: str, trends: Sequence[TrendChart]) -> None:
-    """Each KPI's trend as a native line chart, up to eight to a slide (four across, two
+    """Each KPI's trend as a native line chart, up to ten to a slide (five across, two
     down), the charts shared evenly over the slides they need."""
     slides = -(-len(trends) // _TRENDS_PER_SLIDE)
     each = -(-len(trends) // slides)
@@ -463,6 +523,10 @@ def _trends(deck: Deck, title: str, trends: Sequence[TrendChart]) -> None:
 
 
 def _kpis(deck: Deck, title: str, kpis: KpiTable) -> None:
+    _slides_of_table(deck, title, _kpi_table(kpis))
+
+
+def _kpi_table(kpis: KpiTable) -> Table:
     compared = bool(kpis.comparator_headings)
     rows, notes = [], []
     for row in kpis.rows:
@@ -471,14 +535,13 @@ def _kpis(deck: Deck, title: str, kpis: KpiTable) -> None:
             footnote_text(row.footnote.number, row.footnote.text) if row.footnote else None
         )
     # Three more columns on the same slide width: a point and a half smaller.
-    table = Table(
+    return Table(
         _kpi_columns(kpis),
         rows,
         size=9.0 if compared else 10.0,
         notes=notes,
         note=kpis.computed_note,
     )
-    _slides_of_table(deck, title, table)
 
 
 # Widths (pt) of the KPI table's columns other than the KPI itself, which takes the rest.
@@ -542,11 +605,16 @@ def _exceptions(deck: Deck, report: Report, starts: dict[int, int]) -> None:
     _slides_of_table(deck, title, Table(columns, rows, size=10.0))
 
 
-def _problems(deck: Deck, report: Report) -> None:
+def _problems(deck: Deck, report: Report, slide: Slide, top: float) -> tuple[Slide, float]:
+    """The data-quality annex under what ``slide`` holds when it fits there."""
     title = report.title("data-quality")
     if not report.problems:
-        _bullets(deck, title, [], empty=text.NO_PROBLEMS)
-        return
+        height = text_height(text.NO_PROBLEMS, CONTENT_WIDTH - 2 * INSET_X, 14.0) + 2 * INSET_Y
+        slide, top = _heading_here(deck, slide, top, title, height)
+        deck.text(
+            slide, CONTENT_LEFT, top, CONTENT_WIDTH, height, [Para.plain(text.NO_PROBLEMS)], 14.0
+        )
+        return slide, top + height
     table = Table(
         [
             Column(h, w)
@@ -555,35 +623,56 @@ def _problems(deck: Deck, report: Report) -> None:
         [[Cell(p.where), Cell(p.message)] for p in report.problems],
         size=11.0,
     )
-    _slides_of_table(deck, title, table)
+    slide, top = _heading_here(deck, slide, top, title, _first_rows(table))
+    return _flow_tables(deck, title, [table], slide=slide, top=top)
 
 
 # --- flowing text and tables over slides ----------------------------------------------------
 
 
 def _bullets(
-    deck: Deck, title: str, items: list[str], *, size: float = _BULLET_SIZE, empty: str = ""
-) -> None:
-    if not items:
+    deck: Deck,
+    title: str,
+    items: list[str],
+    *,
+    size: float = _BULLET_SIZE,
+    empty: str = "",
+    slide: Slide | None = None,
+    top: float = CONTENT_TOP,
+) -> tuple[Slide, float]:
+    """``items`` as bullets from ``top`` of ``slide`` (a new slide titled ``title`` when
+    None) on, continuing on further slides; each text box is as tall as its text. Returns
+    the last slide and the bottom of what is on it."""
+    if slide is None:
         slide = deck.slide(title)
-        deck.text(slide, CONTENT_LEFT, CONTENT_TOP, CONTENT_WIDTH, 30.0, [Para.plain(empty)], size)
-        return
+    if not items:
+        height = text_height(empty, CONTENT_WIDTH - 2 * INSET_X, size) + 2 * INSET_Y
+        deck.text(slide, CONTENT_LEFT, top, CONTENT_WIDTH, height, [Para.plain(empty)], size)
+        return slide, top + height
     inner = CONTENT_WIDTH - 2 * INSET_X - size * 1.1
     room = CONTENT_HEIGHT - 12
     items = [shorten_to_fit(item, inner, room - 6.0, size) for item in items]
-    groups = split_to_fit(items, inner, room, size, space_after=6.0)
+    groups = split_to_fit(items, inner, CONTENT_BOTTOM - 12 - top, size, space_after=6.0)
+    if len(groups) > 1:  # what does not fit under ``top`` starts on a slide of its own
+        groups = groups[:1] + split_to_fit(
+            [i for g in groups[1:] for i in g], inner, room, size, space_after=6.0
+        )
     for page, group in enumerate(groups):
-        slide = deck.slide(title + (" (continued)" if page else ""))
+        if page:
+            slide, top = deck.slide(f"{title} (continued)"), CONTENT_TOP
+        height = paragraphs_height(group, inner, size, space_after=6.0) + 2 * INSET_Y
         deck.text(
             slide,
             CONTENT_LEFT,
-            CONTENT_TOP,
+            top,
             CONTENT_WIDTH,
-            CONTENT_HEIGHT,
+            min(height, CONTENT_BOTTOM - top),
             [Para.plain(t, bullet=True) for t in group],
             size,
             space_after=6.0,
         )
+        top += height
+    return slide, top
 
 
 def _slides_of_table(deck: Deck, title: str, table: Table) -> None:
@@ -597,9 +686,10 @@ def _flow_tables(
     *,
     slide: Slide | None = None,
     top: float = CONTENT_TOP,
-) -> None:
+) -> tuple[Slide, float]:
     """Place ``tables`` one under another from ``top`` down, continuing on new slides
-    titled "``title`` (continued)"; each slide repeats the header of the table it holds."""
+    titled "``title`` (continued)"; each slide repeats the header of the table it holds.
+    Returns the last slide and the bottom of what is on it."""
     if slide is None:
         slide = deck.slide(title)
     for table in tables:
@@ -631,6 +721,7 @@ def _flow_tables(
                 )
                 top += height + 4
             top += _GAP
+    return slide, top
 
 
 class PptxRenderer:

@@ -42,13 +42,20 @@ def get(mapping: dict[str, Any], key: str) -> Any:
 
 
 @register.filter
-def rows_of(items: Sequence[Any], size: int) -> list[list[Any]]:
-    """``items`` in rows of ``size``, the last padded with None so that every row has the
-    same columns (charts are laid out three to a row)."""
-    rows = [list(items[start : start + size]) for start in range(0, len(items), int(size))]
-    if rows:
-        rows[-1] += [None] * (int(size) - len(rows[-1]))
-    return rows
+def even_rows(items: Sequence[Any], size: int) -> list[list[Any]]:
+    """``items`` in as few rows of at most ``size`` as they need, as even as the count
+    allows (nine charts five to a row: five and four, not five and one), every row padded
+    with None to ``size`` so that its cells keep the same width."""
+    size = int(size)
+    count = len(items)
+    rows = -(-count // size)  # rounded up
+    rows_out: list[list[Any]] = []
+    start = 0
+    for row in range(rows):
+        length = count // rows + (1 if row < count % rows else 0)
+        rows_out.append([*items[start : start + length], *[None] * (size - length)])
+        start += length
+    return rows_out
 
 
 @register.simple_tag
@@ -116,7 +123,10 @@ def donut_chart(context: Any, donut: Donut) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def trend_chart(context: Any, chart: TrendChart) -> SafeString:
-    return _chart(context, charts.trend_svg(chart), chart.alt)
+    """A KPI's trend chart; in the PDF (``context[IMAGES]``) drawn at the size of its
+    column, a fifth of the page (``charts.COLUMN``), so its text keeps its point size."""
+    size = charts.COLUMN if context.get(IMAGES) else charts.PAGE
+    return _chart(context, charts.trend_svg(chart, size), chart.alt)
 
 
 def _chart(context: Any, svg: str, alt: str) -> SafeString:

@@ -332,22 +332,22 @@ def _kpis(sheet: Worksheet, report: Report) -> None:
 
 
 def _measures(sheet: Worksheet, report: Report) -> None:
+    """Every quality and feedback measure of the plan, not only the deep dives'."""
     rows: list[Sequence[Cell]] = []
-    for dive in report.deep_dives:
-        for table in dive.measures:
-            for m in table.rows:
-                rows.append(
-                    (
-                        f"{dive.number}. {dive.title}",
-                        table.heading,
-                        m.ref,
-                        m.title,
-                        m.frequency,
-                        m.method,
-                        Said(m.status, m.status_word),
-                        m.update,
-                    )
+    for table in report.measures:
+        for m in table.rows:
+            rows.append(
+                (
+                    table.recommendation,
+                    table.heading,
+                    m.ref,
+                    m.title,
+                    m.frequency,
+                    m.method,
+                    Said(m.status, m.status_word),
+                    m.update,
                 )
+            )
     _sheet(
         sheet,
         ("Recommendation", "Kind", "Ref", "Measure", *text.MEASURE_HEADINGS.values()),
