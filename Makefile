@@ -72,9 +72,14 @@ test: setup ## Run the test suite on 2 cores
 	$(BIN)/pytest -n 2 -q
 
 # Every test that touches the database (the `database` marker, tests/conftest.py) again on
-# a throwaway PostgreSQL cluster started and removed by scripts/with-postgres.
-test-postgres: setup ## Run the database tests again on PostgreSQL
-	scripts/with-postgres $(BIN)/pytest -n 2 -q -m database
+# a throwaway PostgreSQL cluster started and removed by scripts/with-postgres; then, on the
+# same cluster with a throwaway Redis (scripts/with-redis), the two app servers sharing
+# them. That module alone sees PLANTRACKER_REDIS_URL: in the other tests two xdist workers
+# would share one Redis and read each other's pages.
+TWO_SERVERS := tests/web/test_two_servers.py
+test-postgres: setup ## Run the database tests again on PostgreSQL, and the two-server test
+	scripts/with-postgres bash -c '$(BIN)/pytest -n 2 -q -m database --ignore=$(TWO_SERVERS) \
+		&& scripts/with-redis $(BIN)/pytest -q $(TWO_SERVERS)'
 
 lint: setup ## ruff (lint + format), mypy, import contracts
 	$(BIN)/ruff check .
