@@ -19,7 +19,7 @@ NODE_MODULES := frontend/node_modules/.package-lock.json
 VVENV := .venv-validators
 VSTAMP := $(VVENV)/.installed
 
-.PHONY: help setup system frontend run test test-postgres lint bench lock
+.PHONY: help setup system frontend run test test-postgres lint bench bench-load lock
 
 help: ## List the targets
 	@echo "plantracker — make TARGET"
@@ -90,6 +90,16 @@ lint: setup ## ruff (lint + format), mypy, import contracts
 bench: setup ## Run the benchmarks in benchmarks/bench_*.py
 	@if [ -f benchmarks/__main__.py ]; then $(BIN)/python -m benchmarks; \
 	else echo "make bench: no benchmarks package" >&2; exit 1; fi
+
+# The load test (docs/reliability.md#load): 50 people for DURATION seconds against gunicorn
+# and the worker on a throwaway PostgreSQL, synth --scale 10, two leads approving throughout.
+# PAUSE="5 15": people reading pages; the default "1 3" is the stress test. CODE=DIR: the
+# plantracker of DIR/src (a worktree of another commit) under this checkout's load script.
+PAUSE ?= 1 3
+DURATION ?= 60
+bench-load: setup ## The load test on PostgreSQL (PAUSE="5 15", DURATION=60, CODE=worktree)
+	$(if $(CODE),PYTHONPATH=$(abspath $(CODE))/src) scripts/with-postgres \
+		$(BIN)/python -m benchmarks.load --users 50 --duration $(DURATION) --pause $(PAUSE)
 
 lock: $(STAMP) ## Re-pin requirements/lock.txt from pyproject.toml (then run make setup)
 	UV_SYSTEM_CERTS=1 $(BIN)/uv pip compile --quiet pyproject.toml --extra dev \
