@@ -214,7 +214,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "reports": report files keyed by a digest of the data and code they were built from
 # (plantracker.tracker.reports_cache, ADR 0061), in files every worker (and, through
-# PLANTRACKER_REPORTS_DIR on a shared mount, every server) shares and a restart keeps. Entries never go stale, so they never expire; the oldest are culled past the limit.
+# PLANTRACKER_REPORTS_DIR on a shared mount, every server) shares and a restart keeps.
+# Entries never go stale, so they never expire; the oldest are culled past the limit.
 # "plans": each plan's evaluated (counted) data per data version, in each process's memory as
 # the frozen objects themselves (plantracker.tracker.selectors.cached, ADR 0064).
 # "fragments": the rendered figures of the dashboard, recommendation and item pages per data
