@@ -21,7 +21,7 @@ OIDC_MODULES := tests/oidc/node_modules/.package-lock.json
 VVENV := .venv-validators
 VSTAMP := $(VVENV)/.installed
 
-.PHONY: help setup system frontend oidc run test test-postgres lint bench guide-screenshots lock office-render
+.PHONY: help setup system frontend oidc run test test-postgres lint bench bench-load guide-screenshots lock office-render
 
 help: ## List the targets
 	@echo "plantracker — make TARGET"
@@ -86,9 +86,14 @@ test: setup ## Run the test suite on 2 cores
 # Every test that touches the database (the `database` marker, tests/conftest.py) again on
 # a throwaway PostgreSQL cluster started and removed by scripts/with-postgres — except the
 # browser tests, whose server side the client tests already run there
-# (docs/reliability.md#both-databases).
-test-postgres: setup ## Run the database tests again on PostgreSQL
-	scripts/with-postgres $(BIN)/pytest -n 2 -q -m "database and not browser"
+# (docs/reliability.md#both-databases); then, on the same cluster with a throwaway Redis
+# (scripts/with-redis), the two app servers sharing them. That module alone sees
+# PLANTRACKER_REDIS_URL: in the other tests two xdist workers would share one Redis and read
+# each other's pages.
+TWO_SERVERS := tests/web/test_two_servers.py
+test-postgres: setup ## Run the database tests again on PostgreSQL, and the two-server test
+	scripts/with-postgres bash -c '$(BIN)/pytest -n 2 -q -m "database and not browser" \
+		--ignore=$(TWO_SERVERS) && scripts/with-redis $(BIN)/pytest -q $(TWO_SERVERS)'
 
 lint: setup ## ruff (lint + format), mypy, import contracts
 	$(BIN)/ruff check .
@@ -105,6 +110,16 @@ guide-screenshots: setup ## Take the user guide's screenshots again with the bro
 bench: setup ## Run the benchmarks in benchmarks/bench_*.py
 	@if [ -f benchmarks/__main__.py ]; then $(BIN)/python -m benchmarks; \
 	else echo "make bench: no benchmarks package" >&2; exit 1; fi
+
+# The load test (docs/reliability.md#load): 50 people for DURATION seconds against gunicorn
+# and the worker on a throwaway PostgreSQL, synth --scale 10, two leads approving throughout.
+# PAUSE="5 15": people reading pages; the default "1 3" is the stress test. CODE=DIR: the
+# plantracker of DIR/src (a worktree of another commit) under this checkout's load script.
+PAUSE ?= 1 3
+DURATION ?= 60
+bench-load: setup ## The load test on PostgreSQL (PAUSE="5 15", DURATION=60, CODE=worktree)
+	$(if $(CODE),PYTHONPATH=$(abspath $(CODE))/src) scripts/with-postgres \
+		$(BIN)/python -m benchmarks.load --users 50 --duration $(DURATION) --pause $(PAUSE)
 
 lock: $(STAMP) ## Re-pin requirements/lock.txt from pyproject.toml (then run make setup)
 	UV_SYSTEM_CERTS=1 $(BIN)/uv pip compile --quiet pyproject.toml --extra dev \

@@ -25,6 +25,7 @@ def run(
         "PLANTRACKER_VAR_DIR",
         "LOG_LEVEL",
         "PLANTRACKER_REDIS_URL",
+        "PLANTRACKER_REPORTS_DIR",
     }
     base = {k: v for k, v in os.environ.items() if k not in drop}
     base["DJANGO_SETTINGS_MODULE"] = "plantracker.settings"
@@ -106,6 +107,29 @@ def test_page_fragments_go_to_redis_when_an_address_is_given(tmp_path: Path) -> 
     )
     assert shared.returncode == 0, shared.stderr
     assert shared.stdout.split() == ["ObjectMemoryCache", "RedisCache", f"['{url}']"]
+
+
+PRINT_REPORTS = "from django.conf import settings as s; print(s.CACHES['reports']['LOCATION'])"
+
+
+def test_report_files_go_to_the_shared_folder_when_one_is_given(tmp_path: Path) -> None:
+    """Built report files live under the var folder unless PLANTRACKER_REPORTS_DIR names a
+    folder several servers share (docs/deployment.md#several-servers)."""
+    local = run("shell", "--no-imports", "-c", PRINT_REPORTS, cwd=tmp_path)
+    assert local.returncode == 0, local.stderr
+    assert local.stdout.strip() == str(tmp_path.resolve() / "var" / "cache" / "reports")
+
+    shared = tmp_path / "shared" / "reports"
+    given = run(
+        "shell",
+        "--no-imports",
+        "-c",
+        PRINT_REPORTS,
+        cwd=tmp_path,
+        env={"PLANTRACKER_REPORTS_DIR": str(shared)},
+    )
+    assert given.returncode == 0, given.stderr
+    assert given.stdout.strip() == str(shared.resolve())
 
 
 def test_var_is_created_only_when_the_database_is_first_used(tmp_path: Path) -> None:

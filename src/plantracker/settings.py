@@ -36,6 +36,9 @@ Environment variables:
     PASSWORD_SIGN_IN    false: the sign-in page offers single sign-on only. Default: true.
     TWO_FACTOR_FOR_ADMINS  true: organisation admins and operators signing in with a password
                         must set up two-factor before doing anything else. Default: false.
+    PLANTRACKER_REPORTS_DIR  folder of the built report files (ADR 0061, 0067); several
+                        servers share one (a shared mount), so a file built for one is
+                        served by all. Default: $PLANTRACKER_VAR_DIR/cache/reports.
 """
 
 import os
@@ -99,6 +102,11 @@ def env_list(name: str, default: list[str]) -> list[str]:
 # ./var. The folder is created only when the SQLite database is first opened
 # (plantracker.sqlite_backend), so commands that never touch the database leave no trace.
 VAR_DIR = Path(os.environ.get("PLANTRACKER_VAR_DIR", Path.cwd() / "var")).resolve()
+# Built report files: every web process and worker of a deployment must see the same
+# folder, so several servers point this at one shared mount (docs/deployment.md).
+REPORTS_DIR = Path(
+    os.environ.get("PLANTRACKER_REPORTS_DIR", "").strip() or VAR_DIR / "cache" / "reports"
+).resolve()
 
 # --- Security -----------------------------------------------------------------------------
 
@@ -296,8 +304,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Caches -------------------------------------------------------------------------------
 
 # "reports": report files keyed by a digest of the data and code they were built from
-# (plantracker.tracker.reports_cache, ADR 0061), in files every worker shares and a restart
-# keeps. Entries never go stale, so they never expire; the oldest are culled past the limit.
+# (plantracker.tracker.reports_cache, ADR 0061), in files every worker (and, through
+# PLANTRACKER_REPORTS_DIR on a shared mount, every server) shares and a restart keeps.
+# Entries never go stale, so they never expire; the oldest are culled past the limit.
 # "plans": each plan's evaluated (counted) data per data version, in each process's memory as
 # the frozen objects themselves (plantracker.tracker.selectors.cached, ADR 0064).
 # "fragments": the rendered figures of the dashboard, recommendation and item pages per data
@@ -323,7 +332,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "reports": {
         "BACKEND": "plantracker.cache_backends.FolderOnFirstWriteCache",
-        "LOCATION": str(VAR_DIR / "cache" / "reports"),
+        "LOCATION": str(REPORTS_DIR),
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 200},
     },

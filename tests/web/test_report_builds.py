@@ -9,10 +9,12 @@ once. The worker here is django-tasks-db's own, run in the test until the queue 
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -284,3 +286,46 @@ def test_backups_leave_out_the_queue_and_the_builds_in_progress(site: Site) -> N
 
     assert "tracker.planrecord" in labels
     assert not {"tracker.reportbuild", "django_tasks_db.dbtaskresult"} & labels
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_the_same_moment_render_the_file_once(
+    site: Site, counting: dict[str, CountingRenderer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL, two requests in two connections, both having found no file, try to take
+    the lock at the same moment: one queues the build, the other waits for it (ADR 0067)."""
+    real_claim = reports_cache._claim
+    both_missed = threading.Barrier(2, timeout=60)
+
+    def claim_together(key: str) -> Any:
+        both_missed.wait()  # neither takes the lock before the other has missed the cache
+        return real_claim(key)
+
+    monkeypatch.setattr(reports_cache, "_claim", claim_together)
+    clients = [site.client("viewer"), api_client(site, "lead")]
+    urls = [web_url("pptx"), api_url("pptx")]
+    answers: list[object] = [None, None]
+
+    def ask(index: int) -> None:
+        try:
+            answers[index] = clients[index].get(urls[index]).status_code
+        except Exception as exc:  # the outcome under test
+            answers[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert answers == [202, 202]
+    assert len(queued()) == 1
+    assert ReportBuild.objects.count() == 1
+    monkeypatch.setattr(reports_cache, "_claim", real_claim)
+    run_worker()
+    files = {clients[i].get(urls[i]).content for i in range(2)}
+    assert len(files) == 1 and next(iter(files))[:2] == b"PK"  # one presentation
+    assert counting["pptx"].calls == 1
