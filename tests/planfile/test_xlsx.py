@@ -223,7 +223,8 @@ def test_a_computed_value_keeps_its_mark_in_a_computed_from_column() -> None:
     wrong = edited(data, {"KPI values": {f"{column}{typed}": "typed"}})
     assert errors(wrong) == [
         f"{NAME}: KPI values!{column}{typed}: expected statutory:<indicator> (the statutory "
-        "indicator the value was computed from), found the text 'typed'"
+        "indicator the value was computed from), optionally followed by '; N children, M with "
+        "errors' (M at most N), found the text 'typed'"
     ]
 
 
