@@ -81,7 +81,7 @@ def test_the_same_person_cannot_be_owner_and_deputy(site: WorkflowSite) -> None:
     response = client.post(
         reverse("web:item-owners", args=["cip", "2.A1"]), {"owner": other, "deputy": other}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Choose a deputy other than the owner" in response.content.decode()
     assert site.item("2.A1").owner_user is None
 

@@ -121,7 +121,8 @@ def _login(actor: str, method: str) -> int | str:
         return 302  # already signed in: sent on to the plans
     if method in ("put", "patch", "delete"):
         return 405
-    return 200  # the form; a wrong password shows it again with the error
+    # The form; a wrong password (the POST here) shows it again with the error, as a 400.
+    return 400 if method == "post" else 200
 
 
 def _own(statuses: dict[str, int]) -> Callable[[str, str], int | str]:
@@ -354,5 +355,5 @@ def test_a_write_by_an_admin_really_happens(site: Site) -> None:
     signing_in = site.client(None).post(
         reverse("web:login"), {"username": contributor.username, "password": PASSWORD}
     )
-    assert signing_in.status_code == 200  # the form again, not a redirect into the plans
+    assert signing_in.status_code == 400  # the form again, not a redirect into the plans
     assert "_auth_user_id" not in signing_in.wsgi_request.session

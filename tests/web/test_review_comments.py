@@ -85,7 +85,7 @@ def test_an_approval_comment_is_kept_and_shown_on_the_item_page(site: WorkflowSi
 def test_returning_without_a_comment_says_what_is_missing(site: WorkflowSite) -> None:
     entry = _submitted(site)
     response = _review(_client(site, "lead"), entry, "return")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Say what needs to change before it can be returned" in _text(response)
     entry.refresh_from_db()
     assert entry.state == "submitted"

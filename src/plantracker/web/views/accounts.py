@@ -27,6 +27,7 @@ from plantracker.web.sso import (
     provider_sign_out,
 )
 from plantracker.web.two_factor import pending_end, pending_get, pending_start
+from plantracker.web.views.common import form_status
 
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -67,6 +68,13 @@ class SignInView(auth_views.LoginView):
             return response
         return super().post(request, *args, **kwargs)
 
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        # A wrong password is a form error like any other: the form again, as a 400. A
+        # lockout (the fifth wrong one) is django-axes' 429, its middleware's answer.
+        response = super().form_invalid(form)
+        response.status_code = form_status(form.errors)
+        return response
+
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if isinstance(user, User) and has_two_factor(user):
@@ -91,7 +99,6 @@ def two_factor_code(request: HttpRequest) -> HttpResponse:
         pending_end(request)
         return render(request, "web/locked_out.html", status=429)
     form = TwoFactorCodeForm(request.POST or None)
-    status = 200
     if request.method == "POST" and form.is_valid():
         if two_factor_check(user=pending.user, code=form.cleaned_data["code"]):
             pending_end(request)
@@ -103,13 +110,11 @@ def two_factor_code(request: HttpRequest) -> HttpResponse:
             pending_end(request)
             return render(request, "web/locked_out.html", status=429)
         form.add_error("code", "The code is not right: enter the app's current code")
-    if form.errors:
-        status = 400
     return render(
         request,
         "web/two_factor/code.html",
         {"form": form, "first_field": "id_code"},
-        status=status,
+        status=form_status(form.errors),
     )
 
 

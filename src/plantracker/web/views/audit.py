@@ -35,7 +35,7 @@ from plantracker.tracker.selectors.audit import (
     audit_search,
 )
 from plantracker.web.forms.audit import AuditFilterForm
-from plantracker.web.views.common import crumbs, form_error_links
+from plantracker.web.views.common import crumbs, form_error_links, form_status
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ("when", "who", "what", "kind", "action", "field", "old", "new", "reason")
@@ -153,7 +153,9 @@ def _audit_page(request: HttpRequest, record: PlanRecord, query: QueryDict) -> H
         # The person list still offers everyone, so the filter can be corrected in place.
         every = audit_search(plan_record=record, search=AuditFilter(), emails=filtered.emails)
         context["people"] = [(person.pk, person.label(filtered.emails)) for person in every.people]
-        return render(request, "web/workflow/audit.html", context, status=400)
+        return render(
+            request, "web/workflow/audit.html", context, status=form_status(context["errors"])
+        )
     page = Paginator(filtered.found.rows, PAGE_SIZE).get_page(query.get("page"))
     links = [
         PageLink(number, _query(query, page=number), number == page.number)

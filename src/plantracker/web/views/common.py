@@ -68,6 +68,20 @@ def form_error_links(form: Any, fallback: str, hidden: str | None = None) -> lis
     return links
 
 
+def form_status(errors: object, refused: int | None = None) -> int:
+    """The HTTP status of a page that holds a form (docs/reliability.md#bad-input).
+
+    A page redisplayed because of bad input answers 400, whatever else it shows (on the
+    updates page, rows saved before the refused one keep their success message): a script
+    or a test tells it from a success by the status alone. ``errors`` is what the page
+    shows: a form's ``errors``, the error summary's lines, or any truthy value. A status
+    a refusal already chose (409 an edit conflict, 413, 429) stays; no errors is a 200.
+    """
+    if refused is not None and refused >= 400:
+        return refused
+    return 400 if errors else 200
+
+
 def plan_and_period(request: HttpRequest, slug: str, code: str) -> tuple[PlanRecord, Period]:
     """The plan (404 unless the person may view it) and its period (404 if it has none)."""
     record = plan_for_user(user=request.user, slug=slug)

@@ -23,6 +23,7 @@ from plantracker.web.views.common import (
     ErrorLink,
     crumbs,
     form_error_links,
+    form_status,
     plan_and_period,
     require_lead,
 )
@@ -109,7 +110,7 @@ def narrative(request: HttpRequest, slug: str, period: str) -> HttpResponse:
             "crumbs": crumbs(record, chosen),
             "section": "plans",
         },
-        status=status,
+        status=form_status(errors, status),
     )
 
 

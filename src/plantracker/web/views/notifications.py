@@ -16,6 +16,7 @@ from plantracker.tracker.services.notifications import (
     preferences_of,
 )
 from plantracker.web.forms.notifications import NotificationsForm
+from plantracker.web.views.common import form_status
 
 
 @login_required
@@ -43,4 +44,5 @@ def notifications(request: HttpRequest) -> HttpResponse:
         request,
         "web/notifications.html",
         {"form": form, "email": user.email or user.username, "section": "notifications"},
+        status=form_status(form.errors),
     )

@@ -26,7 +26,7 @@ from plantracker.tracker.selectors.owners import (
 )
 from plantracker.tracker.services import item_owners_set, owners_assign
 from plantracker.web.forms.owners import ItemOwnersForm, OwnedForm
-from plantracker.web.views.common import Crumb, crumbs, require_lead
+from plantracker.web.views.common import Crumb, crumbs, form_status, require_lead
 from plantracker.web.views.refusals import service_refusal
 
 
@@ -70,28 +70,25 @@ def person(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     risk_ids = [c.pk for g in groups if g.field == "risks" for c in g.choices]
     form = OwnedForm(request.POST or None, item_ids=item_ids, risk_ids=risk_ids)
     status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            with service_refusal() as refused:
-                done = owners_assign(
-                    actor=lead,
-                    plan=record,
-                    user=member,
-                    item_ids=form.cleaned_data["items"],
-                    risk_ids=form.cleaned_data["risks"],
-                    replace=True,
-                )
-            if not refused:
-                messages.success(
-                    request,
-                    f"{member.username} now owns {done.linked} more and "
-                    f"{done.unlinked} fewer item{'s' if done.unlinked != 1 else ''}",
-                )
-                return redirect("web:owner", record.slug, member.pk)
-            refused.on_form(form, field="items")
-            status = refused.status
-        else:
-            status = 400
+    if request.method == "POST" and form.is_valid():
+        with service_refusal() as refused:
+            done = owners_assign(
+                actor=lead,
+                plan=record,
+                user=member,
+                item_ids=form.cleaned_data["items"],
+                risk_ids=form.cleaned_data["risks"],
+                replace=True,
+            )
+        if not refused:
+            messages.success(
+                request,
+                f"{member.username} now owns {done.linked} more and "
+                f"{done.unlinked} fewer item{'s' if done.unlinked != 1 else ''}",
+            )
+            return redirect("web:owner", record.slug, member.pk)
+        refused.on_form(form, field="items")
+        status = refused.status
     ticked = _ticked(form, member, groups)
     return render(
         request,
@@ -107,7 +104,7 @@ def person(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "crumbs": _people_crumbs(record),
             "section": "plans",
         },
-        status=status,
+        status=form_status(form.errors, status),
     )
 
 
@@ -140,22 +137,19 @@ def item_owners(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     initial = {"owner": item.owner_user_id, "deputy": item.deputy_user_id}
     form = ItemOwnersForm(request.POST or None, candidates=candidates, initial=initial)
     status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            with service_refusal() as refused:
-                item_owners_set(
-                    actor=lead,
-                    item=item,
-                    owner=form.cleaned_data["owner"],
-                    deputy=form.cleaned_data["deputy"],
-                )
-            if not refused:
-                messages.success(request, f"The owner of {item.ref} was saved")
-                return redirect("web:item", record.slug, item.ref)
-            refused.on_form(form)
-            status = refused.status
-        else:
-            status = 400
+    if request.method == "POST" and form.is_valid():
+        with service_refusal() as refused:
+            item_owners_set(
+                actor=lead,
+                item=item,
+                owner=form.cleaned_data["owner"],
+                deputy=form.cleaned_data["deputy"],
+            )
+        if not refused:
+            messages.success(request, f"The owner of {item.ref} was saved")
+            return redirect("web:item", record.slug, item.ref)
+        refused.on_form(form)
+        status = refused.status
     return render(
         request,
         "web/owners/item.html",
@@ -169,5 +163,5 @@ def item_owners(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
             ],
             "section": "plans",
         },
-        status=status,
+        status=form_status(form.errors, status),
     )

@@ -28,6 +28,7 @@ from plantracker.web.views.common import (
     ErrorLink,
     crumbs,
     form_error_links,
+    form_status,
     plan_and_period,
     require_lead,
 )
@@ -44,7 +45,7 @@ def _page(
     open_form: PeriodOpenForm | None = None,
     reopen_form: PeriodReopenForm | None = None,
     errors: list[ErrorLink] | None = None,
-    status: int = 200,
+    status: int | None = None,
     confirm_close: bool = False,
 ) -> HttpResponse:
     entries = period_entries(plan_record=record, period=period)
@@ -84,7 +85,7 @@ def _page(
             left_out_of_report(plan_record=record, period=period) if confirm_close else None
         ),
     }
-    return render(request, "web/workflow/period.html", context, status=status)
+    return render(request, "web/workflow/period.html", context, status=form_status(errors, status))
 
 
 @login_required
@@ -142,7 +143,6 @@ def period_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
                 record,
                 chosen,
                 errors=[ErrorLink("main-content", "Choose what to do with the period")],
-                status=400,
             )
     if refused.invalid:
         form_with_errors: Any = open_form if action == "open" else reopen_form

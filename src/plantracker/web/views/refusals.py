@@ -2,14 +2,14 @@
 
 ``NotAllowed`` → 403 (Django's ``PermissionDenied``, raised on); any other ``ServiceError``
 is caught and kept for the view to show: ``InvalidInput`` on its form's fields (the form
-again, status 200), ``ConflictError`` with both versions (409), ``StateConflict`` and the
-rest as messages (409)::
+again, status 400), ``ConflictError`` with both versions (409), ``StateConflict`` and the
+rest as messages (409); ``common.form_status`` turns that into the page's status::
 
     with service_refusal() as refused:
         narrative_update(...)
     if refused:
         refused.on_form(form)
-        status = refused.status
+    return render(..., status=form_status(form.errors, refused.status))
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ class Refused:
 
     @property
     def status(self) -> int:
-        """200 for the form again with its errors; 409 when the stored state refused it."""
-        return 200 if isinstance(self.error, InvalidInput) else 409
+        """400 for the form again with its errors (bad input, docs/reliability.md#bad-input);
+        409 when the stored state refused it."""
+        return 400 if isinstance(self.error, InvalidInput) else 409
 
     def on_form(
         self, form: Any, *, rename: Mapping[str, str] | None = None, field: str | None = None

@@ -32,6 +32,7 @@ from plantracker.web.views.common import (
     STATE_TAGS,
     ErrorLink,
     crumbs,
+    form_status,
     plan_and_period,
     require_lead,
 )
@@ -67,7 +68,7 @@ def _review_page(
     *,
     errors: list[ErrorLink] | None = None,
     bound: ReviewForm | None = None,
-    status: int = 200,
+    status: int | None = None,
 ) -> HttpResponse:
     rows = review_rows(plan_record=record, period=period, states=(EntryState.SUBMITTED,))
     returned = review_rows(plan_record=record, period=period, states=(EntryState.RETURNED,))
@@ -102,7 +103,7 @@ def _review_page(
             "crumbs": crumbs(record, period),
             "section": "plans",
         },
-        status=status,
+        status=form_status(errors, status),
     )
 
 
@@ -138,7 +139,6 @@ def review(request: HttpRequest, slug: str, period: str) -> HttpResponse:
             chosen,
             user,
             errors=[ErrorLink("main-content", "Choose to approve or to return the update")],
-            status=400,
         )
     found = _parse(form.cleaned_data["entry"], entries)
     if found is None:
@@ -205,7 +205,7 @@ def _bulk(
             else "An update you selected is not in this period; look again"
         )
         return _review_page(
-            request, record, period, user, errors=[ErrorLink("bulk-approve", message)], status=400
+            request, record, period, user, errors=[ErrorLink("bulk-approve", message)]
         )
     with service_refusal() as refused:
         approved = update_bulk_approve(
@@ -221,7 +221,7 @@ def _bulk(
             period,
             user,
             errors=[ErrorLink("bulk-approve", text) for text in texts],
-            status=refused.status if refused.invalid else 409,
+            status=refused.status,
         )
     count = len(approved)
     messages.success(request, f"{count} update{'s' if count != 1 else ''} approved")

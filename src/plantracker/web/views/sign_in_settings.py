@@ -19,7 +19,7 @@ from plantracker.tracker.services.sign_in import (
     provider_id_for,
 )
 from plantracker.web.forms.accounts import OrganisationProviderForm
-from plantracker.web.views.common import Crumb
+from plantracker.web.views.common import Crumb, form_status
 from plantracker.web.views.refusals import service_refusal
 from plantracker.web.views.users import _organisation
 
@@ -62,7 +62,7 @@ def sign_in_provider(request: HttpRequest) -> HttpResponse:
             "section": "users",
             "first_field": "id_name",
         },
-        status=400 if form.errors else 200,
+        status=form_status(form.errors),
     )
 
 

@@ -30,7 +30,7 @@ from plantracker.tracker.services.two_factor import (
     two_factor_enable,
 )
 from plantracker.web.forms.accounts import TwoFactorSetUpForm
-from plantracker.web.views.common import Crumb
+from plantracker.web.views.common import Crumb, form_status
 from plantracker.web.views.refusals import service_refusal
 
 SECRET_SESSION_KEY = "plantracker.2fa.secret"
@@ -110,7 +110,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
             "crumbs": _crumbs(),
             "first_field": "id_code",
         },
-        status=400 if form.errors else 200,
+        status=form_status(form.errors),
     )
 
 

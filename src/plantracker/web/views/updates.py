@@ -36,6 +36,7 @@ from plantracker.web.views.common import (
     ErrorLink,
     crumbs,
     form_error_links,
+    form_status,
     plan_and_period,
     require_lead,
     signed_in_user,
@@ -301,7 +302,8 @@ def _updates_page(
             "crumbs": crumbs(record, chosen),
             "section": "plans",
         },
-        status=outcome.status if outcome.failed else 200,
+        # Rows saved before a refused one keep their message above; the page is still a 400.
+        status=form_status(errors or outcome.failed, outcome.status),
     )
 
 

@@ -27,7 +27,7 @@ from plantracker.tracker.services import (
 )
 from plantracker.tracker.services.accounts import user_set_active
 from plantracker.web.forms.accounts import MembershipForm, RoleFields, UserAddForm
-from plantracker.web.views.common import Crumb
+from plantracker.web.views.common import Crumb, form_status
 from plantracker.web.views.refusals import service_refusal
 
 
@@ -107,6 +107,7 @@ def user_add(request: HttpRequest) -> HttpResponse:
         request,
         "web/users/add.html",
         {"form": form, "crumbs": _crumbs(), "section": "users", "first_field": "id_email"},
+        status=form_status(form.errors),
     )
 
 
@@ -134,7 +135,7 @@ def _detail(
             "crumbs": _crumbs(),
             "section": "users",
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(form.errors),
     )
 
 
