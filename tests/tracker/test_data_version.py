@@ -441,6 +441,12 @@ NOT_WRITES = {
     "locked_open_period": "locks a period row; writes nothing",
     "may_update": "checks a permission",
     "is_owner": "checks a link",
+    # Evidence (ADR 0078) is not counted: no figure, status or report changes with it.
+    "evidence_file_add": "attaches evidence, which a plan does not count",
+    "evidence_link_add": "attaches evidence, which a plan does not count",
+    "evidence_remove": "removes evidence, which a plan does not count",
+    "evidence_purge": "a step of period_close, which bumps",
+    "evidence_storage": "names the storage",
 }
 
 

@@ -3,6 +3,7 @@
 from plantracker.tracker.models.accounts import Membership, Organisation, Role, User
 from plantracker.tracker.models.choices import EntryState, PeriodState
 from plantracker.tracker.models.entries import KpiTarget, KpiValue, RiskUpdate, Update
+from plantracker.tracker.models.evidence import Evidence
 from plantracker.tracker.models.fields import DecimalTextField
 from plantracker.tracker.models.plan import (
     Item,
@@ -18,6 +19,7 @@ from plantracker.tracker.models.workflow import PeriodSnapshot
 __all__ = [
     "DecimalTextField",
     "EntryState",
+    "Evidence",
     "Item",
     "KpiTarget",
     "KpiValue",

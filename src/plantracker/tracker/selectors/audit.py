@@ -19,6 +19,7 @@ from django.db import models
 
 from plantracker.domain.model import Kind
 from plantracker.tracker.models import (
+    Evidence,
     Item,
     KpiTarget,
     KpiValue,
@@ -44,6 +45,7 @@ _SKIPPED = {
     "created",
     "updated",
     "data_version",  # not audited (ADR 0062)
+    "stored_name",  # where the storage keeps an evidence file: says nothing a reader needs
 }
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 _USER_FIELDS = {
@@ -53,6 +55,8 @@ _USER_FIELDS = {
     "entered_for",
     "submitted_by",
     "reviewed_by",
+    "added_by",
+    "removed_by",
 }
 
 
@@ -226,6 +230,11 @@ def item_audit(*, plan_record: PlanRecord, item: Item) -> list[AuditRow]:
                 KpiTarget.history.filter(item_id=item.pk),
                 lambda r: f"{label} target, {names.period(r.period_id)}",
             ),
+            (
+                Evidence,
+                Evidence.history.filter(item_id=item.pk),
+                lambda r: f"{label} evidence, {names.period(r.period_id)}",
+            ),
         ]
     )
 
@@ -256,6 +265,11 @@ def period_audit(*, plan_record: PlanRecord, period: Period) -> list[AuditRow]:
                 RiskUpdate,
                 RiskUpdate.history.filter(period_id=period.pk),
                 lambda r: f"{names.risk(r.risk_id)}, {code}",
+            ),
+            (
+                Evidence,
+                Evidence.history.filter(period_id=period.pk),
+                lambda r: f"{names.item(r.item_id)} evidence, {code}",
             ),
         ]
     )
@@ -303,6 +317,11 @@ def plan_audit(*, plan_record: PlanRecord) -> list[AuditRow]:
                 RiskUpdate,
                 RiskUpdate.history.filter(risk_id__in=risk_ids),
                 lambda r: f"{names.risk(r.risk_id)}, {names.period(r.period_id)}",
+            ),
+            (
+                Evidence,
+                Evidence.history.filter(item_id__in=item_ids),
+                lambda r: f"{names.item(r.item_id)} evidence, {names.period(r.period_id)}",
             ),
         ]
     )
