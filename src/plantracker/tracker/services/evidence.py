@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import IO, Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,11 +40,14 @@ _url = URLValidator(schemes=["http", "https"])
 class Upload(Protocol):
     """What an upload offers: Django's ``UploadedFile`` and ninja's are ones."""
 
-    name: str | None
-    size: int | None
+    @property
+    def name(self) -> str | None: ...
 
     @property
-    def file(self) -> IO[bytes]: ...
+    def size(self) -> int | None: ...
+
+    @property
+    def file(self) -> Any: ...
 
 
 def evidence_storage() -> Storage:
