@@ -77,11 +77,11 @@ _PARAMETER_SOURCES = ("query", "path", "header", "cookie", "form")
 
 def _body_rows(request: HttpRequest) -> list[Any]:
     """The request's JSON rows, to name each bad row's ref; [] when it has none."""
-    if request.content_type == "multipart/form-data":
-        return []  # an upload's form (ADR 0078): its body was read as the stream it is
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return []  # a form (evidence, ADR 0078): no rows, and an upload's body was streamed
     try:
         rows = json.loads(request.body or b"null")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested past Python's limit
         return []
     return rows if isinstance(rows, list) else []
 
