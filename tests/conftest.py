@@ -61,6 +61,18 @@ def _fresh_report_cache(settings: Any, request: pytest.FixtureRequest) -> Iterat
     caches["reports"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _evidence_storage(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Evidence files (ADR 0078) go to a folder of each test's own, never into ./var."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("evidence"))},
+        },
+    }
+
+
 @pytest.fixture
 def reports_at_once(settings: Any) -> None:
     """Tasks run as they are queued, so a report download answers with the file at once

@@ -25,6 +25,10 @@ Environment variables:
     REMINDER_ESCALATE_AFTER  reminders an owner gets before the plan's leads are told. Default: 2.
     BANK_HOLIDAYS       whose bank holidays are not working days for reminders: ENG (England,
                         the default), WLS, SCT, NIR, or none.
+    PLANTRACKER_EVIDENCE_MAX_MB  largest evidence file accepted, in megabytes. Default: 20.
+    PLANTRACKER_EVIDENCE_STORAGE  a Django storage class for evidence files (e.g.
+                        storages.backends.s3.S3Storage), with PLANTRACKER_EVIDENCE_OPTIONS its
+                        options as JSON. Default: the folder evidence in $PLANTRACKER_VAR_DIR.
     PLANTRACKER_REDIS_URL  e.g. redis://127.0.0.1:6379/0: keep the pages' rendered figures in
                         this Redis, shared by every worker and server (ADR 0064). Default:
                         each process's own memory.
@@ -41,6 +45,7 @@ Environment variables:
                         served by all. Default: $PLANTRACKER_VAR_DIR/cache/reports.
 """
 
+import json
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -369,7 +374,22 @@ STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "plantracker.web.storage.StaticStorage"},
+    # Evidence attached to updates (ADR 0078): the file system by default; any Django
+    # storage (django-storages' S3 or Azure Blob, installed by the deployment) by settings.
+    "evidence": {
+        "BACKEND": os.environ.get(
+            "PLANTRACKER_EVIDENCE_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("PLANTRACKER_EVIDENCE_OPTIONS", "") or "null")
+        or {
+            "location": str(VAR_DIR / "evidence"),
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    },
 }
+# The largest evidence file accepted (ADR 0078).
+EVIDENCE_MAX_BYTES = int(float(os.environ.get("PLANTRACKER_EVIDENCE_MAX_MB", "20")) * 1024 * 1024)
 
 # --- Security headers ---------------------------------------------------------------------
 

@@ -191,3 +191,41 @@ def test_a_backup_made_on_sqlite_restores_into_postgresql(tmp_path: Path) -> Non
         exported = plantracker(target, tmp_path, "export", SLUG, "--format", "yaml", "-o", "b.yaml")
         assert exported.returncode == 0, exported.stderr
         assert (tmp_path / "b.yaml").read_bytes() == (tmp_path / "a.yaml").read_bytes()
+
+
+def test_evidence_files_travel_in_the_backup_and_restore_brings_them_back(
+    db: None, tmp_path: Path
+) -> None:
+    """ADR 0078: the one document gains the evidence files; a restore writes them back."""
+    from django.core.files.storage import storages
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from tests.evidence_files import PDF
+
+    from plantracker.tracker.models import Evidence, Period
+    from plantracker.tracker.services.evidence import evidence_file_add
+
+    command("import", str(EXAMPLE))
+    command("user", "add", "lead@example.gov.uk", "--role", "lead", "--plan", SLUG)
+    lead = User.objects.get(username="lead@example.gov.uk")
+    item = Item.objects.get(plan__slug=SLUG, ref="1.A1")
+    period = Period.objects.filter(plan__slug=SLUG, state="open").order_by("-position").first()
+    assert period is not None
+    added = evidence_file_add(
+        actor=lead,
+        item=item,
+        period=period,
+        upload=SimpleUploadedFile("audit.pdf", PDF),
+        description="Case file audit",
+    )
+    backup = tmp_path / "backup.json"
+    command("backup", "-o", str(backup))
+    assert json.loads(backup.read_text(encoding="utf-8"))["files"].keys() == {added.stored_name}
+
+    storage = storages["evidence"]
+    storage.delete(added.stored_name)
+    Evidence.objects.all().delete()
+    command("restore", str(backup))
+
+    restored = Evidence.objects.get()
+    assert restored.filename == "audit.pdf"
+    assert storage.open(restored.stored_name).read() == PDF

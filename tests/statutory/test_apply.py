@@ -52,6 +52,7 @@ REFS = {name: f"1.K{n}" for n, name in enumerate(DEFINITIONS, 1)}
 def _settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
+        **settings.STORAGES,  # the evidence storage of tests/conftest.py
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }

@@ -466,6 +466,12 @@ NOT_WRITES = {
     "two_factor_disable": "a person's authenticator",
     "two_factor_check": "checks a code (marks a recovery code used)",
     "recovery_codes_renew": "a person's recovery codes",
+    # Evidence (ADR 0078) is not counted: no figure, status or report changes with it.
+    "evidence_file_add": "attaches evidence, which a plan does not count",
+    "evidence_link_add": "attaches evidence, which a plan does not count",
+    "evidence_remove": "removes evidence, which a plan does not count",
+    "evidence_purge": "a step of period_close, which bumps",
+    "evidence_storage": "names the storage",
 }
 
 

@@ -22,6 +22,7 @@ def _web_settings(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
     # Link the stylesheet under its own name whatever ./var/static holds from a demo run.
     settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # the evidence storage of tests/conftest.py
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }

@@ -14,11 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from tests.evidence_files import PDF
 from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
 
 from plantracker.tracker.models import (
+    Evidence,
     Item,
     KpiValue,
     Narrative,
@@ -28,6 +31,7 @@ from plantracker.tracker.models import (
     Update,
 )
 from plantracker.tracker.services import update_save_draft, update_submit
+from plantracker.tracker.services.evidence import evidence_file_add
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +172,24 @@ ROUTES = (
         _page(("lead",), ("lead",)),
         data=lambda site: {"owner": str(site.users["other"].pk)},
     ),
+    # Evidence (ADR 0078): every reader sees it; the item's owner and the leads attach it.
+    Route(
+        "evidence",
+        _plan_url("web:evidence", Q3, "1.A1"),
+        _page(MEMBERS, ("contributor", "lead")),
+        data=lambda site: {
+            "action": "link",
+            "link-url": "https://intranet.example.org/audit",
+            "link-description": "Audit minutes",
+        },
+    ),
+    Route(
+        "evidence-file",
+        lambda site: reverse(
+            "web:evidence-file", args=[site.plan.slug, Evidence.objects.get(filename="a.pdf").pk]
+        ),
+        _reader(MEMBERS),
+    ),
 )
 WORKFLOW_URL_NAMES = frozenset(route.name for route in ROUTES)
 
@@ -200,6 +222,7 @@ FOREIGN = (
     _foreign("plan-audit-csv", writable=False),
     _foreign("owners", writable=False),
     _foreign("item-owners", "1.A1"),
+    _foreign("evidence", Q3, "1.A1"),
 )
 
 
@@ -213,6 +236,7 @@ def fingerprint() -> tuple[object, ...]:
         sorted(Period.objects.values_list("pk", "state", "due", "version")),
         sorted(Narrative.objects.values_list("pk", "version")),
         PeriodSnapshot.objects.count(),
+        sorted(Evidence.objects.values_list("pk", "removed_at")),
     )
 
 
@@ -231,6 +255,13 @@ def site() -> WorkflowSite:
         commentary="Two partners have signed",
     )
     update_submit(actor=contributor, entry=entry, expected_version=entry.version)
+    evidence_file_add(
+        actor=contributor,
+        item=site.item("1.A1"),
+        period=site.period(Q3),
+        upload=SimpleUploadedFile("a.pdf", PDF),
+        description="Audit",
+    )
     return site
 
 

@@ -7,7 +7,7 @@ the docs page do not, so that an integrator can read them before asking for a to
 from __future__ import annotations
 
 from plantracker.api.auth import BearerToken
-from plantracker.api.endpoints import entries, me, owners, plans, reports
+from plantracker.api.endpoints import entries, evidence, me, owners, plans, reports
 from plantracker.api.errors import install_handlers
 from plantracker.api.openapi import PlantrackerApi
 from plantracker.api.parser import ExactJsonParser
@@ -35,3 +35,4 @@ api.add_router("", plans.router)
 api.add_router("", entries.router)
 api.add_router("", reports.router)
 api.add_router("", owners.router)
+api.add_router("", evidence.router)

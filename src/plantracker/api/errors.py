@@ -1,6 +1,7 @@
 """How the API answers refusals: one JSON shape, ``{"detail": ..., "errors": [...]}``.
 
-- 400 a body that is not JSON (or holds NaN or Infinity);
+- 400 a body that is not JSON (or holds NaN or Infinity), or an evidence upload the checks
+  refuse (ADR 0078);
 - 401 unknown, revoked or absent token (with ``WWW-Authenticate: Bearer``);
 - 403 a write the user may not make on a plan they can see;
 - 404 a plan they cannot see (exactly as for a slug that does not exist), or an unknown
@@ -35,6 +36,7 @@ from plantracker.tracker.services import (
     ServiceError,
     StateConflict,
 )
+from plantracker.tracker.uploads import UploadRefused
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,11 @@ _PARAMETER_SOURCES = ("query", "path", "header", "cookie", "form")
 
 def _body_rows(request: HttpRequest) -> list[Any]:
     """The request's JSON rows, to name each bad row's ref; [] when it has none."""
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return []  # a form (evidence, ADR 0078): no rows, and an upload's body was streamed
     try:
         rows = json.loads(request.body or b"null")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested past Python's limit
         return []
     return rows if isinstance(rows, list) else []
 
@@ -180,6 +184,8 @@ def install_handlers(api: NinjaAPI) -> None:
     # Refusals answered with their own message and a fixed status; the services' refusals
     # map here once for every endpoint (ADR 0063).
     for refusal, status in (
+        # An evidence upload the checks refuse (ADR 0078): the file named, nothing stored.
+        (UploadRefused, 400),
         (Conflict, 409),
         (NotAllowed, 403),
         (ConflictError, 409),

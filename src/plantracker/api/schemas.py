@@ -3,7 +3,7 @@ statuses and directions use the domain's words (docs/rules.md#statuses)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -387,3 +387,24 @@ class RiskOwnerIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     owner_email: Text | None
+
+
+# --- evidence (ADR 0078) ------------------------------------------------------------------
+
+
+class EvidenceOut(Schema):
+    """A file or link attached to an item's update for the period."""
+
+    id: int
+    ref: str = Field(description="The item's ref.")
+    kind: str = Field(description="'file' or 'link'.")
+    description: str
+    filename: str | None = Field(None, description="A file's name (normalised).")
+    content_type: str | None = Field(None, description="A file's type, from its contents.")
+    size: int | None = Field(None, description="A file's size in bytes.")
+    sha256: str | None = Field(None, description="A file's SHA-256, hex.")
+    url: str | None = Field(
+        None, description="A link's address, or where a file downloads (with the token)."
+    )
+    added_by: str | None
+    added_at: datetime

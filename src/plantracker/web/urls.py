@@ -7,6 +7,7 @@ from django.urls import path, register_converter
 from plantracker.web.views import (
     accounts,
     audit,
+    evidence,
     health,
     narrative,
     notifications,
@@ -60,6 +61,8 @@ urlpatterns = [
     path("plans/<slug:slug>/items/<path:ref>/", plans.item, name="item"),
     # A lead's owners pages (ADR 0068), before the period pattern takes "owners" for one.
     path("plans/<slug:slug>/owners/", owners.people, name="owners"),
+    # Evidence files (ADR 0078), by number: a fixed word after the plan, like owners.
+    path("plans/<slug:slug>/evidence/<int:pk>/", evidence.evidence_download, name="evidence-file"),
     path("plans/<slug:slug>/owners/<int:pk>/", owners.person, name="owner"),
     path("plans/<slug:slug>/owners/items/<path:ref>/", owners.item_owners, name="item-owners"),
     # The audit trail, before the period pattern takes "audit" for one.
@@ -97,6 +100,11 @@ urlpatterns = [
         name="plan-updates",
     ),
     path("plans/<slug:slug>/<str:period>/review/", review.review, name="review"),
+    path(
+        "plans/<slug:slug>/<str:period>/evidence/<path:ref>/",
+        evidence.evidence_page,
+        name="evidence",
+    ),
     path("plans/<slug:slug>/<str:period>/period/", periods.period_page, name="period"),
     path("plans/<slug:slug>/<str:period>/narrative/", narrative.narrative, name="narrative"),
     path(

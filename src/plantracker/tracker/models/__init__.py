@@ -9,6 +9,7 @@ from plantracker.tracker.models.accounts import (
 )
 from plantracker.tracker.models.choices import EntryState, PeriodState
 from plantracker.tracker.models.entries import KpiTarget, KpiValue, RiskUpdate, Update
+from plantracker.tracker.models.evidence import Evidence
 from plantracker.tracker.models.fields import DecimalTextField
 from plantracker.tracker.models.notifications import (
     EmailKind,
@@ -34,6 +35,7 @@ __all__ = [
     "EmailSend",
     "EmailState",
     "EntryState",
+    "Evidence",
     "Item",
     "KpiTarget",
     "KpiValue",

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from plantracker.domain.model import Kind
 from plantracker.tracker.models import (
+    Evidence,
     Item,
     KpiTarget,
     KpiValue,
@@ -51,6 +52,7 @@ _SKIPPED = {
     "created",
     "updated",
     "data_version",  # not audited (ADR 0062)
+    "stored_name",  # where the storage keeps an evidence file: says nothing a reader needs
 }
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 _USER_FIELDS = {
@@ -60,6 +62,8 @@ _USER_FIELDS = {
     "entered_for",
     "submitted_by",
     "reviewed_by",
+    "added_by",
+    "removed_by",
 }
 
 
@@ -429,6 +433,11 @@ def item_audit(*, plan_record: PlanRecord, item: Item, emails: bool) -> list[Aud
                 KpiTarget.history.filter(item_id=item.pk),
                 lambda r: f"{label} target, {names.period(r.period_id)}",
             ),
+            (
+                Evidence,
+                Evidence.history.filter(item_id=item.pk),
+                lambda r: f"{label} evidence, {names.period(r.period_id)}",
+            ),
         ],
         emails,
     )
@@ -460,6 +469,11 @@ def period_audit(*, plan_record: PlanRecord, period: Period, emails: bool) -> li
                 RiskUpdate,
                 RiskUpdate.history.filter(period_id=period.pk),
                 lambda r: f"{names.risk(r.risk_id)}, {code}",
+            ),
+            (
+                Evidence,
+                Evidence.history.filter(period_id=period.pk),
+                lambda r: f"{names.item(r.item_id)} evidence, {code}",
             ),
         ],
         emails,
@@ -508,6 +522,11 @@ def plan_audit(*, plan_record: PlanRecord, emails: bool) -> list[AuditRow]:
                 RiskUpdate,
                 RiskUpdate.history.filter(risk_id__in=risk_ids),
                 lambda r: f"{names.risk(r.risk_id)}, {names.period(r.period_id)}",
+            ),
+            (
+                Evidence,
+                Evidence.history.filter(item_id__in=item_ids),
+                lambda r: f"{names.item(r.item_id)} evidence, {names.period(r.period_id)}",
             ),
         ],
         emails,

@@ -8,6 +8,10 @@ SQLite or PostgreSQL, whichever made it. Restoring replaces the application's da
 nothing: one transaction empties the tables and loads the rows, and any failure leaves the
 database exactly as it was.
 
+Evidence files (ADR 0078) travel in the same document: ``files`` maps each file's name in
+the evidence storage to its bytes in base64, and a restore writes them back to the storage.
+A backup made before evidence has no ``files`` and restores as before.
+
 Left out, because they are rebuilt or belong to the running system, not to the data:
 content types and permissions (``migrate`` recreates them; rows refer to them by natural
 key), sessions (a restore signs everybody out), django-axes' sign-in attempts, and the
@@ -18,6 +22,8 @@ gives every plan one above any held before (ADR 0062).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -102,6 +108,7 @@ def backup_document() -> dict[str, Any]:
                 )
             )
         migrations = _applied_migrations()
+        files = _evidence_files()
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -109,7 +116,46 @@ def backup_document() -> dict[str, Any]:
         "database": connection.vendor,
         "migrations": migrations,
         "objects": objects,
+        "files": files,
     }
+
+
+def _evidence_files() -> dict[str, str]:
+    """Every evidence file the rows name (removed ones kept until their period closes too),
+    by its name in the evidence storage, as base64 (ADR 0078)."""
+    from plantracker.tracker.models import Evidence
+    from plantracker.tracker.services.evidence import evidence_storage
+
+    storage = evidence_storage()
+    files: dict[str, str] = {}
+    names = Evidence.objects.exclude(stored_name="").values_list("stored_name", flat=True)
+    for name in names.order_by("pk").iterator():
+        with storage.open(name, "rb") as stream:
+            files[name] = base64.b64encode(stream.read()).decode("ascii")
+    return files
+
+
+def _files_restore(where: str, files: dict[str, str]) -> None:
+    """Write the backup's evidence files back to the evidence storage under their names."""
+    from django.core.files.base import ContentFile
+
+    from plantracker.tracker.services.evidence import evidence_storage
+
+    storage = evidence_storage()
+    decoded: dict[str, bytes] = {}
+    for name, text in files.items():
+        try:
+            decoded[name] = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise ServiceError(
+                f"{where}: the evidence file {name} is not valid base64; the database is unchanged"
+            ) from None
+    for name, data in decoded.items():
+        if storage.exists(name):
+            storage.delete(name)
+        saved = storage.save(name, ContentFile(data))
+        if saved != name:
+            raise ServiceError(f"{where}: the evidence file {name} could not be kept as {name}")
 
 
 def _without_excluded_fields(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -175,6 +221,11 @@ def backup_read(*, path: Path) -> dict[str, Any]:
     problems = []
     if not isinstance(document.get("objects"), list):
         problems.append(f"{where}: 'objects' must be a list of rows")
+    files = document.setdefault("files", {})
+    if not isinstance(files, dict) or not all(
+        isinstance(name, str) and isinstance(text, str) for name, text in files.items()
+    ):
+        problems.append(f"{where}: 'files' must map each evidence file's name to its base64")
     migrations = document.get("migrations")
     if not isinstance(migrations, dict) or not all(
         isinstance(names, list) for names in migrations.values()
@@ -234,6 +285,7 @@ def backup_restore(*, document: dict[str, Any], where: str) -> BackupSummary:
             # Every restored plan counts as changed: above any version held before or in the
             # backup, so no cache keyed by a plan's data version serves the old figures.
             data_version_set_all(above=before)
+            _files_restore(where, document.get("files") or {})
     except (DeserializationError, DatabaseError, ValueError, TypeError, KeyError) as exc:
         # A row that does not fit (a broken or edited file): nothing was changed.
         message = " ".join(str(exc).split())[:500] or type(exc).__name__

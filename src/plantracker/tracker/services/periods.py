@@ -23,6 +23,7 @@ from plantracker.tracker.permissions import can_edit
 from plantracker.tracker.selectors.workflow import period_plan
 from plantracker.tracker.services.data_version import data_version_bump
 from plantracker.tracker.services.errors import ServiceError
+from plantracker.tracker.services.evidence import evidence_purge
 from plantracker.tracker.services.updates import latest_change
 from plantracker.tracker.services.workflow_errors import (
     ConflictError,
@@ -115,6 +116,8 @@ def period_close(*, actor: User, period: Period, expected_version: int) -> Perio
     )
     period.state = PeriodState.CLOSED
     _save(period, actor, ["state"], "closed")
+    # Evidence removed while the period was open goes now, files too (ADR 0078).
+    evidence_purge(actor=actor, period=period)
     # Its report files are built by the worker once the close is committed (ADR 0067), so
     # the first reader after a period closes never waits; a failure to queue them is logged
     # and leaves the close done (a request then queues its own file).

@@ -98,6 +98,7 @@ def count_of(counts: object, status: str) -> int:
 _WIDGET_CLASSES = {
     "select": ("govuk-select", "govuk-select--error"),
     "textarea": ("govuk-textarea", "govuk-textarea--error"),
+    "file": ("govuk-file-upload", "govuk-file-upload--error"),
 }
 
 

@@ -35,6 +35,7 @@ from plantracker.tracker.selectors.cached import (
     fragment_key,
 )
 from plantracker.tracker.selectors.computed import computed_values
+from plantracker.tracker.selectors.evidence import evidence_list
 from plantracker.tracker.selectors.owners import item_accounts
 from plantracker.tracker.selectors.workflow import (
     item_by_ref,
@@ -258,6 +259,7 @@ def _item_workflow(request: HttpRequest, record: PlanRecord, ref: str) -> dict[s
                     }
                 )
     return {
+        "evidence": evidence_list(item=found),
         "item_pk": found.pk,
         "reviews": [entry for entry in entries if entry.review_comment],
         "on_behalf": [entry for entry in entries if entry.on_behalf],

@@ -24,8 +24,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from plantracker.tracker.models import EntryState, Period, PeriodState, PlanRecord, User
+from plantracker.tracker.models import EntryState, Item, Period, PeriodState, PlanRecord, User
 from plantracker.tracker.permissions import can_contribute, can_edit
+from plantracker.tracker.selectors.evidence import evidence_counts
 from plantracker.tracker.selectors.owners import owner_candidates
 from plantracker.tracker.selectors.update_rows import UpdateRow, my_update_rows, plan_update_rows
 from plantracker.tracker.selectors.workflow import open_periods, plan_recommendations
@@ -290,7 +291,9 @@ def _updates_page(
             "record": record,
             "period": chosen,
             "closed": chosen.state == PeriodState.CLOSED,
-            "groups": _groups(rows, forms, outcome.conflicts, chosen),
+            "groups": _groups(
+                rows, forms, outcome.conflicts, chosen, evidence_counts(period=chosen)
+            ),
             "editable": editable,
             "errors": errors,
             "other_periods": [p for p in open_periods(plan_record=record) if p.pk != chosen.pk],
@@ -331,8 +334,10 @@ def _groups(
     forms: dict[str, EntryForm],
     conflicts: dict[str, ConflictError],
     period: Period,
+    evidence: dict[int, int],
 ) -> list[tuple[str, list[dict[str, Any]]]]:
-    """Rows by recommendation (risks last), each with its form, tag and conflict."""
+    """Rows by recommendation (risks last), each with its form, tag, conflict and, for an
+    item, its evidence count (ADR 0078)."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         label, tag = STATE_TAGS[row.state]
@@ -344,6 +349,8 @@ def _groups(
                 "tag_label": label,
                 "tag_class": tag,
                 "conflict": conflicts.get(row.key),
+                "evidence_ref": row.subject.ref if isinstance(row.subject, Item) else None,
+                "evidence": evidence.get(row.subject.pk, 0) if isinstance(row.subject, Item) else 0,
             }
         )
     return list(groups.items())

@@ -1,0 +1,157 @@
+"""Evidence (ADR 0078): list what is attached to a period's updates (any reader of the
+plan), download a file, attach a file (multipart) or a link. Attaching is the item's
+owner's, deputy's or a lead's, while the period is open (403, 409 otherwise); an upload the
+checks refuse is a 400 naming the file and why, and nothing is stored. The writes are
+``evidence_file_add`` / ``evidence_link_add``, whose refusals ``api.errors`` maps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
+
+from plantracker.api.access import api_user, plan_period, visible_plan
+from plantracker.api.schemas import Error, EvidenceOut
+from plantracker.tracker.models import Evidence, Item, PlanRecord
+from plantracker.tracker.selectors import item_by_ref
+from plantracker.tracker.services.evidence import (
+    evidence_file_add,
+    evidence_link_add,
+    evidence_storage,
+)
+
+router = Router(tags=["evidence"])
+
+READ_ERRORS: dict[int, type[Error]] = {401: Error, 404: Error, 422: Error}
+WRITE_ERRORS: dict[int, type[Error]] = {
+    **READ_ERRORS,
+    400: Error,
+    403: Error,
+    409: Error,
+    422: Error,
+}
+# What a download may never do on our origin (as the web's, ADR 0078).
+DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
+
+
+def _out(record: PlanRecord, evidence: Evidence) -> dict[str, Any]:
+    is_file = evidence.kind == Evidence.FILE
+    return {
+        "id": evidence.pk,
+        "ref": evidence.item.ref,
+        "kind": evidence.kind,
+        "description": evidence.description,
+        "filename": evidence.filename if is_file else None,
+        "content_type": evidence.content_type if is_file else None,
+        "size": evidence.size if is_file else None,
+        "sha256": evidence.sha256 if is_file else None,
+        "url": (
+            reverse("api-v1:evidence_file", args=[record.slug, evidence.pk])
+            if is_file
+            else evidence.url
+        ),
+        "added_by": evidence.added_by.username if evidence.added_by else None,
+        "added_at": evidence.added_at,
+    }
+
+
+def _item(record: PlanRecord, ref: str) -> Item:
+    item = item_by_ref(plan_record=record, ref=ref)
+    if item is None:
+        raise Http404(f"plan '{record.slug}' has no item '{ref}'")
+    return item
+
+
+@router.get(
+    "/plans/{slug}/periods/{period}/evidence",
+    response={200: list[EvidenceOut], **READ_ERRORS},
+    summary="The evidence attached to the period's updates, by item",
+)
+def evidence_list(request: HttpRequest, slug: str, period: str) -> list[dict[str, Any]]:
+    record = visible_plan(request, slug)
+    found = plan_period(record, period)
+    rows = (
+        Evidence.objects.filter(period=found, removed_at__isnull=True)
+        .select_related("item", "added_by")
+        .order_by("item__recommendation__position", "item__kind", "item__position", "pk")
+    )
+    return [_out(record, evidence) for evidence in rows]
+
+
+@router.get(
+    "/plans/{slug}/evidence/{evidence_id}/file",
+    response={200: None, **READ_ERRORS},
+    url_name="evidence_file",
+    summary="An evidence file, as an attachment",
+)
+def evidence_file(request: HttpRequest, slug: str, evidence_id: int) -> FileResponse:
+    record = visible_plan(request, slug)
+    evidence = get_object_or_404(
+        Evidence, pk=evidence_id, item__plan=record, kind=Evidence.FILE, removed_at__isnull=True
+    )
+    response = FileResponse(
+        evidence_storage().open(evidence.stored_name, "rb"),
+        as_attachment=True,
+        filename=evidence.filename,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    response["Cache-Control"] = "private, no-store"
+    response._csp_exempt = True  # type: ignore[attr-defined]
+    return response
+
+
+@router.post(
+    "/plans/{slug}/periods/{period}/items/{ref}/evidence/files",
+    response={201: EvidenceOut, **WRITE_ERRORS},
+    summary="Attach a file to an item's update for the period (multipart/form-data)",
+)
+def evidence_file_write(
+    request: HttpRequest,
+    slug: str,
+    period: str,
+    ref: str,
+    file: File[UploadedFile],
+    description: Form[str],
+) -> Status:
+    record = visible_plan(request, slug)
+    found = plan_period(record, period)
+    added = evidence_file_add(
+        actor=api_user(request),
+        item=_item(record, ref),
+        period=found,
+        upload=file,
+        description=description,
+    )
+    return Status(201, _out(record, added))
+
+
+@router.post(
+    "/plans/{slug}/periods/{period}/items/{ref}/evidence/links",
+    response={201: EvidenceOut, **WRITE_ERRORS},
+    summary="Attach a link (http or https) to an item's update for the period",
+)
+def evidence_link_write(
+    request: HttpRequest,
+    slug: str,
+    period: str,
+    ref: str,
+    url: Form[str],
+    description: Form[str],
+) -> Status:
+    record = visible_plan(request, slug)
+    found = plan_period(record, period)
+    added = evidence_link_add(
+        actor=api_user(request),
+        item=_item(record, ref),
+        period=found,
+        url=url,
+        description=description,
+    )
+    return Status(201, _out(record, added))
