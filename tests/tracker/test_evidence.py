@@ -70,7 +70,7 @@ def test_an_owner_attaches_a_file_and_a_link_kept_in_the_storage(site: WorkflowS
     assert evidence.content_type == "application/pdf"
     assert storages["evidence"].open(evidence.stored_name).read() == files.PDF
     assert link.url == "https://intranet.example.org/audits/42"
-    audit = item_audit(plan_record=site.plan, item=site.item("1.A1"))
+    audit = item_audit(plan_record=site.plan, item=site.item("1.A1"), emails=True)
     attached = [row for row in audit if "evidence" in row.what]
     assert {row.reason for row in attached} == {"evidence attached"}
     assert any(c.new == "Audit report.pdf" for row in attached for c in row.changes)
@@ -113,7 +113,7 @@ def test_a_closed_period_refuses_evidence_and_removed_files_go_at_its_close(
     assert len(_stored()) == 2
     assert any(
         row.reason == "evidence removed"
-        for row in item_audit(plan_record=site.plan, item=site.item("1.A1"))
+        for row in item_audit(plan_record=site.plan, item=site.item("1.A1"), emails=True)
     )
     period = site.period(Q3)
     with django_capture_on_commit_callbacks(execute=True):

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from tests.tracker.workflow_site import Q3, WorkflowSite, make_workflow_site
 
-from plantracker.tracker.services import item_owners_set, update_save_draft
+from plantracker.tracker.services import item_owners_set, period_close, update_save_draft
 from plantracker.web.views import audit as audit_views
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +213,15 @@ def test_hostile_filters_are_refused_or_ignored_never_a_server_error(site: Workf
             response = viewer.get(url, query)
             assert response.status_code in (200, 400), (url, query, response.status_code)
             assert b"Traceback" not in response.content
+
+
+def test_the_period_page_names_who_closed_it_as_the_trail_does(site: WorkflowSite) -> None:
+    """ADR 0070 beyond the trail: a closed period's page names the lead who closed it, by
+    address only to leads and admins."""
+    period = site.period(Q3)
+    period_close(actor=site.users["lead"], period=period, expected_version=period.version)
+    url = reverse("web:period", args=["cip", Q3])
+    viewer_page = _client(site, "viewer").get(url).content.decode()
+    assert re.search(r"by lead\.\s", viewer_page)
+    assert "lead@example.org" not in viewer_page
+    assert "by lead@example.org." in _client(site, "lead").get(url).content.decode()

@@ -74,6 +74,7 @@ class AuditKind(StrEnum):
     VALUES = "values"
     TARGETS = "targets"
     NARRATIVE = "narrative"
+    EVIDENCE = "evidence"
     PERIODS = "periods"
     PLAN = "plan"
 
@@ -87,6 +88,7 @@ _KIND_LABELS = {
     AuditKind.VALUES: "KPI values",
     AuditKind.TARGETS: "KPI targets",
     AuditKind.NARRATIVE: "Narrative",
+    AuditKind.EVIDENCE: "Evidence attached and removed",
     AuditKind.PERIODS: "Periods opened, closed and reopened",
     AuditKind.PLAN: "The plan, its recommendations, items and risks",
 }
@@ -96,6 +98,7 @@ _MODEL_KINDS: dict[type[models.Model], AuditKind] = {
     KpiValue: AuditKind.VALUES,
     KpiTarget: AuditKind.TARGETS,
     Narrative: AuditKind.NARRATIVE,
+    Evidence: AuditKind.EVIDENCE,
     Period: AuditKind.PERIODS,
     PlanRecord: AuditKind.PLAN,
     Recommendation: AuditKind.PLAN,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from plantracker.tracker.models import EntryState, Period, PeriodState, PlanRecord
 from plantracker.tracker.permissions import can_edit, can_read_staff_emails
-from plantracker.tracker.selectors.audit import period_audit
+from plantracker.tracker.selectors.audit import people, period_audit
 from plantracker.tracker.selectors.left_out import left_out_of_report
 from plantracker.tracker.selectors.workflow import latest_snapshot, period_entries
 from plantracker.tracker.services import ServiceError, period_close, period_open, period_reopen
@@ -53,15 +53,19 @@ def _page(
     for entry in entries:
         counts[entry.state] += 1
     due = period.due
-    audit = period_audit(
-        plan_record=record, period=period, emails=can_read_staff_emails(request.user, record)
-    )
+    emails = can_read_staff_emails(request.user, record)
+    audit = period_audit(plan_record=record, period=period, emails=emails)
+    snapshot = latest_snapshot(period=period)
+    closer_pk = snapshot.taken_by_id if snapshot else None
+    closer = people([closer_pk]).get(closer_pk) if closer_pk is not None else None
     context: dict[str, Any] = {
         "record": record,
         "period": period,
         "closed": period.state == PeriodState.CLOSED,
         "lead": can_edit(request.user, record),
-        "snapshot": latest_snapshot(period=period),
+        "snapshot": snapshot,
+        # Who closed it, named as the audit trail names people (ADR 0070).
+        "closed_by": closer.label(emails) if closer else "someone",
         "counts": counts,
         "open_form": open_form
         or PeriodOpenForm(
