@@ -99,3 +99,49 @@ def test_bad_values_are_refused_naming_where(
     assert [(error.path, error.message.split(" (")[0]) for error in errors] == [
         (path, message.split(" (")[0])
     ]
+
+
+def test_the_example_summary_is_unchanged_but_for_the_added_risk_keys() -> None:
+    # The example's risk was scored (illustrative) without changing its RAG: without the
+    # scores its summary is the one it had, and with them only the new keys are added.
+    from dataclasses import replace
+    from pathlib import Path
+
+    from plantracker.domain.evaluate import evaluate
+    from plantracker.domain.model import Update
+    from plantracker.domain.summary import summary_dict
+    from plantracker.planfile import load_plan
+
+    example = Path(__file__).resolve().parents[2] / "examples/childrens-improvement-plan.yaml"
+    scored = load_plan(example)
+    plain = replace(
+        scored,
+        risks=tuple(
+            replace(
+                risk,
+                controls=None,
+                target_score=None,
+                target_date=None,
+                updates={p: Update(u.status, u.commentary) for p, u in risk.updates.items()},
+            )
+            for risk in scored.risks
+        ),
+    )
+    before = summary_dict(evaluate(plain, "2018-19-Q2"))
+    after = summary_dict(evaluate(scored, "2018-19-Q2"))
+    added = {
+        "likelihood",
+        "impact",
+        "score",
+        "previous_likelihood",
+        "previous_impact",
+        "previous_score",
+        "derived",
+        "overridden",
+        "reason",
+        "target_score",
+        "target_date",
+    }
+    assert set(after["risks"][0]) - set(before["risks"][0]) == added
+    after["risks"] = [{k: v for k, v in r.items() if k not in added} for r in after["risks"]]
+    assert after == before
