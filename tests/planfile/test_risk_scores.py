@@ -145,3 +145,35 @@ def test_the_example_summary_is_unchanged_but_for_the_added_risk_keys() -> None:
     assert set(after["risks"][0]) - set(before["risks"][0]) == added
     after["risks"] = [{k: v for k, v in r.items() if k not in added} for r in after["risks"]]
     assert after == before
+
+
+def test_scores_and_the_scale_survive_the_workbook() -> None:
+    from plantracker.planfile.xlsx import load_workbook_bytes, workbook_bytes
+
+    labels = "    impact: [Tiny, Small, Medium, Big, Huge]\n"
+    plan = load_plan_text(vary((HEADER, HEADER + SCALE + labels), (UPDATE, SCORED)), NAME)
+    assert load_workbook_bytes(workbook_bytes(plan), "plan.xlsx") == plan
+
+
+def test_a_bad_score_in_the_workbook_names_its_cell() -> None:
+    import io
+
+    import openpyxl
+
+    from plantracker.planfile import PlanFileError
+    from plantracker.planfile.xlsx import load_workbook_bytes, workbook_bytes
+
+    plan = load_plan_text(vary((UPDATE, SCORED)), NAME)
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(plan)))
+    sheet = book["Updates"]
+    headers = [cell.value for cell in sheet[1]]
+    column = headers.index("Likelihood") + 1
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, column).value == 4)
+    sheet.cell(row, column).value = 6
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(PlanFileError) as caught:
+        load_workbook_bytes(out.getvalue(), "plan.xlsx")
+    (error,) = caught.value.errors
+    assert "expected a whole number from 1 to 5, found 6" in error.message
+    assert "Updates" in str(error)

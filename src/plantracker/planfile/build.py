@@ -415,7 +415,13 @@ class _Builder:
         for key in ("likelihood", "impact"):
             if key not in found:
                 continue
-            texts = self.texts(found, key, path)
+            node = found[key]
+            if node.shape is Shape.SCALAR and not node.null:
+                # One text of labels separated by semicolons (a workbook cell).
+                joined = self.read(scalars.text, node, join(path, key)) or ""
+                texts = tuple(part.strip() for part in joined.split(";") if part.strip())
+            else:
+                texts = self.texts(found, key, path)
             if len(texts) != SCALE_POINTS:
                 self.error(
                     join(path, key),
