@@ -4,80 +4,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0009_entered_on_behalf'),
+        ("tracker", "0009_entered_on_behalf"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalplanrecord',
-            name='risk_scale',
+            model_name="historicalplanrecord",
+            name="risk_scale",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalrisk',
-            name='controls',
+            model_name="historicalrisk",
+            name="controls",
             field=models.TextField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalrisk',
-            name='target_date',
+            model_name="historicalrisk",
+            name="target_date",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalrisk',
-            name='target_score',
+            model_name="historicalrisk",
+            name="target_score",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalriskupdate',
-            name='impact',
+            model_name="historicalriskupdate",
+            name="impact",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalriskupdate',
-            name='likelihood',
+            model_name="historicalriskupdate",
+            name="likelihood",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalriskupdate',
-            name='reason',
+            model_name="historicalriskupdate",
+            name="reason",
             field=models.TextField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='planrecord',
-            name='risk_scale',
+            model_name="planrecord",
+            name="risk_scale",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='risk',
-            name='controls',
+            model_name="risk",
+            name="controls",
             field=models.TextField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='risk',
-            name='target_date',
+            model_name="risk",
+            name="target_date",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='risk',
-            name='target_score',
+            model_name="risk",
+            name="target_score",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='riskupdate',
-            name='impact',
+            model_name="riskupdate",
+            name="impact",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='riskupdate',
-            name='likelihood',
+            model_name="riskupdate",
+            name="likelihood",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='riskupdate',
-            name='reason',
+            model_name="riskupdate",
+            name="reason",
             field=models.TextField(blank=True, null=True),
         ),
     ]
