@@ -180,12 +180,13 @@ def risk_row(risk: domain.Risk, position: int) -> Row:
 
 def risk_update_row(update: domain.Update) -> Row:
     """A risk update's row: an update's, plus its score and override reason if any."""
-    scored = isinstance(update, domain.RiskUpdate)
+    if not isinstance(update, domain.RiskUpdate):
+        return {**update_row(update), "likelihood": None, "impact": None, "reason": None}
     return {
         **update_row(update),
-        "likelihood": update.likelihood if scored else None,
-        "impact": update.impact if scored else None,
-        "reason": update.reason if scored else None,
+        "likelihood": update.likelihood,
+        "impact": update.impact,
+        "reason": update.reason,
     }
 
 
