@@ -233,6 +233,17 @@ def test_a_scored_risk_update_derives_its_status_and_keeps_an_overrides_reason(
         16,
         "Recruitment starts in January",
     )
+    # A save that says nothing of the score (the web's update pages) keeps it.
+    kept = update_save_draft(
+        actor=contributor,
+        subject=site.risk(),
+        period=site.period(Q3),
+        expected_version=RiskUpdate.objects.get(pk=entry.pk).version,
+        status="amber",
+        commentary="Still short",
+    )
+    assert (kept.likelihood, kept.impact, kept.reason) == (4, 4, "Recruitment starts in January")
+    entry = kept
     for bad, message in (
         ({"likelihood": 6, "impact": 2}, "likelihood"),
         ({"likelihood": 2}, "impact"),

@@ -362,6 +362,12 @@ def update_send(
     _check_version(entry, expected_version, what)
     plan = plan_domain(plan_record=subject.plan)
     _check_exists(plan, subject, period)
+    if isinstance(entry, RiskUpdate) and likelihood in (None, "") and impact in (None, ""):
+        # A write that says nothing of the score (the quarterly update pages do not ask for
+        # it yet) keeps the entry's score and override reason (docs/rules.md#risk-scores).
+        likelihood, impact = entry.likelihood, entry.impact
+        if reason in (None, ""):
+            reason = entry.reason
     fields = _fields(
         plan,
         subject,
