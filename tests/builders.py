@@ -42,6 +42,8 @@ from plantracker.domain.model import (
     QualityMeasure,
     Recommendation,
     Risk,
+    RiskScale,
+    RiskUpdate,
     Rules,
     Status,
     Target,
@@ -288,6 +290,19 @@ def recommendation(
 def risk(title: str = "Risk", updates: Mapping[str, Status | Update] | None = None) -> Risk:
     """A risk with a mitigation and the given updates."""
     return Risk(title=title, mitigation="Mitigation", updates=_updates(updates))
+
+
+def scored(
+    likelihood: int,
+    impact: int,
+    status: Status | None = None,
+    reason: str | None = None,
+    scale: RiskScale | None = None,
+) -> RiskUpdate:
+    """A scored risk update (docs/rules.md#risk-scores): ``status`` defaults to the RAG the
+    scale (default: the plan default) derives, as the readers fill it in."""
+    derived = (scale or RiskScale()).status(likelihood * impact)
+    return RiskUpdate(status or derived, likelihood=likelihood, impact=impact, reason=reason)
 
 
 def narrative(

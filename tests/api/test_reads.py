@@ -139,8 +139,14 @@ def test_structure_lists_recommendations_items_and_risks_in_plan_order(site: Sit
             "title": "Outcomes may not follow the activity",
             "mitigation": "Quarterly monitoring",
             "owner": None,
+            "controls": None,
+            "target_score": None,
+            "target_date": None,
         }
     ]
+    # The default risk scale (docs/plan-file.md#risk-scale).
+    assert plan["risk_scale"]["likelihood"][4] == "Almost certain"
+    assert plan["risk_scale"]["bands"][1] == {"status": "amber", "low": 8, "high": 12}
 
 
 @pytest.mark.parametrize(

@@ -222,3 +222,25 @@ def test_html_pointers_link_to_the_row_in_the_deep_dive() -> None:
         target = link.get("href")[1:]
         (row,) = document.xpath(f"//section[@id='deep-dives']//tr[@id='{target}']")
         assert row.get("data-ref") == target.removeprefix("item-")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_scored_risks_and_their_heat_map_say_the_same_in_every_format(fmt: str) -> None:
+    # docs/rules.md#risk-scores: the example's one risk is scored (illustrative).
+    summary, report = example_summary(), example_report()
+    (risk,) = summary["risks"]
+    assert (risk["score"], risk["previous_score"], risk["derived"]) == (9, 12, "amber")
+    found = read_back(fmt)
+    heat_map = report.overview.heat_map
+    assert heat_map is not None
+    words = [
+        *text.RISK_SCORE_HEADINGS,
+        text.HEAT_MAP,
+        *text.HEAT_MAP_HEADINGS,
+        "3 × 3",
+        f"{risk['score']} ({risk['previous_score']})",
+        *(place.now for place in heat_map.positions),
+        *(place.previous for place in heat_map.positions),
+    ]
+    assert [w for w in words if w not in found] == []
+    assert "Likelihood 3 Possible × Impact 3 Moderate = 9 Amber" in found

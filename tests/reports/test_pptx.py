@@ -26,6 +26,7 @@ from tests.reports.example_report import (
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import STATUS_ORDER, Kind, Narrative, Plan, Status
+from plantracker.reports import text
 from plantracker.reports.build import build_report
 from plantracker.reports.palette import STATUS_FILL
 from plantracker.reports.pptx import render_pptx
@@ -119,7 +120,8 @@ def test_slides_follow_the_seed() -> None:
 
 def test_the_overview_table_counts_equal_the_summary() -> None:
     summary = example_summary()
-    (workstreams, risks) = tables(deck().slides[2])
+    # The example scores its risk (illustrative): the heat map's table follows the risks'.
+    (workstreams, risks, positions) = tables(deck().slides[2])
     # The PDF's words, not "Blue / None / N/A" ("None" would read as zero).
     assert workstreams[0][3:10] == [s.word for s in STATUS_ORDER]
     assert workstreams[0][3:10][3:6] == ["Blue (complete)", "No update required", "Not available"]
@@ -128,7 +130,11 @@ def test_the_overview_table_counts_equal_the_summary() -> None:
         assert row[1] == word(totals["status"], totals["na_reason"])
         assert [int(n) for n in row[3:10]] == [totals[s.value] for s in STATUS_ORDER]
         assert int(row[10]) == totals["count"]
-    assert [row[3] for row in risks[1:]] == [Status(r["status"]).word for r in summary["risks"]]
+    assert [row[5] for row in risks[1:]] == [Status(r["status"]).word for r in summary["risks"]]
+    assert [row[4] for row in risks[1:]] == [
+        f"{r['score']} ({r['previous_score']})" for r in summary["risks"]
+    ]
+    assert positions[0] == list(text.HEAT_MAP_HEADINGS)
 
 
 def test_overall_plan_doughnuts_are_native_charts_coloured_by_status() -> None:

@@ -281,3 +281,26 @@ def test_every_imported_row_is_audited_with_its_importer() -> None:
         assert records.exists()
         assert {(r.history_type, r.history_user_id) for r in records} == {("+", importer.pk)}
         assert {r.history_change_reason for r in records} == {"plan import"}
+
+
+def test_scored_risks_and_the_risk_scale_survive_the_database() -> None:
+    # docs/rules.md#risk-scores: positions, an override's reason, controls, target, bands.
+    from datetime import date
+
+    from tests.builders import scored
+
+    from plantracker.domain.model import RiskBand, RiskScale
+
+    G, A, R = Status.GREEN, Status.AMBER, Status.RED
+    scale = RiskScale(bands=(RiskBand(G, 1, 4), RiskBand(A, 5, 10), RiskBand(R, 12, 25)))
+    plan = rich_plan()
+    risk = replace(
+        plan.risks[0],
+        controls="Weekly review",
+        target_score=4,
+        target_date=date(2019, 3, 31),
+        updates=frozen({Q1: scored(4, 4, scale=scale), Q2: scored(2, 2, R, "Backlog")}),
+    )
+    plan = replace(plan, risk_scale=scale, risks=(risk, *plan.risks[1:]))
+    record = plan_import(plan=plan, slug=None)
+    assert exact(plan_domain(plan_record=record)) == exact(plan)

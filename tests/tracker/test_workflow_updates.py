@@ -200,6 +200,65 @@ def test_risks_are_updated_like_actions(site: WorkflowSite) -> None:
     assert result.risks[0].status is Status.RED
 
 
+def test_a_scored_risk_update_derives_its_status_and_keeps_an_overrides_reason(
+    site: WorkflowSite,
+) -> None:
+    # docs/rules.md#risk-scores: 4 × 4 = 16 is red under the default bands.
+    contributor, lead = site.users["contributor"], site.users["lead"]
+    entry = update_save_draft(
+        actor=contributor,
+        subject=site.risk(),
+        period=site.period(Q3),
+        expected_version=0,
+        likelihood=4,
+        impact=4,
+    )
+    assert (entry.status, entry.likelihood, entry.impact) == ("red", 4, 4)
+    entry = update_save_draft(
+        actor=contributor,
+        subject=site.risk(),
+        period=site.period(Q3),
+        expected_version=1,
+        status="amber",
+        likelihood="4",
+        impact="4",
+        reason="Recruitment starts in January",
+    )
+    entry = update_submit(actor=contributor, entry=entry, expected_version=2)
+    update_approve(actor=lead, entry=entry, expected_version=3)
+    risk = period_result(plan_record=site.plan, period_code=Q3).risks[0]
+    assert (risk.status, risk.derived, risk.score, risk.reason) == (
+        Status.AMBER,
+        Status.RED,
+        16,
+        "Recruitment starts in January",
+    )
+    # A save that says nothing of the score (the web's update pages) keeps it.
+    kept = update_save_draft(
+        actor=contributor,
+        subject=site.risk(),
+        period=site.period(Q3),
+        expected_version=RiskUpdate.objects.get(pk=entry.pk).version,
+        status="amber",
+        commentary="Still short",
+    )
+    assert (kept.likelihood, kept.impact, kept.reason) == (4, 4, "Recruitment starts in January")
+    entry = kept
+    for bad, message in (
+        ({"likelihood": 6, "impact": 2}, "likelihood"),
+        ({"likelihood": 2}, "impact"),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            update_save_draft(
+                actor=contributor,
+                subject=site.risk(),
+                period=site.period(Q3),
+                expected_version=RiskUpdate.objects.get(pk=entry.pk).version,
+                **bad,
+            )
+        assert list(refused.value.errors) == [message]
+
+
 # --- refusals ---------------------------------------------------------------------------
 
 

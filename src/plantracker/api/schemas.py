@@ -201,6 +201,25 @@ class RiskOut(Schema):
     title: str
     mitigation: str
     owner: str | None
+    controls: str | None = Field(None, description="The controls in place.")
+    target_score: int | None = Field(
+        None, description="The score the mitigation aims for (docs/rules.md#risk-scores)."
+    )
+    target_date: date | None = None
+
+
+class RiskBandOut(Schema):
+    status: Status
+    low: int = Field(description="The band's lowest score.")
+    high: int = Field(description="The band's highest score.")
+
+
+class RiskScaleOut(Schema):
+    """The plan's risk scale (docs/plan-file.md#risk-scale)."""
+
+    likelihood: list[str] = Field(description="The words for likelihood 1 to 5.")
+    impact: list[str] = Field(description="The words for impact 1 to 5.")
+    bands: list[RiskBandOut]
 
 
 class PlanStructure(Schema):
@@ -211,6 +230,7 @@ class PlanStructure(Schema):
     periods: list[PeriodOut]
     recommendations: list[RecommendationOut]
     risks: list[RiskOut]
+    risk_scale: RiskScaleOut
 
 
 ItemOut.model_rebuild()

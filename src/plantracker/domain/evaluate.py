@@ -28,6 +28,7 @@ from plantracker.domain.model import (
     Plan,
     Recommendation,
     Risk,
+    RiskScale,
     Rules,
     Status,
 )
@@ -43,6 +44,7 @@ from plantracker.domain.results import (
     RecommendationResult,
     RiskResult,
 )
+from plantracker.domain.risk_score import assess, position
 from plantracker.domain.rollup import count_statuses, rollup_status
 
 
@@ -69,7 +71,7 @@ def evaluate(plan: Plan, period_id: str) -> PeriodResult:
         for kind in Kind
     }
 
-    risks = tuple(_risk(risk, period_id, context) for risk in plan.risks)
+    risks = tuple(_risk(risk, period_id, context, plan.risk_scale) for risk in plan.risks)
     previous_period = plan.periods[previous_index] if previous_index is not None else None
     boxes = _boxes(plan, period.id, totals, risks, previous_period, previous_by_kind)
     problems: list[Problem] = []
@@ -230,19 +232,27 @@ def _item(
     )
 
 
-def _risk(risk: Risk, period_id: str, context: _Context) -> RiskResult:
+def _risk(risk: Risk, period_id: str, context: _Context, scale: RiskScale) -> RiskResult:
     outcome = risk_status(risk, period_id)
-    previous = (
-        risk_status(risk, context.periods.ids[context.previous]).status
-        if context.previous is not None
-        else None
-    )
+    previous_id = context.periods.ids[context.previous] if context.previous is not None else None
+    previous = risk_status(risk, previous_id).status if previous_id is not None else None
+    # A scored risk (docs/rules.md#risk-scores): the position now and before, and the RAG
+    # its bands derive; an unscored update's given status stands as before.
+    assessment = assess(risk, period_id, scale)
+    before = position(risk, previous_id)
     return RiskResult(
         risk=risk,
         status=outcome.status,
         previous_status=previous,
         direction=status_direction(previous, outcome.status),
         commentary=outcome.commentary,
+        likelihood=assessment.position.likelihood if assessment else None,
+        impact=assessment.position.impact if assessment else None,
+        previous_likelihood=before.likelihood if before else None,
+        previous_impact=before.impact if before else None,
+        derived=assessment.derived if assessment else None,
+        overridden=assessment.overridden if assessment else False,
+        reason=assessment.reason if assessment else None,
     )
 
 

@@ -184,6 +184,23 @@ class Update:
     commentary: str | None = None
 
 
+@dataclass(frozen=True)
+class RiskUpdate(Update):
+    """A risk's update, maybe scored (docs/rules.md#risk-scores): ``likelihood`` and
+    ``impact`` 1–5 each, both or neither. A scored update's ``status`` is the RAG derived
+    from the score unless a different one was given (an override, with its ``reason``)."""
+
+    likelihood: int | None = None
+    impact: int | None = None
+    reason: str | None = None
+
+    @property
+    def score(self) -> int | None:
+        if self.likelihood is None or self.impact is None:
+            return None
+        return self.likelihood * self.impact
+
+
 # A KPI's ``source`` and a computed value's ``computed_from``: "statutory:<indicator>".
 STATUTORY_PREFIX = "statutory:"
 
@@ -331,6 +348,73 @@ class Risk:
     owner: str | None = None
     updates: Mapping[str, Update] = field(default_factory=_frozen)
     owner_email: str | None = None  # the owner's account (docs/plan-file.md#owners)
+    # The scored register (docs/rules.md#risk-scores): the controls in place, and the score
+    # the mitigation aims for by a date.
+    controls: str | None = None
+    target_score: int | None = None
+    target_date: date | None = None
+
+
+SCALE_POINTS = 5  # likelihood and impact are each 1..5
+# The scores a 5×5 grid can give (7, 11, 13, 14, 17–19 and 21–24 cannot occur).
+POSSIBLE_SCORES: tuple[int, ...] = tuple(
+    sorted({likelihood * impact for likelihood in range(1, 6) for impact in range(1, 6)})
+)
+
+
+@dataclass(frozen=True)
+class RiskBand:
+    """Scores ``low``..``high`` (inclusive) derive ``status``."""
+
+    status: Status
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class RiskScale:
+    """The plan's words for likelihood and impact 1..5 and its bands from score to RAG
+    (docs/rules.md#risk-scores, docs/plan-file.md#risk-scale)."""
+
+    likelihood: tuple[str, ...] = ("Rare", "Unlikely", "Possible", "Likely", "Almost certain")
+    impact: tuple[str, ...] = ("Negligible", "Minor", "Moderate", "Major", "Severe")
+    bands: tuple[RiskBand, ...] = (
+        RiskBand(Status.GREEN, 1, 6),
+        RiskBand(Status.AMBER, 8, 12),
+        RiskBand(Status.RED, 15, 25),
+    )
+
+    def status(self, score: int) -> Status:
+        """The RAG the bands give ``score`` (bands cover every possible score: the readers
+        refuse bands that leave one out)."""
+        for band in self.bands:
+            if band.low <= score <= band.high:
+                return band.status
+        raise ValueError(f"no band holds score {score}")
+
+
+def band_errors(bands: tuple[RiskBand, ...]) -> list[str]:
+    """What is wrong with ``bands`` (docs/plan-file.md#risk-scale): each must be a RAG
+    colour with 1 ≤ low ≤ high ≤ 25, no possible score in two bands, none in no band."""
+    errors: list[str] = []
+    for band in bands:
+        if band.status not in (Status.GREEN, Status.AMBER, Status.RED):
+            errors.append(f"a band's status must be green, amber or red, not {band.status}")
+        if not 1 <= band.low <= band.high <= SCALE_POINTS * SCALE_POINTS:
+            errors.append(
+                f"the {band.status} band {band.low}–{band.high} must have "
+                f"1 ≤ from ≤ to ≤ {SCALE_POINTS * SCALE_POINTS}"
+            )
+    if errors:
+        return errors
+    for score in POSSIBLE_SCORES:
+        holding = [band for band in bands if band.low <= score <= band.high]
+        if len(holding) > 1:
+            names = " and ".join(f"{b.status} {b.low}–{b.high}" for b in holding)
+            errors.append(f"the bands overlap: score {score} is in {names}")
+        elif not holding:
+            errors.append(f"the bands leave a gap: score {score} is in no band")
+    return errors
 
 
 class Box(StrEnum):
@@ -385,6 +469,7 @@ class Plan:
     purpose: str | None = None
     glossary: Mapping[str, str] = field(default_factory=_frozen)
     order_note: str | None = None
+    risk_scale: RiskScale = field(default_factory=RiskScale)
 
     def period(self, period_id: str) -> Period:
         for period in self.periods:

@@ -82,7 +82,17 @@ def box_problems(result: BoxResult, period: Period) -> list[Problem]:
 
 
 def risk_problems(result: RiskResult, number: int, period: Period) -> list[Problem]:
-    """A risk with no update for the period (ADR 0008); ``number`` is its place, from 1."""
+    """A risk with no update for the period (ADR 0008), or whose status overrides the RAG
+    its score derives without a reason (docs/rules.md#risk-scores); ``number`` is its
+    place, from 1."""
+    if result.overridden and result.reason is None:
+        return [
+            Problem(
+                f"Risk {number}, {period.id}",
+                f"the status {result.status.value} overrides the {result.derived} its score "
+                f"{result.score} derives, without a reason ({result.risk.title})",
+            )
+        ]
     if result.status is Status.MISSING:
         return [
             Problem(

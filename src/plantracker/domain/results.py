@@ -117,6 +117,28 @@ class RiskResult:
     previous_status: Status | None
     direction: Direction | None
     commentary: str | None
+    # A scored risk (docs/rules.md#risk-scores): its position now and in the period before,
+    # the RAG its bands derive, and whether the shown status overrides that (with a reason).
+    # All None / False for a risk whose update is not scored.
+    likelihood: int | None = None
+    impact: int | None = None
+    previous_likelihood: int | None = None
+    previous_impact: int | None = None
+    derived: Status | None = None
+    overridden: bool = False
+    reason: str | None = None
+
+    @property
+    def score(self) -> int | None:
+        if self.likelihood is None or self.impact is None:
+            return None
+        return self.likelihood * self.impact
+
+    @property
+    def previous_score(self) -> int | None:
+        if self.previous_likelihood is None or self.previous_impact is None:
+            return None
+        return self.previous_likelihood * self.previous_impact
 
 
 @dataclass(frozen=True)

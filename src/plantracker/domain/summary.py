@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from plantracker.domain.model import STATUS_ORDER, Kind, NaReason, Status
-from plantracker.domain.results import BoxResult, Counts, ItemResult, PeriodResult
+from plantracker.domain.results import BoxResult, Counts, ItemResult, PeriodResult, RiskResult
 
 
 def json_number(value: Decimal | None) -> int | float | None:
@@ -110,6 +110,7 @@ def summary_dict(result: PeriodResult) -> dict[str, Any]:
                 "status": risk.status.value,
                 "previous": _status(risk.previous_status),
                 "direction": risk.direction.value if risk.direction is not None else None,
+                **risk_score_dict(risk),
             }
             for risk in result.risks
         ],
@@ -117,3 +118,27 @@ def summary_dict(result: PeriodResult) -> dict[str, Any]:
             {"where": problem.where, "message": problem.message} for problem in result.problems
         ],
     }
+
+
+def risk_score_dict(risk: RiskResult) -> dict[str, object]:
+    """A scored risk's fields (docs/rules.md#risk-scores); nothing for a risk that is not
+    scored now or in the period before and has no target, so a plan without scores has
+    exactly the summary it had before."""
+    fields: dict[str, object] = {}
+    if risk.score is not None or risk.previous_score is not None:
+        fields.update(
+            likelihood=risk.likelihood,
+            impact=risk.impact,
+            score=risk.score,
+            previous_likelihood=risk.previous_likelihood,
+            previous_impact=risk.previous_impact,
+            previous_score=risk.previous_score,
+            derived=_status(risk.derived),
+            overridden=risk.overridden,
+            reason=risk.reason,
+        )
+    if risk.risk.target_score is not None:
+        fields["target_score"] = risk.risk.target_score
+        target_date = risk.risk.target_date
+        fields["target_date"] = target_date.isoformat() if target_date else None
+    return fields

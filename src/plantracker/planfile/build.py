@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 from plantracker.domain.computed import parse_computed_mark
 from plantracker.domain.model import (
+    POSSIBLE_SCORES,
+    SCALE_POINTS,
     STATUTORY_PREFIX,
     Action,
     Aim,
@@ -34,11 +36,15 @@ from plantracker.domain.model import (
     QualityMeasure,
     Recommendation,
     Risk,
+    RiskBand,
+    RiskScale,
+    RiskUpdate,
     Rules,
     Status,
     Target,
     Unit,
     Update,
+    band_errors,
 )
 from plantracker.planfile import scalars
 from plantracker.planfile.errors import PlanError, PlanFileError
@@ -47,7 +53,18 @@ from plantracker.planfile.tree import Node, Shape
 FORMAT_VERSION = 1
 
 TOP_KEYS = ("format", "plan", "periods", "recommendations", "risks", "narrative")
-PLAN_KEYS = ("title", "organisation", "rules", "contact", "purpose", "glossary", "order_note")
+PLAN_KEYS = (
+    "title",
+    "organisation",
+    "rules",
+    "risk_scale",
+    "contact",
+    "purpose",
+    "glossary",
+    "order_note",
+)
+RISK_SCALE_KEYS = ("likelihood", "impact", "bands")
+BAND_PATTERN = re.compile(r"(\d+)\s*[-–]\s*(\d+)")
 CONTACT_KEYS = ("name", "role", "email")
 RULES_KEYS = ("kpi_tolerance", "dot_band", "rollup_green", "rollup_red")
 PERIOD_KEYS = ("id", "label", "short_label", "start", "end", "scrutiny", "due")
@@ -70,8 +87,18 @@ KPI_KEYS = (
     "values",
 )
 MEASURE_KEYS = (*ITEM_KEYS, "frequency", "method", "updates")
-RISK_KEYS = ("title", "mitigation", "owner", "owner_email", "updates")
+RISK_KEYS = (
+    "title",
+    "mitigation",
+    "owner",
+    "owner_email",
+    "controls",
+    "target_score",
+    "target_date",
+    "updates",
+)
 UPDATE_KEYS = ("status", "commentary")
+RISK_UPDATE_KEYS = ("status", "commentary", "likelihood", "impact", "reason")
 VALUE_KEYS = ("value", "display", "status", "reason", "commentary", "computed_from")
 BASELINE_KEYS = ("label", "value", "display", "status")
 TARGET_KEYS = ("label", "date", "value", "display")
@@ -119,6 +146,8 @@ class _Builder:
         # When a period id or recommendation number itself is unreadable, references to
         # it cannot be judged: saying "undeclared" would only repeat the first error.
         self.periods_known = True
+        # The plan's risk scale, read from the header before the risks that use it.
+        self.scale = RiskScale()
         self.numbers_known = True
 
     # -- reporting ------------------------------------------------------------------------
@@ -275,6 +304,8 @@ class _Builder:
                 )
                 if "rules" in header:
                     rules = self.rules(header["rules"], "plan.rules")
+                if "risk_scale" in header and not header["risk_scale"].null:
+                    self.scale = self.risk_scale(header["risk_scale"], "plan.risk_scale")
                 paper = self.committee_paper(header)
         periods: tuple[Period, ...] = ()
         if "periods" in top:
@@ -308,6 +339,7 @@ class _Builder:
             recommendations=tuple(recommendations),
             risks=tuple(risks),
             narrative=MappingProxyType(narrative),
+            risk_scale=self.scale,
             **paper,
         )
 
@@ -372,6 +404,65 @@ class _Builder:
                 continue
             values[key] = value
         return Rules(**values)
+
+    def risk_scale(self, node: Node, path: str) -> RiskScale:
+        """The plan's likelihood and impact labels and score bands
+        (docs/plan-file.md#risk-scale); a key left out keeps its default."""
+        found = self.fields(node, path, RISK_SCALE_KEYS, (), "a risk scale")
+        default = RiskScale()
+        if found is None:
+            return default
+        labels: dict[str, tuple[str, ...]] = {}
+        for key in ("likelihood", "impact"):
+            if key not in found:
+                continue
+            node = found[key]
+            if node.shape is Shape.SCALAR and not node.null:
+                # One text of labels separated by semicolons (a workbook cell).
+                joined = self.read(scalars.text, node, join(path, key)) or ""
+                texts = tuple(part.strip() for part in joined.split(";") if part.strip())
+            else:
+                texts = self.texts(found, key, path)
+            if len(texts) != SCALE_POINTS:
+                self.error(
+                    join(path, key),
+                    found[key],
+                    f"expected {SCALE_POINTS} labels (for 1 to {SCALE_POINTS}), found {len(texts)}",
+                )
+                continue
+            labels[key] = texts
+        bands = default.bands
+        if "bands" in found:
+            bands = self.bands(found["bands"], join(path, "bands")) or default.bands
+        return RiskScale(
+            likelihood=labels.get("likelihood", default.likelihood),
+            impact=labels.get("impact", default.impact),
+            bands=bands,
+        )
+
+    def bands(self, node: Node, path: str) -> tuple[RiskBand, ...] | None:
+        """``{green: 1-6, amber: 8-12, red: 15-25}``: every possible score in one band."""
+        colours = tuple(status.value for status in (Status.GREEN, Status.AMBER, Status.RED))
+        found = self.fields(node, path, colours, colours, "score bands")
+        if found is None or len(found) != len(colours):
+            return None
+        bands: list[RiskBand] = []
+        for colour in colours:
+            text = self.read(scalars.text, found[colour], join(path, colour))
+            match = BAND_PATTERN.fullmatch(text.strip()) if text is not None else None
+            if match is None:
+                if text is not None:
+                    self.error(
+                        join(path, colour),
+                        found[colour],
+                        f"expected a range of scores such as 8-12, found {text!r}",
+                    )
+                return None
+            bands.append(RiskBand(Status(colour), int(match[1]), int(match[2])))
+        problems = band_errors(tuple(bands))
+        for problem in problems:
+            self.error(path, node, problem)
+        return None if problems else tuple(bands)
 
     def periods_list(self, node: Node) -> tuple[Period, ...]:
         nodes = self.sequence(node, "periods", "periods")
@@ -737,7 +828,10 @@ class _Builder:
         mitigation = self.required(found, "mitigation", path, scalars.required_text)
         owner = self.optional(found, "owner", path, scalars.text)
         owner_email = self.optional(found, "owner_email", path, scalars.email)
-        updates = self.updates(found, path)
+        controls = self.optional(found, "controls", path, scalars.text)
+        target_score = self.optional(found, "target_score", path, _score)
+        target_date = self.optional(found, "target_date", path, scalars.calendar_date)
+        updates = self.risk_updates(found, path)
         if title is None or mitigation is None:
             return None
         return Risk(
@@ -746,7 +840,55 @@ class _Builder:
             owner=owner,
             updates=updates,
             owner_email=owner_email,
+            controls=controls,
+            target_score=target_score,
+            target_date=target_date,
         )
+
+    def risk_updates(self, found: dict[str, Node], path: str) -> MappingProxyType[str, Update]:
+        """A risk's updates, maybe scored (docs/plan-file.md#risk-updates): ``status`` may
+        be left out when ``likelihood`` and ``impact`` are given (the bands derive it)."""
+        node = found.get("updates")
+        result: dict[str, Update] = {}
+        if node is None or node.null:
+            return MappingProxyType(result)
+        updates_path = join(path, "updates")
+        for period_id, _key, value in self.keyed(node, updates_path, "updates"):
+            entry_path = join(updates_path, period_id)
+            entry = self.fields(value, entry_path, RISK_UPDATE_KEYS, (), "a risk update")
+            if entry is None:
+                continue
+            likelihood = self.optional(entry, "likelihood", entry_path, _point)
+            impact = self.optional(entry, "impact", entry_path, _point)
+            scored = likelihood is not None and impact is not None
+            for key, given in (("likelihood", likelihood), ("impact", impact)):
+                other = "impact" if key == "likelihood" else "likelihood"
+                if given is not None and other not in entry:
+                    self.error(
+                        entry_path,
+                        value,
+                        f"'{key}' is given without '{other}': give both or neither",
+                    )
+            if "status" not in entry and "likelihood" not in entry and "impact" not in entry:
+                # As any update's (docs/plan-file.md#updates): scores may stand in for it.
+                self.error(entry_path, value, "an update is missing the required key 'status'")
+            status = self.optional(entry, "status", entry_path, _status)
+            commentary = self.optional(entry, "commentary", entry_path, scalars.text)
+            reason = self.optional(entry, "reason", entry_path, scalars.text)
+            if scored and likelihood is not None and impact is not None:
+                derived = self.scale.status(likelihood * impact)
+                result[period_id] = RiskUpdate(
+                    status=status or derived,
+                    commentary=commentary,
+                    likelihood=likelihood,
+                    impact=impact,
+                    reason=reason,
+                )
+            elif status is not None and reason is not None:
+                result[period_id] = RiskUpdate(status=status, commentary=commentary, reason=reason)
+            elif status is not None:  # unscored: the plain update it always was
+                result[period_id] = Update(status=status, commentary=commentary)
+        return MappingProxyType(result)
 
     def recommendation_number(
         self, node: Node, path: str, reader: Callable[[Node], int]
@@ -892,6 +1034,24 @@ def _computed_from(node: Node) -> str:
             f"(M at most N), found {scalars.describe(node)}"
         )
     return mark
+
+
+def _point(node: Node) -> int:
+    """A likelihood or impact: a whole number 1 to 5 (docs/plan-file.md#risk-updates)."""
+    value = scalars.whole(node, f"a whole number from 1 to {SCALE_POINTS}")
+    if not 1 <= value <= SCALE_POINTS:
+        raise scalars.Invalid(f"expected a whole number from 1 to {SCALE_POINTS}, found {value}")
+    return value
+
+
+def _score(node: Node) -> int:
+    """A target score: a product of two points, 1 to 25 (docs/plan-file.md#risks)."""
+    value = scalars.whole(node, "a score from 1 to 25")
+    if value not in POSSIBLE_SCORES:
+        raise scalars.Invalid(
+            f"expected a score likelihood × impact can give (1 to 25, e.g. 6 or 12), found {value}"
+        )
+    return value
 
 
 def _non_negative(node: Node) -> Decimal:

@@ -26,6 +26,7 @@ from plantracker.domain.model import (
     NaReason,
     Narrative,
     Plan,
+    RiskScale,
     Status,
     Unit,
 )
@@ -37,6 +38,7 @@ from plantracker.domain.results import (
     ItemResult,
     PeriodResult,
     RecommendationResult,
+    RiskResult,
 )
 from plantracker.domain.trajectory import kpi_trajectory
 from plantracker.reports.committee import with_committee_paper
@@ -49,6 +51,9 @@ from plantracker.reports.model import (
     ExceptionRow,
     Footnote,
     Headlines,
+    HeatCell,
+    HeatMap,
+    HeatPosition,
     KpiRow,
     KpiTable,
     MeasureRow,
@@ -59,6 +64,7 @@ from plantracker.reports.model import (
     RecommendationSection,
     Report,
     RiskRow,
+    RiskScoreView,
     StatusCount,
     TrendChart,
     TrendPoint,
@@ -69,14 +75,21 @@ from plantracker.reports.text import (
     COMPARATOR_COLUMNS,
     COMPUTED_NOTE,
     EXCEPTION_HEADINGS,
+    HEAT_MAP,
+    IMPACT,
     KIND_CENTRE,
     KIND_HEADINGS,
     KIND_NOUNS,
     KIND_ROWS,
     KPI_HEADINGS,
+    LIKELIHOOD,
     MEASURE_HEADINGS,
     NO_VALUE,
     NOT_PUBLISHED,
+    NOT_SCORED,
+    RISK_HEADINGS,
+    SCORE_GIVES,
+    SCORED_RISK_HEADINGS,
     SECTIONS,
     TOTAL,
     WORKSTREAM_HEADINGS,
@@ -184,6 +197,22 @@ def _overview(
             _box_view(previous_overall, key="previous", label="Overall: previous"),
             period=prev_period.label,
         )
+    scored = any(r.score is not None or r.previous_score is not None for r in result.risks)
+    scale = result.plan.risk_scale
+    risks = tuple(
+        RiskRow(
+            title=risk.risk.title,
+            mitigation=risk.risk.mitigation,
+            owner=risk.risk.owner,
+            status=risk.status,
+            direction=direction_view(risk.direction, was=risk.previous_status),
+            status_word=status_text(risk.status, _update_na(risk.status)),
+            number=number,
+            score=_risk_score(risk) if scored else None,
+        )
+        for number, risk in enumerate(result.risks, start=1)
+    )
+    heat_map = _heat_map(result.risks, scale) if scored else None
     return Overview(
         heading=f"Quarter overview: {result.period.label}",
         current=replace(
@@ -197,17 +226,9 @@ def _overview(
         ),
         headlines=Headlines(factual=_factual_headlines(result), lead=tuple(narrative.headlines)),
         workstreams=tuple(_workstream(kind, result, previous) for kind in Kind),
-        risks=tuple(
-            RiskRow(
-                title=risk.risk.title,
-                mitigation=risk.risk.mitigation,
-                owner=risk.risk.owner,
-                status=risk.status,
-                direction=direction_view(risk.direction, was=risk.previous_status),
-                status_word=status_text(risk.status, _update_na(risk.status)),
-            )
-            for risk in result.risks
-        ),
+        risks=risks,
+        risk_headings=SCORED_RISK_HEADINGS if heat_map is not None else RISK_HEADINGS,
+        heat_map=heat_map,
         milestones=tuple(narrative.milestones),
         decisions=tuple(narrative.decisions),
         workstream_headings=(
@@ -215,6 +236,81 @@ def _overview(
             *(status.word for status in STATUS_ORDER),
             TOTAL,
         ),
+    )
+
+
+def _risk_score(risk: RiskResult) -> RiskScoreView:
+    """The scored columns of a risk's row (docs/rules.md#risk-scores)."""
+    if risk.likelihood is None or risk.impact is None:
+        position = NOT_SCORED
+        score = "–"
+    else:
+        position = f"{risk.likelihood} × {risk.impact}"
+        score = str(risk.score)
+    if risk.previous_score is not None:
+        score = f"{score} ({risk.previous_score})"
+    override = None
+    if risk.overridden and risk.derived is not None:
+        override = f"{SCORE_GIVES} {risk.derived.word}"
+        if risk.reason:
+            override += f": {risk.reason}"
+    return RiskScoreView(position=position, score=score, override=override)
+
+
+def _place(likelihood: int | None, impact: int | None, scale: RiskScale) -> str:
+    if likelihood is None or impact is None:
+        return NOT_SCORED
+    score = likelihood * impact
+    return (
+        f"{LIKELIHOOD} {likelihood} {scale.likelihood[likelihood - 1]} × {IMPACT} {impact} "
+        f"{scale.impact[impact - 1]} = {score} {scale.status(score).word}"
+    )
+
+
+def _heat_map(risks: tuple[RiskResult, ...], scale: RiskScale) -> HeatMap:
+    """The 5×5 grid of the period's scored risks, now and before, with its text
+    alternative (docs/rules.md#risk-scores)."""
+    rows = tuple(
+        tuple(
+            HeatCell(
+                likelihood=likelihood,
+                impact=impact,
+                status=scale.status(likelihood * impact),
+                now=tuple(
+                    f"R{n}"
+                    for n, r in enumerate(risks, start=1)
+                    if (r.likelihood, r.impact) == (likelihood, impact)
+                ),
+                previous=tuple(
+                    f"R{n}"
+                    for n, r in enumerate(risks, start=1)
+                    if (r.previous_likelihood, r.previous_impact) == (likelihood, impact)
+                ),
+            )
+            for likelihood in range(1, 6)
+        )
+        for impact in range(5, 0, -1)
+    )
+    positions = tuple(
+        HeatPosition(
+            marker=f"R{n}",
+            title=r.risk.title,
+            now=_place(r.likelihood, r.impact, scale),
+            previous=_place(r.previous_likelihood, r.previous_impact, scale),
+        )
+        for n, r in enumerate(risks, start=1)
+    )
+    scored_now = sum(1 for r in risks if r.score is not None)
+    alt = (
+        f"{HEAT_MAP}: {scored_now} of {len(risks)} risks scored this period; "
+        "each risk's position now and before is listed in the table that follows."
+    )
+    return HeatMap(
+        likelihood=scale.likelihood,
+        impact=scale.impact,
+        rows=rows,
+        positions=positions,
+        alt=alt,
     )
 
 

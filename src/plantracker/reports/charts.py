@@ -35,7 +35,7 @@ from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from plantracker.domain.model import Status
-from plantracker.reports.model import Donut, TrendChart
+from plantracker.reports.model import Donut, HeatMap, TrendChart
 from plantracker.reports.palette import INK, MUTED, STATUS_FILL, STATUS_INK
 
 FONT_STACK = ["Liberation Sans", "Arial", "Helvetica", "DejaVu Sans"]
@@ -541,3 +541,70 @@ def scope_ids(svg: str, prefix: str) -> str:
 
     svg = _ID.sub(rename, svg)
     return _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
+
+
+# --- the risk heat map (docs/rules.md#risk-scores) ---------------------------------------
+_CELL = 34  # px, one square
+_LEFT = 96  # room for the impact words
+_BOTTOM = 40  # room for the likelihood words
+
+
+def heat_map_svg(heat_map: HeatMap) -> str:
+    """The 5×5 heat map as SVG, drawn by hand so that it is the same bytes every time:
+    squares coloured by the band their score falls in (with the score printed, so colour is
+    not the only signal), a filled marker where a risk is now and an outlined one where it
+    was in the previous period."""
+    width = _LEFT + 5 * _CELL + 4
+    height = 5 * _CELL + _BOTTOM
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="heat-map-svg" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'font-family="Arial, Helvetica, sans-serif">',
+        f"<title>{escape(heat_map.alt)}</title>",
+    ]
+    for row_index, row in enumerate(heat_map.rows):
+        y = row_index * _CELL
+        impact = row[0].impact
+        parts.append(
+            f'<text x="{_LEFT - 4}" y="{y + _CELL / 2 + 3}" font-size="8" text-anchor="end" '
+            f'fill="{INK}">{impact} {escape(heat_map.impact[impact - 1])}</text>'
+        )
+        for cell in row:
+            x = _LEFT + (cell.likelihood - 1) * _CELL
+            fill, ink = STATUS_FILL[cell.status], STATUS_INK[cell.status]
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{_CELL}" height="{_CELL}" fill="{fill}" '
+                f'stroke="#ffffff" stroke-width="1"/>'
+                f'<text x="{x + 3}" y="{y + 9}" font-size="7" fill="{ink}">{cell.score}</text>'
+            )
+            markers = [(m, True) for m in cell.now] + [
+                (m, False) for m in cell.previous if m not in cell.now
+            ]
+            for index, (marker, now) in enumerate(markers[:4]):
+                cx = x + 10 + (index % 2) * 15
+                cy = y + 16 + (index // 2) * 11
+                style = (
+                    f'fill="{INK}" stroke="#ffffff"'
+                    if now
+                    else 'fill="#ffffff" stroke="#0b0c0c" stroke-dasharray="2 1"'
+                )
+                text_fill = "#ffffff" if now else INK
+                parts.append(
+                    f'<circle cx="{cx}" cy="{cy}" r="6.5" {style} stroke-width="1"/>'
+                    f'<text x="{cx}" y="{cy + 2.5}" font-size="6.5" text-anchor="middle" '
+                    f'fill="{text_fill}">{escape(marker)}</text>'
+                )
+    base = 5 * _CELL
+    for likelihood in range(1, 6):
+        centre = _LEFT + (likelihood - 1) * _CELL + _CELL / 2
+        parts.append(
+            f'<text x="{centre}" y="{base + 11}" font-size="8" text-anchor="middle" '
+            f'fill="{INK}">{likelihood}</text>'
+            f'<text x="{centre}" y="{base + 21}" font-size="6" text-anchor="middle" '
+            f'fill="{MUTED}">{escape(heat_map.likelihood[likelihood - 1])}</text>'
+        )
+    parts.append(
+        f'<text x="{_LEFT + 2.5 * _CELL}" y="{base + 34}" font-size="8" text-anchor="middle" '
+        f'fill="{INK}">Likelihood</text></svg>'
+    )
+    return "".join(parts)

@@ -45,6 +45,7 @@ from plantracker.reports.model import (
     KpiTable,
     RecommendationSection,
     Report,
+    RiskRow,
     TrendChart,
 )
 from plantracker.reports.office import (
@@ -242,22 +243,43 @@ def _overview(document: DocumentType, report: Report) -> None:
     )
     document.add_heading(text.KEY_RISKS, level=2)
     if overview.risks:
+        scored = overview.heat_map is not None
         table(
             document,
-            list(text.RISK_HEADINGS),
+            list(overview.risk_headings or text.RISK_HEADINGS),
             [
                 [
-                    CellText(r.title),
+                    CellText(f"{r.marker} {r.title}" if scored else r.title),
                     CellText(r.mitigation),
                     CellText(r.owner or "–"),
-                    CellText(r.status_word, status=r.status),
+                    *(
+                        [CellText(r.score.position), CellText(r.score.score)]
+                        if r.score is not None
+                        else []
+                    ),
+                    CellText(_risk_status(r), status=r.status),
                     CellText(r.direction.text, colour=tone_ink(r.direction)),
                 ]
                 for r in overview.risks
             ],
-            [80, 80, 35, 30, 36],
+            [56, 56, 30, 24, 25, 30, 36] if scored else [80, 80, 35, 30, 36],
             caption="Key risks with their mitigation and status",
         )
+        if overview.heat_map is not None:
+            # The heat map's facts as a table (docs/rules.md#risk-scores).
+            document.add_heading(text.HEAT_MAP, level=3)
+            document.add_paragraph(text.HEAT_MAP_CAPTION)
+            table(
+                document,
+                list(text.HEAT_MAP_HEADINGS),
+                [
+                    [CellText(f"{p.marker} {p.title}"), CellText(p.now), CellText(p.previous)]
+                    for p in overview.heat_map.positions
+                ],
+                [81, 90, 90],
+                caption=f"{text.HEAT_MAP}: {text.HEAT_MAP_CAPTION}",
+                size=8,
+            )
     else:
         document.add_paragraph("No risks are recorded.")
     document.add_heading(text.MILESTONES, level=2)
@@ -474,3 +496,10 @@ class DocxRenderer:
 
     def render(self, report: Report) -> bytes:
         return render_docx(report)
+
+
+def _risk_status(row: RiskRow) -> str:
+    """The status word, and the derived RAG a scored risk's status overrides."""
+    if row.score is not None and row.score.override:
+        return f"{row.status_word} ({row.score.override})"
+    return row.status_word

@@ -44,6 +44,9 @@ WORDS = {
     "no_next_steps": text.NO_NEXT_STEPS,
     "exceptions_caption": text.EXCEPTIONS_CAPTION,
     "risk_headings": text.RISK_HEADINGS,
+    "heat_map": text.HEAT_MAP,
+    "heat_map_headings": text.HEAT_MAP_HEADINGS,
+    "heat_map_caption": text.HEAT_MAP_CAPTION,
     "problem_headings": text.PROBLEM_HEADINGS,
 }
 

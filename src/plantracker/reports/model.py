@@ -103,6 +103,16 @@ class WorkstreamRow:
 
 
 @dataclass(frozen=True)
+class RiskScoreView:
+    """A scored risk's cells (docs/rules.md#risk-scores): "4 × 3", "12 (16)", and when the
+    shown status overrides the derived RAG, "Score gives Amber: <reason>"."""
+
+    position: str
+    score: str
+    override: str | None = None
+
+
+@dataclass(frozen=True)
 class RiskRow:
     title: str
     mitigation: str
@@ -110,6 +120,48 @@ class RiskRow:
     status: Status
     direction: DirectionView
     status_word: str = ""
+    number: int = 0  # the risk's place, from 1: its marker on the heat map ("R1")
+    score: RiskScoreView | None = None  # None when the plan scores no risk
+
+    @property
+    def marker(self) -> str:
+        return f"R{self.number}"
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One square of the 5×5 heat map: its score, the band's colour, and the markers of
+    the risks there now and in the previous period."""
+
+    likelihood: int
+    impact: int
+    status: Status
+    now: tuple[str, ...]
+    previous: tuple[str, ...]
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+@dataclass(frozen=True)
+class HeatPosition:
+    """The heat map's text alternative: a risk's marker and title, its position now and
+    before ("Likely (4) × Moderate (3) = 12, Amber" or "Not scored")."""
+
+    marker: str
+    title: str
+    now: str
+    previous: str
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    likelihood: tuple[str, ...]  # the plan's words for 1..5
+    impact: tuple[str, ...]
+    rows: tuple[tuple[HeatCell, ...], ...]  # impact 5 (top) down to 1; likelihood 1..5
+    positions: tuple[HeatPosition, ...]
+    alt: str
 
 
 @dataclass(frozen=True)
@@ -134,6 +186,10 @@ class Overview:
     # The workstream table's headings: Workstream, Status, Direction, the seven status
     # words, Total.
     workstream_headings: tuple[str, ...] = ()
+    # The risk table's headings: with score columns when any risk is scored, and the heat
+    # map then (docs/rules.md#risk-scores).
+    risk_headings: tuple[str, ...] = ()
+    heat_map: HeatMap | None = None
 
 
 @dataclass(frozen=True)

@@ -272,23 +272,50 @@ def _overview(deck: Deck, report: Report) -> None:
         size=12.0,
     )
     top += deck.table(slide, CONTENT_LEFT, top, counts, range(len(counts.rows))) + _GAP
+    scored = overview.heat_map is not None
+    widths = (200, 220, 90, 90, 90, 100, 98) if scored else (280, 300, 110, 80, 118)
     risks = Table(
         columns=[
             Column(heading, width)
-            for heading, width in zip(text.RISK_HEADINGS, (280, 300, 110, 80, 118), strict=True)
+            for heading, width in zip(
+                overview.risk_headings or text.RISK_HEADINGS, widths, strict=True
+            )
         ],
         rows=[
             [
-                Cell(r.title),
+                Cell(f"{r.marker} {r.title}" if scored else r.title),
                 Cell(r.mitigation),
                 Cell(r.owner or "–"),
-                Cell(r.status_word, status=r.status),
+                *([Cell(r.score.position), Cell(r.score.score)] if r.score is not None else []),
+                Cell(
+                    f"{r.status_word} ({r.score.override})"
+                    if r.score is not None and r.score.override
+                    else r.status_word,
+                    status=r.status,
+                ),
                 Cell(r.direction.text, colour=tone_ink(r.direction)),
             ]
             for r in overview.risks
         ],
         size=11.0,
     )
+    tables = [risks]
+    if overview.heat_map is not None:
+        # The heat map's facts as a table (docs/rules.md#risk-scores).
+        tables.append(
+            Table(
+                columns=[
+                    Column(heading, width)
+                    for heading, width in zip(text.HEAT_MAP_HEADINGS, (288, 300, 300), strict=True)
+                ],
+                rows=[
+                    [Cell(f"{p.marker} {p.title}"), Cell(p.now), Cell(p.previous)]
+                    for p in overview.heat_map.positions
+                ],
+                size=9.0,
+                note=f"{text.HEAT_MAP}: {text.HEAT_MAP_CAPTION}",
+            )
+        )
     if not risks.rows:
         deck.text(
             slide,
@@ -300,7 +327,7 @@ def _overview(deck: Deck, report: Report) -> None:
             12.0,
         )
         return
-    _flow_tables(deck, f"{overview.heading}: {text.KEY_RISKS}", [risks], slide=slide, top=top)
+    _flow_tables(deck, f"{overview.heading}: {text.KEY_RISKS}", tables, slide=slide, top=top)
 
 
 def _planned(deck: Deck, report: Report) -> None:

@@ -17,7 +17,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from plantracker.domain.model import Status
 from plantracker.reports import charts
-from plantracker.reports.model import ComparatorFigures, DirectionView, Donut, TrendChart
+from plantracker.reports.model import (
+    ComparatorFigures,
+    DirectionView,
+    Donut,
+    HeatMap,
+    TrendChart,
+)
 from plantracker.reports.text import COMPARATOR_COLUMNS, NO_COMPARATORS
 
 register = template.Library()
@@ -127,6 +133,12 @@ def trend_chart(context: Any, chart: TrendChart) -> SafeString:
     column, a fifth of the page (``charts.COLUMN``), so its text keeps its point size."""
     size = charts.COLUMN if context.get(IMAGES) else charts.PAGE
     return _chart(context, charts.trend_svg(chart, size), chart.alt)
+
+
+@register.simple_tag(takes_context=True)
+def heat_map_chart(context: Any, heat_map: HeatMap) -> SafeString:
+    """The risk heat map (docs/rules.md#risk-scores), inline or as an image as every chart."""
+    return _chart(context, charts.heat_map_svg(heat_map), heat_map.alt)
 
 
 def _chart(context: Any, svg: str, alt: str) -> SafeString:

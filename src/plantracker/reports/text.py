@@ -227,6 +227,24 @@ EXCEPTION_HEADINGS: tuple[str, ...] = (
 )
 WORKSTREAM_HEADINGS: tuple[str, ...] = ("Workstream", "Status", "Direction")
 RISK_HEADINGS: tuple[str, ...] = ("Risk", "Mitigation", "Owner", "Status", "Direction")
+# A plan whose risks are scored (docs/rules.md#risk-scores) adds two columns before Status,
+# and a heat map with its text alternative, a table of each risk's position now and before.
+RISK_SCORE_HEADINGS: tuple[str, ...] = ("Likelihood × impact", "Score (previous)")
+SCORED_RISK_HEADINGS: tuple[str, ...] = (
+    *RISK_HEADINGS[:3],
+    *RISK_SCORE_HEADINGS,
+    *RISK_HEADINGS[3:],
+)
+HEAT_MAP = "Risk heat map"
+HEAT_MAP_HEADINGS: tuple[str, ...] = ("Risk", "Now", "Previous")
+HEAT_MAP_CAPTION = (
+    "Likelihood (across) against impact (up); a filled marker is a risk's position now, an "
+    "outlined one its position in the previous period"
+)
+LIKELIHOOD = "Likelihood"
+IMPACT = "Impact"
+NOT_SCORED = "Not scored"
+SCORE_GIVES = "Score gives"  # before the derived RAG that a given status overrides
 PROBLEM_HEADINGS: tuple[str, ...] = ("Where", "Problem")
 TOTAL = "Total"
 # What an empty place says.

@@ -195,14 +195,48 @@ def _paper(sheet: Worksheet, report: Report) -> None:
 
 
 def _risks(sheet: Worksheet, report: Report) -> None:
+    overview = report.overview
+    if overview.heat_map is None:
+        _sheet(
+            sheet,
+            text.RISK_HEADINGS,
+            [
+                (r.title, r.mitigation, r.owner, Said(r.status, r.status_word), r.direction)
+                for r in overview.risks
+            ],
+            (50, 60, 28, 16, 18),
+        )
+        return
+    # A scored register (docs/rules.md#risk-scores): the score columns, then the heat map's
+    # facts, each risk's position now and before, below the table.
     _sheet(
         sheet,
-        text.RISK_HEADINGS,
+        overview.risk_headings,
         [
-            (r.title, r.mitigation, r.owner, Said(r.status, r.status_word), r.direction)
-            for r in report.overview.risks
+            (
+                f"{r.marker} {r.title}",
+                r.mitigation,
+                r.owner,
+                r.score.position if r.score else None,
+                r.score.score if r.score else None,
+                Said(
+                    r.status,
+                    f"{r.status_word} ({r.score.override})"
+                    if r.score and r.score.override
+                    else r.status_word,
+                ),
+                r.direction,
+            )
+            for r in overview.risks
         ],
-        (50, 60, 28, 16, 18),
+        (50, 60, 28, 18, 16, 16, 18),
+    )
+    _table(
+        sheet,
+        len(overview.risks) + 3,
+        f"{text.HEAT_MAP}: {text.HEAT_MAP_CAPTION}",
+        text.HEAT_MAP_HEADINGS,
+        [(f"{p.marker} {p.title}", p.now, p.previous) for p in overview.heat_map.positions],
     )
 
 

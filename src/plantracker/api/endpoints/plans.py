@@ -175,9 +175,20 @@ def plan_structure(request: HttpRequest, slug: str) -> dict[str, Any]:
                 "title": risk.title,
                 "mitigation": risk.mitigation,
                 "owner": risk.owner,
+                "controls": risk.controls,
+                "target_score": risk.target_score,
+                "target_date": risk.target_date,
             }
             for position, risk in enumerate(plan.risks, start=1)
         ],
+        "risk_scale": {
+            "likelihood": list(plan.risk_scale.likelihood),
+            "impact": list(plan.risk_scale.impact),
+            "bands": [
+                {"status": band.status.value, "low": band.low, "high": band.high}
+                for band in plan.risk_scale.bands
+            ],
+        },
     }
 
 

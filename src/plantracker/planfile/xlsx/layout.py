@@ -219,6 +219,31 @@ PLAN = Sheet(
             "Why the recommendations are in the order they are, when it is not by number "
             "(optional), for example: in the order of the published report.",
         ),
+        # The risk scale (docs/plan-file.md#risk-scale): all optional, defaults when empty.
+        _text(
+            "Likelihood labels",
+            "plan.risk_scale.likelihood",
+            30,
+            "The words for likelihood 1 to 5, separated by semicolons (default Rare; "
+            "Unlikely; Possible; Likely; Almost certain).",
+        ),
+        _text(
+            "Impact labels",
+            "plan.risk_scale.impact",
+            30,
+            "The words for impact 1 to 5, separated by semicolons (default Negligible; "
+            "Minor; Moderate; Major; Severe).",
+        ),
+        *(
+            _text(
+                f"{colour.capitalize()} scores",
+                f"plan.risk_scale.bands.{colour}",
+                12,
+                f"The risk scores that are {colour}, as LOW-HIGH (default {default}); give "
+                "all three bands or none.",
+            )
+            for colour, default in (("green", "1-6"), ("amber", "8-12"), ("red", "15-25"))
+        ),
     ),
 )
 PERIODS = Sheet(
@@ -402,6 +427,21 @@ UPDATES = Sheet(
         _text("Period", "", 13, "The period's id.", required=True),
         _choice("Status", "status", STATUSES, "The item's status in that period.", required=True),
         _text("Commentary", "commentary", 60, "What happened (needed when red or amber)."),
+        # A risk's scored update (docs/plan-file.md#risk-updates); empty for items.
+        Column(
+            "Likelihood",
+            ("likelihood",),
+            CellKind.INTEGER,
+            11,
+            "Risks only: how likely, 1 to 5 (with Impact); Status may then be left empty.",
+        ),
+        Column("Impact", ("impact",), CellKind.INTEGER, 9, "Risks only: how bad, 1 to 5."),
+        _text(
+            "Reason",
+            "reason",
+            30,
+            "Risks only: why Status differs from the RAG the score gives.",
+        ),
     ),
 )
 RISKS = Sheet(
@@ -425,6 +465,15 @@ RISKS = Sheet(
             28,
             "The owner's account, by email: they give its updates (optional).",
         ),
+        _text("Controls", "controls", 40, "The controls in place (optional)."),
+        Column(
+            "Target score",
+            ("target_score",),
+            CellKind.INTEGER,
+            12,
+            "The score the mitigation aims for, likelihood × impact (optional).",
+        ),
+        _date("Target date", "target_date", "When the target score should be reached."),
     ),
 )
 NARRATIVE = Sheet(

@@ -31,6 +31,8 @@ from plantracker.domain.model import (
     Measure,
     Narrative,
     Plan,
+    RiskScale,
+    RiskUpdate,
     Status,
     Target,
     Update,
@@ -184,9 +186,12 @@ def _rows(plan: Plan) -> dict[str, list[Row]]:
                 "Mitigation": risk.mitigation,
                 "Owner": risk.owner,
                 "Owner email": risk.owner_email,
+                "Controls": risk.controls,
+                "Target score": risk.target_score,
+                "Target date": risk.target_date,
             }
         )
-        rows[UPDATES.name] += _updates(ref, risk.updates)
+        rows[UPDATES.name] += _updates(ref, risk.updates, plan.risk_scale)
     for period_id, narrative in plan.narrative.items():
         rows[NARRATIVE.name] += _narrative(period_id, narrative)
     return rows
@@ -201,6 +206,19 @@ def _committee_paper(plan: Plan) -> Row:
         "Contact email": contact.email if contact is not None else None,
         "Purpose": plan.purpose,
         "Order note": plan.order_note,
+        **_risk_scale(plan.risk_scale),
+    }
+
+
+def _risk_scale(scale: RiskScale) -> Row:
+    """The Plan sheet's risk-scale columns (docs/plan-file.md#risk-scale): empty for the
+    default scale; labels joined by semicolons."""
+    if scale == RiskScale():
+        return {}
+    return {
+        "Likelihood labels": "; ".join(scale.likelihood),
+        "Impact labels": "; ".join(scale.impact),
+        **{f"{b.status.value.capitalize()} scores": f"{b.low}-{b.high}" for b in scale.bands},
     }
 
 
@@ -289,11 +307,23 @@ def _measure(number: int, measure: Measure) -> Row:
     return {**_item(number, measure), "Frequency": measure.frequency, "Method": measure.method}
 
 
-def _updates(ref: str, updates: Mapping[str, Update]) -> list[Row]:
-    return [
-        {"Ref": ref, "Period": period_id, "Status": u.status.value, "Commentary": u.commentary}
-        for period_id, u in updates.items()
-    ]
+def _updates(ref: str, updates: Mapping[str, Update], scale: RiskScale | None = None) -> list[Row]:
+    rows: list[Row] = []
+    for period_id, u in updates.items():
+        row: Row = {
+            "Ref": ref,
+            "Period": period_id,
+            "Status": u.status.value,
+            "Commentary": u.commentary,
+        }
+        if isinstance(u, RiskUpdate):
+            # A scored risk update (docs/plan-file.md#risk-updates): a status equal to the
+            # derived one is left out, so the bands re-derive it.
+            if u.score is not None and scale is not None and scale.status(u.score) == u.status:
+                row["Status"] = None
+            row.update(Likelihood=u.likelihood, Impact=u.impact, Reason=u.reason)
+        rows.append(row)
+    return rows
 
 
 def _narrative(period_id: str, narrative: Narrative) -> list[Row]:

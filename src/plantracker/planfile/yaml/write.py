@@ -28,6 +28,8 @@ from plantracker.domain.model import (
     Plan,
     Recommendation,
     Risk,
+    RiskScale,
+    RiskUpdate,
     Rules,
     Target,
     Update,
@@ -193,6 +195,14 @@ def plan_to_yaml(plan: Plan) -> str:
         out.open(2, "rules")
         for key in ("kpi_tolerance", "dot_band", "rollup_green", "rollup_red"):
             out.field(4, key, getattr(plan.rules, key))
+    if plan.risk_scale != RiskScale():
+        # docs/plan-file.md#risk-scale
+        out.open(2, "risk_scale")
+        out.texts(4, "likelihood", plan.risk_scale.likelihood)
+        out.texts(4, "impact", plan.risk_scale.impact)
+        out.open(4, "bands")
+        for band in plan.risk_scale.bands:
+            out.field(6, band.status.value, f"{band.low}-{band.high}")
     _committee_paper(out, plan)
     out.open(0, "periods")
     for period in plan.periods:
@@ -213,7 +223,7 @@ def plan_to_yaml(plan: Plan) -> str:
     if plan.risks:
         out.open(0, "risks")
         for risk in plan.risks:
-            _risk(out, risk)
+            _risk(out, risk, plan.risk_scale)
     if plan.narrative:
         out.open(0, "narrative")
         for period_id, narrative in plan.narrative.items():
@@ -373,13 +383,46 @@ def _updates(out: _Lines, indent: int, updates: Mapping[str, Update]) -> None:
         )
 
 
-def _risk(out: _Lines, risk: Risk) -> None:
+def _risk(out: _Lines, risk: Risk, scale: RiskScale) -> None:
     indent = out.entry(2)
     out.field(indent, "title", risk.title)
     out.field(indent, "mitigation", risk.mitigation)
     out.optional(indent, "owner", risk.owner)
     out.optional(indent, "owner_email", risk.owner_email)
-    _updates(out, indent, risk.updates)
+    out.optional(indent, "controls", risk.controls)
+    out.optional(indent, "target_score", risk.target_score)
+    out.optional(indent, "target_date", risk.target_date)
+    if not risk.updates:
+        return
+    out.open(indent, "updates")
+    for period_id, update in risk.updates.items():
+        if isinstance(update, RiskUpdate) and update.score is not None:
+            # A status equal to the derived one is left out, so the bands re-derive it
+            # (docs/plan-file.md#risk-updates).
+            derived = scale.status(update.score)
+            status = None if update.status == derived else update.status.value
+            out.flow(
+                indent + 2,
+                period_id,
+                (
+                    ("likelihood", update.likelihood),
+                    ("impact", update.impact),
+                    ("status", status),
+                    ("reason", update.reason),
+                    ("commentary", update.commentary),
+                ),
+            )
+        else:
+            reason = update.reason if isinstance(update, RiskUpdate) else None
+            out.flow(
+                indent + 2,
+                period_id,
+                (
+                    ("status", update.status.value),
+                    ("commentary", update.commentary),
+                    ("reason", reason),
+                ),
+            )
 
 
 def _narrative(out: _Lines, period_id: str, narrative: Narrative) -> None:

@@ -92,6 +92,11 @@ class RiskUpdate(ReviewFields):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=STATUS_CHOICES)
     commentary = models.TextField(null=True, blank=True)
+    # A scored update (docs/rules.md#risk-scores): 1-5 each, both or neither; ``reason``
+    # explains a status that overrides the RAG the score derives.
+    likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
+    impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    reason = models.TextField(null=True, blank=True)
 
     history = HistoricalRecords()
 

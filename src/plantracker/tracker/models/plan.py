@@ -33,6 +33,9 @@ class PlanRecord(models.Model):
     dot_band = DecimalTextField(default="2")
     rollup_green = DecimalTextField(default="75")
     rollup_red = DecimalTextField(default="25")
+    # The plan's risk scale (docs/plan-file.md#risk-scale): {"likelihood": [5 labels],
+    # "impact": [5 labels], "bands": [[status, low, high], ...]}; null is the default scale.
+    risk_scale = models.JSONField(null=True, blank=True)
     # The committee paper's fields (docs/plan-file.md#committee-paper); the glossary is an
     # array of [term, meaning] pairs, because PostgreSQL's jsonb does not keep key order.
     contact_name = models.TextField(null=True, blank=True)
@@ -240,6 +243,10 @@ class Risk(models.Model):
         blank=True,
         related_name="owned_risks",
     )
+    # The scored register (docs/rules.md#risk-scores).
+    controls = models.TextField(null=True, blank=True)
+    target_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()

@@ -21,6 +21,9 @@ from plantracker.tracker.models.plan import Period
 # value is in review the reports show the approved value with its own mark.
 UPDATE_CONTENT = ("status", "commentary")
 KPI_CONTENT = ("value", "display", "status", "reason", "commentary", "computed_from")
+# A risk update's content: a scored one adds its position and override reason
+# (docs/rules.md#risk-scores).
+RISK_CONTENT = (*UPDATE_CONTENT, "likelihood", "impact", "reason")
 
 
 class ReviewFields(models.Model):
@@ -79,7 +82,9 @@ class ReviewFields(models.Model):
 
 def content_fields(entry: models.Model) -> tuple[str, ...]:
     """The columns that hold what an entry reports (not its review state)."""
-    return KPI_CONTENT if hasattr(entry, "display") else UPDATE_CONTENT
+    if hasattr(entry, "display"):
+        return KPI_CONTENT
+    return RISK_CONTENT if hasattr(entry, "likelihood") else UPDATE_CONTENT
 
 
 def entry_content(entry: models.Model) -> dict[str, Any]:

@@ -54,7 +54,12 @@ from plantracker.tracker.models import (
     Update,
     User,
 )
-from plantracker.tracker.models.workflow import KPI_CONTENT, UPDATE_CONTENT, reported_content
+from plantracker.tracker.models.workflow import (
+    KPI_CONTENT,
+    RISK_CONTENT,
+    UPDATE_CONTENT,
+    reported_content,
+)
 
 V = TypeVar("V")
 Row = dict[str, Any]
@@ -123,7 +128,7 @@ def plan_domain(*, plan_record: PlanRecord) -> Plan:
         risk_updates=_reported_rows(
             RiskUpdate.objects.filter(reported, risk__plan=plan_record).order_by(),
             "risk_id",
-            UPDATE_CONTENT,
+            RISK_CONTENT,
         ),
         items=defaultdict(list),
     )
@@ -140,8 +145,11 @@ def plan_domain(*, plan_record: PlanRecord) -> Plan:
             title=risk.title,
             mitigation=risk.mitigation,
             owner=risk.owner,
-            updates=loaded.by_period(loaded.risk_updates.get(risk.pk, []), _update),
+            updates=loaded.by_period(loaded.risk_updates.get(risk.pk, []), _risk_update),
             owner_email=_email(risk.owner_user),
+            controls=risk.controls,
+            target_score=risk.target_score,
+            target_date=risk.target_date,
         )
         for risk in Risk.objects.filter(plan=plan_record)
         .select_related("owner_user")
@@ -165,6 +173,7 @@ def plan_domain(*, plan_record: PlanRecord) -> Plan:
         purpose=plan_record.purpose,
         glossary=MappingProxyType({term: meaning for term, meaning in plan_record.glossary}),
         order_note=plan_record.order_note,
+        risk_scale=risk_scale_of(plan_record.risk_scale),
     )
 
 
@@ -188,6 +197,35 @@ def _grouped_targets(plan_record: PlanRecord) -> dict[int, list[Row]]:
 
 def _update(entry: Row) -> domain.Update:
     return domain.Update(status=Status(entry["status"]), commentary=entry["commentary"])
+
+
+def risk_scale_of(stored: dict[str, Any] | None) -> domain.RiskScale:
+    """The domain scale of a stored ``risk_scale`` (``plan_rows.risk_scale_json``'s inverse)."""
+    if not stored:
+        return domain.RiskScale()
+    return domain.RiskScale(
+        likelihood=tuple(stored["likelihood"]),
+        impact=tuple(stored["impact"]),
+        bands=tuple(
+            domain.RiskBand(domain.Status(status), low, high)
+            for status, low, high in stored["bands"]
+        ),
+    )
+
+
+def _risk_update(entry: Row) -> domain.Update:
+    """A risk's update: scored or with a reason, a ``RiskUpdate``; else the plain update
+    it always was (docs/rules.md#risk-scores)."""
+    likelihood, impact, reason = entry.get("likelihood"), entry.get("impact"), entry.get("reason")
+    if likelihood is None and impact is None and reason is None:
+        return _update(entry)
+    return domain.RiskUpdate(
+        status=Status(entry["status"]),
+        commentary=entry["commentary"],
+        likelihood=likelihood,
+        impact=impact,
+        reason=reason,
+    )
 
 
 def _period(period: Period) -> domain.Period:

@@ -41,6 +41,7 @@ from plantracker.tracker.services.plan_rows import (
     plan_row,
     recommendation_row,
     risk_row,
+    risk_update_row,
     update_row,
 )
 from plantracker.tracker.services.sync import (
@@ -403,7 +404,7 @@ class _Import:
                 desired[risk_id, period_id] = {
                     "risk_id": risk_id,
                     "period_id": period_id,
-                    **update_row(update),
+                    **risk_update_row(update),
                 }
         self.sync_entries(
             RiskUpdate,

@@ -30,6 +30,18 @@ def plan_row(plan: Plan) -> Row:
         "purpose": plan.purpose,
         "order_note": plan.order_note,
         "glossary": [[term, meaning] for term, meaning in plan.glossary.items()],
+        "risk_scale": risk_scale_json(plan.risk_scale),
+    }
+
+
+def risk_scale_json(scale: domain.RiskScale) -> dict[str, Any] | None:
+    """The plan's risk scale as stored (docs/plan-file.md#risk-scale); None for the default."""
+    if scale == domain.RiskScale():
+        return None
+    return {
+        "likelihood": list(scale.likelihood),
+        "impact": list(scale.impact),
+        "bands": [[band.status.value, band.low, band.high] for band in scale.bands],
     }
 
 
@@ -160,6 +172,21 @@ def risk_row(risk: domain.Risk, position: int) -> Row:
         "title": risk.title,
         "mitigation": risk.mitigation,
         "owner": risk.owner,
+        "controls": risk.controls,
+        "target_score": risk.target_score,
+        "target_date": risk.target_date,
+    }
+
+
+def risk_update_row(update: domain.Update) -> Row:
+    """A risk update's row: an update's, plus its score and override reason if any."""
+    if not isinstance(update, domain.RiskUpdate):
+        return {**update_row(update), "likelihood": None, "impact": None, "reason": None}
+    return {
+        **update_row(update),
+        "likelihood": update.likelihood,
+        "impact": update.impact,
+        "reason": update.reason,
     }
 
 

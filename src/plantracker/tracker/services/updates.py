@@ -31,7 +31,7 @@ from plantracker.domain import model as domain
 from plantracker.domain.computed import parse_computed_mark
 from plantracker.domain.exact import MAX_DIGITS, MAX_MAGNITUDE
 from plantracker.domain.existence import exists_in
-from plantracker.domain.model import Kind, Plan, Status
+from plantracker.domain.model import SCALE_POINTS, Kind, Plan, Status
 from plantracker.domain.periods import PeriodIndex
 from plantracker.domain.texts import MAX_DISPLAY, MAX_TEXT, text_too_long
 from plantracker.tracker.models import (
@@ -320,6 +320,8 @@ def update_send(
     display: str | None = None,
     reason: str | None = None,
     computed_from: str | None = None,
+    likelihood: int | str | None = None,
+    impact: int | str | None = None,
 ) -> Entry:
     """Save the owner's (or a lead's) words for ``subject`` in ``period`` as a draft, and
     with ``submit`` send them to the lead for review: the one path of every update's write
@@ -330,7 +332,9 @@ def update_send(
     take ``value`` (None: not available), ``display``, ``commentary`` and an optional
     ``status``; a status that differs from the calculated one is an override and needs a
     ``reason`` here. An approved entry is revised (reports keep its approved content until the
-    revision is approved).
+    revision is approved). A risk may also take ``likelihood`` and ``impact`` (1–5, both or
+    neither): without a ``status`` the plan's bands derive it, and a ``reason`` explains a
+    status that overrides the derived one (docs/rules.md#risk-scores).
 
     Refused, in this order: a person who may not update ``subject`` (``NotAllowed``, before
     anything about the entry is told); a closed period or an entry awaiting the lead's review
@@ -364,6 +368,12 @@ def update_send(
     _check_version(entry, expected_version, what)
     plan = plan_domain(plan_record=subject.plan)
     _check_exists(plan, subject, period)
+    if isinstance(entry, RiskUpdate) and likelihood in (None, "") and impact in (None, ""):
+        # A write that says nothing of the score (the quarterly update pages do not ask for
+        # it yet) keeps the entry's score and override reason (docs/rules.md#risk-scores).
+        likelihood, impact = entry.likelihood, entry.impact
+        if reason in (None, ""):
+            reason = entry.reason
     fields = _fields(
         plan,
         subject,
@@ -374,6 +384,8 @@ def update_send(
         display=display,
         reason=reason,
         computed_from=computed_from,
+        likelihood=likelihood,
+        impact=impact,
     )
     entry = _save_draft(actor, subject, period, entry, fields)
     if submit and entry.state in (EntryState.DRAFT, EntryState.RETURNED):
@@ -393,6 +405,8 @@ def update_save_draft(
     display: str | None = None,
     reason: str | None = None,
     computed_from: str | None = None,
+    likelihood: int | str | None = None,
+    impact: int | str | None = None,
 ) -> Entry:
     """``update_send`` without submitting: the words are kept as a draft."""
     return update_send(
@@ -407,6 +421,8 @@ def update_save_draft(
         display=display,
         reason=reason,
         computed_from=computed_from,
+        likelihood=likelihood,
+        impact=impact,
     )
 
 
@@ -434,6 +450,8 @@ def _fields(
     display: str | None,
     reason: str | None,
     computed_from: str | None,
+    likelihood: int | str | None = None,
+    impact: int | str | None = None,
 ) -> dict[str, Any]:
     """The entry's columns from what was given, checked."""
     given: dict[str, Any] = {
@@ -449,7 +467,59 @@ def _fields(
         return fields
     if computed_from is not None:
         raise InvalidInput({"computed_from": "Only a KPI's value is computed"})
+    if isinstance(subject, Risk):
+        return _risk_fields(plan, subject, likelihood=likelihood, impact=impact, **given)
+    if likelihood not in (None, "") or impact not in (None, ""):
+        raise InvalidInput(
+            {
+                name: "Only a risk has a likelihood and impact"
+                for name, given_value in (("likelihood", likelihood), ("impact", impact))
+                if given_value not in (None, "")
+            }
+        )
     return _update_fields(subject, **given)
+
+
+def _point(value: int | str | None, name: str) -> int | None:
+    """A likelihood or impact: a whole number 1 to 5 (docs/rules.md#risk-scores)."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if isinstance(value, bool) or not 1 <= number <= SCALE_POINTS or str(number) != str(value):
+        raise InvalidInput({name: f"Give the {name} as a whole number from 1 to 5, not {value!r}"})
+    return number
+
+
+def _risk_fields(
+    plan: Plan,
+    subject: Risk,
+    *,
+    status: Status | str | None,
+    commentary: str | None,
+    value: Decimal | int | str | None,
+    display: str | None,
+    reason: str | None,
+    likelihood: int | str | None,
+    impact: int | str | None,
+) -> dict[str, Any]:
+    """A risk update's columns: an update's, plus a score (both or neither) whose bands
+    derive the status when none is given, and an override's reason
+    (docs/rules.md#risk-scores)."""
+    points = {"likelihood": _point(likelihood, "likelihood"), "impact": _point(impact, "impact")}
+    missing = [name for name, point in points.items() if point is None]
+    if len(missing) == 1:
+        raise InvalidInput({missing[0]: "Give both the likelihood and the impact, or neither"})
+    given = _status(status)
+    scored_l, scored_i = points["likelihood"], points["impact"]
+    if given is None and scored_l is not None and scored_i is not None:
+        given = plan.risk_scale.status(scored_l * scored_i)
+    fields = _update_fields(
+        subject, status=given, commentary=commentary, value=value, display=display, reason=None
+    )
+    return {**fields, **points, "reason": _text(reason, "reason")}
 
 
 def _save_draft(
