@@ -1,7 +1,7 @@
 """In the Django app, a name that a database model and a domain class share means the model.
 
-``Item``, ``KpiValue``, ``Narrative``, ``Period``, ``Recommendation``, ``Risk`` and ``Update``
-are both tables (``plantracker.tracker.models``) and domain classes
+``Item``, ``KpiValue``, ``Narrative``, ``Period``, ``Recommendation``, ``Risk``,
+``RiskUpdate`` and ``Update`` are both tables (``plantracker.tracker.models``) and domain classes
 (``plantracker.domain.model``). In ``tracker``, ``web`` and ``api`` the bare name is the
 table; the domain class is written ``domain.KpiValue`` after ``from plantracker.domain
 import model as domain`` (ARCHITECTURE.md, fixed rules). No class is renamed on import.
@@ -59,6 +59,7 @@ def test_the_shared_names_are_the_known_ones() -> None:
         "Period",
         "Recommendation",
         "Risk",
+        "RiskUpdate",
         "Update",
     }
 

@@ -55,6 +55,8 @@ def test_load_validates_each_return_and_keeps_what_validate_reports(
     assert validated == [
         f"validated {returns}/101/cin_census_101_2024.xml",
         f"validated {returns}/101/cin_census_101_2025.xml",
+        # synth writes earlier SSDA903 years too (ADR 0073); 2022-23 has a rule set of its own
+        "validated SSDA903 101 2023",
         "validated SSDA903 101 2024",
         "validated SSDA903 101 2025",
     ]

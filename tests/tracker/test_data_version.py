@@ -430,6 +430,8 @@ NOT_WRITES = {
     "plan_row": "domain object to columns",
     "recommendation_row": "domain object to columns",
     "risk_row": "domain object to columns",
+    "risk_scale_json": "domain object to columns",
+    "risk_update_row": "domain object to columns",
     "update_row": "domain object to columns",
     "reminder_messages": "composes emails",
     "reminders_send": "sends emails; writes only the outbox (EmailSend)",
