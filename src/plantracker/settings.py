@@ -198,6 +198,11 @@ AUTHENTICATION_BACKENDS = [
 
 # Lock a username from one address after 5 failures for an hour. Locking by username and
 # address together stops guessing without letting a stranger lock a colleague out.
+# The audit trail's reason for a change ("draft saved on behalf of …: computed from the
+# statutory returns (…): computed from N children; M with errors …") has no length limit on
+# any database (PostgreSQL enforced simple_history's default 100 characters).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
