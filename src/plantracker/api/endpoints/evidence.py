@@ -10,19 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from plantracker.api.access import api_user, plan_period, visible_plan
 from plantracker.api.schemas import Error, EvidenceOut
+from plantracker.tracker.downloads import evidence_file_response
 from plantracker.tracker.models import Evidence, Item, PlanRecord
 from plantracker.tracker.selectors import item_by_ref
 from plantracker.tracker.services.evidence import (
     evidence_file_add,
     evidence_link_add,
-    evidence_storage,
 )
 
 router = Router(tags=["evidence"])
@@ -36,7 +35,6 @@ WRITE_ERRORS: dict[int, type[Error]] = {
     422: Error,
 }
 # What a download may never do on our origin (as the web's, ADR 0078).
-DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 def _out(record: PlanRecord, evidence: Evidence) -> dict[str, Any]:
@@ -91,20 +89,7 @@ def evidence_list(request: HttpRequest, slug: str, period: str) -> list[dict[str
 )
 def evidence_file(request: HttpRequest, slug: str, evidence_id: int) -> FileResponse:
     record = visible_plan(request, slug)
-    evidence = get_object_or_404(
-        Evidence, pk=evidence_id, item__plan=record, kind=Evidence.FILE, removed_at__isnull=True
-    )
-    response = FileResponse(
-        evidence_storage().open(evidence.stored_name, "rb"),
-        as_attachment=True,
-        filename=evidence.filename,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = DOWNLOAD_CSP
-    response["Cache-Control"] = "private, no-store"
-    response._csp_exempt = True  # type: ignore[attr-defined]
-    return response
+    return evidence_file_response(plan_record=record, pk=evidence_id)
 
 
 @router.post(

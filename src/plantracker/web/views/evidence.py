@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from plantracker.tracker.downloads import evidence_file_response
 from plantracker.tracker.models import Evidence, PeriodState
 from plantracker.tracker.permissions import can_update_item
 from plantracker.tracker.selectors import item_by_ref, plan_for_user
@@ -20,7 +21,6 @@ from plantracker.tracker.services.evidence import (
     evidence_file_add,
     evidence_link_add,
     evidence_remove,
-    evidence_storage,
 )
 from plantracker.tracker.uploads import UploadRefused
 from plantracker.web.forms.evidence import EvidenceFileForm, EvidenceLinkForm
@@ -28,7 +28,6 @@ from plantracker.web.views.common import Crumb, crumbs, plan_and_period, signed_
 from plantracker.web.views.refusals import service_refusal
 
 # A downloaded file is never shown, run or framed on our origin.
-DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 
 
 @login_required
@@ -139,17 +138,4 @@ def evidence_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """An evidence file, for readers of its plan only (anyone else: 404), as an attachment
     that the browser neither sniffs nor renders (ADR 0078)."""
     record = plan_for_user(user=request.user, slug=slug)
-    evidence = get_object_or_404(
-        Evidence, pk=pk, item__plan=record, kind=Evidence.FILE, removed_at__isnull=True
-    )
-    response = FileResponse(
-        evidence_storage().open(evidence.stored_name, "rb"),
-        as_attachment=True,
-        filename=evidence.filename,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = DOWNLOAD_CSP
-    response["Cache-Control"] = "private, no-store"
-    response._csp_exempt = True  # type: ignore[attr-defined]  # ours above, not the pages'
-    return response
+    return evidence_file_response(plan_record=record, pk=pk)
