@@ -78,6 +78,10 @@ def test_every_step_of_an_update_is_in_the_items_trail(site: WorkflowSite) -> No
     returned = {change.field: (change.old, change.new) for change in rows[3].changes}
     assert returned["review comment"] == ("—", "More detail")
     assert returned["reviewed by"] == ("—", "lead@example.org")
+    # A moment reads as the page's "When" column writes one, not as an ISO timestamp.
+    reviewed = timezone.localtime(entry.reviewed_at)
+    assert returned["reviewed at"] == ("—", f"{reviewed.day} {reviewed:%b %Y %H:%M:%S}")
+    assert "T" not in returned["reviewed at"][1]
     # The imported Q2 update is there too, by the plan import.
     assert any(
         row.who == "plan import" and row.what.endswith(Q2)

@@ -237,8 +237,10 @@ def _shown(value: Any, users: dict[int, str], choices: dict[Any, str] | None = N
         return choices[value]
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, (datetime,)):
-        return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime):
+        # As the page's "When" column writes a moment, in the site's time zone.
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{moment.day} {moment:%b %Y %H:%M:%S}"
     if isinstance(value, (date, Decimal, int)):
         return str(value)
     if isinstance(value, list):
