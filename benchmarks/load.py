@@ -545,6 +545,8 @@ def main(argv: list[str] | None = None) -> int:
                 [sys.executable, "-m", "plantracker.cli", "db_worker", "--no-reload"],
                 env=os.environ.copy(),
                 stdout=subprocess.DEVNULL,
+                # At a lower CPU priority, as docs/deployment.md runs it: pages come first.
+                preexec_fn=lambda: os.nice(10),
             )
         fields = {k: v for k, v in prepared.items() if k in Site.__annotations__}
         site = Site(port=port, pause=pause, **fields)  # type: ignore[arg-type]

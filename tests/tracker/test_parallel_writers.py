@@ -8,11 +8,18 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from tests.tracker.workflow_site import Q3, make_workflow_site
 
 from plantracker.tracker.models import Item, Update
-from plantracker.tracker.services import ConflictError, update_save_draft
+from plantracker.tracker.services import (
+    ConflictError,
+    update_bulk_approve,
+    update_return,
+    update_save_draft,
+    update_send,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -113,3 +120,56 @@ def test_parallel_writers_on_the_same_and_on_different_updates() -> None:
     for item_pk in landed_by_item:
         stored = Update.objects.get(item_id=item_pk, period=period)
         assert stored.history.count() == 1
+
+
+def _row_locks(queries: list[dict[str, str]]) -> list[str]:
+    """The period, update and data-version rows each statement of ``queries`` locks, in
+    order (the data version's UPDATE as "data version"). Every locking statement locks its
+    own table's rows only; the leads' digests a submission queues are left out (each
+    locked alone, after the update)."""
+    locks = []
+    for query in queries:
+        sql = query["sql"]
+        if "FOR UPDATE" in sql:
+            assert "FOR UPDATE OF" in sql, f"locks every joined row: {sql}"
+            table = sql.rsplit("FOR UPDATE OF", 1)[1].strip().strip('"')
+            if table != "tracker_leaddigest":
+                locks.append(table)
+        elif sql.startswith('UPDATE "tracker_planrecord"') and "data_version" in sql:
+            locks.append("data version")
+    return locks
+
+
+@pytest.mark.django_db
+def test_every_write_of_an_update_locks_the_period_then_the_entry_then_the_data_version() -> None:
+    """One order of locks for every writer (docs/reliability.md#parallel-writers-postgresql):
+    a lead approving while an owner sends an update in the same period cannot deadlock, as
+    they did at quarter-end load when each locked the period and the plan's row in its own
+    order (every statement locking only its own table's row)."""
+    site = make_workflow_site()
+    owner, lead, lead2 = site.users["contributor"], site.users["lead"], site.users["lead2"]
+    period = site.period(Q3)
+    item = site.item("1.A1")
+    with CaptureQueriesContext(connection) as sent:
+        entry = update_send(
+            actor=owner, subject=item, period=period, expected_version=0, submit=True,
+            status="green", commentary="Done",
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as returned:
+        entry = update_return(
+            actor=lead, entry=entry, expected_version=entry.version, comment="Why?"
+        )
+    entry = update_send(
+        actor=owner, subject=item, period=period, expected_version=entry.version, submit=True,
+        status="green", commentary="Done: minutes attached",
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as approved:
+        update_bulk_approve(actor=lead2, entries=[(entry, entry.version)])
+
+    assert _row_locks(sent.captured_queries) == ["tracker_period", "tracker_update"]
+    assert _row_locks(returned.captured_queries) == [
+        "tracker_period", "tracker_update", "tracker_period"
+    ]  # fmt: skip
+    assert _row_locks(approved.captured_queries) == [
+        "tracker_period", "tracker_update", "tracker_period", "data version"
+    ]  # fmt: skip

@@ -70,7 +70,7 @@ def token_create(*, user: User, name: str) -> CreatedToken:
 @transaction.atomic
 def token_revoke(*, user: User, token_id: int) -> ApiToken:
     """Revoke one of ``user``'s tokens (revoking a revoked token changes nothing)."""
-    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+    token = ApiToken.objects.select_for_update(of=("self",)).filter(pk=token_id, user=user).first()
     if token is None:
         raise ServiceError(f"token {token_id}: {user.username} has no such token")
     if token.revoked_at is None:

@@ -135,7 +135,8 @@ def kpi_comparators_set(
     if problems:
         raise ServiceError(problems)
     items = {
-        item.ref: item for item in Item.objects.select_for_update().filter(plan=plan, ref__in=refs)
+        item.ref: item
+        for item in Item.objects.select_for_update(of=("self",)).filter(plan=plan, ref__in=refs)
     }
     written: list[ComparatorsWritten] = []
     for ref, given in comparators.items():

@@ -166,7 +166,14 @@ def evidence_link_add(
 @transaction.atomic
 def evidence_remove(*, actor: User, evidence: Evidence) -> Evidence:
     """Remove ``evidence`` from its update; its file stays stored until the period closes."""
-    locked = Evidence.objects.select_for_update().select_related("item__plan").get(pk=evidence.pk)
+    # The period first, then the evidence: the order a close takes them in (it purges the
+    # period's removed evidence), so a removal and a close never deadlock.
+    list(Period.objects.select_for_update(of=("self",)).filter(pk=evidence.period_id).values("pk"))
+    locked = (
+        Evidence.objects.select_for_update(of=("self",))
+        .select_related("item__plan")
+        .get(pk=evidence.pk)
+    )
     _allowed(actor, locked.item, locked.period)
     if locked.removed_at is not None:
         raise StateConflict(f"{locked.name} was already removed")

@@ -75,10 +75,10 @@ def narrative_update(
     """
     if not can_edit(actor, period.plan):
         raise NotAllowed(f"Only a lead of the plan may change the narrative of {period.label}")
-    period = Period.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    period = Period.objects.select_for_update(of=("self",)).select_related("plan").get(pk=period.pk)
     if period.state == PeriodState.CLOSED:
         raise StateConflict(f"{period.label} is closed; a lead may reopen it with a reason")
-    narrative = Narrative.objects.select_for_update().filter(period=period).first()
+    narrative = Narrative.objects.select_for_update(of=("self",)).filter(period=period).first()
     current_version = narrative.version if narrative is not None else 0
     if current_version != expected_version:
         who, when = latest_change(narrative) if narrative is not None else (None, None)

@@ -404,7 +404,9 @@ def submitted_notice_queue(*, plan: PlanRecord, submitter: User) -> None:
     for lead in plan_leads(plan_record=plan):
         if lead.pk == submitter.pk or not wants(lead, EmailKind.SUBMITTED):
             continue
-        digest, _ = LeadDigest.objects.select_for_update().get_or_create(lead=lead, plan=plan)
+        digest, _ = LeadDigest.objects.select_for_update(of=("self",)).get_or_create(
+            lead=lead, plan=plan
+        )
         if digest.scheduled_for is not None and digest.scheduled_for > now - DIGEST_STALE:
             continue  # one is coming, and will list this submission too
         due = now
@@ -442,7 +444,11 @@ def lead_digest_send(*, lead_id: int, plan_id: int, now: datetime | None = None)
     """The digest of ``plan``'s updates submitted since the lead's last one (the worker's
     task): one email listing them, queued; the number listed."""
     now = now or timezone.now()
-    digest = LeadDigest.objects.select_for_update().filter(lead_id=lead_id, plan_id=plan_id).first()
+    digest = (
+        LeadDigest.objects.select_for_update(of=("self",))
+        .filter(lead_id=lead_id, plan_id=plan_id)
+        .first()
+    )
     if digest is None:
         return 0
     lead = User.objects.get(pk=lead_id)

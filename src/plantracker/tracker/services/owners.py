@@ -134,8 +134,8 @@ def owners_assign(
     """
     _check_lead(actor, plan)
     _check_may_own(user, plan, "owner")
-    items = {i.pk: i for i in Item.objects.select_for_update().filter(plan=plan)}
-    risks = {r.pk: r for r in Risk.objects.select_for_update().filter(plan=plan)}
+    items = {i.pk: i for i in Item.objects.select_for_update(of=("self",)).filter(plan=plan)}
+    risks = {r.pk: r for r in Risk.objects.select_for_update(of=("self",)).filter(plan=plan)}
     unknown = [str(pk) for pk in item_ids if pk not in items]
     unknown += [f"risk {pk}" for pk in risk_ids if pk not in risks]
     if unknown:
@@ -181,7 +181,7 @@ def item_owners_set(
     _check_may_own(deputy, item.plan, "deputy")
     if deputy is not None and owner is not None and deputy.pk == owner.pk:
         raise InvalidInput({"deputy": "Choose a deputy other than the owner"})
-    locked = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+    locked = Item.objects.select_for_update(of=("self",)).select_related("plan").get(pk=item.pk)
     owner_id = owner.pk if owner is not None else None
     deputy_id = deputy.pk if deputy is not None else None
     if (locked.owner_user_id, locked.deputy_user_id) == (owner_id, deputy_id):
@@ -200,7 +200,7 @@ def risk_owner_set(*, actor: User | None, risk: Risk, owner: User | None) -> Ris
     """Set ``risk``'s owner account (None: nobody)."""
     _check_lead(actor, risk.plan)
     _check_may_own(owner, risk.plan, "owner")
-    locked = Risk.objects.select_for_update().select_related("plan").get(pk=risk.pk)
+    locked = Risk.objects.select_for_update(of=("self",)).select_related("plan").get(pk=risk.pk)
     if locked.owner_user_id == (owner.pk if owner is not None else None):
         return locked
     locked.owner_user = owner

@@ -37,7 +37,7 @@ from plantracker.tracker.tasks import period_reports_build
 def _locked(actor: User, period: Period, expected_version: int, verb: str) -> Period:
     if not can_edit(actor, period.plan):
         raise NotAllowed(f"Only a lead of the plan may {verb} {period.label}")
-    locked = Period.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    locked = Period.objects.select_for_update(of=("self",)).select_related("plan").get(pk=period.pk)
     if locked.version != expected_version:
         who, when = latest_change(locked)
         raise ConflictError(

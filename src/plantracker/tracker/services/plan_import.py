@@ -101,7 +101,7 @@ def plan_import(*, plan: Plan, slug: str | None = None, user: User | None = None
     if errors:
         raise ServiceError(errors)
 
-    record = PlanRecord.objects.select_for_update().filter(slug=slug).first()
+    record = PlanRecord.objects.select_for_update(of=("self",)).filter(slug=slug).first()
     if record is not None and record.organisation.name != plan.organisation:
         raise ServiceError(
             f"plan '{slug}' belongs to {record.organisation.name}, but the file names "
@@ -110,7 +110,9 @@ def plan_import(*, plan: Plan, slug: str | None = None, user: User | None = None
     closed: dict[int, str] = {}
     if record is not None:
         # Locked: a period closed while this import runs would otherwise slip past the check.
-        periods = Period.objects.select_for_update().filter(plan=record).order_by("position")
+        periods = (
+            Period.objects.select_for_update(of=("self",)).filter(plan=record).order_by("position")
+        )
         closed = {p.pk: p.code for p in periods if p.state == PeriodState.CLOSED}
         if closed:
             current = plan_domain(plan_record=record)

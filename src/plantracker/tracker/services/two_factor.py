@@ -63,7 +63,7 @@ def two_factor_check(*, user: User, code: str) -> bool:
     if not code:
         return False
     with transaction.atomic():
-        for authenticator in Authenticator.objects.select_for_update().filter(
+        for authenticator in Authenticator.objects.select_for_update(of=("self",)).filter(
             user=user,
             type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES],
         ):

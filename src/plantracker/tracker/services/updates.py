@@ -82,8 +82,13 @@ def may_update(actor: User, subject: Subject) -> bool:
 
 
 def locked_open_period(period: Period) -> Period:
-    """The period, locked against a concurrent close; StateConflict when it is closed."""
-    locked = Period.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    """The period, locked against a concurrent close; StateConflict when it is closed.
+
+    Only the period's row is locked (``of=("self",)``): every write of an update takes its
+    period first and its entry second, and the plan's row last (the data version), so two
+    writers never wait for each other in opposite orders (docs/reliability.md#load).
+    """
+    locked = Period.objects.select_for_update(of=("self",)).select_related("plan").get(pk=period.pk)
     if locked.state == PeriodState.CLOSED:
         raise StateConflict(
             f"{locked.label} is closed and its updates can no longer change; "
@@ -116,18 +121,30 @@ def _conflict(entry: Entry | None, what: str) -> ConflictError:
 def _locked_entry(subject: Subject, period: Period) -> Entry | None:
     model = entry_model(subject)
     owner = {"risk": subject} if isinstance(subject, Risk) else {"item": subject}
-    found: Entry | None = model.objects.select_for_update().filter(period=period, **owner).first()
+    found: Entry | None = (
+        model.objects.select_for_update(of=("self",)).filter(period=period, **owner).first()
+    )
     return found
 
 
 def _locked(entry: Entry) -> Entry:
-    """``entry`` re-read under a row lock, with the rows its name and checks need."""
+    """``entry`` re-read under a row lock, with the rows its name and checks need.
+
+    Its period is locked first, as ``update_send`` locks it, and then the entry's row alone
+    (not the rows joined to it): one order of locks for every writer, so submitting,
+    returning and approving never deadlock with people sending updates
+    (``locked_open_period``).
+    """
     model = type(entry)
     related = (
         ("risk__plan", "period") if isinstance(entry, RiskUpdate) else ("item__plan", "period")
     )
+    list(Period.objects.select_for_update(of=("self",)).filter(pk=entry.period_id).values("pk"))
     locked: Entry | None = (
-        model.objects.select_for_update().select_related(*related).filter(pk=entry.pk).first()
+        model.objects.select_for_update(of=("self",))
+        .select_related(*related)
+        .filter(pk=entry.pk)
+        .first()
     )
     if locked is None:
         raise _conflict(None, entry_name(entry))

@@ -264,8 +264,18 @@ class Command(BaseCommand):
             "--log-level",
             "warning",
         ]
-        # The background worker: report files are built here, never in a request.
-        worker = [sys.executable, "-m", "plantracker.cli", "db_worker", "--no-reload"]
+        # The background worker: report files are built here, never in a request. It runs at
+        # a lower CPU priority, so that people's pages come first (docs/deployment.md).
+        worker = [
+            "nice",
+            "-n",
+            "10",
+            sys.executable,
+            "-m",
+            "plantracker.cli",
+            "db_worker",
+            "--no-reload",
+        ]
         self.stdout.write(
             f"Serving on http://{HOST}:{port}/ with a background worker for report files and "
             "emails (printed here, not sent) — press Ctrl+C to stop."
