@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from plantracker.reports.registry import RENDERERS
 from plantracker.tracker import reports_cache
 from plantracker.tracker.models import Item, KpiValue, Period, ReportBuild
 from plantracker.tracker.services import period_close
+from plantracker.tracker.services.data_version import data_version_bump
 
 Q2 = "2018-19-Q2"
 
@@ -260,7 +261,9 @@ def test_data_changed_before_the_worker_ran_builds_the_new_data_only(
     viewer.get(web_url())
     item = Item.objects.filter(plan=site.plan, kind="kpis").first()
     assert item is not None
-    KpiValue.objects.filter(item=item, period__code=Q2).update(value="12345")
+    with transaction.atomic():  # as an approval writes it: the data and its version
+        KpiValue.objects.filter(item=item, period__code=Q2).update(value="12345")
+        data_version_bump(plan_ids=[site.plan.pk])
 
     run_worker()  # the queued file's data is gone: nothing rendered
 

@@ -40,6 +40,7 @@ from plantracker.reports.build import build_report
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import PlanRecord, ReportBuild
 from plantracker.tracker.selectors import period_plan
+from plantracker.tracker.selectors.cached import counted, counted_period_plan
 
 CACHE = "reports"
 # A build queued longer ago than this is taken to have died with its worker (a PDF at
@@ -98,16 +99,21 @@ class _Claim(Enum):
     FAILED = "failed"  # the last build failed; the lock is gone, so the next ask retries
 
 
-def report_file(
-    *, plan_record: PlanRecord, period_code: str, fmt: str, live: Plan | None = None
-) -> ReportFile:
+def report_file(*, plan_record: PlanRecord, period_code: str, fmt: str) -> ReportFile:
     """The report file from the cache, or its build queued once for the worker (ADR 0067).
 
-    ``fmt`` must be a registered format; ``live`` is the plan's approved data when the
-    caller already loaded it.
+    ``fmt`` must be a registered format. The file's key is worked out once per data version
+    (ADR 0064): digesting a big plan costs a few hundred milliseconds, which every request
+    for a report would otherwise pay. Raises Period.DoesNotExist for a period the plan does
+    not have.
     """
-    plan = period_plan(plan_record=plan_record, period_code=period_code, live=live)
-    key = report_key(plan, period_code, fmt)
+    key = counted(
+        plan_record,
+        f"report-key:{period_code}:{fmt}",
+        lambda record: report_key(
+            counted_period_plan(plan_record=record, period_code=period_code), period_code, fmt
+        ),
+    )
     store = caches[CACHE]
     content = store.get(key)
     if isinstance(content, bytes):

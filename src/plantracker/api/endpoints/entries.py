@@ -87,8 +87,10 @@ KIND_ORDER = {kind.value: position for position, kind in enumerate(Kind)}
 
 def _ordered(entries: Any) -> list[Any]:
     """In plan order: recommendation, then actions, KPIs, quality, feedback (file order)."""
+    # Sorted here, not by the models' default ordering, whose joins (organisation, plan,
+    # period) cost more than the sort at thousands of rows.
     return sorted(
-        entries.select_related("item__recommendation"),
+        entries.select_related("item__recommendation").order_by(),
         key=lambda entry: (
             entry.item.recommendation.position,
             KIND_ORDER[entry.item.kind],

@@ -29,7 +29,7 @@ from plantracker.tracker.models import (
     User,
 )
 from plantracker.tracker.models.workflow import entry_content, reported_content
-from plantracker.tracker.selectors.plan_domain import plan_domain
+from plantracker.tracker.selectors.cached import counted_plan
 from plantracker.tracker.selectors.workflow import (
     Entry,
     Subject,
@@ -99,7 +99,9 @@ def _domain_items(plan: Plan) -> dict[str, Any]:
 class _Rows:
     def __init__(self, plan_record: PlanRecord, period: Period) -> None:
         self.period = period
-        self.plan = plan_domain(plan_record=plan_record)
+        # The approved plan, computed once per data version (ADR 0064): the previous
+        # period's figures beside each entry come from what is counted, never from drafts.
+        self.plan = counted_plan(plan_record=plan_record)
         self.items = _domain_items(self.plan)
         self.periods = PeriodIndex(self.plan)
         self.index = self.periods.index(period.code)
@@ -264,14 +266,16 @@ def plan_update_rows(
 
 def review_rows(
     *, plan_record: PlanRecord, period: Period, states: tuple[str, ...]
-) -> list[UpdateRow]:
-    """The period's entries in ``states`` (e.g. submitted), oldest submission first."""
+) -> dict[str, list[UpdateRow]]:
+    """The period's entries in each of ``states`` (e.g. submitted), oldest submission first,
+    from one read of the period's entries."""
     rows = _Rows(plan_record, period)
-    entries = [
-        e for e in period_entries(plan_record=plan_record, period=period) if e.state in states
-    ]
+    entries = period_entries(plan_record=plan_record, period=period, states=states)
     entries.sort(key=lambda e: (e.submitted_at is None, e.submitted_at, e.pk))
-    return [rows.row(entry_subject(entry), entry) for entry in entries]
+    found: dict[str, list[UpdateRow]] = {state: [] for state in states}
+    for entry in entries:
+        found[entry.state].append(rows.row(entry_subject(entry), entry))
+    return found
 
 
 def approved_content(entry: Entry) -> dict[str, Any] | None:

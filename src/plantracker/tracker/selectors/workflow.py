@@ -175,22 +175,26 @@ def kpi_draft_rating(plan: Plan, ref: str, period_code: str, entry: domain.KpiVa
 # --- entries ------------------------------------------------------------------------------
 
 
-def period_entries(*, plan_record: PlanRecord, period: Period) -> list[Entry]:
-    """Every entry of ``period`` (any state) with its item or risk; three queries."""
+def period_entries(
+    *, plan_record: PlanRecord, period: Period, states: tuple[str, ...] | None = None
+) -> list[Entry]:
+    """Every entry of ``period`` (in any state, or only in ``states``) with its item or
+    risk; three queries."""
     related = ("author", "entered_for", "submitted_by", "reviewed_by", "period")
+    chosen = {} if states is None else {"state__in": states}
     entries: list[Entry] = []
     entries.extend(
-        Update.objects.filter(item__plan=plan_record, period=period).select_related(
+        Update.objects.filter(item__plan=plan_record, period=period, **chosen).select_related(
             "item__recommendation", *related
         )
     )
     entries.extend(
-        KpiValue.objects.filter(item__plan=plan_record, period=period).select_related(
+        KpiValue.objects.filter(item__plan=plan_record, period=period, **chosen).select_related(
             "item__recommendation", *related
         )
     )
     entries.extend(
-        RiskUpdate.objects.filter(risk__plan=plan_record, period=period).select_related(
+        RiskUpdate.objects.filter(risk__plan=plan_record, period=period, **chosen).select_related(
             "risk", *related
         )
     )
@@ -199,11 +203,7 @@ def period_entries(*, plan_record: PlanRecord, period: Period) -> list[Entry]:
 
 def submitted_entries(*, plan_record: PlanRecord, period: Period) -> list[Entry]:
     """Entries of ``period`` awaiting the lead's review, oldest submission first."""
-    entries = [
-        entry
-        for entry in period_entries(plan_record=plan_record, period=period)
-        if entry.state == EntryState.SUBMITTED
-    ]
+    entries = period_entries(plan_record=plan_record, period=period, states=(EntryState.SUBMITTED,))
     return sorted(entries, key=lambda e: (e.submitted_at is None, e.submitted_at, e.pk))
 
 

@@ -39,13 +39,14 @@ from plantracker.tracker.models import (
     Item,
     Period,
     PeriodState,
+    PlanRecord,
     Risk,
     RiskUpdate,
     User,
 )
 from plantracker.tracker.models.workflow import entry_content
 from plantracker.tracker.permissions import can_edit, can_update_item, can_update_risk
-from plantracker.tracker.selectors.plan_domain import plan_domain
+from plantracker.tracker.selectors.cached import counted_plan
 from plantracker.tracker.selectors.workflow import (
     Entry,
     Subject,
@@ -383,7 +384,10 @@ def update_send(
     if expected_version is None:
         expected_version = _current_version(actor, entry, what)
     _check_version(entry, expected_version, what)
-    plan = plan_domain(plan_record=subject.plan)
+    # The approved plan (the item's periods, its earlier values, the plan's rules), as of
+    # the data version this transaction reads, from the cache that pages fill (ADR 0064):
+    # reading the whole plan for every update sent cost more than the rest of the write.
+    plan = counted_plan(plan_record=PlanRecord.objects.get(pk=subject.plan_id))
     _check_exists(plan, subject, period)
     if isinstance(entry, RiskUpdate) and likelihood in (None, "") and impact in (None, ""):
         # A write that says nothing of the score (the quarterly update pages do not ask for

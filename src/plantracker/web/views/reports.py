@@ -19,7 +19,8 @@ from django.views.decorators.http import require_safe
 
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.reports_cache import RETRY_AFTER, report_file
-from plantracker.tracker.selectors import plan_domain, plan_for_user
+from plantracker.tracker.selectors import plan_for_user
+from plantracker.tracker.selectors.cached import counted_plan
 from plantracker.web import pages
 from plantracker.web.views.common import Crumb, crumbs
 
@@ -32,11 +33,11 @@ def report(request: HttpRequest, slug: str, period: str, fmt: str) -> HttpRespon
     record = plan_for_user(user=request.user, slug=slug)
     if renderer is None:
         raise Http404("No such report format")
-    plan = plan_domain(plan_record=record)
+    plan = counted_plan(plan_record=record)
     chosen = pages.period_or_404(plan, period)
     # A closed period's report comes from its snapshot (docs/rules.md#snapshots); an
     # unchanged report comes from the cache (ADR 0061), a new one from the worker (ADR 0067).
-    built = report_file(plan_record=record, period_code=chosen.id, fmt=fmt, live=plan)
+    built = report_file(plan_record=record, period_code=chosen.id, fmt=fmt)
     if built.content is None:
         refreshing = not built.failed and request.GET.get("refresh") != "off"
         trail = [

@@ -70,9 +70,14 @@ def _review_page(
     bound: ReviewForm | None = None,
     status: int | None = None,
 ) -> HttpResponse:
-    rows = review_rows(plan_record=record, period=period, states=(EntryState.SUBMITTED,))
-    returned = review_rows(plan_record=record, period=period, states=(EntryState.RETURNED,))
-    drafts = review_rows(plan_record=record, period=period, states=(EntryState.DRAFT,))
+    queues = review_rows(
+        plan_record=record,
+        period=period,
+        states=(EntryState.SUBMITTED, EntryState.RETURNED, EntryState.DRAFT),
+    )
+    rows = queues[EntryState.SUBMITTED]
+    returned = queues[EntryState.RETURNED]
+    drafts = queues[EntryState.DRAFT]
     items: list[dict[str, Any]] = []
     for row in rows:
         assert row.entry is not None
