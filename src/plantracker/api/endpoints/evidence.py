@@ -7,6 +7,7 @@ checks refuse is a 400 naming the file and why, and nothing is stored. The write
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest
@@ -15,7 +16,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from plantracker.api.access import api_user, plan_period, visible_plan
-from plantracker.api.schemas import Error, EvidenceOut
+from plantracker.api.schemas import Error, EvidenceOut, Text
 from plantracker.tracker.downloads import evidence_file_response
 from plantracker.tracker.models import Evidence, Item, PlanRecord
 from plantracker.tracker.selectors import item_by_ref
@@ -32,9 +33,8 @@ WRITE_ERRORS: dict[int, type[Error]] = {
     400: Error,
     403: Error,
     409: Error,
-    422: Error,
+    413: Error,  # form fields over DATA_UPLOAD_MAX_MEMORY_SIZE (a file is streamed, not held)
 }
-# What a download may never do on our origin (as the web's, ADR 0078).
 
 
 def _out(record: PlanRecord, evidence: Evidence) -> dict[str, Any]:
@@ -92,6 +92,22 @@ def evidence_file(request: HttpRequest, slug: str, evidence_id: int) -> FileResp
     return evidence_file_response(plan_record=record, pk=evidence_id)
 
 
+def _attach(
+    request: HttpRequest,
+    slug: str,
+    period: str,
+    ref: str,
+    add: Callable[..., Evidence],
+    **given: Any,
+) -> Status:
+    """Attach a file or a link through its service ``add`` (``evidence_file_add`` or
+    ``evidence_link_add``, with the request's ``given`` fields): 201 with what was added."""
+    record = visible_plan(request, slug)
+    found = plan_period(record, period)
+    added = add(actor=api_user(request), item=_item(record, ref), period=found, **given)
+    return Status(201, _out(record, added))
+
+
 @router.post(
     "/plans/{slug}/periods/{period}/items/{ref}/evidence/files",
     response={201: EvidenceOut, **WRITE_ERRORS},
@@ -103,18 +119,11 @@ def evidence_file_write(
     period: str,
     ref: str,
     file: File[UploadedFile],
-    description: Form[str],
+    description: Form[Text],
 ) -> Status:
-    record = visible_plan(request, slug)
-    found = plan_period(record, period)
-    added = evidence_file_add(
-        actor=api_user(request),
-        item=_item(record, ref),
-        period=found,
-        upload=file,
-        description=description,
+    return _attach(
+        request, slug, period, ref, evidence_file_add, upload=file, description=description
     )
-    return Status(201, _out(record, added))
 
 
 @router.post(
@@ -127,16 +136,7 @@ def evidence_link_write(
     slug: str,
     period: str,
     ref: str,
-    url: Form[str],
-    description: Form[str],
+    url: Form[Text],
+    description: Form[Text],
 ) -> Status:
-    record = visible_plan(request, slug)
-    found = plan_period(record, period)
-    added = evidence_link_add(
-        actor=api_user(request),
-        item=_item(record, ref),
-        period=found,
-        url=url,
-        description=description,
-    )
-    return Status(201, _out(record, added))
+    return _attach(request, slug, period, ref, evidence_link_add, url=url, description=description)
