@@ -353,7 +353,7 @@ class EntryOut(Schema):
     state: EntryState
     version: int
     review_comment: str | None = Field(description="The lead's comment when returned.")
-    # People by the name on their account, never an email address (ADR 0070).
+    # People by the name on their account, never an email address (``api.people``).
     entered_by: str | None = Field(
         description="Who last wrote the content, by name; null for content from the plan file."
     )
@@ -438,5 +438,5 @@ class EvidenceOut(Schema):
     url: str | None = Field(
         None, description="A link's address, or where a file downloads (with the token)."
     )
-    added_by: str | None
+    added_by: str | None = Field(description="Who attached it, by name (ADR 0070).")
     added_at: datetime

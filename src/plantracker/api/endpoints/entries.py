@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from plantracker.api.access import api_user, plan_period, visible_plan
+from plantracker.api.people import names
 from plantracker.api.schemas import EntryOut, Error, KpiValueOut
 from plantracker.api.writes import Entry, entries_write, ratings
 from plantracker.domain.model import Kind
@@ -18,7 +19,6 @@ from plantracker.domain.summary import json_number
 from plantracker.tracker.models import EntryState, KpiValue, PlanRecord, Role, Update, User
 from plantracker.tracker.models.workflow import as_reported
 from plantracker.tracker.permissions import is_operator, plan_roles
-from plantracker.tracker.selectors.audit import people
 
 router = Router(tags=["entries"])
 
@@ -39,12 +39,11 @@ SUBMIT = Query(
 
 
 def _names(entries: Sequence[Entry]) -> dict[int, str]:
-    """The names of the people the entries name: never their email addresses (ADR 0070)."""
-    found = people(pk for entry in entries for pk in (entry.author_id, entry.entered_for_id))
-    return {pk: person.name for pk, person in found.items()}
+    """The names of the people the entries name (``api.people``)."""
+    return names(pk for entry in entries for pk in (entry.author_id, entry.entered_for_id))
 
 
-def _entry(entry: Entry, names: dict[int, str], rating: KpiRating | None = None) -> dict[str, Any]:
+def _entry(entry: Entry, named: dict[int, str], rating: KpiRating | None = None) -> dict[str, Any]:
     row: dict[str, Any] = {
         "ref": entry.item.ref,
         "kind": entry.item.kind,
@@ -54,9 +53,9 @@ def _entry(entry: Entry, names: dict[int, str], rating: KpiRating | None = None)
         "version": entry.version,
         "review_comment": entry.review_comment,
         # Who wrote it, and for whom when a lead entered it for its owner (ADR 0069).
-        "entered_by": names.get(entry.author_id) if entry.author_id else None,
+        "entered_by": named.get(entry.author_id) if entry.author_id else None,
         "on_behalf": entry.on_behalf,
-        "on_behalf_of": names.get(entry.entered_for_id)
+        "on_behalf_of": named.get(entry.entered_for_id)
         if entry.on_behalf and entry.entered_for_id
         else None,
     }
@@ -123,9 +122,9 @@ def _visible_entries(
     ]
     writers = _approved_writers(model, revised)
     rows = [(entry if stands else _reported(entry, writers), stands) for entry, stands in shown]
-    names = _names([row for row, _ in rows])
+    named = _names([row for row, _ in rows])
     return [
-        _entry(row, names) | ({} if stands else {"review_comment": None}) for row, stands in rows
+        _entry(row, named) | ({} if stands else {"review_comment": None}) for row, stands in rows
     ]
 
 
@@ -169,8 +168,8 @@ def _write(
         submit=submit,
     )
     rated = ratings(record, chosen, written) if kpis else {}
-    names = _names(written)
-    return [_entry(entry, names, rated.get(entry.item.ref)) for entry in written]
+    named = _names(written)
+    return [_entry(entry, named, rated.get(entry.item.ref)) for entry in written]
 
 
 @router.get(

@@ -16,6 +16,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from plantracker.api.access import api_user, plan_period, visible_plan
+from plantracker.api.people import names
 from plantracker.api.schemas import Error, EvidenceOut, Text
 from plantracker.tracker.downloads import evidence_file_response
 from plantracker.tracker.models import Evidence, Item, PlanRecord
@@ -37,7 +38,7 @@ WRITE_ERRORS: dict[int, type[Error]] = {
 }
 
 
-def _out(record: PlanRecord, evidence: Evidence) -> dict[str, Any]:
+def _out(record: PlanRecord, evidence: Evidence, named: dict[int, str]) -> dict[str, Any]:
     is_file = evidence.kind == Evidence.FILE
     return {
         "id": evidence.pk,
@@ -53,7 +54,8 @@ def _out(record: PlanRecord, evidence: Evidence) -> dict[str, Any]:
             if is_file
             else evidence.url
         ),
-        "added_by": evidence.added_by.username if evidence.added_by else None,
+        # By name, never by address (``api.people``).
+        "added_by": named.get(evidence.added_by_id) if evidence.added_by_id else None,
         "added_at": evidence.added_at,
     }
 
@@ -73,12 +75,13 @@ def _item(record: PlanRecord, ref: str) -> Item:
 def evidence_list(request: HttpRequest, slug: str, period: str) -> list[dict[str, Any]]:
     record = visible_plan(request, slug)
     found = plan_period(record, period)
-    rows = (
+    rows = list(
         Evidence.objects.filter(period=found, removed_at__isnull=True)
-        .select_related("item", "added_by")
+        .select_related("item")
         .order_by("item__recommendation__position", "item__kind", "item__position", "pk")
     )
-    return [_out(record, evidence) for evidence in rows]
+    named = names(evidence.added_by_id for evidence in rows)
+    return [_out(record, evidence, named) for evidence in rows]
 
 
 @router.get(
@@ -105,7 +108,7 @@ def _attach(
     record = visible_plan(request, slug)
     found = plan_period(record, period)
     added = add(actor=api_user(request), item=_item(record, ref), period=found, **given)
-    return Status(201, _out(record, added))
+    return Status(201, _out(record, added, names([added.added_by_id])))
 
 
 @router.post(
