@@ -58,3 +58,16 @@ def test_a_viewer_may_not_upload_and_another_organisation_gets_404(site: Site) -
     assert outsider.get(LIST).status_code == 404
     assert outsider.get(f"/api/v1/plans/cip/evidence/{evidence.pk}/file").status_code == 404
     assert outsider.get(f"/api/v1/plans/other/evidence/{evidence.pk}/file").status_code == 404
+
+
+def test_evidence_names_who_attached_it_never_their_address(site: Site) -> None:
+    """ADR 0070: a viewer sees names; addresses come only from the owners endpoints."""
+    owner = site.users["contributor"]
+    owner.first_name, owner.last_name = "Chris", "Owner"
+    owner.save(update_fields=["first_name", "last_name"])
+    form = {"url": "https://intranet.example.org/a", "description": "Minutes"}
+    added = site.client("contributor").post(f"{FILES.removesuffix('files')}links", form)
+    assert added.json()["added_by"] == "Chris Owner"
+    listed = site.client("viewer").get(LIST)
+    assert [row["added_by"] for row in listed.json()] == ["Chris Owner"]
+    assert b"@example.org" not in listed.content

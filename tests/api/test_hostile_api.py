@@ -157,3 +157,57 @@ def test_nasty_text_reaches_every_string_field_and_is_named(site: Site) -> None:
             if response.status_code == 422:
                 fields = {error["field"] for error in response.json()["errors"]}
                 assert fields & {field, "row", "ref"}, (field, value[:40], fields)
+
+
+EVIDENCE = "/api/v1/plans/cip/periods/2018-19-Q2/items/1.A1/evidence"
+MANY_FILES = b"".join(
+    b'--x\r\nContent-Disposition: form-data; name="file"; filename="a%d.csv"\r\n\r\na\r\n' % n
+    for n in range(101)  # one more than DATA_UPLOAD_MAX_NUMBER_FILES
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"file=a", "multipart/form-data"),  # no boundary
+        (MANY_FILES + b"--x--\r\n", "multipart/form-data; boundary=x"),
+        ("url=a".encode("utf-16"), "application/x-www-form-urlencoded; charset=utf-16"),
+    ],
+    ids=["no boundary", "too many files", "not utf-8"],
+)
+def test_an_evidence_form_that_cannot_be_read_is_400_naming_the_body(
+    site: Site, body: bytes, content_type: str
+) -> None:
+    for kind in ("files", "links"):
+        response = site.client("lead").generic(
+            "POST", f"{EVIDENCE}/{kind}", body, content_type=content_type
+        )
+        check(response, f"{kind} {content_type}")
+        assert response.status_code == 400, response.content
+        (error,) = response.json()["errors"]
+        assert error["field"] == "body"
+        assert response.json()["detail"].startswith("the body could not be read: ")
+
+
+def test_a_control_character_in_an_evidence_form_is_422_naming_the_field(site: Site) -> None:
+    # PostgreSQL cannot store a NUL; the web's form refuses it too.
+    form = {"url": "https://intranet.example.org/\x00", "description": "Minutes"}
+    response = site.client("lead").post(f"{EVIDENCE}/links", form)
+    assert response.status_code == 422, response.content
+    assert [error["field"] for error in response.json()["errors"]] == ["url"]
+
+
+def test_a_wrong_method_or_path_is_refused_in_the_one_shape(site: Site) -> None:
+    client = site.client("lead")
+    wrong_method = client.delete("/api/v1/plans")
+    assert (wrong_method.status_code, wrong_method["Allow"]) == (405, "GET")
+    assert wrong_method.json() == {
+        "detail": "DELETE is not allowed here; the methods are GET",
+        "errors": [],
+    }
+    for path in ("/api/v1/", "/api/v1/plan", "/api/v1/plans/cip/periods/2018-19-Q2/nothing"):
+        unknown = client.post(path)
+        assert unknown.status_code == 404, path
+        assert unknown.json()["detail"] == (
+            f"there is no endpoint at {path}; the endpoints are listed at /api/v1/docs"
+        )

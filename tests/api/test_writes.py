@@ -13,8 +13,8 @@ from django.test import Client
 from tests.api.conftest import CALLERS, Site
 from tests.builders import Q2, Q3
 
-from plantracker.tracker.models import EntryState, KpiValue, Period, Update
-from plantracker.tracker.services import period_close, update_approve
+from plantracker.tracker.models import EntryState, Item, KpiValue, Period, Role, Update
+from plantracker.tracker.services import member_add, period_close, update_approve, update_send
 
 VALUES = f"/api/v1/plans/cip/periods/{Q2}/kpi-values"
 UPDATES = f"/api/v1/plans/cip/periods/{Q2}/updates"
@@ -323,3 +323,50 @@ def test_an_operator_may_write_any_item(site: Site) -> None:
     secret = token_create(user=operator, name="ops").secret
     client = Client(headers={"Authorization": f"Bearer {secret}"})
     assert post(client, VALUES, [{"ref": "1.K2", "value": 2}]).status_code == 200
+
+
+def _named(site: Site, who: str, first: str, last: str) -> None:
+    user = site.users[who]
+    user.first_name, user.last_name = first, last
+    user.save(update_fields=["first_name", "last_name"])
+
+
+def test_an_update_a_lead_enters_for_its_owner_is_marked_and_the_owners_own_is_not(
+    site: Site,
+) -> None:
+    """ADR 0069: the lead's entry through the web's service is on the owner's behalf; the
+    owner's own change is not. People are named, never by address (ADR 0070)."""
+    _named(site, "lead", "Sam", "Lead")
+    _named(site, "contributor", "Chris", "Owner")
+    second = member_add(
+        email="lead2@example.org",
+        role=Role.LEAD,
+        plan=site.plan,
+        organisation=site.plan.organisation,
+    ).user
+    item = Item.objects.get(plan=site.plan, ref="1.A1")  # the contributor's
+    entry = update_send(
+        actor=site.users["lead"],
+        subject=item,
+        period=Period.objects.get(plan=site.plan, code=Q2),
+        expected_version=None,
+        submit=True,
+        status="amber",
+        commentary="Owner's figures, by email",
+    )
+    marked = {"entered_by": "Sam Lead", "on_behalf": True, "on_behalf_of": "Chris Owner"}
+    seen = site.client("contributor").get(UPDATES)
+    assert seen.json()[0] | marked == seen.json()[0]
+    assert b"@example.org" not in seen.content
+    update_approve(actor=second, entry=entry, expected_version=entry.version)
+
+    # The owner revises it themselves: their own words carry no mark.
+    body = [{"ref": "1.A1", "status": "green", "commentary": "All offered"}]
+    (own,) = post(site.client("contributor"), UPDATES, body).json()
+    assert own | {"entered_by": "Chris Owner", "on_behalf": False, "on_behalf_of": None} == own
+    lead_reads = site.client("lead").get(UPDATES).json()[0]
+    assert (lead_reads["status"], lead_reads["on_behalf"]) == ("green", False)
+    # A viewer sees the approved words, and who entered those, until the revision is approved.
+    viewer_reads = site.client("viewer").get(UPDATES)
+    assert viewer_reads.json()[0] | {"status": "amber", **marked} == viewer_reads.json()[0]
+    assert b"@example.org" not in viewer_reads.content

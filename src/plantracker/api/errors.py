@@ -1,11 +1,13 @@
 """How the API answers refusals: one JSON shape, ``{"detail": ..., "errors": [...]}``.
 
-- 400 a body that is not JSON (or holds NaN or Infinity), or an evidence upload the checks
-  refuse (ADR 0078);
+- 400 a body that is not JSON (or holds NaN or Infinity), a form body that cannot be read
+  (a broken multipart, too many fields or files), or an evidence upload the checks refuse
+  (ADR 0078);
 - 401 unknown, revoked or absent token (with ``WWW-Authenticate: Bearer``);
 - 403 a write the user may not make on a plan they can see;
-- 404 a plan they cannot see (exactly as for a slug that does not exist), or an unknown
-  period or item;
+- 404 a plan they cannot see (exactly as for a slug that does not exist), an unknown
+  period or item, or a path that is no endpoint;
+- 405 a method the endpoint does not take (with ``Allow``);
 - 409 the entry changed since the client read it (``expected_version``), or the period is
   closed;
 - 413 a body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``, before it is read;
@@ -19,13 +21,24 @@ The services' refusals map here, once: ``NotAllowed`` → 403, ``ConflictError``
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, URLResolver, re_path, reverse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -73,6 +86,15 @@ def error_body(detail: str, errors: Iterable[RowError] = ()) -> dict[str, Any]:
 
 
 _PARAMETER_SOURCES = ("query", "path", "header", "cookie", "form")
+# What Django raises for a form body it cannot read: a broken multipart, more fields or files
+# than DATA_UPLOAD_MAX_NUMBER_FIELDS / DATA_UPLOAD_MAX_NUMBER_FILES, a urlencoded body that is
+# not UTF-8.
+UNREADABLE: tuple[type[Exception], ...] = (
+    MultiPartParserError,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    BadRequest,
+)
 
 
 def _body_rows(request: HttpRequest) -> list[Any]:
@@ -133,6 +155,49 @@ def _plain_answer(
     return answer
 
 
+def _no_endpoint(api: NinjaAPI, request: HttpRequest) -> HttpResponse:
+    docs = reverse(f"{api.urls_namespace}:openapi-view")
+    detail = f"there is no endpoint at {request.path}; the endpoints are listed at {docs}"
+    return api.create_response(request, error_body(detail), status=404)
+
+
+def _shaped(api: NinjaAPI, view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``view``, answering in the one shape where ninja and Django do not: a method the
+    endpoint does not take (405, with ``Allow``) and the API's root, which is no endpoint."""
+
+    @wraps(view)  # keeps ninja's csrf_exempt
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:  # only the root's view raises it: the endpoints answer their own
+            return _no_endpoint(api, request)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = response["Allow"]
+        detail = f"{request.method} is not allowed here; the methods are {allowed}"
+        refused = api.create_response(request, error_body(detail), status=405)
+        refused["Allow"] = allowed
+        return refused
+
+    return answer
+
+
+def shaped_urls(
+    api: NinjaAPI, patterns: list[URLPattern | URLResolver]
+) -> list[URLPattern | URLResolver]:
+    """The API's URL patterns with every refusal in the one shape: each view wrapped as
+    above, and any other path under the API a 404 naming where the endpoints are listed."""
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _shaped(api, pattern.callback)
+
+    @csrf_exempt  # a POST to a wrong path is told so, as the endpoints would be
+    def unknown(request: HttpRequest) -> HttpResponse:
+        return _no_endpoint(api, request)
+
+    return [*patterns, re_path(r"^", unknown)]
+
+
 def install_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default answers with the shapes above."""
 
@@ -153,6 +218,19 @@ def install_handlers(api: NinjaAPI) -> None:
             detail = f"the body is not valid JSON: {cause}"
         errors = [RowError(field="body", message=detail)] if exc.status_code == 400 else []
         return api.create_response(request, error_body(detail, errors), status=exc.status_code)
+
+    def unreadable(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        # A form body Django cannot read: a 400 naming the cause in the one shape, rather
+        # than Django's error page; the suspicious ones logged where Django logs them.
+        if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+            logging.getLogger(f"django.security.{type(exc).__name__}").error("%s", exc)
+        detail = f"the body could not be read: {exc}"
+        return api.create_response(
+            request, error_body(detail, [RowError(field="body", message=detail)]), status=400
+        )
+
+    for unread in UNREADABLE:
+        api.add_exception_handler(unread, unreadable)
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Schema
 from ninja.openapi.schema import OpenAPISchema
 
+from plantracker.api.errors import shaped_urls
 from plantracker.api.schemas import KpiValueIn, UpdateIn
 
 # (path, method) → the schema of one row of its body.
@@ -46,7 +48,13 @@ def describe_bulk_bodies(schema: OpenAPISchema) -> OpenAPISchema:
 
 
 class PlantrackerApi(NinjaAPI):
-    """NinjaAPI whose document describes the bulk bodies' rows."""
+    """NinjaAPI whose document describes the bulk bodies' rows, and whose URLs refuse a
+    wrong method or path in the API's one shape (``api.errors.shaped_urls``)."""
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        return shaped_urls(self, patterns), app_name, namespace
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None

@@ -353,6 +353,18 @@ class EntryOut(Schema):
     state: EntryState
     version: int
     review_comment: str | None = Field(description="The lead's comment when returned.")
+    # People by the name on their account, never an email address (``api.people``).
+    entered_by: str | None = Field(
+        description="Who last wrote the content, by name; null for content from the plan file."
+    )
+    on_behalf: bool = Field(
+        description="The content was entered for the item's owner by someone else, a lead "
+        "(ADR 0069); false again once the owner or deputy changes it themselves."
+    )
+    on_behalf_of: str | None = Field(
+        description="Entered on behalf: the owner's account it was entered for, by name; "
+        "null otherwise, or when no account was linked to the item as its owner."
+    )
 
 
 class KpiValueOut(EntryOut):
@@ -426,5 +438,5 @@ class EvidenceOut(Schema):
     url: str | None = Field(
         None, description="A link's address, or where a file downloads (with the token)."
     )
-    added_by: str | None
+    added_by: str | None = Field(description="Who attached it, by name (ADR 0070).")
     added_at: datetime

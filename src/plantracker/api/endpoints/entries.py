@@ -10,12 +10,13 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from plantracker.api.access import api_user, plan_period, visible_plan
+from plantracker.api.people import names
 from plantracker.api.schemas import EntryOut, Error, KpiValueOut
 from plantracker.api.writes import Entry, entries_write, ratings
 from plantracker.domain.model import Kind
 from plantracker.domain.rating import KpiRating
 from plantracker.domain.summary import json_number
-from plantracker.tracker.models import EntryState, KpiValue, Period, PlanRecord, Role, Update, User
+from plantracker.tracker.models import EntryState, KpiValue, PlanRecord, Role, Update, User
 from plantracker.tracker.models.workflow import as_reported
 from plantracker.tracker.permissions import is_operator, plan_roles
 
@@ -37,7 +38,12 @@ SUBMIT = Query(
 )
 
 
-def _entry(entry: Entry, rating: KpiRating | None = None) -> dict[str, Any]:
+def _names(entries: Sequence[Entry]) -> dict[int, str]:
+    """The names of the people the entries name (``api.people``)."""
+    return names(pk for entry in entries for pk in (entry.author_id, entry.entered_for_id))
+
+
+def _entry(entry: Entry, named: dict[int, str], rating: KpiRating | None = None) -> dict[str, Any]:
     row: dict[str, Any] = {
         "ref": entry.item.ref,
         "kind": entry.item.kind,
@@ -46,6 +52,12 @@ def _entry(entry: Entry, rating: KpiRating | None = None) -> dict[str, Any]:
         "state": entry.state,
         "version": entry.version,
         "review_comment": entry.review_comment,
+        # Who wrote it, and for whom when a lead entered it for its owner (ADR 0069).
+        "entered_by": named.get(entry.author_id) if entry.author_id else None,
+        "on_behalf": entry.on_behalf,
+        "on_behalf_of": named.get(entry.entered_for_id)
+        if entry.on_behalf and entry.entered_for_id
+        else None,
     }
     if isinstance(entry, KpiValue):
         row |= {
@@ -64,22 +76,56 @@ def _entry(entry: Entry, rating: KpiRating | None = None) -> dict[str, Any]:
     return row
 
 
+# Who wrote an entry's content (ADR 0069); nobody's marks, for content nobody recorded.
+NOBODY: dict[str, Any] = {"author_id": None, "on_behalf": False, "entered_for_id": None}
+
+
+def _approved_writers(model: type[Entry], revised: Sequence[Entry]) -> dict[int, dict[str, Any]]:
+    """Who wrote the approved content of each entry under revision, as its audit trail
+    recorded it when last approved: the revision's writer is not the approved words'."""
+    if not revised:
+        return {}
+    records = (
+        model.history.filter(id__in=[entry.pk for entry in revised], state=EntryState.APPROVED)
+        .order_by("history_date", "history_id")
+        .values("id", *NOBODY)
+    )
+    return {record.pop("id"): record for record in records}  # the latest approval wins
+
+
+def _reported(entry: Entry, writers: dict[int, dict[str, Any]]) -> Entry:
+    """What a report shows of ``entry``, with who wrote that content."""
+    reported = as_reported(entry)
+    if entry.state != EntryState.APPROVED:
+        for name, value in writers.get(entry.pk, NOBODY).items():
+            setattr(reported, name, value)
+    return reported
+
+
 def _visible_entries(
-    user: User, plan: PlanRecord, period: Period, entries: Sequence[Entry]
+    user: User, plan: PlanRecord, model: type[Entry], entries: Sequence[Entry]
 ) -> list[dict[str, Any]]:
     """A lead sees every entry as it stands; a contributor their own items' entries as they
-    stand; otherwise only what is reported (approved content), as on the dashboard."""
+    stand; otherwise only what is reported (approved content, and who wrote it), as on the
+    dashboard."""
     roles = plan_roles(user, plan)
     sees_all = is_operator(user) or Role.LEAD in roles
     own = Role.CONTRIBUTOR in roles
-    shown = []
+    shown: list[tuple[Entry, bool]] = []  # each entry, and whether it is shown as it stands
     for entry in entries:
         if sees_all or (own and user.pk in (entry.item.owner_user_id, entry.item.deputy_user_id)):
-            shown.append(_entry(entry))
+            shown.append((entry, True))
         elif entry.state == EntryState.APPROVED or entry.approved_copy:
-            reported = as_reported(entry)
-            shown.append(_entry(reported) | {"review_comment": None})
-    return shown
+            shown.append((entry, False))
+    revised = [
+        entry for entry, stands in shown if not stands and entry.state != EntryState.APPROVED
+    ]
+    writers = _approved_writers(model, revised)
+    rows = [(entry if stands else _reported(entry, writers), stands) for entry, stands in shown]
+    named = _names([row for row, _ in rows])
+    return [
+        _entry(row, named) | ({} if stands else {"review_comment": None}) for row, stands in rows
+    ]
 
 
 KIND_ORDER = {kind.value: position for position, kind in enumerate(Kind)}
@@ -106,7 +152,7 @@ def _read(
     record = visible_plan(request, slug)
     chosen = plan_period(record, period)
     entries = _ordered(model.objects.filter(item__plan=record, period=chosen))
-    return _visible_entries(api_user(request), record, chosen, entries)
+    return _visible_entries(api_user(request), record, model, entries)
 
 
 def _write(
@@ -124,7 +170,8 @@ def _write(
         submit=submit,
     )
     rated = ratings(record, chosen, written) if kpis else {}
-    return [_entry(entry, rated.get(entry.item.ref)) for entry in written]
+    named = _names(written)
+    return [_entry(entry, named, rated.get(entry.item.ref)) for entry in written]
 
 
 @router.get(

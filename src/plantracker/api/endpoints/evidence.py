@@ -7,6 +7,7 @@ checks refuse is a 400 naming the file and why, and nothing is stored. The write
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest
@@ -15,7 +16,8 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from plantracker.api.access import api_user, plan_period, visible_plan
-from plantracker.api.schemas import Error, EvidenceOut
+from plantracker.api.people import names
+from plantracker.api.schemas import Error, EvidenceOut, Text
 from plantracker.tracker.downloads import evidence_file_response
 from plantracker.tracker.models import Evidence, Item, PlanRecord
 from plantracker.tracker.selectors import item_by_ref
@@ -32,12 +34,11 @@ WRITE_ERRORS: dict[int, type[Error]] = {
     400: Error,
     403: Error,
     409: Error,
-    422: Error,
+    413: Error,  # form fields over DATA_UPLOAD_MAX_MEMORY_SIZE (a file is streamed, not held)
 }
-# What a download may never do on our origin (as the web's, ADR 0078).
 
 
-def _out(record: PlanRecord, evidence: Evidence) -> dict[str, Any]:
+def _out(record: PlanRecord, evidence: Evidence, named: dict[int, str]) -> dict[str, Any]:
     is_file = evidence.kind == Evidence.FILE
     return {
         "id": evidence.pk,
@@ -53,7 +54,8 @@ def _out(record: PlanRecord, evidence: Evidence) -> dict[str, Any]:
             if is_file
             else evidence.url
         ),
-        "added_by": evidence.added_by.username if evidence.added_by else None,
+        # By name, never by address (``api.people``).
+        "added_by": named.get(evidence.added_by_id) if evidence.added_by_id else None,
         "added_at": evidence.added_at,
     }
 
@@ -73,12 +75,13 @@ def _item(record: PlanRecord, ref: str) -> Item:
 def evidence_list(request: HttpRequest, slug: str, period: str) -> list[dict[str, Any]]:
     record = visible_plan(request, slug)
     found = plan_period(record, period)
-    rows = (
+    rows = list(
         Evidence.objects.filter(period=found, removed_at__isnull=True)
-        .select_related("item", "added_by")
+        .select_related("item")
         .order_by("item__recommendation__position", "item__kind", "item__position", "pk")
     )
-    return [_out(record, evidence) for evidence in rows]
+    named = names(evidence.added_by_id for evidence in rows)
+    return [_out(record, evidence, named) for evidence in rows]
 
 
 @router.get(
@@ -92,6 +95,22 @@ def evidence_file(request: HttpRequest, slug: str, evidence_id: int) -> FileResp
     return evidence_file_response(plan_record=record, pk=evidence_id)
 
 
+def _attach(
+    request: HttpRequest,
+    slug: str,
+    period: str,
+    ref: str,
+    add: Callable[..., Evidence],
+    **given: Any,
+) -> Status:
+    """Attach a file or a link through its service ``add`` (``evidence_file_add`` or
+    ``evidence_link_add``, with the request's ``given`` fields): 201 with what was added."""
+    record = visible_plan(request, slug)
+    found = plan_period(record, period)
+    added = add(actor=api_user(request), item=_item(record, ref), period=found, **given)
+    return Status(201, _out(record, added, names([added.added_by_id])))
+
+
 @router.post(
     "/plans/{slug}/periods/{period}/items/{ref}/evidence/files",
     response={201: EvidenceOut, **WRITE_ERRORS},
@@ -103,18 +122,11 @@ def evidence_file_write(
     period: str,
     ref: str,
     file: File[UploadedFile],
-    description: Form[str],
+    description: Form[Text],
 ) -> Status:
-    record = visible_plan(request, slug)
-    found = plan_period(record, period)
-    added = evidence_file_add(
-        actor=api_user(request),
-        item=_item(record, ref),
-        period=found,
-        upload=file,
-        description=description,
+    return _attach(
+        request, slug, period, ref, evidence_file_add, upload=file, description=description
     )
-    return Status(201, _out(record, added))
 
 
 @router.post(
@@ -127,16 +139,7 @@ def evidence_link_write(
     slug: str,
     period: str,
     ref: str,
-    url: Form[str],
-    description: Form[str],
+    url: Form[Text],
+    description: Form[Text],
 ) -> Status:
-    record = visible_plan(request, slug)
-    found = plan_period(record, period)
-    added = evidence_link_add(
-        actor=api_user(request),
-        item=_item(record, ref),
-        period=found,
-        url=url,
-        description=description,
-    )
-    return Status(201, _out(record, added))
+    return _attach(request, slug, period, ref, evidence_link_add, url=url, description=description)
