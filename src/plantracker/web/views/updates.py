@@ -81,11 +81,10 @@ def _initial(row: UpdateRow) -> dict[str, Any]:
 
 def _form(row: UpdateRow, data: Any = None) -> EntryForm:
     # The stored content as initial: ``has_changed`` tells what the person altered.
-    bound = () if data is None else (data,)
     if row.is_risk and row.scale is not None:
-        return RiskEntryForm(*bound, initial=_initial(row), prefix=row.key, scale=row.scale)
+        return RiskEntryForm(data, initial=_initial(row), prefix=row.key, scale=row.scale)
     form_class = KpiEntryForm if row.is_kpi else EntryForm
-    return form_class(*bound, initial=_initial(row), prefix=row.key)
+    return form_class(data, initial=_initial(row), prefix=row.key)
 
 
 def _editable(row: UpdateRow, period: Period) -> bool:
