@@ -189,6 +189,7 @@ def _send_risk(site: Site) -> Act:
         expected_version=None,
         submit=False,
         status="red",
+        reason="Court backlog",  # the example scores it amber: red is set by hand (ADR 0084)
     )
 
 

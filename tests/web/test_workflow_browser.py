@@ -3,7 +3,8 @@ step: an admin adds an owner on the Users pages, a lead assigns them eight items
 enters all eight on one page (typing into several before saving; one forgotten status is
 the only error and nothing typed is lost; a change is saved as it is made; leaving with
 unsaved words asks first) and submits them with one button; a lead enters an update on an
-owner's behalf on the Plan updates view (ADR 0069), returns one of the eight with a comment
+owner's behalf on the Plan updates view (ADR 0069) and scores the risk (the score as saved,
+in the domain's words, shown as soon as a choice changes), returns one of the eight with a comment
 and approves the rest with a comment; the owner sees the return first and fixes it; another
 lead approves what the first may not; a lead closes the period after seeing what is left
 out. axe-core checks every page state: zero violations.
@@ -30,7 +31,7 @@ from tests.web.test_browser import (  # noqa: F401 - fixtures used by name
     sign_in,
 )
 
-from plantracker.tracker.models import Item, Period, PlanRecord, Role, Update
+from plantracker.tracker.models import Item, Period, PlanRecord, Risk, RiskUpdate, Role, Update
 from plantracker.tracker.services import member_add
 
 pytestmark = [
@@ -180,6 +181,34 @@ def test_the_whole_quarterly_cycle(page: Page, live_server: object, second_lead:
     page.set_viewport_size({"width": 1200, "height": 900})
     assert page.url.endswith(f"#item-{pks['9.A1']}") and "recommendation=9" in page.url
 
+    # The lead rescores the risk (docs/rules.md#risk-scores): saved as the choice changes,
+    # the score in the domain's words; the page keeps its 3 × 3 of Q2 until then.
+    risk = Risk.objects.get(plan__slug=SLUG, position=0)
+    page.get_by_label("Recommendation").select_option(label="Risks")
+    page.get_by_role("button", name="Show the items").click()
+    scored = page.locator(f"#risk-{risk.pk}")
+    expect(scored.locator("[data-score]")).to_have_text(re.compile(r"= 9, Amber$"))
+    # A status set by hand without a reason: the save on change is refused (a 400 the
+    # script reads like any answer) and says why; back to the score's, nothing is lost.
+    scored.get_by_label("Status", exact=True).select_option("red")
+    expect(scored.locator("[data-save-status]")).to_have_text(
+        "Not saved yet: Give the reason for setting the status to red by hand; "
+        "the score 9 gives amber"
+    )
+    scored.get_by_label("Status", exact=True).select_option("")
+    scored.get_by_label("Likelihood").select_option(label="2 – Unlikely")
+    expect(scored.locator("[data-score]")).to_have_text(re.compile(r"= 6, Green$"))
+    scored.get_by_role("button", name=re.compile(r"^Submit for review")).click()
+    expect(page.get_by_text("Risk 1 submitted for review")).to_be_visible()
+    visit.check("plan-updates-risk", screenshot=False)
+    entry = RiskUpdate.objects.get(risk=risk, period__code=Q2)
+    assert (entry.likelihood, entry.impact, entry.status, entry.state) == (
+        2,
+        3,
+        "green",
+        "submitted",
+    )
+
     page.get_by_role("link", name="Review submitted updates").click()
     visit.check("review")
     returned = page.locator(f"#item-{pks[RETURNED]}")
@@ -222,10 +251,13 @@ def test_the_whole_quarterly_cycle(page: Page, live_server: object, second_lead:
     # after seeing what is left out.
     sign_in(page, base, "lead2@example.org")
     page.goto(f"{base}/plans/{SLUG}/{Q2}/review/")
-    expect(page.get_by_text("entered by lead@example.org on behalf of its owner")).to_be_visible()
-    page.get_by_label(re.compile(r"^Select all 2 updates")).check()
+    expect(
+        page.get_by_text("entered by lead@example.org on behalf of its owner").first
+    ).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Impact 3 Moderate = 6, Green$"))).to_be_visible()
+    page.get_by_label(re.compile(r"^Select all 3 updates")).check()
     page.get_by_role("button", name="Approve the selected updates").click()
-    expect(page.get_by_text("2 updates approved")).to_be_visible()
+    expect(page.get_by_text("3 updates approved")).to_be_visible()
     assert set(_states((*EIGHT, "9.A1")).values()) == {"approved"}
 
     page.goto(f"{base}/plans/{SLUG}/{Q2}/period/")

@@ -264,8 +264,11 @@ def test_the_due_date_is_set_with_the_date_pattern(site: WorkflowSite) -> None:
         url, {"action": "open", "version": 1, "day": "31", "month": "2", "year": "2019"}
     )
     assert wrong.status_code == 400
-    assert "must be a real date" in wrong.content.decode()
-    assert 'value="31"' in wrong.content.decode()
+    html = wrong.content.decode()
+    assert "must be a real date" in html
+    assert 'value="31"' in html
+    # The one date input partial (the audit filter's too): its error linked to the fieldset.
+    assert 'aria-describedby="due-hint due-error"' in html and 'href="#id_day"' in html
     done = lead.post(
         url, {"action": "open", "version": 1, "day": "14", "month": "1", "year": "2019"}
     )

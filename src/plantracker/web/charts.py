@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.safestring import SafeString, mark_safe
 
 from plantracker.reports import charts
-from plantracker.reports.model import Donut, TrendChart
+from plantracker.reports.model import Donut, HeatMap, TrendChart
 
 
 def donut_svg(donut: Donut, prefix: str) -> SafeString:
@@ -20,3 +20,7 @@ def donut_svg(donut: Donut, prefix: str) -> SafeString:
 
 def trend_svg(chart: TrendChart, prefix: str) -> SafeString:
     return mark_safe(charts.scope_ids(charts.trend_svg(chart), prefix))
+
+
+def heat_map_svg(heat_map: HeatMap, prefix: str) -> SafeString:
+    return mark_safe(charts.scope_ids(charts.heat_map_svg(heat_map), prefix))

@@ -18,6 +18,7 @@ from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Kind, Kpi, Plan, Status
 from plantracker.domain.periods import default_period, item_entries
 from plantracker.domain.results import ItemResult, PeriodResult, RecommendationResult
+from plantracker.domain.risk_score import derived_status
 from plantracker.reports.build import build_report, trend_chart
 from plantracker.reports.model import (
     DirectionView,
@@ -34,6 +35,22 @@ KIND_TITLES: dict[Kind, str] = {
     Kind.QUALITY: "Quality measures",
     Kind.FEEDBACK: "Feedback measures",
 }
+
+
+# --- risk scores --------------------------------------------------------------------------
+
+
+def score_words(likelihood: int | None, impact: int | None, scale: domain.RiskScale) -> str:
+    """A risk's position in the plan's words with its score and the RAG the bands derive
+    ("Likelihood 4 Likely × Impact 3 Moderate = 12, Amber"; docs/rules.md#risk-scores), or
+    "Not scored"."""
+    if not likelihood or not impact:  # None, or a template's empty value for no entry
+        return "Not scored"
+    derived = derived_status(likelihood, impact, scale)
+    return (
+        f"Likelihood {likelihood} {scale.likelihood[likelihood - 1]} × "
+        f"Impact {impact} {scale.impact[impact - 1]} = {likelihood * impact}, {derived.word}"
+    )
 
 
 # --- periods ------------------------------------------------------------------------------

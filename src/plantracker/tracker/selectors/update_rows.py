@@ -9,7 +9,8 @@ plan (``plan_domain``), whatever the number of rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any
 
 from django.db.models import Q
@@ -19,6 +20,7 @@ from plantracker.domain.existence import exists_in
 from plantracker.domain.model import Kind, Kpi, Plan, Status
 from plantracker.domain.periods import PeriodIndex
 from plantracker.domain.rating import KpiRating, kpi_rating
+from plantracker.domain.risk_score import Assessment, assess, position
 from plantracker.tracker.models import (
     Item,
     KpiValue,
@@ -48,6 +50,9 @@ class Previous:
     status: Status | None  # the status shown then (a KPI's rating); None: no entry
     value: Any  # a KPI's domain value entry, else None
     commentary: str | None
+    # A scored risk's position then (docs/rules.md#risk-scores); None when not scored.
+    likelihood: int | None = None
+    impact: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,14 @@ class UpdateRow:
     rating: KpiRating | None  # the KPI entry's content rated by the domain
     # A KPI revision's approved content, rated: the status reported until it is approved.
     approved_rating: KpiRating | None = None
+    # A risk: the entry's score as the domain assesses it (None when not scored), and the
+    # plan's scale, whose words the page shows (docs/rules.md#risk-scores).
+    assessment: Assessment | None = None
+    scale: domain.RiskScale | None = None
+
+    @property
+    def is_risk(self) -> bool:
+        return isinstance(self.subject, Risk)
 
     @property
     def state(self) -> str:
@@ -112,17 +125,16 @@ class _Rows:
         if before is None:
             return None
         if isinstance(subject, Risk):
-            risk: domain.Risk | None = (
-                self.plan.risks[subject.position]
-                if subject.position < len(self.plan.risks)
-                else None
-            )
+            risk = self.domain_risk(subject)
             update = risk.updates.get(before.id) if risk is not None else None
+            then = position(risk, before.id) if risk is not None else None
             return Previous(
                 period_label=before.label,
                 status=update.status if update else None,
                 value=None,
                 commentary=update.commentary if update else None,
+                likelihood=then.likelihood if then else None,
+                impact=then.impact if then else None,
             )
         item = self.items.get(subject.ref)
         if isinstance(item, Kpi):
@@ -142,6 +154,29 @@ class _Rows:
             value=None,
             commentary=previous_update.commentary if previous_update else None,
         )
+
+    def domain_risk(self, subject: Risk) -> domain.Risk | None:
+        risks = self.plan.risks
+        return risks[subject.position] if subject.position < len(risks) else None
+
+    def assessment_of(self, subject: Subject, entry: Entry | None) -> Assessment | None:
+        """The risk entry's score and derived RAG, the domain's rule applied to the entry's
+        content (docs/rules.md#risk-scores); None when it is not scored."""
+        if not isinstance(entry, RiskUpdate) or not isinstance(subject, Risk) or not entry.status:
+            return None
+        risk = self.domain_risk(subject)
+        if risk is None:
+            return None
+        update = domain.RiskUpdate(
+            status=Status(entry.status),
+            commentary=entry.commentary,
+            likelihood=entry.likelihood,
+            impact=entry.impact,
+            reason=entry.reason,
+        )
+        code = self.period.code
+        draft = replace(risk, updates=MappingProxyType({**risk.updates, code: update}))
+        return assess(draft, code, self.plan.risk_scale)
 
     def rating_of(self, subject: Subject, entry: Entry | None) -> KpiRating | None:
         if not isinstance(entry, KpiValue) or not isinstance(subject, Item):
@@ -169,6 +204,8 @@ class _Rows:
             previous=self.previous_of(subject),
             rating=self.rating_of(subject, entry),
             approved_rating=self.approved_rating_of(subject, entry),
+            assessment=self.assessment_of(subject, entry),
+            scale=self.plan.risk_scale if isinstance(subject, Risk) else None,
         )
 
     def approved_rating_of(self, subject: Subject, entry: Entry | None) -> KpiRating | None:

@@ -33,6 +33,7 @@ from plantracker.domain.exact import MAX_DIGITS, MAX_MAGNITUDE
 from plantracker.domain.existence import exists_in
 from plantracker.domain.model import SCALE_POINTS, Kind, Plan, Status
 from plantracker.domain.periods import PeriodIndex
+from plantracker.domain.risk_score import derived_status
 from plantracker.domain.texts import MAX_DISPLAY, MAX_TEXT, text_too_long
 from plantracker.tracker.models import (
     EntryState,
@@ -351,8 +352,9 @@ def update_send(
     ``status``; a status that differs from the calculated one is an override and needs a
     ``reason`` here. An approved entry is revised (reports keep its approved content until the
     revision is approved). A risk may also take ``likelihood`` and ``impact`` (1–5, both or
-    neither): without a ``status`` the plan's bands derive it, and a ``reason`` explains a
-    status that overrides the derived one (docs/rules.md#risk-scores).
+    neither): without a ``status`` the plan's bands derive it, and a status that overrides
+    the derived one needs a ``reason``, as a KPI's does (docs/rules.md#risk-scores). Both
+    None keeps the stored score and reason; both empty text clears the score.
 
     Refused, in this order: a person who may not update ``subject`` (``NotAllowed``, before
     anything about the entry is told); a closed period or an entry awaiting the lead's review
@@ -389,11 +391,12 @@ def update_send(
     # reading the whole plan for every update sent cost more than the rest of the write.
     plan = counted_plan(plan_record=PlanRecord.objects.get(pk=subject.plan_id))
     _check_exists(plan, subject, period)
-    if isinstance(entry, RiskUpdate) and likelihood in (None, "") and impact in (None, ""):
-        # A write that says nothing of the score (the quarterly update pages do not ask for
-        # it yet) keeps the entry's score and override reason (docs/rules.md#risk-scores).
+    if isinstance(entry, RiskUpdate) and likelihood is None and impact is None:
+        # A write that says nothing of the score (None: a caller that does not ask for it)
+        # keeps the entry's score and override reason; empty text ("", a form's cleared
+        # field) clears them (docs/rules.md#risk-scores, ADR 0084).
         likelihood, impact = entry.likelihood, entry.impact
-        if reason in (None, ""):
+        if reason is None:
             reason = entry.reason
     fields = _fields(
         plan,
@@ -534,13 +537,31 @@ def _risk_fields(
     if len(missing) == 1:
         raise InvalidInput({missing[0]: "Give both the likelihood and the impact, or neither"})
     given = _status(status)
+    reason_text = _text(reason, "reason")
     scored_l, scored_i = points["likelihood"], points["impact"]
-    if given is None and scored_l is not None and scored_i is not None:
-        given = plan.risk_scale.status(scored_l * scored_i)
+    overridden = False
+    if scored_l is not None and scored_i is not None:
+        derived = derived_status(scored_l, scored_i, plan.risk_scale)
+        if given is None:
+            given = derived
+        overridden = given is not derived
+        if overridden and reason_text is None:
+            raise InvalidInput(
+                {
+                    "reason": f"Give the reason for setting the status to {given.word.lower()} "
+                    f"by hand; the score {scored_l * scored_i} gives {derived.word.lower()}"
+                }
+            )
+    elif given is None:
+        name = subject_name(subject)
+        raise InvalidInput(
+            {"status": f"Choose the status of {name}, or give its likelihood and impact"}
+        )
     fields = _update_fields(
         subject, status=given, commentary=commentary, value=value, display=display, reason=None
     )
-    return {**fields, **points, "reason": _text(reason, "reason")}
+    # A reason belongs to an override; kept only while there is one, as a KPI's (ADR 0084).
+    return {**fields, **points, "reason": reason_text if overridden else None}
 
 
 def _save_draft(

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 
-from plantracker.domain.model import Box, Status
+from plantracker.domain.model import Box, RiskScale, Status
 from plantracker.domain.texts import MAX_DISPLAY, MAX_TEXT
 
 STATUS_CHOICES = [(status.value, status.word) for status in Status]
@@ -50,6 +50,40 @@ class KpiEntryForm(EntryForm):
     )
 
     content_fields = ("value", "display", "status", "reason", "commentary")
+
+
+class RiskEntryForm(EntryForm):
+    """A risk's update: its likelihood and impact on the plan's scales (docs/rules.md#risk-scores),
+    a status that the score gives unless chosen by hand (then with a reason), and commentary.
+    The service checks and derives; the choices only name the plan's points."""
+
+    status = forms.ChoiceField(
+        choices=[(NO_STATUS, "As the score gives"), *STATUS_CHOICES],
+        required=False,
+        label="Status",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        label="Reason for setting the status by hand",
+        max_length=MAX_TEXT,
+    )
+
+    content_fields = ("likelihood", "impact", "status", "reason", "commentary")
+
+    def __init__(self, *args: Any, scale: RiskScale, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, words in (("likelihood", scale.likelihood), ("impact", scale.impact)):
+            self.fields[name] = forms.ChoiceField(
+                choices=[
+                    (NO_STATUS, "Not scored"),
+                    *[(str(point), f"{point} – {word}") for point, word in enumerate(words, 1)],
+                ],
+                required=False,
+                label=name.capitalize(),
+            )
+        # Score first, as the page shows it: likelihood, impact, status, reason, commentary.
+        self.order_fields(["version", *self.content_fields])
 
 
 class ReviewForm(forms.Form):
@@ -94,6 +128,10 @@ class PeriodOpenForm(VersionForm):
         except ValueError:
             self.add_error("day", "The due date must be a real date: day, month and year")
         return data
+
+    def date_errors(self) -> list[str]:
+        """Every error of the date's three fields, for the date input's one message."""
+        return [str(e) for part in ("day", "month", "year") for e in self.errors.get(part, [])]
 
 
 class PeriodReopenForm(VersionForm):

@@ -13,10 +13,11 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
 from plantracker.domain.computed import mark_quality
-from plantracker.domain.model import Status
-from plantracker.reports.model import DirectionView, Donut, TrendChart
+from plantracker.domain.model import RiskScale, Status
+from plantracker.reports.model import DirectionView, Donut, HeatMap, TrendChart
 from plantracker.tracker.services.updates import computed_note as computed_note_text
 from plantracker.web import charts
+from plantracker.web.pages import score_words
 
 register = template.Library()
 
@@ -65,6 +66,12 @@ def trend(chart: TrendChart, prefix: str) -> SafeString:
     return charts.trend_svg(chart, prefix)
 
 
+@register.simple_tag
+def heat_map(chart: HeatMap, prefix: str) -> SafeString:
+    """The report's risk heat map (docs/rules.md#risk-scores), its title the text alternative."""
+    return charts.heat_map_svg(chart, prefix)
+
+
 @register.filter
 def computed_note(computed_from: str | None) -> str:
     """``entry.computed_from|computed_note``: "Computed from the statutory returns
@@ -87,6 +94,13 @@ def quality_warning(computed_from: str | None) -> str:
         f"it: more than {threshold.normalize():f}%. Check the validation report "
         "(plantracker statutory validate) before approving it."
     )
+
+
+@register.simple_tag
+def risk_score(likelihood: int | None, impact: int | None, scale: RiskScale) -> str:
+    """``{% risk_score l i scale %}``: a risk's position in the plan's words, its score and
+    the RAG its bands derive (``pages.score_words``, docs/rules.md#risk-scores)."""
+    return score_words(likelihood, impact, scale)
 
 
 @register.filter

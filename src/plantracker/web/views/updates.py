@@ -24,14 +24,28 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from plantracker.tracker.models import EntryState, Item, Period, PeriodState, PlanRecord, User
+from plantracker.tracker.models import (
+    EntryState,
+    Item,
+    Period,
+    PeriodState,
+    PlanRecord,
+    RiskUpdate,
+    User,
+)
 from plantracker.tracker.permissions import can_contribute, can_edit
 from plantracker.tracker.selectors.evidence import evidence_counts
 from plantracker.tracker.selectors.owners import owner_candidates
 from plantracker.tracker.selectors.update_rows import UpdateRow, my_update_rows, plan_update_rows
 from plantracker.tracker.selectors.workflow import open_periods, plan_recommendations
 from plantracker.tracker.services import ConflictError, update_send
-from plantracker.web.forms.workflow import EntryForm, KpiEntryForm, PlanUpdatesFilter
+from plantracker.web.forms.workflow import (
+    EntryForm,
+    KpiEntryForm,
+    PlanUpdatesFilter,
+    RiskEntryForm,
+)
+from plantracker.web.pages import score_words
 from plantracker.web.views.common import (
     STATE_TAGS,
     ErrorLink,
@@ -56,14 +70,20 @@ def _initial(row: UpdateRow) -> dict[str, Any]:
         initial["value"] = "" if entry.value is None else str(entry.value)  # type: ignore[union-attr]
         initial["display"] = entry.display or ""  # type: ignore[union-attr]
         initial["reason"] = entry.reason or ""  # type: ignore[union-attr]
+    if isinstance(entry, RiskUpdate):
+        initial["likelihood"] = "" if entry.likelihood is None else str(entry.likelihood)
+        initial["impact"] = "" if entry.impact is None else str(entry.impact)
+        initial["reason"] = entry.reason or ""
+        if row.assessment is not None and not row.assessment.overridden:
+            initial["status"] = ""  # the status the score gives, not one chosen by hand
     return initial
 
 
 def _form(row: UpdateRow, data: Any = None) -> EntryForm:
-    form_class = KpiEntryForm if row.is_kpi else EntryForm
-    if data is None:
-        return form_class(initial=_initial(row), prefix=row.key)
     # The stored content as initial: ``has_changed`` tells what the person altered.
+    if row.is_risk and row.scale is not None:
+        return RiskEntryForm(data, initial=_initial(row), prefix=row.key, scale=row.scale)
+    form_class = KpiEntryForm if row.is_kpi else EntryForm
     return form_class(data, initial=_initial(row), prefix=row.key)
 
 
@@ -110,10 +130,13 @@ class _Outcome:
 
 
 def _complete(row: UpdateRow, data: dict[str, Any]) -> bool:
-    """Enough to send for review: a status (an action, measure or risk), or a value or
-    the text shown instead (a KPI; its status may come from the rules)."""
+    """Enough to send for review: a status (an action, measure or risk), a likelihood and
+    an impact (a risk; its status may come from the score), or a value or the text shown
+    instead (a KPI; its status may come from the rules)."""
     if row.is_kpi:
         return bool(data.get("value") or data.get("display") or data.get("status"))
+    if row.is_risk and data.get("likelihood") and data.get("impact"):
+        return True
     return bool(data.get("status"))
 
 
@@ -145,6 +168,12 @@ def _send_all(
             outcome.failed[row.key] = form
             continue
         content = {name: form.cleaned_data.get(name) for name in form.content_fields}
+        if row.is_risk:
+            # A page without the score's fields (a copy opened before they were asked)
+            # says nothing of the score, which is kept; a cleared choice clears it (ADR 0084).
+            for name in ("likelihood", "impact", "reason"):
+                if f"{row.key}-{name}" not in data:
+                    content[name] = None
         # Compared with what is stored now: a page whose script saved the same words a
         # moment earlier (an older version in the form) changes nothing and conflicts not.
         changed = any(name != "version" for name in form.changed_data)
@@ -311,8 +340,11 @@ def _updates_page(
 
 
 def _autosave_answer(rows: list[UpdateRow], outcome: _Outcome) -> JsonResponse:
-    """The page script's answer (saved on change): each row's version now, and the
-    messages of the rows that could not be saved; the page keeps what was typed."""
+    """The page script's answer (saved on change): each row's version now, the messages
+    of the rows that could not be saved, and a risk's score as saved (the domain's words);
+    the page keeps what was typed. Nothing saved because of an error answers 400 (409 for
+    someone else's change), as the page itself would (``form_status``); some rows saved
+    and others not is a 200 whose rows say which (ADR 0084)."""
     answer: dict[str, Any] = {}
     for row in rows:
         form = outcome.failed.get(row.key)
@@ -326,7 +358,14 @@ def _autosave_answer(rows: list[UpdateRow], outcome: _Outcome) -> JsonResponse:
             "errors": problems,
             "state": STATE_TAGS[row.state][0],
         }
-    return JsonResponse({"rows": answer, "message": outcome.message()})
+        if row.is_risk and row.scale is not None:
+            entry = row.entry
+            answer[row.key]["score"] = score_words(
+                getattr(entry, "likelihood", None), getattr(entry, "impact", None), row.scale
+            )
+    written = outcome.saved or outcome.submitted or outcome.unchanged_approved
+    status = 200 if written else form_status(outcome.failed, outcome.status)
+    return JsonResponse({"rows": answer, "message": outcome.message()}, status=status)
 
 
 def _groups(

@@ -2,7 +2,9 @@
 // changes. Progressive enhancement of a page that works without it (its "Save all drafts"
 // button saves everything); loaded as a file, as the Content-Security-Policy allows no
 // inline script. The server answers a request marked X-Autosave with JSON: each item's
-// version now and the problems of those it could not save.
+// version now, the problems of those it could not save and a risk's score as saved (the
+// server's words: no rule is worked out here). Nothing saved because of a problem is a 400
+// (409: someone else's change) with the same JSON, read like a 200.
 (function () {
   "use strict";
   var form = document.getElementById("updates-form");
@@ -58,10 +60,10 @@
       headers: { "X-Autosave": "1", Accept: "application/json" },
     })
       .then(function (response) {
-        if (!response.ok) {
+        if (!response.ok && response.status !== 400 && response.status !== 409) {
           throw new Error("status " + response.status);
         }
-        return response.json();
+        return response.json(); // not JSON (a proxy's error page): caught below
       })
       .then(function (answer) {
         var time = new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
@@ -74,6 +76,10 @@
           var version = box.querySelector("[data-version]");
           if (version && row.version !== null) {
             version.value = String(row.version);
+          }
+          var score = box.querySelector("[data-score]");
+          if (score && typeof row.score === "string") {
+            score.textContent = row.score;
           }
           if (row.errors.length) {
             say(key, "Not saved yet: " + row.errors.join(" "));
