@@ -100,7 +100,10 @@ def test_an_inspector_reads_evidence_and_the_audit_trail_and_each_page_is_record
     ]
     for url in pages:
         assert inspector.get(url).status_code == 200, url
-    assert "Audit report.pdf" in inspector.get(pages[1]).content.decode()
+    evidence_page = inspector.get(pages[1]).content.decode()
+    assert "Audit report.pdf" in evidence_page
+    # Added by a named person, without their email address (ADR 0080).
+    assert "contributor@example.org" not in evidence_page and ", contributor<" in evidence_page
     trail = inspector.get(reverse("web:plan-audit", args=["cip"])).content.decode()
     assert "Audit report.pdf" in trail
     assert "contributor@example.org" not in trail  # names, never email addresses (ADR 0070)
