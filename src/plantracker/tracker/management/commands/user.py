@@ -122,12 +122,15 @@ class Command(BaseCommand):
 
         membership = added.membership
         scope = f"on plan {membership.plan.slug}" if membership.plan is not None else "on all plans"
-        if membership.ends_on is not None:
-            scope = f"{scope} until the end of {membership.ends_on.isoformat()}"
         verb = "created" if added.created else "updated"
         self.stdout.write(
             f"{verb} {added.user.username}: {membership.get_role_display().lower()} "
             f"{scope} of {membership.organisation.name}"
+            + (
+                f", until the end of {membership.ends_on.isoformat()}"
+                if membership.ends_on is not None
+                else ""
+            )
         )
         if owns:
             refs = ", ".join(item.ref for item in owns)
