@@ -300,3 +300,13 @@ def test_an_inspector_role_needs_a_last_day_in_the_future() -> None:
         with pytest.raises(ServiceError, match=message):
             role_grant(user=user, role=role, plan=record, ends_on=ends_on)
     assert not Membership.objects.filter(user=user).exists()
+
+
+def test_names_in_the_pack_have_no_folder_parts_or_control_characters() -> None:
+    from plantracker.tracker.evidence_pack import _part
+
+    for hostile in ("../../etc/passwd", "..\\win.ini", "a\x00b\x1b[31m.pdf", ".hidden", "/"):
+        name = _part(hostile)
+        assert "/" not in name and "\\" not in name and not name.startswith(".")
+        assert name.isprintable() and name
+    assert _part("1.A1 17 Audit report (final).pdf") == "1.A1 17 Audit report (final).pdf"
