@@ -3,8 +3,10 @@
 Every file plantracker writes for a user — a plan file, a plan workbook, a report, a backup
 — goes through ``write_atomically``: a reader of the target sees the old content or the new,
 never half of it, and a failure at any step leaves the target as it was and no temporary
-file behind. This module sits outside the layers: any package may import it except the
-domain, which imports nothing of plantracker.
+file behind. ``csv_cell`` keeps a CSV cell from being taken for a formula, in every CSV
+the product writes (the audit trail's, the evidence pack's index). This module sits outside
+the layers: any package may import it except the domain, which imports nothing of
+plantracker.
 """
 
 from __future__ import annotations
@@ -63,3 +65,13 @@ def _mode_for(target: Path) -> int:
         return target.stat().st_mode & 0o777
     except OSError:
         return new_file_mode()
+
+
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """``text`` safe in a CSV cell a spreadsheet opens: one that would start a formula is
+    quoted with an apostrophe, which spreadsheets show as text."""
+    return "'" + text if text.startswith(_FORMULA) else text

@@ -179,6 +179,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Admins who must use two-factor set it up before anything else (ADR 0075).
     "plantracker.web.two_factor.TwoFactorRequiredMiddleware",
+    # Every page an inspector opens on a plan is recorded (ADR 0080).
+    "plantracker.web.inspections.InspectorVisitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: django-axes.

@@ -189,3 +189,28 @@ def test_owns_needs_a_plan() -> None:
     _owned_plan()
     with pytest.raises(CommandError, match="--owns needs --plan"):
         run("owner@example.gov.uk", "--role", "contributor", "--owns", "1.A1")
+
+
+def test_an_inspector_needs_a_last_day_after_today() -> None:
+    """``--ends-on`` (ADR 0080): required with ``--role inspector``, refused when not after
+    today, and nothing is written when refused."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    PlanRecordFactory(slug="cip", organisation__name="Example County Council")
+    with pytest.raises(CommandError, match="an inspector's role needs a last day of access"):
+        run("i@ofsted.example.org", "--role", "inspector", "--plan", "cip")
+    today = timezone.localdate().isoformat()
+    with pytest.raises(CommandError, match="must be after today"):
+        run("i@ofsted.example.org", "--role", "inspector", "--plan", "cip", "--ends-on", today)
+    assert not User.objects.filter(username="i@ofsted.example.org").exists()
+    last = timezone.localdate() + timedelta(days=10)
+    output = run(
+        "i@ofsted.example.org", "--role", "inspector", "--plan", "cip", "--ends-on", str(last)
+    )
+    assert output.splitlines()[0] == (
+        "created i@ofsted.example.org: inspector on plan cip of Example County Council, "
+        f"until the end of {last}"
+    )
+    assert Membership.objects.get().ends_on == last

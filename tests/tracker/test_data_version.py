@@ -475,6 +475,8 @@ NOT_WRITES = {
     "evidence_remove": "removes evidence, which a plan does not count",
     "evidence_purge": "a step of period_close, which bumps",
     "evidence_storage": "names the storage",
+    # Inspectors (ADR 0080): the record of their visits is no plan data.
+    "inspector_visit_record": "records a page an inspector opened",
 }
 
 

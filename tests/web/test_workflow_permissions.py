@@ -135,6 +135,11 @@ def _narrative(site: WorkflowSite) -> dict[str, object]:
     return {"version": Narrative.objects.get(period=site.period(Q2)).version, "headlines": "New"}
 
 
+def _pack(actor: str, method: str) -> int | str:
+    expected = _reader(("lead", "admin"))(actor, method)
+    return 202 if expected == 200 else expected
+
+
 ROUTES = (
     Route(
         "my-updates",
@@ -190,6 +195,11 @@ ROUTES = (
         ),
         _reader(MEMBERS),
     ),
+    # Inspectors (ADR 0080): the record of their visits for leads and admins; a period's
+    # evidence pack for inspectors, leads and admins, being prepared (202) until the worker
+    # has built it.
+    Route("inspector-visits", _plan_url("web:inspector-visits"), _reader(("lead", "admin"))),
+    Route("evidence-pack", _plan_url("web:evidence-pack", Q3), _pack),
 )
 WORKFLOW_URL_NAMES = frozenset(route.name for route in ROUTES)
 
@@ -223,6 +233,7 @@ FOREIGN = (
     _foreign("owners", writable=False),
     _foreign("item-owners", "1.A1"),
     _foreign("evidence", Q3, "1.A1"),
+    _foreign("inspector-visits", writable=False),
 )
 
 

@@ -23,11 +23,13 @@ def _storable(text: str) -> bool:
 
 
 def visible_plan(request: HttpRequest, slug: str) -> PlanRecord:
-    """The plan if the user may see it; otherwise 404 exactly as for an unknown slug."""
+    """The plan if the user may see it; otherwise 404 exactly as for an unknown slug. An
+    inspector's role does not reach the API (ADR 0080): their every read is recorded, and
+    the pages do that."""
     user = api_user(request)
     if not _storable(slug):
         raise Http404("No such plan")
-    return plan_for_user(user=user, slug=slug)
+    return plan_for_user(user=user, slug=slug, inspector=False)
 
 
 def plan_period(plan: PlanRecord, code: str) -> Period:

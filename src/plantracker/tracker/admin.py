@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plantracker.tracker.models import (
     EmailSend,
+    InspectorVisit,
     Item,
     KpiTarget,
     KpiValue,
@@ -85,9 +86,26 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "organisation", "plan", "role"]
+    list_display = ["user", "organisation", "plan", "role", "ends_on"]
     list_filter = ["role", "organisation"]
     raw_id_fields = ["user", "plan"]
+
+
+@admin.register(InspectorVisit)
+class InspectorVisitAdmin(admin.ModelAdmin[InspectorVisit]):
+    """The record of inspectors' visits (ADR 0080), read-only: it is a record."""
+
+    list_display = ["visited_at", "user", "plan", "method", "path", "status"]
+    list_filter = ["plan"]
+    date_hierarchy = "visited_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: InspectorVisit | None = None
+    ) -> bool:
+        return False
 
 
 @admin.register(PlanRecord)

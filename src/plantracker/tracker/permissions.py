@@ -7,7 +7,10 @@ plan of the organisation (``plan`` null). Roles:
 - contributor: reads the plan, gives updates for the items and risks linked to them;
 - lead: everything on the plan (narrative, periods, review, updates of any item);
 - admin: reads every plan of the organisation and manages its users and roles; plan work
-  needs a lead role as well, so that every edit is by someone accountable for the plan.
+  needs a lead role as well, so that every edit is by someone accountable for the plan;
+- inspector (ADR 0080): reads the plan as a viewer does, evidence and audit trail included,
+  until the role's last day (``Membership.ends_on``); after it the role grants nothing, so
+  the plan is a 404 like any plan the person cannot view. Never writes; not in the API.
 
 Superusers (the operators of the installation) may do everything. Inactive and anonymous
 users may do nothing. A plan the user cannot view must be answered with 404, not 403, so
@@ -47,10 +50,14 @@ def plan_roles(user: AnyUser, plan: PlanRecord) -> frozenset[Role]:
     """The roles ``user`` holds on ``plan`` (organisation-wide ones included); one query."""
     if not _signed_in(user):
         return frozenset()
-    roles = Membership.objects.filter(
-        Q(plan=plan) | Q(plan__isnull=True, organisation_id=plan.organisation_id),
-        user_id=user.pk,
-    ).values_list("role", flat=True)
+    roles = (
+        Membership.objects.current()
+        .filter(
+            Q(plan=plan) | Q(plan__isnull=True, organisation_id=plan.organisation_id),
+            user_id=user.pk,
+        )
+        .values_list("role", flat=True)
+    )
     return frozenset(Role(role) for role in roles)
 
 
@@ -111,3 +118,20 @@ def can_read_staff_emails(user: AnyUser, plan: PlanRecord) -> bool:
     leads and its organisation's admins, who assign work and manage the accounts; everyone
     else who reads the plan sees names only."""
     return is_operator(user) or bool(plan_roles(user, plan) & {Role.LEAD, Role.ADMIN})
+
+
+# A period's evidence pack (ADR 0080): the plan's inspectors, leads and its organisation's
+# admins; not viewers or contributors, who read each piece of evidence on its page but have
+# no need of the whole plan's files in one download.
+EVIDENCE_PACK_ROLES = frozenset({Role.INSPECTOR, Role.LEAD, Role.ADMIN})
+# The record of the pages inspectors opened (ADR 0080): the plan's leads and its
+# organisation's admins, who gave the inspectors their access.
+INSPECTOR_VISITS_ROLES = frozenset({Role.LEAD, Role.ADMIN})
+
+
+def can_download_evidence_pack(user: AnyUser, plan: PlanRecord) -> bool:
+    return is_operator(user) or bool(plan_roles(user, plan) & EVIDENCE_PACK_ROLES)
+
+
+def can_read_inspector_visits(user: AnyUser, plan: PlanRecord) -> bool:
+    return is_operator(user) or bool(plan_roles(user, plan) & INSPECTOR_VISITS_ROLES)

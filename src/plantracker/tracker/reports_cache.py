@@ -195,9 +195,38 @@ def period_reports_build(*, plan_id: int, period_code: str) -> list[str]:
     return built
 
 
-def _render(plan: Plan, period_code: str, fmt: str, key: str) -> None:
+def _render(plan: Plan, period_code: str, fmt: str, key: str) -> bytes:
     content = RENDERERS[fmt].render(build_report(evaluate(plan, period_code)))
     caches[CACHE].set(key, content, timeout=None)
+    return content
+
+
+def report_content(*, plan: Plan, period_code: str, fmt: str) -> bytes:
+    """The report of ``plan`` from the cache, or rendered now and cached: for the worker
+    only (the evidence pack's builder, ADR 0080), never in a request. A closed period's files
+    were built when it closed, so its pack takes the very PDF the period reported."""
+    key = report_key(plan, period_code, fmt)
+    content = caches[CACHE].get(key)
+    if isinstance(content, bytes):
+        return content
+    return _render(plan, period_code, fmt, key)
+
+
+# The build lock of ``report_file``, for the other files built in the background the same
+# way (the evidence pack, ADR 0080): "ours", "pending" or "failed".
+
+
+def build_claim(key: str) -> str:
+    """Take the build lock of ``key`` (``_claim``); the caller queues the build on "ours"."""
+    return _claim(key).value
+
+
+def build_release(key: str) -> None:
+    _release(key)
+
+
+def build_fail(key: str, exc: Exception) -> None:
+    _fail(key, exc)
 
 
 def _claim(key: str) -> _Claim:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from plantracker.tracker import reports_cache
+from plantracker.tracker import evidence_pack, reports_cache
 from plantracker.tracker.services import notifications
 
 
@@ -23,6 +23,12 @@ def report_build(*, plan_id: int, period_code: str, fmt: str, key: str) -> str:
 def period_reports_build(*, plan_id: int, period_code: str) -> list[str]:
     """Build every format of a period's report, queued when the period closes."""
     return reports_cache.period_reports_build(plan_id=plan_id, period_code=period_code)
+
+
+@task()
+def evidence_pack_build(*, plan_id: int, period_code: str, key: str) -> str:
+    """Build a period's evidence pack a request asked for (``evidence_pack``, ADR 0080)."""
+    return evidence_pack.evidence_pack_build(plan_id=plan_id, period_code=period_code, key=key)
 
 
 @task()

@@ -9,6 +9,7 @@ from plantracker.web.views import (
     audit,
     evidence,
     health,
+    inspections,
     narrative,
     notifications,
     owners,
@@ -67,10 +68,22 @@ urlpatterns = [
     path("plans/<slug:slug>/owners/items/<path:ref>/", owners.item_owners, name="item-owners"),
     # The audit trail, before the period pattern takes "audit" for one.
     path("plans/<slug:slug>/audit/", audit.plan_audit_page, name="plan-audit"),
+    # Inspectors' visits (ADR 0080), before the period pattern takes "inspections" for one.
+    path(
+        "plans/<slug:slug>/inspections/",
+        inspections.inspector_visits_page,
+        name="inspector-visits",
+    ),
     path(
         "plans/<slug:slug>/<str:period>/report.<format:fmt>",
         reports.report,
         name="report",
+    ),
+    # A period's evidence pack (ADR 0080).
+    path(
+        "plans/<slug:slug>/<str:period>/evidence-pack.zip",
+        reports.evidence_pack_download,
+        name="evidence-pack",
     ),
     path("plans/<slug:slug>/<str:period>/", plans.dashboard, name="dashboard-period"),
     path(

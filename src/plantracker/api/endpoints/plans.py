@@ -26,8 +26,11 @@ ERRORS: dict[int, type[Error]] = {401: Error, 404: Error}
 
 def _roles_by_plan(user: User, plans: list[PlanRecord]) -> dict[int, set[Role]]:
     """Every plan's roles for ``user`` in one query (organisation-wide grants included)."""
-    memberships = Membership.objects.filter(user_id=user.pk).values_list(
-        "organisation_id", "plan_id", "role"
+    memberships = (
+        Membership.objects.current()
+        .filter(user_id=user.pk)
+        .exclude(role=Role.INSPECTOR)  # not in the API (ADR 0080)
+        .values_list("organisation_id", "plan_id", "role")
     )
     wide: dict[int, set[Role]] = defaultdict(set)
     narrow: dict[int, set[Role]] = defaultdict(set)
@@ -48,7 +51,7 @@ def _permissions(user: User, roles: set[Role] | frozenset[Role]) -> dict[str, bo
 @router.get("/plans", response={200: list[PlanOut], 401: Error}, summary="Plans you can see")
 def plan_list(request: HttpRequest) -> list[dict[str, Any]]:
     user = api_user(request)
-    plans = list(plans_for_user(user=user))
+    plans = list(plans_for_user(user=user, inspector=False))
     roles = _roles_by_plan(user, plans)
     return [
         {

@@ -1,6 +1,7 @@
 """Models of the tracker app; the public names are listed here."""
 
 from plantracker.tracker.models.accounts import (
+    InspectorVisit,
     Membership,
     Organisation,
     OrganisationProvider,
@@ -36,6 +37,7 @@ __all__ = [
     "EmailState",
     "EntryState",
     "Evidence",
+    "InspectorVisit",
     "Item",
     "KpiTarget",
     "KpiValue",

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from plantracker.tracker.auth import normalise_username
 
 
 class Role(models.TextChoices):
-    """The four roles (ADR 0013), widest first."""
+    """The roles (ADR 0013), widest first; an inspector's is a viewer's for a limited time
+    (ADR 0080)."""
 
     ADMIN = "admin", "Organisation admin"
     LEAD = "lead", "Plan lead"
     CONTRIBUTOR = "contributor", "Contributor"
     VIEWER = "viewer", "Viewer"
+    INSPECTOR = "inspector", "Inspector"
 
 
 class PlanUserManager(UserManager["User"]):
@@ -63,11 +67,20 @@ class Organisation(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self, today: date | None = None) -> MembershipQuerySet:
+        """The memberships in force ``today`` (the local date by default): all but the
+        inspectors' whose last day has passed (ADR 0080)."""
+        day = today or timezone.localdate()
+        return self.filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day))
+
+
 class Membership(models.Model):
     """A user's role in an organisation, on one plan or (``plan`` null) on all its plans.
 
     One role per user and scope; a wider grant and a plan-specific one may coexist (viewer of
-    every plan, lead of one).
+    every plan, lead of one). An inspector's role has a last day, ``ends_on``, and no other
+    role has one (ADR 0080); after it the role grants nothing.
     """
 
     user = models.ForeignKey("tracker.User", on_delete=models.CASCADE, related_name="memberships")
@@ -83,8 +96,16 @@ class Membership(models.Model):
         help_text="Empty: the role applies to every plan of the organisation.",
     )
     role = models.CharField(max_length=20, choices=Role.choices)
+    ends_on = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="last day",
+        help_text="An inspector's last day of access (inclusive); empty for every other role.",
+    )
 
     history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "user", "plan"]
@@ -108,7 +129,18 @@ class Membership(models.Model):
                 condition=~models.Q(role=Role.ADMIN, plan__isnull=False),
                 name="membership_admin_covers_all_plans",
             ),
+            # An inspector's access ends on a given day (ADR 0080); no other role ends.
+            models.CheckConstraint(
+                condition=models.Q(role=Role.INSPECTOR, ends_on__isnull=False)
+                | (~models.Q(role=Role.INSPECTOR) & models.Q(ends_on__isnull=True)),
+                name="membership_only_inspectors_end",
+            ),
         ]
+
+    @property
+    def ended(self) -> bool:
+        """An inspector's role whose last day has passed: it grants nothing (ADR 0080)."""
+        return self.ends_on is not None and self.ends_on < timezone.localdate()
 
     def clean(self) -> None:
         if self.plan is not None and self.plan.organisation_id != self.organisation_id:
@@ -117,6 +149,28 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.plan.slug if self.plan_id is not None and self.plan else "all plans"
         return f"{self.user} — {self.get_role_display()} ({self.organisation}, {scope})"
+
+
+class InspectorVisit(models.Model):
+    """One page an inspector opened on a plan they inspect (ADR 0080): who, when, which
+    address. Written by the web's middleware for inspectors only; the plan's leads and its
+    organisation's admins read them. Nothing a plan counts changes with it; backups keep it."""
+
+    user = models.ForeignKey("tracker.User", on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(
+        "tracker.PlanRecord", on_delete=models.CASCADE, related_name="inspector_visits"
+    )
+    visited_at = models.DateTimeField()
+    path = models.TextField()
+    method = models.CharField(max_length=10, default="GET")
+    status = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["-visited_at", "-pk"]
+        indexes = [models.Index(fields=["plan", "-visited_at"], name="inspectorvisit_plan_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.method} {self.path} ({self.visited_at:%Y-%m-%d %H:%M})"
 
 
 class OrganisationProvider(models.Model):

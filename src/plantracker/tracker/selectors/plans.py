@@ -5,12 +5,24 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from plantracker.tracker.models import Item, Membership, Organisation, PlanRecord, Risk, User
+from plantracker.tracker.models import (
+    Item,
+    Membership,
+    Organisation,
+    PlanRecord,
+    Risk,
+    Role,
+    User,
+)
 from plantracker.tracker.permissions import AnyUser, is_operator
 
 
-def plans_for_user(*, user: AnyUser) -> QuerySet[PlanRecord]:
-    """The plans ``user`` may view, with their organisation; one query when evaluated."""
+def plans_for_user(*, user: AnyUser, inspector: bool = True) -> QuerySet[PlanRecord]:
+    """The plans ``user`` may view, with their organisation; one query when evaluated.
+
+    Only roles in force count: an inspector's ends after its last day (ADR 0080). With
+    ``inspector`` False an inspector's role does not count at all (the API's, ADR 0080).
+    """
     plans = PlanRecord.objects.select_related("organisation").order_by(
         "organisation__name", "title"
     )
@@ -18,17 +30,19 @@ def plans_for_user(*, user: AnyUser) -> QuerySet[PlanRecord]:
         return plans
     if not (user.is_authenticated and user.is_active):
         return plans.none()
-    memberships = Membership.objects.filter(user_id=user.pk)
+    memberships = Membership.objects.current().filter(user_id=user.pk)
+    if not inspector:
+        memberships = memberships.exclude(role=Role.INSPECTOR)
     return plans.filter(
         Q(organisation_id__in=memberships.filter(plan__isnull=True).values("organisation_id"))
         | Q(pk__in=memberships.filter(plan__isnull=False).values("plan_id"))
     )
 
 
-def plan_for_user(*, user: AnyUser, slug: str) -> PlanRecord:
+def plan_for_user(*, user: AnyUser, slug: str, inspector: bool = True) -> PlanRecord:
     """The plan ``slug`` if ``user`` may view it; otherwise Http404, exactly as for a slug
     that does not exist, so that another organisation's plans are not disclosed."""
-    plan = plans_for_user(user=user).filter(slug=slug).first()
+    plan = plans_for_user(user=user, inspector=inspector).filter(slug=slug).first()
     if plan is None:
         raise Http404("No such plan")
     return plan

@@ -8,11 +8,13 @@ user's existing memberships. These services do not check who is asking; views ca
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from plantracker.tracker.auth import normalise_username
 from plantracker.tracker.models import Membership, Organisation, PlanRecord, Role, User
@@ -73,14 +75,17 @@ def role_grant(
     role: Role,
     organisation: Organisation | None = None,
     plan: PlanRecord | None = None,
+    ends_on: date | None = None,
 ) -> Membership:
     """Give ``user`` ``role`` on ``plan``, or on every plan of ``organisation``.
 
     One role per user and scope: a second grant for the same scope replaces the first.
     ``admin`` is organisation-wide, so an admin grant with a plan applies to the plan's
-    organisation. Refused for a user of another organisation.
+    organisation. Refused for a user of another organisation. An inspector's role needs
+    ``ends_on``, its last day, after today; no other role takes one (ADR 0080).
     """
     role = Role(role)
+    _check_ends_on(role, ends_on)
     if plan is not None:
         if organisation is not None and plan.organisation_id != organisation.pk:
             raise ServiceError(f"plan '{plan.slug}' is not a plan of {organisation.name}")
@@ -95,9 +100,23 @@ def role_grant(
             f"{user.username} belongs to {home.name}; a user belongs to one organisation"
         )
     membership, _ = Membership.objects.update_or_create(
-        user=user, organisation=organisation, plan=plan, defaults={"role": role}
+        user=user, organisation=organisation, plan=plan, defaults={"role": role, "ends_on": ends_on}
     )
     return membership
+
+
+def _check_ends_on(role: Role, ends_on: date | None) -> None:
+    if role is not Role.INSPECTOR:
+        if ends_on is not None:
+            raise ServiceError("only an inspector's role has a last day; leave it empty")
+        return
+    if ends_on is None:
+        raise ServiceError("an inspector's role needs a last day of access")
+    today = timezone.localdate()
+    if ends_on <= today:
+        raise ServiceError(
+            f"an inspector's last day of access must be after today ({today.day} {today:%B %Y})"
+        )
 
 
 @transaction.atomic
@@ -120,6 +139,7 @@ def member_add(
     plan: PlanRecord | None = None,
     organisation: Organisation | None = None,
     password: str | None = None,
+    ends_on: date | None = None,
 ) -> MemberAdded:
     """``user_add`` and ``role_grant`` in one transaction: a refused role leaves no account.
 
@@ -127,7 +147,9 @@ def member_add(
     the password is changed only when one is given.
     """
     added = user_add(email=email, password=password)
-    membership = role_grant(user=added.user, role=role, organisation=organisation, plan=plan)
+    membership = role_grant(
+        user=added.user, role=role, organisation=organisation, plan=plan, ends_on=ends_on
+    )
     return MemberAdded(user=added.user, created=added.created, membership=membership)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -50,6 +51,14 @@ class RoleFields(forms.Form):
         required=False,
         help_text="An admin's role always covers every plan.",
     )
+    ends_on = forms.DateField(
+        label="Last day of access (inspectors only)",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text="An inspector reads the plan until the end of this day, which must be after "
+        "today; then the account is refused. For example, 31/03/2027.",
+        error_messages={"invalid": "Enter the last day as a real date, like 31/03/2027"},
+    )
 
     def __init__(self, *args: Any, plans: list[PlanRecord], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,6 +72,23 @@ class RoleFields(forms.Form):
 
     def chosen_role(self) -> Role:
         return Role(self.cleaned_data["role"])
+
+    def chosen_ends_on(self) -> date | None:
+        """The inspector's last day (ADR 0080); any other role has none, whatever was typed."""
+        if self.chosen_role() is not Role.INSPECTOR:
+            return None
+        ends_on: date | None = self.cleaned_data.get("ends_on")
+        return ends_on
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("role") == Role.INSPECTOR
+            and not data.get("ends_on")
+            and not self.has_error("ends_on")
+        ):
+            self.add_error("ends_on", "Enter the inspector's last day of access")
+        return data
 
 
 class UserAddForm(RoleFields):
@@ -83,7 +109,7 @@ class UserAddForm(RoleFields):
         error_messages={"required": "Enter an initial password"},
     )
 
-    field_order = ["email", "role", "scope", "password"]
+    field_order = ["email", "role", "scope", "ends_on", "password"]
 
 
 class RoleChangeForm(forms.Form):

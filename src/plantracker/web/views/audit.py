@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from plantracker.files import csv_cell
 from plantracker.tracker.models import PlanRecord
 from plantracker.tracker.permissions import can_read_staff_emails
 from plantracker.tracker.selectors import item_by_ref, period_by_code, plan_for_user
@@ -39,12 +40,6 @@ from plantracker.web.views.common import crumbs, form_error_links, form_status
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ("when", "who", "what", "kind", "action", "field", "old", "new", "reason")
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def audit_csv(rows: list[AuditRow]) -> str:
@@ -58,7 +53,7 @@ def audit_csv(rows: list[AuditRow]) -> str:
         reason = row.reason or ""
         for change in row.changes or [None]:
             fields = [change.field, change.old, change.new] if change else ["", "", ""]
-            writer.writerow([_cell(value) for value in [*base, *fields, reason]])
+            writer.writerow([csv_cell(value) for value in [*base, *fields, reason]])
     return buffer.getvalue()
 
 

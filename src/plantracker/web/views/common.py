@@ -15,7 +15,13 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 
 from plantracker.tracker.models import EntryState, Period, PeriodState, PlanRecord, Role, User
-from plantracker.tracker.permissions import can_edit, is_operator, plan_roles
+from plantracker.tracker.permissions import (
+    EVIDENCE_PACK_ROLES,
+    INSPECTOR_VISITS_ROLES,
+    can_edit,
+    is_operator,
+    plan_roles,
+)
 from plantracker.tracker.selectors import period_by_code, plan_for_user
 from plantracker.tracker.selectors.cached import counted_period_result
 from plantracker.tracker.selectors.reminders import Reminders, reminders
@@ -132,6 +138,8 @@ class DashboardPanel:
     owned: int  # items and risks linked to the person
     returned: tuple[tuple[str, str], ...]  # (name, key) of updates returned to the person
     reminders: Reminders | None  # the lead's reminders list
+    evidence_pack: bool = False  # may download the period's evidence pack (ADR 0080)
+    inspector_visits: bool = False  # may read the record of inspectors' visits (ADR 0080)
 
 
 def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> DashboardPanel | None:
@@ -142,7 +150,8 @@ def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> Dash
     if period is None or not isinstance(user, User):
         return None
     roles = plan_roles(user, record)
-    lead = is_operator(user) or Role.LEAD in roles
+    operator = is_operator(user)
+    lead = operator or Role.LEAD in roles
     owned = owned_count(user=user, plan_record=record) if lead or Role.CONTRIBUTOR in roles else 0
     closed = period.state == PeriodState.CLOSED
     returned = (
@@ -171,4 +180,8 @@ def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> Dash
             if lead and not closed
             else None
         ),
+        # As can_download_evidence_pack and can_read_inspector_visits decide, from the roles
+        # already read.
+        evidence_pack=operator or bool(roles & EVIDENCE_PACK_ROLES),
+        inspector_visits=operator or bool(roles & INSPECTOR_VISITS_ROLES),
     )

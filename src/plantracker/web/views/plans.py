@@ -36,6 +36,7 @@ from plantracker.tracker.selectors.cached import (
 )
 from plantracker.tracker.selectors.computed import computed_values
 from plantracker.tracker.selectors.evidence import evidence_list
+from plantracker.tracker.selectors.inspections import ended_inspections
 from plantracker.tracker.selectors.owners import item_accounts
 from plantracker.tracker.selectors.workflow import (
     item_by_ref,
@@ -91,7 +92,10 @@ def _downloads(record: PlanRecord, period_id: str) -> list[Download]:
 def plan_list(request: HttpRequest) -> HttpResponse:
     """Every plan the person may see, with its current overall status and direction."""
     rows = [(record, _summary(record)) for record in plans_for_user(user=request.user)]
-    return render(request, "web/plan_list.html", {"rows": rows, "section": "plans"})
+    user = request.user
+    # An inspector whose access has ended is told so here (ADR 0080); the plan is a 404.
+    ended = ended_inspections(user=user) if isinstance(user, User) else []
+    return render(request, "web/plan_list.html", {"rows": rows, "ended": ended, "section": "plans"})
 
 
 def _summary(record: PlanRecord) -> pages.PlanSummary:

@@ -90,6 +90,7 @@ def user_add(request: HttpRequest) -> HttpResponse:
                 plan=form.chosen_plan(),
                 organisation=organisation,
                 password=form.cleaned_data["password"],
+                ends_on=form.chosen_ends_on(),
             )
         if refused:
             refused.on_form(form)
@@ -154,7 +155,11 @@ def role_set(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             with service_refusal() as refused:
                 role_grant(
-                    user=member, role=role, organisation=organisation, plan=form.chosen_plan()
+                    user=member,
+                    role=role,
+                    organisation=organisation,
+                    plan=form.chosen_plan(),
+                    ends_on=form.chosen_ends_on(),
                 )
             if refused:
                 refused.on_form(form)

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -30,6 +31,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from plantracker.domain.model import Kind
 from plantracker.domain.periods import default_period
@@ -167,12 +169,15 @@ class Command(BaseCommand):
         for role in Role:
             # The lead and the contributor work on this plan; the admin and the viewer
             # (a councillor, say) see every plan of the organisation.
-            on_plan = role in (Role.LEAD, Role.CONTRIBUTOR)
+            # The inspector reads this plan for 30 days from today (ADR 0080).
+            on_plan = role in (Role.LEAD, Role.CONTRIBUTOR, Role.INSPECTOR)
+            ends_on = timezone.localdate() + timedelta(days=30) if role is Role.INSPECTOR else None
+            scope = record.title if on_plan else f"every plan of {record.organisation.name}"
             account = DemoAccount(
                 role=role,
                 email=f"{role.value}@{DOMAIN}",
                 password=_demo_password(f"{role.value}@{DOMAIN}"),
-                scope=record.title if on_plan else f"every plan of {record.organisation.name}",
+                scope=f"{scope} until {ends_on:%d %B %Y}" if ends_on else scope,
             )
             try:
                 added = member_add(
@@ -181,6 +186,7 @@ class Command(BaseCommand):
                     plan=record if on_plan else None,
                     organisation=record.organisation,
                     password=account.password,
+                    ends_on=ends_on,
                 )
             except ServiceError as exc:
                 raise CommandError("\n".join(exc.messages)) from None

@@ -10,12 +10,17 @@ the same scope) instead of failing; its password changes only with ``--password-
 ``--owns REF,REF`` (with ``--plan``) makes the account the owner of those items of the plan
 (ADR 0068), in the same transaction as the account: an unknown ref is refused, naming it,
 and nothing is written.
+
+``--ends-on YYYY-MM-DD`` is an inspector's last day of access (ADR 0080): required with
+``--role inspector``, after today, and refused with any other role.
 """
 
 from __future__ import annotations
 
+import argparse
 import secrets
 import sys
+from datetime import date
 from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -62,6 +67,12 @@ class Command(BaseCommand):
             "needed only when there are several",
         )
         add.add_argument(
+            "--ends-on",
+            metavar="YYYY-MM-DD",
+            type=_day,
+            help="an inspector's last day of access, after today (ADR 0080); only for inspector",
+        )
+        add.add_argument(
             "--password-stdin",
             action="store_true",
             help="read the password from the first line of standard input",
@@ -95,6 +106,7 @@ class Command(BaseCommand):
                     plan=plan,
                     organisation=organisation,
                     password=password,
+                    ends_on=options.get("ends_on"),
                 )
                 if owns and plan is not None:
                     owners_assign(
@@ -114,6 +126,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{verb} {added.user.username}: {membership.get_role_display().lower()} "
             f"{scope} of {membership.organisation.name}"
+            + (
+                f", until the end of {membership.ends_on.isoformat()}"
+                if membership.ends_on is not None
+                else ""
+            )
         )
         if owns:
             refs = ", ".join(item.ref for item in owns)
@@ -122,6 +139,15 @@ class Command(BaseCommand):
             self.stdout.write(f"password (shown only now): {generated}")
         elif password is not None:
             self.stdout.write("password set from standard input")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date: give the last day as YYYY-MM-DD"
+        ) from None
 
 
 def _plan(slug: str) -> PlanRecord:

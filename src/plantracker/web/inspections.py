@@ -1,0 +1,43 @@
+"""Every page an inspector opens is recorded (ADR 0080): after each request of a plan's
+page (a URL of the web app with the plan's slug), when the person holds an inspector's
+role in force on that plan, the visit is written through ``inspector_visit_record``. No
+other role is recorded, and the API does not serve inspectors at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase
+
+from plantracker.tracker.models import User
+from plantracker.tracker.selectors.inspections import inspected_plan
+from plantracker.tracker.services.inspections import inspector_visit_record
+
+
+class InspectorVisitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        match = request.resolver_match
+        user = getattr(request, "user", None)
+        if (
+            match is None
+            or match.namespace != "web"
+            or not isinstance(match.kwargs.get("slug"), str)
+            or not isinstance(user, User)
+            or not user.is_active
+            or user.is_superuser
+        ):
+            return response
+        plan = inspected_plan(user=user, slug=match.kwargs["slug"])
+        if plan is not None:
+            inspector_visit_record(
+                user=user,
+                plan=plan,
+                path=request.get_full_path(),
+                method=request.method or "GET",
+                status=response.status_code,
+            )
+        return response
