@@ -474,6 +474,13 @@ NOT_WRITES = {
     "evidence_remove": "removes evidence, which a plan does not count",
     "evidence_purge": "a step of period_close, which bumps",
     "evidence_storage": "names the storage",
+    # Publishing (ADR 0081) copies a closed period's snapshot to the public; nothing a plan
+    # counts changes.
+    "publication_publish": "publishes a closed period's snapshot, which a plan does not count",
+    "publication_withdraw": "withdraws a published report, which a plan does not count",
+    "publication_files_build": "stores a published report's files",
+    "publication_storage": "names the storage",
+    "published_formats": "reads a setting",
 }
 
 

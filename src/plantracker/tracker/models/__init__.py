@@ -26,6 +26,7 @@ from plantracker.tracker.models.plan import (
     Recommendation,
     Risk,
 )
+from plantracker.tracker.models.publishing import Publication
 from plantracker.tracker.models.reports import ReportBuild
 from plantracker.tracker.models.workflow import PeriodSnapshot
 
@@ -49,6 +50,7 @@ __all__ = [
     "PeriodSnapshot",
     "PeriodState",
     "PlanRecord",
+    "Publication",
     "Recommendation",
     "ReportBuild",
     "Risk",
