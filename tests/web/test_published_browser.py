@@ -18,7 +18,9 @@ pytestmark = [
 ]
 
 if not Path("/usr/bin/chromium").exists():  # pragma: no cover - the machine set-up installs it
-    pytest.skip("Debian's chromium is not installed (scripts/setup-system)", allow_module_level=True)
+    pytest.skip(
+        "Debian's chromium is not installed (scripts/setup-system)", allow_module_level=True
+    )
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Browser, Page  # noqa: E402
@@ -33,7 +35,6 @@ from plantracker.tracker.services import (  # noqa: E402
     plan_import,
 )
 from plantracker.tracker.services.publishing import publication_publish  # noqa: E402
-
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -90,7 +91,9 @@ def test_the_public_pages_work_without_javascript_and_pass_axe(
 
     # Reopened: the page says it is under revision.
     period = Period.objects.get(plan=record, code=Q2)
-    period_reopen(actor=lead, period=period, reason="A figure was wrong", expected_version=period.version)
+    period_reopen(
+        actor=lead, period=period, reason="A figure was wrong", expected_version=period.version
+    )
     page.reload()
     assert page.get_by_text("Under revision").first.is_visible()
     _axe(page, axe, "published report under revision")

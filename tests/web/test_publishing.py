@@ -59,9 +59,7 @@ def _public(site: WorkflowSite, *parts: object) -> str:
 
 
 @pytest.fixture
-def publish(
-    site: WorkflowSite, django_capture_on_commit_callbacks: Any
-) -> Iterator[Any]:
+def publish(site: WorkflowSite, django_capture_on_commit_callbacks: Any) -> Iterator[Any]:
     def publish_as(who: str = "lead", code: str = Q2) -> Any:
         with django_capture_on_commit_callbacks(execute=True):
             return _client(site, who).post(_url("publish", code), {"confirm": "yes"})
@@ -121,7 +119,10 @@ def test_a_published_report_is_public_fixed_revised_superseded_and_withdrawn(
     # Reopening marks it under revision; the published files stay as they were.
     period = site.period(Q2)
     period_reopen(
-        actor=site.users["lead"], period=period, reason="A value was wrong", expected_version=period.version
+        actor=site.users["lead"],
+        period=period,
+        reason="A value was wrong",
+        expected_version=period.version,
     )
     revising = public.get(_public(site, Q2))
     assert "Under revision" in _text(revising)

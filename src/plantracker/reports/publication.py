@@ -97,9 +97,7 @@ def _withheld_refs(plan: Plan, upto: set[str]) -> frozenset[str]:
         kpi.ref
         for rec in plan.recommendations
         for kpi in rec.kpis
-        if any(
-            _marked(entry) for period_id, entry in kpi.values.items() if period_id in upto
-        )
+        if any(_marked(entry) for period_id, entry in kpi.values.items() if period_id in upto)
         or (kpi.baseline is not None and kpi.baseline.display == SUPPRESSED)
     )
 
@@ -113,7 +111,10 @@ def _with_plan(result: PeriodResult, plan: Plan) -> PeriodResult:
     withheld value of the period printed as the marker."""
     by_number = {rec.number: rec for rec in plan.recommendations}
     by_ref = {
-        shown.ref: shown for rec in plan.recommendations for kind in Kind for shown in rec.items(kind)
+        shown.ref: shown
+        for rec in plan.recommendations
+        for kind in Kind
+        for shown in rec.items(kind)
     }
 
     def item(found: ItemResult) -> ItemResult:

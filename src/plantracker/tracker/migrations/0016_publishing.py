@@ -7,80 +7,183 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0014_change_reason_text'),
+        ("tracker", "0014_change_reason_text"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalitem',
-            name='disclosure',
-            field=models.CharField(blank=True, choices=[('suppress', 'Suppress')], max_length=10, null=True),
+            model_name="historicalitem",
+            name="disclosure",
+            field=models.CharField(
+                blank=True, choices=[("suppress", "Suppress")], max_length=10, null=True
+            ),
         ),
         migrations.AddField(
-            model_name='historicalplanrecord',
-            name='published_names',
-            field=models.CharField(choices=[('hidden', 'Hidden'), ('shown', 'Shown')], default='hidden', max_length=10),
+            model_name="historicalplanrecord",
+            name="published_names",
+            field=models.CharField(
+                choices=[("hidden", "Hidden"), ("shown", "Shown")], default="hidden", max_length=10
+            ),
         ),
         migrations.AddField(
-            model_name='item',
-            name='disclosure',
-            field=models.CharField(blank=True, choices=[('suppress', 'Suppress')], max_length=10, null=True),
+            model_name="item",
+            name="disclosure",
+            field=models.CharField(
+                blank=True, choices=[("suppress", "Suppress")], max_length=10, null=True
+            ),
         ),
         migrations.AddField(
-            model_name='planrecord',
-            name='published_names',
-            field=models.CharField(choices=[('hidden', 'Hidden'), ('shown', 'Shown')], default='hidden', max_length=10),
+            model_name="planrecord",
+            name="published_names",
+            field=models.CharField(
+                choices=[("hidden", "Hidden"), ("shown", "Shown")], default="hidden", max_length=10
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalPublication',
+            name="HistoricalPublication",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('snapshot', models.TextField()),
-                ('files', models.JSONField(blank=True, default=dict)),
-                ('built_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField()),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.period')),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tracker.planrecord')),
-                ('published_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                ("snapshot", models.TextField()),
+                ("files", models.JSONField(blank=True, default=dict)),
+                ("built_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField()),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.period",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="tracker.planrecord",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical publication',
-                'verbose_name_plural': 'historical publications',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical publication",
+                "verbose_name_plural": "historical publications",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('snapshot', models.TextField()),
-                ('files', models.JSONField(blank=True, default=dict)),
-                ('built_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField()),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='publications', to='tracker.period')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='publications', to='tracker.planrecord')),
-                ('published_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                ("snapshot", models.TextField()),
+                ("files", models.JSONField(blank=True, default=dict)),
+                ("built_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField()),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="publications",
+                        to="tracker.period",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="publications",
+                        to="tracker.planrecord",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'period__position', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('period', 'number'), name='publication_version')],
+                "ordering": ["plan", "period__position", "number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("period", "number"), name="publication_version")
+                ],
             },
         ),
     ]

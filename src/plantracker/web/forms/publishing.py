@@ -6,7 +6,7 @@ from django import forms
 
 
 class ConfirmForm(forms.Form):
-    """"Yes, publish" / "Yes, unpublish": the button posts ``confirm=yes``; anything else
+    """ "Yes, publish" / "Yes, unpublish": the button posts ``confirm=yes``; anything else
     shows the question again."""
 
     confirm = forms.ChoiceField(choices=[("yes", "Yes")])

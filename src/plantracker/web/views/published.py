@@ -97,9 +97,7 @@ def _page(request: HttpRequest, version: PublicVersion) -> HttpResponse:
             "publication": publication,
             "organisation": publication.plan.organisation,
             "current": None if version.current else current_number(publication=publication),
-            "downloads": [
-                (fmt, RENDERERS[fmt]) for fmt in publication.files if fmt != "html"
-            ],
+            "downloads": [(fmt, RENDERERS[fmt]) for fmt in publication.files if fmt != "html"],
         },
         request=request,
     )
