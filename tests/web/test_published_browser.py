@@ -61,6 +61,7 @@ def published(transactional_db: None, settings: Any) -> tuple[PlanRecord, User]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    """A reader with JavaScript turned off."""
     context = browser.new_context(
         viewport={"width": 1200, "height": 900}, java_script_enabled=False, accept_downloads=True
     )
@@ -68,23 +69,41 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def _axe(page: Page, axe: Axe, name: str) -> None:
-    results = axe.run(page)
-    assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"
+@pytest.fixture
+def checker(browser: Browser) -> Iterator[Page]:
+    """axe itself is a script: it checks each page the reader reaches in a second tab."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+class _Axe:
+    def __init__(self, checker: Page) -> None:
+        self.checker = checker
+        self.axe = Axe()
+
+    def check(self, page: Page, name: str) -> None:
+        self.checker.goto(page.url)
+        results = self.axe.run(self.checker)
+        assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"
 
 
 def test_the_public_pages_work_without_javascript_and_pass_axe(
-    page: Page, live_server: Any, published: tuple[PlanRecord, User], settings: Any
+    page: Page,
+    checker: Page,
+    live_server: Any,
+    published: tuple[PlanRecord, User],
+    settings: Any,
 ) -> None:
     record, lead = published
-    axe = Axe()
+    axe = _Axe(checker)
     base = f"{live_server.url}/published/{record.organisation.slug}/"
     page.goto(base)
-    _axe(page, axe, "published index")
+    axe.check(page, "published index")
     page.get_by_role("link", name="Q2 July – September 2018").click()
     assert page.get_by_role("heading", level=1).first.inner_text() == "Children's Improvement Plan"
     assert page.get_by_text("Published by Example County Council").first.is_visible()
-    _axe(page, axe, "published report")
+    axe.check(page, "published report")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download this report as PDF").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
@@ -96,16 +115,18 @@ def test_the_public_pages_work_without_javascript_and_pass_axe(
     )
     page.reload()
     assert page.get_by_text("Under revision").first.is_visible()
-    _axe(page, axe, "published report under revision")
+    axe.check(page, "published report under revision")
 
     # Published again (HTML alone, to render no second PDF): the first is superseded.
     settings.PUBLISHED_FORMATS = ("html",)
     period.refresh_from_db()
     _close_and_publish(settings, lead, period)
-    page.goto(base)
-    _axe(page, axe, "published index with a superseded version")
+    # The pages may be cached for minutes (Cache-Control: public): ask past this browser's.
+    page.goto(f"{base}?again")
+    axe.check(page, "published index with a superseded version")
     page.get_by_role("link", name="Q2 July – September 2018, version 1").click()
     assert page.get_by_text("Superseded").first.is_visible()
-    _axe(page, axe, "superseded version")
+    axe.check(page, "superseded version")
     page.get_by_role("link", name="Read the current version").click()
+    page.reload()
     assert page.get_by_text("(version 2)").first.is_visible()
