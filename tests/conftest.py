@@ -63,12 +63,17 @@ def _fresh_report_cache(settings: Any, request: pytest.FixtureRequest) -> Iterat
 
 @pytest.fixture(autouse=True)
 def _evidence_storage(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Evidence files (ADR 0078) go to a folder of each test's own, never into ./var."""
+    """Evidence files (ADR 0078) and published reports' files (ADR 0081) go to folders of
+    each test's own, never into ./var."""
     settings.STORAGES = {
         **settings.STORAGES,
         "evidence": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path_factory.mktemp("evidence"))},
+        },
+        "publications": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("publications"))},
         },
     }
 

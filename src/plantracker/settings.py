@@ -29,6 +29,9 @@ Environment variables:
     PLANTRACKER_EVIDENCE_STORAGE  a Django storage class for evidence files (e.g.
                         storages.backends.s3.S3Storage), with PLANTRACKER_EVIDENCE_OPTIONS its
                         options as JSON. Default: the folder evidence in $PLANTRACKER_VAR_DIR.
+    PLANTRACKER_PUBLICATIONS_STORAGE  the same for published reports' files (ADR 0081), with
+                        PLANTRACKER_PUBLICATIONS_OPTIONS. Default: the folder publications in
+                        $PLANTRACKER_VAR_DIR.
     PLANTRACKER_REDIS_URL  e.g. redis://127.0.0.1:6379/0: keep the pages' rendered figures in
                         this Redis, shared by every worker and server (ADR 0064). Default:
                         each process's own memory.
@@ -393,6 +396,15 @@ STORAGES = {
             "directory_permissions_mode": 0o700,
             "file_permissions_mode": 0o600,
         },
+    },
+    # Published reports' files (ADR 0081), written once when a period is published and
+    # served to the public as stored: the file system by default, or any Django storage.
+    "publications": {
+        "BACKEND": os.environ.get(
+            "PLANTRACKER_PUBLICATIONS_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("PLANTRACKER_PUBLICATIONS_OPTIONS", "") or "null")
+        or {"location": str(VAR_DIR / "publications")},
     },
 }
 # The largest evidence file accepted (ADR 0078).

@@ -477,6 +477,13 @@ NOT_WRITES = {
     "evidence_storage": "names the storage",
     # Inspectors (ADR 0080): the record of their visits is no plan data.
     "inspector_visit_record": "records a page an inspector opened",
+    # Publishing (ADR 0081) copies a closed period's snapshot to the public; nothing a plan
+    # counts changes.
+    "publication_publish": "publishes a closed period's snapshot, which a plan does not count",
+    "publication_withdraw": "withdraws a published report, which a plan does not count",
+    "publication_files_build": "stores a published report's files",
+    "publication_storage": "names the storage",
+    "published_formats": "reads a setting",
 }
 
 

@@ -182,8 +182,26 @@ def _contributor_membership(site: Site, actor: str) -> dict[str, object]:
 
 
 Q2 = "2018-19-Q2"
+
+
+def _public(site: Site, *parts: object) -> str:
+    """A public address of ``site.plan``'s published reports: the index, a period's page,
+    a version's page, a version's file."""
+    organisation = site.plan.organisation.slug
+    if not parts:
+        return reverse("web:published-index", args=[organisation])
+    names = {1: "web:published-report", 2: "web:published-version", 3: "web:published-file"}
+    return reverse(names[len(parts)], args=[organisation, site.plan.slug, *parts])
+
+
 ROUTES = (
     Route("healthz", lambda site: reverse("web:healthz"), _everyone(200)),
+    # The public pages of published reports (ADR 0081): no sign-in; nothing of this site is
+    # published, so 404 for everyone (tests/web/test_publishing.py publishes and reads).
+    Route("published-index", lambda site: _public(site), _everyone(404)),
+    Route("published-report", lambda site: _public(site, Q2), _everyone(404)),
+    Route("published-version", lambda site: _public(site, Q2, 1), _everyone(404)),
+    Route("published-file", lambda site: _public(site, Q2, 1, "pdf"), _everyone(404)),
     Route(
         "login",
         lambda site: reverse("web:login"),

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from tests.evidence_files import PDF
-from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
+from tests.tracker.workflow_site import Q1, Q2, Q3, WorkflowSite, make_workflow_site
 
 from plantracker.tracker.models import (
     Evidence,
@@ -27,11 +27,13 @@ from plantracker.tracker.models import (
     Narrative,
     Period,
     PeriodSnapshot,
+    Publication,
     RiskUpdate,
     Update,
 )
-from plantracker.tracker.services import update_save_draft, update_submit
+from plantracker.tracker.services import period_close, update_save_draft, update_submit
 from plantracker.tracker.services.evidence import evidence_file_add
+from plantracker.tracker.services.publishing import publication_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +133,10 @@ def _due_date(site: WorkflowSite) -> dict[str, object]:
     }
 
 
+def _confirm(site: WorkflowSite) -> dict[str, object]:
+    return {"confirm": "yes"}
+
+
 def _narrative(site: WorkflowSite) -> dict[str, object]:
     return {"version": Narrative.objects.get(period=site.period(Q2)).version, "headlines": "New"}
 
@@ -155,6 +161,9 @@ ROUTES = (
         data=_plan_update,
     ),
     Route("review", _plan_url("web:review", Q2), _page(("lead",), ("lead",)), data=_approval),
+    # Publishing Q1, closed and published once by the fixture (ADR 0081).
+    Route("publish", _plan_url("web:publish", Q1), _page(("lead",), ("lead",)), data=_confirm),
+    Route("unpublish", _plan_url("web:unpublish", Q1), _page(("lead",), ("lead",)), data=_confirm),
     Route("period", _plan_url("web:period", Q3), _page(MEMBERS, ("lead",)), data=_due_date),
     Route(
         "narrative", _plan_url("web:narrative", Q2), _page(("lead",), ("lead",)), data=_narrative
@@ -234,6 +243,8 @@ FOREIGN = (
     _foreign("item-owners", "1.A1"),
     _foreign("evidence", Q3, "1.A1"),
     _foreign("inspector-visits", writable=False),
+    _foreign("publish", Q2),
+    _foreign("unpublish", Q2),
 )
 
 
@@ -248,6 +259,7 @@ def fingerprint() -> tuple[object, ...]:
         sorted(Narrative.objects.values_list("pk", "version")),
         PeriodSnapshot.objects.count(),
         sorted(Evidence.objects.values_list("pk", "removed_at")),
+        sorted(Publication.objects.values_list("pk", "superseded_at", "withdrawn_at")),
     )
 
 
@@ -273,6 +285,10 @@ def site() -> WorkflowSite:
         upload=SimpleUploadedFile("a.pdf", PDF),
         description="Audit",
     )
+    # Q1 closed and published, for the lead to publish again or unpublish.
+    lead, q1 = site.users["lead"], site.period(Q1)
+    period_close(actor=lead, period=q1, expected_version=q1.version)
+    publication_publish(actor=lead, period=site.period(Q1))
     return site
 
 

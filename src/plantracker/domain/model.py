@@ -137,6 +137,21 @@ class Unit(StrEnum):
     NUMBER = "number"
 
 
+class Disclosure(StrEnum):
+    """A KPI's ``disclosure`` (docs/plan-file.md#disclosure): ``suppress`` withholds its
+    small counts, and the shares derived from them, in the published report (ADR 0081)."""
+
+    SUPPRESS = "suppress"
+
+
+class PublishedNames(StrEnum):
+    """The plan's ``published_names`` (docs/plan-file.md#published-names): whether the
+    published report names owners and leads; ``hidden`` unless the plan says ``shown``."""
+
+    HIDDEN = "hidden"
+    SHOWN = "shown"
+
+
 def _frozen(mapping: Mapping | None = None) -> MappingProxyType:
     return MappingProxyType(dict(mapping or {}))
 
@@ -288,6 +303,7 @@ class Kpi(Item):
     source: str | None = None
     comparators: Comparators | None = None
     values: Mapping[str, KpiValue] = field(default_factory=_frozen)
+    disclosure: Disclosure | None = None  # docs/plan-file.md#disclosure
 
     kind: ClassVar[Kind] = Kind.KPI
 
@@ -470,6 +486,8 @@ class Plan:
     glossary: Mapping[str, str] = field(default_factory=_frozen)
     order_note: str | None = None
     risk_scale: RiskScale = field(default_factory=RiskScale)
+    # Whether the published report names owners and leads (docs/plan-file.md#published-names).
+    published_names: PublishedNames = PublishedNames.HIDDEN
 
     def period(self, period_id: str) -> Period:
         for period in self.periods:

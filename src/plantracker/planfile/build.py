@@ -27,12 +27,14 @@ from plantracker.domain.model import (
     Box,
     Comparators,
     Contact,
+    Disclosure,
     FeedbackMeasure,
     Kpi,
     KpiValue,
     Narrative,
     Period,
     Plan,
+    PublishedNames,
     QualityMeasure,
     Recommendation,
     Risk,
@@ -62,6 +64,7 @@ PLAN_KEYS = (
     "purpose",
     "glossary",
     "order_note",
+    "published_names",
 )
 RISK_SCALE_KEYS = ("likelihood", "impact", "bands")
 BAND_PATTERN = re.compile(r"(\d+)\s*[-–]\s*(\d+)")
@@ -85,6 +88,7 @@ KPI_KEYS = (
     "source",
     "comparators",
     "values",
+    "disclosure",
 )
 MEASURE_KEYS = (*ITEM_KEYS, "frequency", "method", "updates")
 RISK_KEYS = (
@@ -307,6 +311,14 @@ class _Builder:
                 if "risk_scale" in header and not header["risk_scale"].null:
                     self.scale = self.risk_scale(header["risk_scale"], "plan.risk_scale")
                 paper = self.committee_paper(header)
+                names = self.optional(
+                    header,
+                    "published_names",
+                    "plan",
+                    lambda n: scalars.choice(n, PublishedNames, "published_names"),
+                )
+                if names is not None:
+                    paper["published_names"] = names
         periods: tuple[Period, ...] = ()
         if "periods" in top:
             periods = self.periods_list(top["periods"])
@@ -730,6 +742,9 @@ class _Builder:
                 "expected either tolerance (percent) or tolerance_points (units), found both",
             )
         source = self.optional(found, "source", path, scalars.text)
+        disclosure = self.optional(
+            found, "disclosure", path, lambda n: scalars.choice(n, Disclosure, "a disclosure")
+        )
         comparators = self.comparators(found, path)
         values = self.kpi_values(found, path)
         if common is None or aim is None:
@@ -747,6 +762,7 @@ class _Builder:
             source=source,
             comparators=comparators,
             values=values,
+            disclosure=disclosure,
         )
 
     def baseline(self, found: dict[str, Node], path: str) -> Baseline | None:

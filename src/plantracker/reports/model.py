@@ -274,6 +274,9 @@ class KpiRow:
     recommendation: int = 0  # the number of the KPI's recommendation
     status_word: str = ""  # ``na`` says why (docs/rules.md#na-reasons)
     commentary: str | None = None
+    # A figure of the row (value, previous value, baseline) is printed as the suppression
+    # marker: only in the published version (ADR 0081).
+    withheld: bool = False
 
     @property
     def anchor(self) -> str:
@@ -303,6 +306,9 @@ class KpiTable:
     headings: dict[str, str] = field(default_factory=dict)
     # The "All other KPIs" table: KPI, baseline, target, previous, value, status, direction.
     compact: bool = False
+    # What the suppression marker means, when a row prints it: only in the published
+    # version (docs/plan-file.md#disclosure, ADR 0081).
+    disclosure_note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -289,6 +289,9 @@ def _kpis(sheet: Worksheet, report: Report) -> None:
     compared = any(table.comparator_headings for table in tables)
     # "Computed from" only when a value was computed from the statutory returns (ADR 0016).
     computed = any(table.computed_note for table in tables)
+    # The suppression marker's meaning beside each row that prints it: only in the
+    # published version (ADR 0081).
+    disclosed = any(table.disclosure_note for table in tables)
     entries: list[tuple[RecommendationSection, KpiTable, KpiRow, str]] = []
     for section in report.recommendations:
         dive = dives.get(section.number)
@@ -334,6 +337,8 @@ def _kpis(sheet: Worksheet, report: Report) -> None:
                 f"{k.computed_from} ({k.data_quality})" if k.data_quality else k.computed_from
             )
         row += [k.direction, k.long_direction, k.commentary, shown_in]
+        if disclosed:
+            row.append(table.disclosure_note if k.withheld else None)
         rows.append(row)
     words = text.KPI_HEADINGS
     headings = [
@@ -362,6 +367,9 @@ def _kpis(sheet: Worksheet, report: Report) -> None:
         widths.append(22)
     headings += [words["direction"], words["long_direction"], "Commentary", "Shown in"]
     widths += [16, 16, 50, 30]
+    if disclosed:
+        headings.append("Withheld figures")
+        widths.append(50)
     _sheet(sheet, headings, rows, widths)
 
 

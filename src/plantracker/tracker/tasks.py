@@ -10,7 +10,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from plantracker.tracker import evidence_pack, reports_cache
-from plantracker.tracker.services import notifications
+from plantracker.tracker.services import notifications, publishing
 
 
 @task()
@@ -41,3 +41,9 @@ def email_send(*, send_id: int) -> str:
 def lead_digest_send(*, lead_id: int, plan_id: int) -> int:
     """A lead's digest of the updates submitted for review (``notifications``, ADR 0077)."""
     return notifications.lead_digest_send(lead_id=lead_id, plan_id=plan_id)
+
+
+@task()
+def publication_build(*, publication_id: int) -> str:
+    """Build and store a published report's files (``publishing``, ADR 0081)."""
+    return publishing.publication_files_build(publication_id=publication_id)

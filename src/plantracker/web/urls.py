@@ -15,6 +15,8 @@ from plantracker.web.views import (
     owners,
     periods,
     plans,
+    published,
+    publishing,
     reports,
     review,
     sign_in_settings,
@@ -119,6 +121,25 @@ urlpatterns = [
         name="evidence",
     ),
     path("plans/<slug:slug>/<str:period>/period/", periods.period_page, name="period"),
+    # Publishing a closed period's report, and its public pages (ADR 0081).
+    path("plans/<slug:slug>/<str:period>/publish/", publishing.publish, name="publish"),
+    path("plans/<slug:slug>/<str:period>/unpublish/", publishing.unpublish, name="unpublish"),
+    path("published/<slug:organisation>/", published.index, name="published-index"),
+    path(
+        "published/<slug:organisation>/<slug:plan>/<str:period>/",
+        published.report,
+        name="published-report",
+    ),
+    path(
+        "published/<slug:organisation>/<slug:plan>/<str:period>/v<int:number>/",
+        published.version,
+        name="published-version",
+    ),
+    path(
+        "published/<slug:organisation>/<slug:plan>/<str:period>/v<int:number>/report.<format:fmt>",
+        published.download,
+        name="published-file",
+    ),
     path("plans/<slug:slug>/<str:period>/narrative/", narrative.narrative, name="narrative"),
     path(
         "plans/<slug:slug>/<str:period>/narrative/preview/",

@@ -219,6 +219,13 @@ PLAN = Sheet(
             "Why the recommendations are in the order they are, when it is not by number "
             "(optional), for example: in the order of the published report.",
         ),
+        _choice(
+            "Published names",
+            "plan.published_names",
+            ("hidden", "shown"),
+            "Whether the published report names owners and leads: shown, or hidden (the "
+            "default when empty).",
+        ),
         # The risk scale (docs/plan-file.md#risk-scale): all optional, defaults when empty.
         _text(
             "Likelihood labels",
@@ -348,6 +355,13 @@ KPIS = Sheet(
             "Or: the tolerance in units of the KPI itself (not with Tolerance).",
         ),
         _text("Source", "source", 18, "Where the values are computed from (optional)."),
+        _choice(
+            "Disclosure",
+            "disclosure",
+            ("suppress",),
+            "suppress: the published report withholds counts of 1 to 5 and the shares "
+            "derived from them (optional).",
+        ),
         _text(
             "Comparators label",
             "comparators.label",

@@ -31,6 +31,7 @@ from plantracker.domain.model import (
     Measure,
     Narrative,
     Plan,
+    PublishedNames,
     RiskScale,
     RiskUpdate,
     Status,
@@ -206,6 +207,11 @@ def _committee_paper(plan: Plan) -> Row:
         "Contact email": contact.email if contact is not None else None,
         "Purpose": plan.purpose,
         "Order note": plan.order_note,
+        "Published names": (
+            plan.published_names.value
+            if plan.published_names is not PublishedNames.HIDDEN
+            else None
+        ),
         **_risk_scale(plan.risk_scale),
     }
 
@@ -270,6 +276,7 @@ def _kpi(number: int, kpi: Kpi) -> Row:
             "Tolerance": kpi.tolerance,
             "Tolerance points": kpi.tolerance_points,
             "Source": kpi.source,
+            "Disclosure": kpi.disclosure.value if kpi.disclosure is not None else None,
         }
     )
     baseline, target, comparators = kpi.baseline, kpi.target, kpi.comparators

@@ -26,6 +26,7 @@ from plantracker.domain.model import (
     Measure,
     Narrative,
     Plan,
+    PublishedNames,
     Recommendation,
     Risk,
     RiskScale,
@@ -248,6 +249,8 @@ def _committee_paper(out: _Lines, plan: Plan) -> None:
         out.optional(4, "email", plan.contact.email)
     out.optional(2, "purpose", plan.purpose)
     out.optional(2, "order_note", plan.order_note)
+    if plan.published_names is not PublishedNames.HIDDEN:
+        out.field(2, "published_names", plan.published_names.value)
     if plan.glossary:
         out.open(2, "glossary")
         for term, meaning in plan.glossary.items():
@@ -312,6 +315,8 @@ def _kpi(out: _Lines, indent: int, kpi: Kpi) -> None:
     out.optional(indent, "tolerance", kpi.tolerance)
     out.optional(indent, "tolerance_points", kpi.tolerance_points)
     out.optional(indent, "source", kpi.source)
+    if kpi.disclosure is not None:
+        out.field(indent, "disclosure", kpi.disclosure.value)
     if kpi.comparators is not None:
         _comparators(out, indent, kpi.comparators)
     if kpi.values:

@@ -27,6 +27,7 @@ from plantracker.tracker.models.plan import (
     Recommendation,
     Risk,
 )
+from plantracker.tracker.models.publishing import Publication
 from plantracker.tracker.models.reports import ReportBuild
 from plantracker.tracker.models.workflow import PeriodSnapshot
 
@@ -51,6 +52,7 @@ __all__ = [
     "PeriodSnapshot",
     "PeriodState",
     "PlanRecord",
+    "Publication",
     "Recommendation",
     "ReportBuild",
     "Risk",

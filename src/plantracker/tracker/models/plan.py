@@ -44,6 +44,11 @@ class PlanRecord(models.Model):
     purpose = models.TextField(null=True, blank=True)
     order_note = models.TextField(null=True, blank=True)
     glossary = models.JSONField(default=list, blank=True)
+    # Whether the published report names owners and leads
+    # (docs/plan-file.md#published-names, ADR 0081): "hidden" unless the plan says "shown".
+    published_names = models.CharField(
+        max_length=10, choices=[("hidden", "Hidden"), ("shown", "Shown")], default="hidden"
+    )
     version = models.PositiveIntegerField(default=1)
     # Not a column: what the last ``plan_import`` of this object reported without refusing
     # it, one line each (an owner_email that matches no account, ADR 0068).
@@ -190,6 +195,10 @@ class Item(models.Model):
     tolerance = DecimalTextField(null=True, blank=True)
     tolerance_points = DecimalTextField(null=True, blank=True)
     source = models.TextField(null=True, blank=True)
+    # "suppress": the published report withholds small counts (docs/plan-file.md#disclosure).
+    disclosure = models.CharField(
+        max_length=10, choices=[("suppress", "Suppress")], null=True, blank=True
+    )
     # Published comparators (ADR 0017): all null when the KPI has none.
     comparators_label = models.TextField(null=True, blank=True)
     comparators_england = DecimalTextField(null=True, blank=True)

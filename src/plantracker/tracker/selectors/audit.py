@@ -33,6 +33,7 @@ from plantracker.tracker.models import (
     Narrative,
     Period,
     PlanRecord,
+    Publication,
     Recommendation,
     Risk,
     RiskUpdate,
@@ -53,6 +54,8 @@ _SKIPPED = {
     "updated",
     "data_version",  # not audited (ADR 0062)
     "stored_name",  # where the storage keeps an evidence file: says nothing a reader needs
+    "snapshot",  # a published version's copy of its period's snapshot (ADR 0081)
+    "files",  # where the storage keeps a published version's files
 }
 _ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 _USER_FIELDS = {
@@ -64,6 +67,8 @@ _USER_FIELDS = {
     "reviewed_by",
     "added_by",
     "removed_by",
+    "published_by",
+    "withdrawn_by",
 }
 
 
@@ -76,6 +81,7 @@ class AuditKind(StrEnum):
     NARRATIVE = "narrative"
     EVIDENCE = "evidence"
     PERIODS = "periods"
+    PUBLISHING = "publishing"
     PLAN = "plan"
 
     @property
@@ -90,6 +96,7 @@ _KIND_LABELS = {
     AuditKind.NARRATIVE: "Narrative",
     AuditKind.EVIDENCE: "Evidence attached and removed",
     AuditKind.PERIODS: "Periods opened, closed and reopened",
+    AuditKind.PUBLISHING: "Reports published and unpublished",
     AuditKind.PLAN: "The plan, its recommendations, items and risks",
 }
 _MODEL_KINDS: dict[type[models.Model], AuditKind] = {
@@ -100,6 +107,7 @@ _MODEL_KINDS: dict[type[models.Model], AuditKind] = {
     Narrative: AuditKind.NARRATIVE,
     Evidence: AuditKind.EVIDENCE,
     Period: AuditKind.PERIODS,
+    Publication: AuditKind.PUBLISHING,
     PlanRecord: AuditKind.PLAN,
     Recommendation: AuditKind.PLAN,
     Item: AuditKind.PLAN,
@@ -480,6 +488,11 @@ def period_audit(*, plan_record: PlanRecord, period: Period, emails: bool) -> li
                 Evidence.history.filter(period_id=period.pk),
                 lambda r: f"{names.item(r.item_id)} evidence, {code}",
             ),
+            (
+                Publication,
+                Publication.history.filter(period_id=period.pk),
+                lambda r: f"Published report, {code}",
+            ),
         ],
         emails,
     )
@@ -532,6 +545,11 @@ def plan_audit(*, plan_record: PlanRecord, emails: bool) -> list[AuditRow]:
                 Evidence,
                 Evidence.history.filter(item_id__in=item_ids),
                 lambda r: f"{names.item(r.item_id)} evidence, {names.period(r.period_id)}",
+            ),
+            (
+                Publication,
+                Publication.history.filter(plan_id=plan_record.pk),
+                lambda r: f"Published report, {names.period(r.period_id)}",
             ),
         ],
         emails,

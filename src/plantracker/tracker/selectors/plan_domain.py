@@ -30,10 +30,12 @@ from plantracker.domain.model import (
     Better,
     Box,
     Comparators,
+    Disclosure,
     FeedbackMeasure,
     Kind,
     Kpi,
     Plan,
+    PublishedNames,
     QualityMeasure,
     Rules,
     Status,
@@ -173,6 +175,7 @@ def plan_domain(*, plan_record: PlanRecord) -> Plan:
         purpose=plan_record.purpose,
         glossary=MappingProxyType({term: meaning for term, meaning in plan_record.glossary}),
         order_note=plan_record.order_note,
+        published_names=PublishedNames(plan_record.published_names),
         risk_scale=risk_scale_of(plan_record.risk_scale),
     )
 
@@ -348,6 +351,7 @@ def _kpi(item: Item, loaded: _Loaded) -> Kpi:
         tolerance=item.tolerance,
         tolerance_points=item.tolerance_points,
         source=item.source,
+        disclosure=None if item.disclosure is None else Disclosure(item.disclosure),
         comparators=comparators,
         values=loaded.by_period(loaded.values.get(item.pk, []), _kpi_value),
     )

@@ -29,6 +29,7 @@ def plan_row(plan: Plan) -> Row:
         "contact_email": plan.contact.email if plan.contact is not None else None,
         "purpose": plan.purpose,
         "order_note": plan.order_note,
+        "published_names": plan.published_names.value,
         "glossary": [[term, meaning] for term, meaning in plan.glossary.items()],
         "risk_scale": risk_scale_json(plan.risk_scale),
     }
@@ -85,6 +86,7 @@ _KPI_EMPTY: Row = {
     "tolerance": None,
     "tolerance_points": None,
     "source": None,
+    "disclosure": None,
     "comparators_label": None,
     "comparators_england": None,
     "comparators_region": None,
@@ -139,6 +141,7 @@ def _kpi_columns(kpi: Kpi) -> Row:
         "tolerance": kpi.tolerance,
         "tolerance_points": kpi.tolerance_points,
         "source": kpi.source,
+        "disclosure": None if kpi.disclosure is None else kpi.disclosure.value,
         "comparators_label": comparators.label if comparators else None,
         "comparators_england": comparators.england if comparators else None,
         "comparators_region": comparators.region if comparators else None,

@@ -21,6 +21,7 @@ from plantracker.tracker.models import EntryState, Period, PeriodState, PlanReco
 from plantracker.tracker.permissions import can_edit, can_read_staff_emails
 from plantracker.tracker.selectors.audit import people, period_audit
 from plantracker.tracker.selectors.left_out import left_out_of_report
+from plantracker.tracker.selectors.publishing import period_publications
 from plantracker.tracker.selectors.workflow import latest_snapshot, period_entries
 from plantracker.tracker.services import ServiceError, period_close, period_open, period_reopen
 from plantracker.web.forms.workflow import PeriodOpenForm, PeriodReopenForm, VersionForm
@@ -58,6 +59,7 @@ def _page(
     snapshot = latest_snapshot(period=period)
     closer_pk = snapshot.taken_by_id if snapshot else None
     closer = people([closer_pk]).get(closer_pk) if closer_pk is not None else None
+    publications = period_publications(period=period)
     context: dict[str, Any] = {
         "record": record,
         "period": period,
@@ -83,6 +85,9 @@ def _page(
         "crumbs": crumbs(record, period),
         "section": "plans",
         "confirm_close": confirm_close,
+        # Its published report's versions (ADR 0081).
+        "publications": publications,
+        "published": any(p.withdrawn_at is None for p in publications),
         # The hint's example: three weeks after the period ends, a date that fits the period.
         "due_example": period.end + timedelta(days=21),
         "left_out": (
