@@ -85,7 +85,8 @@ test: setup ## Run the test suite on 2 cores
 
 # Every test that touches the database (the `database` marker, tests/conftest.py) again on
 # a throwaway PostgreSQL cluster started and removed by scripts/with-postgres — except the
-# browser tests, whose server side the client tests already run there
+# browser tests, whose server side the client tests already run there, and the tests marked
+# `engine_independent`, whose use of the database is incidental
 # (docs/reliability.md#both-databases); then, on the same cluster with a throwaway Redis
 # (scripts/with-redis), the two app servers sharing them. That module alone sees
 # PLANTRACKER_REDIS_URL: in the other tests two xdist workers would share one Redis and read

@@ -12,6 +12,19 @@ already make on PostgreSQL, and the browser's time is the suite's largest cost.
 
 ``postgres``: the test means something only on PostgreSQL (row locks, parallel writers); it
 is skipped when the database is SQLite, and counts as a ``database`` test.
+
+``engine_independent(reason)``: the test uses a database only incidentally: what it checks
+does not depend on the engine, and the queries, services and views it goes through are
+tested on PostgreSQL by tests of their own. It is not a ``database`` test, so it runs once,
+on SQLite; ``reason`` (required) says why, in the test module. Never for a test of queries,
+services, concurrency, the API, permissions or the web views.
+
+Order: the slow tests that need no pytest-django database (subprocesses with a database of
+their own, the statutory validators) first, then pytest-django's database tests (those in a
+transaction before the transactional ones, as it orders them), the modules holding a
+``slow`` test first in each group, then the other tests without the database: with ``-n 2``
+the last tests to start are short ones, and neither core waits long for the other at the
+end.
 """
 
 from __future__ import annotations
@@ -40,6 +53,18 @@ def pytest_configure(config: pytest.Config) -> None:
         "(added automatically for django_db / db / transactional_db)",
     )
     config.addinivalue_line("markers", "postgres: meaningful only on PostgreSQL; skipped on SQLite")
+    config.pluginmanager.register(_SlowFirst(), "plantracker-slow-first")
+    config.addinivalue_line(
+        "markers",
+        "engine_independent(reason): uses the database only incidentally; runs on SQLite only "
+        "(not a `database` test; docs/reliability.md#both-databases)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 is deliberately slow; a test that checks the hashing sets it back itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -102,6 +127,7 @@ def on_postgresql() -> bool:
     return url.startswith(("postgres://", "postgresql://", "pgsql://"))
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's sort, which then keeps this order
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip_sqlite = pytest.mark.skip(reason="needs PostgreSQL (run by make test-postgres)")
     for item in items:
@@ -111,10 +137,41 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             or item.get_closest_marker("postgres") is not None
             or bool(fixtures & _DATABASE_FIXTURES)
         )
-        if uses_database and item.get_closest_marker("database") is None:
+        independent = item.get_closest_marker("engine_independent")
+        if independent is not None:
+            if not (independent.kwargs.get("reason") or independent.args):
+                raise pytest.UsageError(f"{item.nodeid}: engine_independent needs a reason")
+            if item.get_closest_marker("database") or item.get_closest_marker("postgres"):
+                raise pytest.UsageError(
+                    f"{item.nodeid}: engine_independent and database/postgres contradict"
+                )
+        elif uses_database and item.get_closest_marker("database") is None:
             item.add_marker(pytest.mark.database)
         if item.get_closest_marker("postgres") is not None and not on_postgresql():
             item.add_marker(skip_sqlite)
+    # The modules holding a slow test first, each kept whole (its module fixtures set up
+    # once), in their collected order; the same order on every xdist worker. pytest-django
+    # then sorts by what the tests need of its database (a transaction, a transactional
+    # database, none), a stable sort: within each of its groups the slow modules stay first.
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_modules)
+
+
+class _SlowFirst:
+    @pytest.hookimpl(trylast=True)  # after pytest-django's sort and the -m selection
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """pytest-django puts the tests without its database last, and those are the
+        slowest (subprocesses on a database of their own, the statutory validators): move
+        the slow ones of them first. Only their place changes: pytest-django's plain
+        database tests still run before its transactional ones."""
+
+        def place(item: pytest.Item) -> int:
+            fixtures = set(getattr(item, "fixturenames", ()))
+            if item.get_closest_marker("django_db") or fixtures & _DATABASE_FIXTURES:
+                return 1
+            return 0 if item.get_closest_marker("slow") else 2
+
+        items.sort(key=place)
 
 
 @pytest.fixture(scope="module")

@@ -70,7 +70,6 @@ def make_site() -> Site:
 
 @pytest.fixture(autouse=True)
 def _api_settings(settings: pytest.FixtureRequest) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
     # The token page links the stylesheet under its own name, whatever ./var holds.
     settings.STORAGES = {  # type: ignore[attr-defined]
         **settings.STORAGES,  # the evidence storage of tests/conftest.py

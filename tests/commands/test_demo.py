@@ -12,15 +12,30 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from whitenoise.compress import Compressor
 
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.management.commands import demo
 from plantracker.tracker.models import Membership, PlanRecord, Role
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.slow,
+    pytest.mark.engine_independent(
+        reason="the demo is `make run`, on SQLite in ./var; the import, accounts and sign-in "
+        "it goes through are tested on PostgreSQL by the tracker and web tests"
+    ),
+]
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "childrens-improvement-plan.yaml"
 SLUG = "childrens-improvement-plan"
+
+
+@pytest.fixture(autouse=True)
+def _collected_without_compressing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """whitenoise's gzip and Brotli copies of every static file are most of collectstatic's
+    time and nothing this test looks at; the served demo (test_demo_serve.py) makes them."""
+    monkeypatch.setattr(Compressor, "should_compress", lambda self, name: False)
 
 
 def run_demo(tmp_path: Path, settings: object, *args: str) -> str:

@@ -26,7 +26,13 @@ from tests.web.test_server_restart import EXAMPLE, Browser, free_port
 
 from plantracker.tracker.management.commands import demo as demo_command
 
-pytestmark = [pytest.mark.database, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.engine_independent(
+        reason="the demo is `make run`, on SQLite in ./var; gunicorn and the background worker "
+        "on PostgreSQL are tested by test_server_restart.py and test_two_servers.py"
+    ),
+]
 
 REPORT = "/plans/childrens-improvement-plan/2018-19-Q2/report.html"
 

@@ -50,7 +50,6 @@ REFS = {name: f"1.K{n}" for n, name in enumerate(DEFINITIONS, 1)}
 
 @pytest.fixture(autouse=True)
 def _settings(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,  # the evidence storage of tests/conftest.py
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.test import Client
 from tests.builders import Q1, Q2, Q3
 from tests.web.plans import web_plan
 
@@ -50,6 +51,13 @@ class WorkflowSite:
 
     def risk(self) -> Risk:
         return Risk.objects.get(plan=self.plan, position=0)
+
+    def client(self, who: str | None) -> Client:
+        """A client signed in as ``who`` (a key of ``users``), or anonymous for None."""
+        client = Client()
+        if who is not None:
+            client.force_login(self.users[who])
+        return client
 
 
 def make_workflow_site() -> WorkflowSite:

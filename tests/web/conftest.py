@@ -18,8 +18,6 @@ ROLES = ("admin", "lead", "contributor", "viewer")
 
 @pytest.fixture(autouse=True)
 def _web_settings(settings: pytest.FixtureRequest) -> None:
-    # Argon2 is deliberately slow; sign-in itself is what these tests check, not hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
     # Link the stylesheet under its own name whatever ./var/static holds from a demo run.
     settings.STORAGES = {  # type: ignore[attr-defined]
         **settings.STORAGES,  # the evidence storage of tests/conftest.py

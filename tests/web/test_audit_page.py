@@ -6,17 +6,16 @@ names, never staff email addresses; another organisation gets 404."""
 from __future__ import annotations
 
 import csv
-import html as html_module
 import io
 import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from tests.tracker.workflow_site import Q3, WorkflowSite, make_workflow_site
+from tests.web.page_text import page_text
 
 from plantracker.tracker.services import item_owners_set, period_close, update_save_draft
 from plantracker.web.views import audit as audit_views
@@ -61,17 +60,6 @@ def site() -> WorkflowSite:
     return site
 
 
-def _client(site: WorkflowSite, who: str) -> Client:
-    client = Client()
-    client.force_login(site.users[who])
-    return client
-
-
-def _text(response: Any) -> str:
-    html = response.content.decode()
-    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
-
-
 def _csv(response: Any) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(response.content.decode())))
 
@@ -79,7 +67,7 @@ def _csv(response: Any) -> list[dict[str, str]]:
 def test_a_texts_change_is_shown_word_by_word_and_a_status_in_the_plans_words(
     site: WorkflowSite,
 ) -> None:
-    response = _client(site, "viewer").get(URL, {"item": "1.A1", "kind": "updates"})
+    response = site.client("viewer").get(URL, {"item": "1.A1", "kind": "updates"})
     html = response.content.decode()
     assert response.status_code == 200
     assert (
@@ -87,7 +75,7 @@ def test_a_texts_change_is_shown_word_by_word_and_a_status_in_the_plans_words(
         '<span class="govuk-visually-hidden">]</span></del>' in html
     )
     assert '<ins><span class="govuk-visually-hidden">[added: </span>good' in html
-    page = _text(response)
+    page = page_text(response)
     # Screen readers and print read the change in words; unchanged words are shown once.
     assert (
         "Take-up is [removed: poor ] [added: good ] so far in the north [added: and south ]" in page
@@ -99,7 +87,7 @@ def test_a_texts_change_is_shown_word_by_word_and_a_status_in_the_plans_words(
 
 
 def test_filters_narrow_the_page_and_the_csv_alike(site: WorkflowSite) -> None:
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     contributor = site.users["contributor"]
     today = timezone.localdate()
     filters = {
@@ -109,7 +97,7 @@ def test_filters_narrow_the_page_and_the_csv_alike(site: WorkflowSite) -> None:
         "since_month": today.month,
         "since_year": today.year,
     }
-    page = _text(lead.get(URL, filters))
+    page = page_text(lead.get(URL, filters))
     assert "Showing changes 1 to 2 of 2 that match the filter" in page
     rows = _csv(lead.get(CSV_URL, filters))
     assert {row["who"] for row in rows} == {"contributor@example.org"}
@@ -119,7 +107,7 @@ def test_filters_narrow_the_page_and_the_csv_alike(site: WorkflowSite) -> None:
     yesterday = today - timedelta(days=1)
     before = {"until_day": yesterday.day, "until_month": yesterday.month}
     before["until_year"] = yesterday.year
-    assert "No changes are recorded that match the filter" in _text(
+    assert "No changes are recorded that match the filter" in page_text(
         lead.get(URL, {"person": contributor.pk, **before})
     )
     assert _csv(lead.get(CSV_URL, {"person": contributor.pk, **before})) == []
@@ -129,16 +117,16 @@ def test_every_change_is_paged_through_and_the_csv_has_every_row(
     site: WorkflowSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(audit_views, "PAGE_SIZE", 5)  # a small plan, many pages
-    viewer = _client(site, "viewer")
+    viewer = site.client("viewer")
     first = viewer.get(URL, {"kind": "plan"})
-    found = re.search(r"Showing changes 1 to 5 of (\d+)", _text(first))
+    found = re.search(r"Showing changes 1 to 5 of (\d+)", page_text(first))
     assert found is not None
     total = int(found.group(1))
     assert total > 10
     html = first.content.decode()
     assert 'href="?kind=plan&amp;page=2" rel="next"' in html
     assert 'aria-label="Page 1" aria-current="page"' in html
-    second = _text(viewer.get(URL, {"kind": "plan", "page": 2}))
+    second = page_text(viewer.get(URL, {"kind": "plan", "page": 2}))
     assert f"Showing changes 6 to 10 of {total}" in second
     assert "Previous page" in second
     rows = _csv(viewer.get(CSV_URL, {"kind": "plan"}))
@@ -150,7 +138,7 @@ def test_every_change_is_paged_through_and_the_csv_has_every_row(
 def test_a_viewer_sees_names_and_no_staff_email_on_the_page_or_in_the_csv(
     site: WorkflowSite,
 ) -> None:
-    viewer = _client(site, "viewer")
+    viewer = site.client("viewer")
     page = viewer.get(URL).content.decode()
     page = page.replace("viewer@example.org", "")  # the header names the reader's own account
     assert "@example.org" not in page
@@ -160,12 +148,12 @@ def test_a_viewer_sees_names_and_no_staff_email_on_the_page_or_in_the_csv(
     assert "@" not in body and "contributor" in body
     # Leads and admins, who manage the accounts, see the addresses.
     for who in ("lead", "admin"):
-        page = _client(site, who).get(URL).content.decode()
+        page = site.client(who).get(URL).content.decode()
         assert "owner set: other@example.org, deputy contributor@example.org" in page
 
 
 def test_a_formula_is_never_handed_to_a_spreadsheet(site: WorkflowSite) -> None:
-    rows = _csv(_client(site, "viewer").get(CSV_URL, {"item": "1.Q1"}))
+    rows = _csv(site.client("viewer").get(CSV_URL, {"item": "1.Q1"}))
     news = [row["new"] for row in rows]
     assert "'=HYPERLINK(evil)" in news
     for row in rows:
@@ -175,10 +163,10 @@ def test_a_formula_is_never_handed_to_a_spreadsheet(site: WorkflowSite) -> None:
 def test_a_bad_filter_is_refused_saying_what_and_another_organisation_gets_404(
     site: WorkflowSite,
 ) -> None:
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     bad = lead.get(URL, {"item": "9.Z9", "since_day": 31, "since_month": 2, "since_year": 2019})
     assert bad.status_code == 400
-    page = _text(bad)
+    page = page_text(bad)
     assert "There is a problem" in page
     assert "Choose an item of this plan" in page
     assert "The start date must be a real date: day, month and year" in page
@@ -189,14 +177,14 @@ def test_a_bad_filter_is_refused_saying_what_and_another_organisation_gets_404(
     assert refused.status_code == 400
     assert "The start date must include a month" in refused.content.decode()
 
-    outsider = _client(site, "outsider")
+    outsider = site.client("outsider")
     assert outsider.get(URL).status_code == 404
     assert outsider.get(CSV_URL).status_code == 404
     assert outsider.get(reverse("web:item-audit", args=["cip", "1.A1"])).status_code == 404
 
 
 def test_hostile_filters_are_refused_or_ignored_never_a_server_error(site: WorkflowSite) -> None:
-    viewer = _client(site, "viewer")
+    viewer = site.client("viewer")
     hostile: list[dict[str, Any]] = [
         {"person": "99999999999999999999"},
         {"person": "1\x00"},
@@ -221,7 +209,7 @@ def test_the_period_page_names_who_closed_it_as_the_trail_does(site: WorkflowSit
     period = site.period(Q3)
     period_close(actor=site.users["lead"], period=period, expected_version=period.version)
     url = reverse("web:period", args=["cip", Q3])
-    viewer_page = _client(site, "viewer").get(url).content.decode()
+    viewer_page = site.client("viewer").get(url).content.decode()
     assert re.search(r"by lead\.\s", viewer_page)
     assert "lead@example.org" not in viewer_page
-    assert "by lead@example.org." in _client(site, "lead").get(url).content.decode()
+    assert "by lead@example.org." in site.client("lead").get(url).content.decode()

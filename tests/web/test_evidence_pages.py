@@ -21,12 +21,6 @@ def site() -> WorkflowSite:
     return make_workflow_site()
 
 
-def _client(site: WorkflowSite, who: str) -> Client:
-    client = Client()
-    client.force_login(site.users[who])
-    return client
-
-
 def _url(site: WorkflowSite) -> str:
     return reverse("web:evidence", args=[site.plan.slug, Q3, "1.A1"])
 
@@ -45,7 +39,7 @@ def _upload(client: Client, url: str, name: str, data: bytes) -> object:
 def test_an_owner_attaches_a_file_and_a_link_seen_on_my_updates_and_the_item(
     site: WorkflowSite,
 ) -> None:
-    owner = _client(site, "contributor")
+    owner = site.client("contributor")
     url = _url(site)
     response = _upload(owner, url, "Audit report.pdf", files.PDF)
     assert response.status_code == 302  # type: ignore[attr-defined]
@@ -62,11 +56,11 @@ def test_an_owner_attaches_a_file_and_a_link_seen_on_my_updates_and_the_item(
     assert "Audit report.pdf" in page and "https://intranet.example.org/audit" in page
     mine = owner.get(reverse("web:my-updates", args=[site.plan.slug, Q3])).content.decode()
     assert "2 attached" in mine
-    item = _client(site, "viewer").get(reverse("web:item", args=[site.plan.slug, "1.A1"]))
+    item = site.client("viewer").get(reverse("web:item", args=[site.plan.slug, "1.A1"]))
     assert "Audit report.pdf" in item.content.decode()
 
     evidence = Evidence.objects.get(filename="Audit report.pdf")
-    download = _client(site, "viewer").get(
+    download = site.client("viewer").get(
         reverse("web:evidence-file", args=[site.plan.slug, evidence.pk])
     )
     assert download.status_code == 200
@@ -97,7 +91,7 @@ def test_an_owner_attaches_a_file_and_a_link_seen_on_my_updates_and_the_item(
 def test_a_hostile_upload_gets_the_form_again_with_400_and_nothing_stored(
     site: WorkflowSite, name: str, data: bytes, why: str
 ) -> None:
-    response = _upload(_client(site, "contributor"), _url(site), name, data)
+    response = _upload(site.client("contributor"), _url(site), name, data)
     assert response.status_code == 400  # type: ignore[attr-defined]
     page = response.content.decode()  # type: ignore[attr-defined]
     assert "There is a problem" in page and f"{name}:" in page and why in page
@@ -106,9 +100,9 @@ def test_a_hostile_upload_gets_the_form_again_with_400_and_nothing_stored(
 
 
 def test_a_viewer_cannot_attach_or_remove(site: WorkflowSite) -> None:
-    _upload(_client(site, "contributor"), _url(site), "a.pdf", files.PDF)
+    _upload(site.client("contributor"), _url(site), "a.pdf", files.PDF)
     evidence = Evidence.objects.get()
-    viewer = _client(site, "viewer")
+    viewer = site.client("viewer")
     assert "Attach a file" not in viewer.get(_url(site)).content.decode()
     assert _upload(viewer, _url(site), "b.pdf", files.PDF).status_code == 403  # type: ignore[attr-defined]
     response = viewer.post(_url(site), {"action": "remove", "evidence": str(evidence.pk)})
@@ -117,9 +111,9 @@ def test_a_viewer_cannot_attach_or_remove(site: WorkflowSite) -> None:
 
 
 def test_another_organisation_gets_404_for_the_file(site: WorkflowSite) -> None:
-    _upload(_client(site, "contributor"), _url(site), "a.pdf", files.PDF)
+    _upload(site.client("contributor"), _url(site), "a.pdf", files.PDF)
     evidence = Evidence.objects.get()
-    outsider = _client(site, "outsider")
+    outsider = site.client("outsider")
     for slug in (site.plan.slug, site.other_plan.slug):
         response = outsider.get(reverse("web:evidence-file", args=[slug, evidence.pk]))
         assert response.status_code == 404

@@ -4,7 +4,6 @@ reach them."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from tests.tracker.workflow_site import Q2, WorkflowSite, make_workflow_site
 
@@ -18,18 +17,12 @@ def site() -> WorkflowSite:
     return make_workflow_site()
 
 
-def _client(site: WorkflowSite, who: str) -> Client:
-    client = Client()
-    client.force_login(site.users[who])
-    return client
-
-
 def _owned(site: WorkflowSite, who: str) -> set[str]:
     return set(Item.objects.filter(owner_user=site.users[who]).values_list("ref", flat=True))
 
 
 def test_a_lead_finds_a_person_by_email_and_ticks_what_they_own(site: WorkflowSite) -> None:
-    client = _client(site, "lead")
+    client = site.client("lead")
     people = client.get(reverse("web:owners", args=["cip"]), {"q": "OTHER@"})
     page = people.content.decode()
     assert "other@example.org" in page
@@ -54,7 +47,7 @@ def test_a_lead_finds_a_person_by_email_and_ticks_what_they_own(site: WorkflowSi
 
 
 def test_an_item_page_sets_its_owner_and_deputy(site: WorkflowSite) -> None:
-    client = _client(site, "lead")
+    client = site.client("lead")
     item_page = client.get(reverse("web:item", args=["cip", "2.A1"])).content.decode()
     assert "None linked" in item_page
     url = reverse("web:item-owners", args=["cip", "2.A1"])
@@ -71,12 +64,12 @@ def test_an_item_page_sets_its_owner_and_deputy(site: WorkflowSite) -> None:
     assert (item.owner_user, item.deputy_user) == (site.users["other"], site.users["contributor"])
 
     # The deputy sees the item among their updates.
-    mine = _client(site, "contributor").get(reverse("web:my-updates", args=["cip", Q2]))
+    mine = site.client("contributor").get(reverse("web:my-updates", args=["cip", Q2]))
     assert "2.A1" in mine.content.decode()
 
 
 def test_the_same_person_cannot_be_owner_and_deputy(site: WorkflowSite) -> None:
-    client = _client(site, "lead")
+    client = site.client("lead")
     other = site.users["other"].pk
     response = client.post(
         reverse("web:item-owners", args=["cip", "2.A1"]), {"owner": other, "deputy": other}
@@ -87,7 +80,7 @@ def test_the_same_person_cannot_be_owner_and_deputy(site: WorkflowSite) -> None:
 
 
 def test_a_viewer_cannot_be_chosen(site: WorkflowSite) -> None:
-    response = _client(site, "lead").post(
+    response = site.client("lead").post(
         reverse("web:item-owners", args=["cip", "2.A1"]), {"owner": site.users["viewer"].pk}
     )
     assert response.status_code == 400
@@ -96,7 +89,7 @@ def test_a_viewer_cannot_be_chosen(site: WorkflowSite) -> None:
 
 @pytest.mark.parametrize("who", ["contributor", "viewer", "admin"])
 def test_only_a_lead_reaches_the_owners_pages(site: WorkflowSite, who: str) -> None:
-    client = _client(site, who)
+    client = site.client(who)
     other = site.users["other"].pk
     assert client.get(reverse("web:owners", args=["cip"])).status_code == 403
     url = reverse("web:owner", args=["cip", other])
@@ -107,18 +100,18 @@ def test_only_a_lead_reaches_the_owners_pages(site: WorkflowSite, who: str) -> N
 
 
 def test_another_organisation_gets_404(site: WorkflowSite) -> None:
-    client = _client(site, "outsider")
+    client = site.client("outsider")
     assert client.get(reverse("web:owners", args=["cip"])).status_code == 404
     url = reverse("web:owner", args=["cip", site.users["other"].pk])
     assert client.post(url, {"items": [str(site.item("2.A1").pk)]}).status_code == 404
     # and a person of another organisation is not on this plan's pages
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     url = reverse("web:owner", args=["cip", site.users["outsider"].pk])
     assert lead.get(url).status_code == 404
     assert _owned(site, "other") == set()
 
 
 def test_a_viewer_does_not_see_the_owners_accounts(site: WorkflowSite) -> None:
-    page = _client(site, "viewer").get(reverse("web:item", args=["cip", "1.A1"])).content.decode()
+    page = site.client("viewer").get(reverse("web:item", args=["cip", "1.A1"])).content.decode()
     assert "contributor@example.org" not in page
     assert "Owner&#x27;s account" not in page and "Owner's account" not in page

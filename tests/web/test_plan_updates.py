@@ -6,13 +6,12 @@ leads to its update."""
 
 from __future__ import annotations
 
-import html as html_module
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from tests.tracker.workflow_site import Q3, WorkflowSite, make_workflow_site
+from tests.web.page_text import page_text
 
 from plantracker.tracker.models import Membership, Update
 from plantracker.tracker.services import item_owners_set, role_revoke, update_save_draft
@@ -23,17 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def site() -> WorkflowSite:
     return make_workflow_site()
-
-
-def _client(site: WorkflowSite, who: str) -> Client:
-    client = Client()
-    client.force_login(site.users[who])
-    return client
-
-
-def _text(response: object) -> str:
-    html = response.content.decode()  # type: ignore[attr-defined]
-    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def _url(query: str = "") -> str:
@@ -48,22 +36,22 @@ def _names(page: str) -> set[str]:
 
 
 def test_every_item_of_the_period_with_filters(site: WorkflowSite) -> None:
-    lead = _client(site, "lead")
-    everything = _text(lead.get(_url()))
+    lead = site.client("lead")
+    everything = page_text(lead.get(_url()))
     assert "Plan updates for" in everything
     assert {"Action 1.A1", "KPI 1.K1", "Action 2.A1", "Risk 1"} <= _names(everything)
     assert "Owner: " in everything and "(contributor@example.org)" in everything
 
     contributor = site.users["contributor"].pk
-    theirs = _names(_text(lead.get(_url(f"owner={contributor}"))))
+    theirs = _names(page_text(lead.get(_url(f"owner={contributor}"))))
     assert "Action 1.A1" in theirs and "Risk 1" in theirs and "Action 2.A1" not in theirs
-    unlinked = _names(_text(lead.get(_url("owner=none"))))
+    unlinked = _names(page_text(lead.get(_url("owner=none"))))
     assert "Action 2.A1" in unlinked and "Action 1.A1" not in unlinked
-    second = _names(_text(lead.get(_url("recommendation=2"))))
+    second = _names(page_text(lead.get(_url("recommendation=2"))))
     assert "Action 2.A1" in second and "Action 1.A1" not in second and "Risk 1" not in second
-    assert _names(_text(lead.get(_url("recommendation=0")))) == {"Risk 1"}
-    assert _names(_text(lead.get(_url("show=mine")))) == set()
-    assert "No item or risk of this period matches the filters" in _text(
+    assert _names(page_text(lead.get(_url("recommendation=0")))) == {"Risk 1"}
+    assert _names(page_text(lead.get(_url("show=mine")))) == set()
+    assert "No item or risk of this period matches the filters" in page_text(
         lead.get(_url("show=mine"))
     )
 
@@ -75,20 +63,20 @@ def test_every_item_of_the_period_with_filters(site: WorkflowSite) -> None:
         expected_version=0,
         status="amber",
     )
-    missing = _names(_text(lead.get(_url("show=missing"))))
+    missing = _names(page_text(lead.get(_url("show=missing"))))
     assert "Action 1.A1" in missing and "Action 2.A1" in missing
 
 
 def test_an_unknown_filter_is_said_and_ignored(site: WorkflowSite) -> None:
-    response = _client(site, "lead").get(_url("owner=999999&show=everything"))
+    response = site.client("lead").get(_url("owner=999999&show=everything"))
     assert response.status_code == 200
-    page = _text(response)
+    page = page_text(response)
     assert "Select a valid choice" in page
     assert "Action 2.A1" in page
 
 
 def test_a_lead_enters_an_update_on_the_owners_behalf(site: WorkflowSite) -> None:
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     key = f"item-{site.item('1.A1').pk}"
     query = f"owner={site.users['contributor'].pk}"
     response = lead.post(
@@ -112,22 +100,22 @@ def test_a_lead_enters_an_update_on_the_owners_behalf(site: WorkflowSite) -> Non
     behalf = "entered by lead@example.org on behalf of contributor@example.org"
 
     # The review page: this lead may not approve it; another lead may.
-    review = _text(lead.get(reverse("web:review", args=["cip", Q3])))
+    review = page_text(lead.get(reverse("web:review", args=["cip", Q3])))
     assert behalf in review
     assert "You submitted this update; another lead must approve it" in review
     assert "Approve Action 1.A1" not in review
-    other = _text(_client(site, "lead2").get(reverse("web:review", args=["cip", Q3])))
+    other = page_text(site.client("lead2").get(reverse("web:review", args=["cip", Q3])))
     assert "Approve Action 1.A1" in other
 
     # The owner and the item page see who entered it for whom.
-    mine = _text(_client(site, "contributor").get(reverse("web:my-updates", args=["cip", Q3])))
+    mine = page_text(site.client("contributor").get(reverse("web:my-updates", args=["cip", Q3])))
     assert "Entered by lead@example.org on behalf of contributor@example.org" in mine
-    item_page = _text(_client(site, "contributor").get(reverse("web:item", args=["cip", "1.A1"])))
+    item_page = page_text(site.client("contributor").get(reverse("web:item", args=["cip", "1.A1"])))
     assert "Entered on the owner's behalf" in item_page and behalf in item_page
-    audit = _text(_client(site, "lead2").get(reverse("web:item-audit", args=["cip", "1.A1"])))
+    audit = page_text(site.client("lead2").get(reverse("web:item-audit", args=["cip", "1.A1"])))
     assert "draft saved on behalf of contributor@example.org" in audit
     # Viewers do not see staff email addresses (ADR 0068).
-    viewer_page = _text(_client(site, "viewer").get(reverse("web:item", args=["cip", "1.A1"])))
+    viewer_page = page_text(site.client("viewer").get(reverse("web:item", args=["cip", "1.A1"])))
     assert "entered by a lead on behalf of its owner" in viewer_page
     assert "lead@example.org" not in viewer_page
 
@@ -144,7 +132,7 @@ def test_submit_all_on_the_plan_view_leaves_an_owners_draft_alone(site: Workflow
     )
     key = f"item-{site.item('2.A1').pk}"
     mine = f"item-{site.item('1.A1').pk}"
-    response = _client(site, "lead").post(
+    response = site.client("lead").post(
         _url(),
         {
             f"{key}-version": "0",
@@ -163,13 +151,13 @@ def test_submit_all_on_the_plan_view_leaves_an_owners_draft_alone(site: Workflow
 def test_a_single_lead_is_told_who_can_add_a_second(site: WorkflowSite) -> None:
     role_revoke(membership=Membership.objects.get(user=site.users["lead2"]))
     key = f"item-{site.item('2.A1').pk}"
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     lead.post(_url(), {f"{key}-version": "0", f"{key}-status": "green", "action": "draft"})
     # The owner-less item's draft, submitted by someone else still is the lead's words.
     entry = Update.objects.get(item=site.item("2.A1"), period=site.period(Q3))
     assert entry.on_behalf and entry.entered_for is None
     lead.post(_url(), {f"{key}-version": "1", f"{key}-status": "green", "action": f"submit:{key}"})
-    page = _text(lead.get(reverse("web:review", args=["cip", Q3])))
+    page = page_text(lead.get(reverse("web:review", args=["cip", Q3])))
     assert "You are this plan's only lead" in page
     assert "Your organisation's admins can make someone a lead of this plan" in page
     assert "admin@example.org" in page
@@ -190,6 +178,6 @@ def test_the_item_page_links_its_owner_deputy_and_leads_to_its_update(
     plan_view = reverse("web:plan-updates", args=["cip", Q3])
     anchor = f"#item-{site.item('1.A1').pk}"
     for who, target in (("contributor", mine), ("other", mine), ("lead", plan_view)):
-        html = _client(site, who).get(url).content.decode()
+        html = site.client(who).get(url).content.decode()
         assert f'href="{target}{anchor}"' in html, who
-    assert "Update this item for" not in _text(_client(site, "viewer").get(url))
+    assert "Update this item for" not in page_text(site.client("viewer").get(url))

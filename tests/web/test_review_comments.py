@@ -5,8 +5,6 @@ their update."""
 
 from __future__ import annotations
 
-import html as html_module
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from tests.tracker.workflow_site import Q3, WorkflowSite, make_workflow_site
+from tests.web.page_text import page_text
 
 from plantracker.tracker.models import Update
 from plantracker.tracker.services import update_return, update_send
@@ -24,17 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def site() -> WorkflowSite:
     return make_workflow_site()
-
-
-def _client(site: WorkflowSite, who: str) -> Client:
-    client = Client()
-    client.force_login(site.users[who])
-    return client
-
-
-def _text(response: Any) -> str:
-    html = response.content.decode()
-    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def _submitted(site: WorkflowSite, ref: str = "1.A1") -> Update:
@@ -66,17 +54,17 @@ def _review(client: Client, entry: Update, action: str, comment: str = "") -> An
 
 def test_an_approval_comment_is_kept_and_shown_on_the_item_page(site: WorkflowSite) -> None:
     entry = _submitted(site)
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     response = _review(lead, entry, "approve", "Good progress; name them next time")
     assert response.status_code == 302
-    assert "approved with your comment" in _text(lead.get(response["Location"]))
+    assert "approved with your comment" in page_text(lead.get(response["Location"]))
     entry.refresh_from_db()
     assert entry.state == "approved"
     assert entry.review_comment == "Good progress; name them next time"
     last = entry.history.order_by("-history_id").first()  # type: ignore[attr-defined]
     assert last.review_comment == "Good progress; name them next time"
     assert last.history_change_reason == "approved with a comment"
-    page = _text(_client(site, "viewer").get(reverse("web:item", args=["cip", "1.A1"])))
+    page = page_text(site.client("viewer").get(reverse("web:item", args=["cip", "1.A1"])))
     assert "Comments from the review" in page
     assert "approved by lead@example.org" in page
     assert "Good progress; name them next time" in page
@@ -84,9 +72,9 @@ def test_an_approval_comment_is_kept_and_shown_on_the_item_page(site: WorkflowSi
 
 def test_returning_without_a_comment_says_what_is_missing(site: WorkflowSite) -> None:
     entry = _submitted(site)
-    response = _review(_client(site, "lead"), entry, "return")
+    response = _review(site.client("lead"), entry, "return")
     assert response.status_code == 400
-    assert "Say what needs to change before it can be returned" in _text(response)
+    assert "Say what needs to change before it can be returned" in page_text(response)
     entry.refresh_from_db()
     assert entry.state == "submitted"
 
@@ -106,15 +94,15 @@ def test_returned_earlier_is_said_only_to_the_lead_who_returned_it(site: Workflo
         commentary="Health and the police",
     )
     url = reverse("web:review", args=["cip", Q3])
-    assert "You returned it earlier: “Which?”" in _text(_client(site, "lead").get(url))
-    other = _text(_client(site, "lead2").get(url))
+    assert "You returned it earlier: “Which?”" in page_text(site.client("lead").get(url))
+    other = page_text(site.client("lead2").get(url))
     assert "You returned it earlier" not in other
     assert "Returned earlier by lead@example.org: “Which?”" in other
 
 
 def test_bulk_approval_takes_one_comment_and_offers_select_all(site: WorkflowSite) -> None:
     first, second = _submitted(site, "1.A1"), _submitted(site, "1.Q1")
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     url = reverse("web:review", args=["cip", Q3])
     html = lead.get(url).content.decode()
     assert "Select all 2 updates you may approve" in html and "web/review.js" in html
@@ -128,7 +116,7 @@ def test_bulk_approval_takes_one_comment_and_offers_select_all(site: WorkflowSit
 
 def test_a_revision_drops_the_approval_comment(site: WorkflowSite) -> None:
     entry = _submitted(site)
-    _review(_client(site, "lead"), entry, "approve", "Well done")
+    _review(site.client("lead"), entry, "approve", "Well done")
     entry.refresh_from_db()
     update_send(
         actor=site.users["contributor"],
@@ -141,8 +129,8 @@ def test_a_revision_drops_the_approval_comment(site: WorkflowSite) -> None:
     entry.refresh_from_db()
     assert entry.state == "draft" and entry.review_comment is None
     # The owner's page does not mistake it for a return.
-    assert "Returned by" not in _text(
-        _client(site, "contributor").get(reverse("web:my-updates", args=["cip", Q3]))
+    assert "Returned by" not in page_text(
+        site.client("contributor").get(reverse("web:my-updates", args=["cip", Q3]))
     )
 
 
@@ -152,21 +140,21 @@ def test_the_item_page_links_its_owner_to_their_update(site: WorkflowSite) -> No
         actor=site.users["lead"], entry=entry, expected_version=entry.version, comment="Which?"
     )
     item_url = reverse("web:item", args=["cip", "1.A1"])
-    owner = _client(site, "contributor").get(item_url).content.decode()
+    owner = site.client("contributor").get(item_url).content.decode()
     link = f"{reverse('web:my-updates', args=['cip', Q3])}#item-{site.item('1.A1').pk}"
     assert link in owner and "it was returned to you" in owner
-    assert link not in _client(site, "viewer").get(item_url).content.decode()
+    assert link not in site.client("viewer").get(item_url).content.decode()
 
 
 def test_closing_lists_what_the_report_leaves_out_and_asks_first(site: WorkflowSite) -> None:
     entry = _submitted(site)
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     url = reverse("web:period", args=["cip", Q3])
     version = site.period(Q3).version
     asked = lead.post(url, {"action": "close", "version": version})
     assert asked.status_code == 200
     html = asked.content.decode()
-    page = _text(asked)
+    page = page_text(asked)
     assert "Are you sure you want to close" in page
     assert f"{reverse('web:review', args=['cip', Q3])}#item-{entry.item_id}" in html
     assert "Awaiting review (1)" in page and "Action 1.A1" in page
@@ -183,23 +171,23 @@ def test_closing_lists_what_the_report_leaves_out_and_asks_first(site: WorkflowS
 def test_the_owners_dashboard_shows_what_was_returned_first(site: WorkflowSite) -> None:
     entry = _submitted(site)
     dashboard = reverse("web:dashboard-period", args=["cip", Q3])
-    assert "Returned to you" not in _text(_client(site, "contributor").get(dashboard))
+    assert "Returned to you" not in page_text(site.client("contributor").get(dashboard))
     update_return(
         actor=site.users["lead"], entry=entry, expected_version=entry.version, comment="Which?"
     )
-    html = _client(site, "contributor").get(dashboard).content.decode()
-    page = _text(_client(site, "contributor").get(dashboard))
+    html = site.client("contributor").get(dashboard).content.decode()
+    page = page_text(site.client("contributor").get(dashboard))
     assert "Returned to you: 1" in page
     assert page.index("Returned to you") < page.index("Your updates for")
     link = f"{reverse('web:my-updates', args=['cip', Q3])}#item-{entry.item_id}"
     assert link in html and "Action 1.A1, " + Q3 in page
-    assert "Returned to you" not in _text(_client(site, "lead2").get(dashboard))
+    assert "Returned to you" not in page_text(site.client("lead2").get(dashboard))
 
 
 def test_small_things_due_hint_and_api_tokens_link(site: WorkflowSite) -> None:
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     period = site.period(Q3)
-    page = _text(lead.get(reverse("web:period", args=["cip", Q3])))
+    page = page_text(lead.get(reverse("web:period", args=["cip", Q3])))
     assert "14 1 2019" not in page
     example = period.end + timedelta(days=21)
     assert f"For example, {example.day} {example.month} {example.year}" in page
@@ -220,7 +208,7 @@ def test_a_kpi_under_review_shows_its_proposed_status_beside_the_approved(
         )
 
     entry = send("70", 0)  # 70 against 65: green
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     key = f"item-{entry.item_id}"
     lead.post(
         reverse("web:review", args=["cip", Q3]),
@@ -232,5 +220,5 @@ def test_a_kpi_under_review_shows_its_proposed_status_beside_the_approved(
     )
     entry.refresh_from_db()
     send("40", entry.version)  # a revision: red
-    page = _text(lead.get(reverse("web:review", args=["cip", Q3])))
+    page = page_text(lead.get(reverse("web:review", args=["cip", Q3])))
     assert "Replaces the approved update: Green (approved; proposed: red)" in page

@@ -3,13 +3,10 @@ shown again with the field's error, and the text is not saved."""
 
 from __future__ import annotations
 
-import html as html_module
-import re
-
 import pytest
-from django.test import Client
 from django.urls import reverse
 from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
+from tests.web.page_text import page_text
 
 from plantracker.domain.texts import MAX_TEXT
 from plantracker.tracker.models import Narrative, Update
@@ -22,20 +19,9 @@ def site() -> WorkflowSite:
     return make_workflow_site()
 
 
-def _client(site: WorkflowSite, who: str) -> Client:
-    client = Client()
-    client.force_login(site.users[who])
-    return client
-
-
-def _text(response: object) -> str:
-    html = response.content.decode()  # type: ignore[attr-defined]
-    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
-
-
 def test_a_commentary_over_the_limit_is_refused_on_the_updates_page(site: WorkflowSite) -> None:
     key = f"item-{site.item('1.A1').pk}"
-    response = _client(site, "contributor").post(
+    response = site.client("contributor").post(
         reverse("web:my-updates", args=["cip", Q3]),
         {
             "subject": key,
@@ -45,7 +31,7 @@ def test_a_commentary_over_the_limit_is_refused_on_the_updates_page(site: Workfl
             f"{key}-commentary": "x" * (MAX_TEXT + 1),
         },
     )
-    page = _text(response)
+    page = page_text(response)
     assert "There is a problem" in page
     assert "at most 10000 characters (it has 10001)" in page
     assert f'href="#id_{key}-commentary"' in response.content.decode()
@@ -54,10 +40,10 @@ def test_a_commentary_over_the_limit_is_refused_on_the_updates_page(site: Workfl
 
 def test_a_narrative_line_over_the_limit_is_refused_naming_the_line(site: WorkflowSite) -> None:
     narrative = Narrative.objects.get(period=site.period(Q2))
-    response = _client(site, "lead").post(
+    response = site.client("lead").post(
         reverse("web:narrative", args=["cip", Q2]),
         {"version": narrative.version, "headlines": "Fine\n" + "y" * (MAX_TEXT + 1)},
     )
-    assert "Line 2 is 10,001 characters long; the most is 10,000" in _text(response)
+    assert "Line 2 is 10,001 characters long; the most is 10,000" in page_text(response)
     narrative.refresh_from_db()
     assert "Fine" not in narrative.headlines

@@ -4,14 +4,12 @@ kept: saved, or shown again with its item's error."""
 
 from __future__ import annotations
 
-import html as html_module
 import re
-from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from tests.tracker.workflow_site import Q3, WorkflowSite, make_workflow_site
+from tests.web.page_text import page_text
 
 from plantracker.tracker.models import KpiValue, RiskUpdate, Update
 from plantracker.tracker.services import period_close, update_save_draft
@@ -26,11 +24,6 @@ def site() -> WorkflowSite:
 
 def _url(code: str = Q3) -> str:
     return reverse("web:my-updates", args=["cip", code])
-
-
-def _text(response: Any) -> str:
-    html = response.content.decode()
-    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def _keys(site: WorkflowSite) -> dict[str, str]:
@@ -62,8 +55,7 @@ def _state(site: WorkflowSite, ref: str) -> str | None:
 
 
 def test_the_page_is_one_form_with_save_all_and_the_script(site: WorkflowSite) -> None:
-    client = Client()
-    client.force_login(site.users["contributor"])
+    client = site.client("contributor")
     html = client.get(_url()).content.decode()
     assert html.count('<form method="post" action="/plans/cip/') == 1
     assert html.count(">Save all drafts</button>") == 2  # above and below the items
@@ -72,8 +64,7 @@ def test_the_page_is_one_form_with_save_all_and_the_script(site: WorkflowSite) -
 
 
 def test_save_all_drafts_saves_every_changed_item_and_skips_the_empty(site: WorkflowSite) -> None:
-    client = Client()
-    client.force_login(site.users["contributor"])
+    client = site.client("contributor")
     data = _page(
         site,
         "draft",
@@ -85,7 +76,7 @@ def test_save_all_drafts_saves_every_changed_item_and_skips_the_empty(site: Work
     )
     response = client.post(_url(), data)
     assert response.status_code == 302
-    page = _text(client.get(_url()))
+    page = page_text(client.get(_url()))
     assert "Saved as drafts: Action 1.A1, Quality measure 1.Q1, Risk 1" in page
     assert _entry(site, "1.A1").commentary == "Two partners have signed"
     assert _state(site, "1.Q1") == "draft"
@@ -103,13 +94,12 @@ def test_save_all_drafts_saves_every_changed_item_and_skips_the_empty(site: Work
         },
     )
     client.post(_url(), again)
-    assert "Nothing had changed since you last saved" in _text(client.get(_url()))
+    assert "Nothing had changed since you last saved" in page_text(client.get(_url()))
     assert _entry(site, "1.A1").version == 1
 
 
 def test_one_items_error_keeps_every_typed_text_and_saves_the_rest(site: WorkflowSite) -> None:
-    client = Client()
-    client.force_login(site.users["contributor"])
+    client = site.client("contributor")
     keys = _keys(site)
     data = _page(
         site,
@@ -123,7 +113,7 @@ def test_one_items_error_keeps_every_typed_text_and_saves_the_rest(site: Workflo
     response = client.post(_url(), data)
     assert response.status_code == 400  # one row refused: the page is a 400, the others saved
     html = response.content.decode()
-    page = _text(response)
+    page = page_text(response)
     assert "There is a problem" in page
     assert f'href="#id_{keys["1.A1"]}-status"' in html
     assert "Choose the status of Action 1.A1" in page
@@ -141,8 +131,7 @@ def test_one_items_error_keeps_every_typed_text_and_saves_the_rest(site: Workflo
 def test_submit_all_complete_submits_the_complete_and_says_which_are_not(
     site: WorkflowSite,
 ) -> None:
-    client = Client()
-    client.force_login(site.users["contributor"])
+    client = site.client("contributor")
     data = _page(
         site,
         "submit-all",
@@ -154,7 +143,7 @@ def test_submit_all_complete_submits_the_complete_and_says_which_are_not(
     )
     response = client.post(_url(), data)
     assert response.status_code == 302
-    page = _text(client.get(_url()))
+    page = page_text(client.get(_url()))
     assert "Submitted for review: Action 1.A1, Quality measure 1.Q1" in page
     assert "Not complete, so not submitted: KPI 1.K1" in page
     assert _state(site, "1.A1") == "submitted" and _state(site, "1.Q1") == "submitted"
@@ -162,8 +151,7 @@ def test_submit_all_complete_submits_the_complete_and_says_which_are_not(
 
 
 def test_an_items_submit_also_saves_what_was_typed_in_the_others(site: WorkflowSite) -> None:
-    client = Client()
-    client.force_login(site.users["contributor"])
+    client = site.client("contributor")
     keys = _keys(site)
     data = _page(
         site,
@@ -181,8 +169,7 @@ def test_an_items_submit_also_saves_what_was_typed_in_the_others(site: WorkflowS
 
 
 def test_the_scripts_save_on_change_answers_versions_and_problems(site: WorkflowSite) -> None:
-    client = Client()
-    client.force_login(site.users["contributor"])
+    client = site.client("contributor")
     keys = _keys(site)
     data = _page(
         site,
@@ -198,8 +185,7 @@ def test_the_scripts_save_on_change_answers_versions_and_problems(site: Workflow
 
 
 def test_refusals_other_peoples_items_unknown_actions_and_viewers(site: WorkflowSite) -> None:
-    client = Client()
-    client.force_login(site.users["contributor"])
+    client = site.client("contributor")
     other = f"item-{site.item('2.A1').pk}"
     assert client.post(_url(), {"action": f"submit:{other}"}).status_code == 403
     assert client.post(_url(), {"action": "delete-everything"}).status_code == 403
@@ -208,8 +194,7 @@ def test_refusals_other_peoples_items_unknown_actions_and_viewers(site: Workflow
     data.update({f"{other}-version": "0", f"{other}-status": "red"})
     assert client.post(_url(), data).status_code == 302
     assert not Update.objects.filter(item=site.item("2.A1"), period=site.period(Q3)).exists()
-    viewer = Client()
-    viewer.force_login(site.users["viewer"])
+    viewer = site.client("viewer")
     assert viewer.post(_url(), data).status_code == 403
 
 
@@ -221,8 +206,7 @@ def test_a_closed_period_has_no_form_and_refuses_a_stale_page(site: WorkflowSite
         expected_version=0,
         status="green",
     )
-    client = Client()
-    client.force_login(site.users["contributor"])
+    client = site.client("contributor")
     stale = _page(site, "draft", **{"1.A1": {"status": "red", "version": "1"}})
     period = site.period(Q3)
     period_close(actor=site.users["lead"], period=period, expected_version=period.version)

@@ -6,9 +6,7 @@ approved updates only, and a closed period's come from its snapshot."""
 from __future__ import annotations
 
 import csv
-import html as html_module
 import io
-import re
 
 import pytest
 from django.core import mail
@@ -16,6 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
+from tests.web.page_text import page_text
 
 from plantracker.tracker.models import KpiValue, PeriodState, PlanRecord, Update
 from plantracker.tracker.services import period_close, update_save_draft, update_submit
@@ -26,17 +25,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def site() -> WorkflowSite:
     return make_workflow_site()
-
-
-def _client(site: WorkflowSite, who: str) -> Client:
-    client = Client()
-    client.force_login(site.users[who])
-    return client
-
-
-def _text(response: object) -> str:
-    html = response.content.decode()  # type: ignore[attr-defined]
-    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def _updates_url(code: str = Q3) -> str:
@@ -53,7 +41,7 @@ def _post_kpi(client: Client, site: WorkflowSite, action: str = "draft", **field
 def test_my_updates_lists_what_the_person_owns_with_the_previous_period(
     site: WorkflowSite,
 ) -> None:
-    page = _text(_client(site, "contributor").get(_updates_url()))
+    page = page_text(site.client("contributor").get(_updates_url()))
     for name in ("Action 1.A1", "KPI 1.K1", "Quality measure 1.Q1", "Risk 1"):
         assert name in page
     assert "Action 2.A1" not in page  # not theirs
@@ -63,16 +51,16 @@ def test_my_updates_lists_what_the_person_owns_with_the_previous_period(
 
 
 def test_a_kpi_saved_shows_its_calculated_status(site: WorkflowSite) -> None:
-    client = _client(site, "contributor")
+    client = site.client("contributor")
     response = _post_kpi(client, site, value="60")
     assert response.status_code == 302  # type: ignore[attr-defined]
-    page = _text(client.get(_updates_url()))
+    page = page_text(client.get(_updates_url()))
     assert "KPI 1.K1 saved as a draft" in page
     assert "Status with the saved value: Amber as calculated" in page  # 60 vs 65 at 10 %
 
 
 def test_an_override_without_reason_is_an_error_and_keeps_the_input(site: WorkflowSite) -> None:
-    client = _client(site, "contributor")
+    client = site.client("contributor")
     response = _post_kpi(client, site, value="60", status="green", commentary="Nearly there")
     assert response.status_code == 400  # type: ignore[attr-defined]
     html = response.content.decode()  # type: ignore[attr-defined]
@@ -85,7 +73,7 @@ def test_an_override_without_reason_is_an_error_and_keeps_the_input(site: Workfl
 
 
 def test_the_cycle_submit_return_resubmit_approve_through_the_pages(site: WorkflowSite) -> None:
-    contributor, lead = _client(site, "contributor"), _client(site, "lead")
+    contributor, lead = site.client("contributor"), site.client("lead")
     key = f"item-{site.item('1.A1').pk}"
     response = contributor.post(
         _updates_url(),
@@ -101,11 +89,11 @@ def test_the_cycle_submit_return_resubmit_approve_through_the_pages(site: Workfl
     entry = Update.objects.get(item=site.item("1.A1"), period=site.period(Q3))
     assert entry.state == "submitted"
 
-    dashboard = _text(lead.get(reverse("web:dashboard-period", args=["cip", Q3])))
+    dashboard = page_text(lead.get(reverse("web:dashboard-period", args=["cip", Q3])))
     assert "1 update awaits review and is not counted" in dashboard
 
     review_url = reverse("web:review", args=["cip", Q3])
-    assert "Two partners have signed" in _text(lead.get(review_url))
+    assert "Two partners have signed" in page_text(lead.get(review_url))
     token = f"update-{entry.pk}-{entry.version}"
     empty = lead.post(review_url, {"prefix": key, f"{key}-entry": token, f"{key}-action": "return"})
     assert empty.status_code == 400
@@ -120,7 +108,7 @@ def test_the_cycle_submit_return_resubmit_approve_through_the_pages(site: Workfl
         },
     )
     assert returned.status_code == 302
-    page = _text(contributor.get(_updates_url()))
+    page = page_text(contributor.get(_updates_url()))
     assert "Returned by lead@example.org" in page and "Which two partners?" in page
 
     entry.refresh_from_db()
@@ -147,7 +135,7 @@ def test_the_cycle_submit_return_resubmit_approve_through_the_pages(site: Workfl
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.state == "approved"
-    recommendation = _text(lead.get(reverse("web:recommendation", args=["cip", Q3, 1])))
+    recommendation = page_text(lead.get(reverse("web:recommendation", args=["cip", Q3, 1])))
     assert "Health and the police have signed" in recommendation
 
 
@@ -164,16 +152,14 @@ def test_bulk_approval(site: WorkflowSite) -> None:
         )
         entry = update_submit(actor=contributor, entry=entry, expected_version=1)
         tokens.append(f"update-{entry.pk}-2")
-    response = _client(site, "lead").post(
+    response = site.client("lead").post(
         reverse("web:review", args=["cip", Q3]), {"action": "bulk", "entry": tokens}
     )
     assert response.status_code == 302
     assert set(Update.objects.filter(period=site.period(Q3)).values_list("state", flat=True)) == {
         "approved"
     }
-    nothing = _client(site, "lead").post(
-        reverse("web:review", args=["cip", Q3]), {"action": "bulk"}
-    )
+    nothing = site.client("lead").post(reverse("web:review", args=["cip", Q3]), {"action": "bulk"})
     assert nothing.status_code == 400
     assert "Select the updates to approve" in nothing.content.decode()
 
@@ -196,16 +182,16 @@ def test_a_conflict_shows_both_versions_and_keeps_the_text(site: WorkflowSite) -
         status="red",
         commentary="The lead's words",
     )
-    response = _client(site, "contributor").post(_updates_url(), form)
+    response = site.client("contributor").post(_updates_url(), form)
     assert response.status_code == 409
-    page = _text(response)
+    page = page_text(response)
     assert "lead@example.org changed this update" in page
     assert "The lead's words" in page and "My own words" in page
     html = response.content.decode()
     assert f'name="{key}-version" value="1"' in html  # saving again knowingly replaces
     entry = Update.objects.get(item=site.item("1.A1"), period=site.period(Q3))
     assert entry.commentary == "The lead's words"
-    again = _client(site, "contributor").post(_updates_url(), {**form, f"{key}-version": "1"})
+    again = site.client("contributor").post(_updates_url(), {**form, f"{key}-version": "1"})
     assert again.status_code == 302
     entry.refresh_from_db()
     assert entry.commentary == "My own words"
@@ -213,7 +199,7 @@ def test_a_conflict_shows_both_versions_and_keeps_the_text(site: WorkflowSite) -
 
 @pytest.mark.usefixtures("reports_at_once")
 def test_closing_makes_the_period_read_only_and_fixes_its_report(site: WorkflowSite) -> None:
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     report_url = reverse("web:report", args=["cip", Q2, "html"])
     before = lead.get(report_url).content
     period_url = reverse("web:period", args=["cip", Q2])
@@ -226,11 +212,11 @@ def test_closing_makes_the_period_read_only_and_fixes_its_report(site: WorkflowS
     # The rules change afterwards: the closed period's report and dashboard do not.
     PlanRecord.objects.filter(pk=site.plan.pk).update(kpi_tolerance="0")
     assert lead.get(report_url).content == before
-    dashboard = _text(lead.get(reverse("web:dashboard-period", args=["cip", Q2])))
+    dashboard = page_text(lead.get(reverse("web:dashboard-period", args=["cip", Q2])))
     assert "these figures are the ones it reported when it was closed" in dashboard
 
     # My updates is read-only, and a write is refused without a change.
-    contributor = _client(site, "contributor")
+    contributor = site.client("contributor")
     page = contributor.get(_updates_url(Q2)).content.decode()
     assert "This period is closed" in page and "Save draft" not in page
     key = f"item-{site.item('1.A1').pk}"
@@ -253,12 +239,12 @@ def test_closing_makes_the_period_read_only_and_fixes_its_report(site: WorkflowS
     assert "Say why the period is being reopened" in no_reason.content.decode()
     assert site.period(Q2).state == PeriodState.CLOSED
     lead.post(period_url, {"action": "reopen", "version": 2, "reason": "Late health data"})
-    page = _text(lead.get(period_url))
+    page = page_text(lead.get(period_url))
     assert "Open for updates" in page and "Late health data" in page
 
 
 def test_the_due_date_is_set_with_the_date_pattern(site: WorkflowSite) -> None:
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     url = reverse("web:period", args=["cip", Q3])
     wrong = lead.post(
         url, {"action": "open", "version": 1, "day": "31", "month": "2", "year": "2019"}
@@ -277,7 +263,7 @@ def test_the_due_date_is_set_with_the_date_pattern(site: WorkflowSite) -> None:
 
 
 def test_the_narrative_editor_and_its_preview(site: WorkflowSite) -> None:
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     url = reverse("web:narrative", args=["cip", Q2])
     page = lead.get(url).content.decode()
     assert "Q2 reporting completed" in page  # the stored narrative, ready to edit
@@ -321,10 +307,10 @@ def test_the_audit_trail_on_the_item_page_and_as_csv(site: WorkflowSite) -> None
         value="62.5",
         commentary="=HYPERLINK(evil)",
     )
-    viewer = _client(site, "viewer")
+    viewer = site.client("viewer")
     item_page = viewer.get(reverse("web:item", args=["cip", "1.K1"])).content.decode()
     assert reverse("web:item-audit", args=["cip", "1.K1"]) in item_page
-    page = _text(viewer.get(reverse("web:item-audit", args=["cip", "1.K1"]), follow=True))
+    page = page_text(viewer.get(reverse("web:item-audit", args=["cip", "1.K1"]), follow=True))
     # A viewer sees names, not staff email addresses (ADR 0070).
     assert "contributor" in page and "61 → 62.5" in page
     assert "contributor@example.org" not in page
@@ -346,12 +332,12 @@ def test_the_audit_trail_on_the_item_page_and_as_csv(site: WorkflowSite) -> None
 def test_the_lead_sees_reminders_on_the_dashboard_and_the_command_emails_them(
     site: WorkflowSite,
 ) -> None:
-    lead = _client(site, "lead")
+    lead = site.client("lead")
     lead.post(
         reverse("web:period", args=["cip", Q3]),
         {"action": "open", "version": 1, "day": "14", "month": "1", "year": "2019"},
     )
-    page = _text(lead.get(reverse("web:dashboard-period", args=["cip", Q3])))
+    page = page_text(lead.get(reverse("web:dashboard-period", args=["cip", Q3])))
     assert "Missing after the due date, 14 January 2019" in page
     assert "contributor@example.org: Action 1.A1, KPI 1.K1, Quality measure 1.Q1, Risk 1" in page
     out = io.StringIO()
@@ -371,12 +357,12 @@ def test_the_item_page_shows_a_closed_period_as_it_reported(site: WorkflowSite) 
     of the item's history; the open period reads the live data."""
     lead = site.users["lead"]
     period = site.period(Q2)
-    before = _text(_client(site, "viewer").get(reverse("web:item", args=["cip", "1.K1"])))
+    before = page_text(site.client("viewer").get(reverse("web:item", args=["cip", "1.K1"])))
     assert "Q2 July – September 2018 58.6%" in before
     period_close(actor=lead, period=period, expected_version=period.version)
     KpiValue.objects.filter(item=site.item("1.K1"), period=period).update(value="12.3")
     PlanRecord.objects.filter(pk=site.plan.pk).update(kpi_tolerance="0")
-    after = _text(_client(site, "viewer").get(reverse("web:item", args=["cip", "1.K1"])))
+    after = page_text(site.client("viewer").get(reverse("web:item", args=["cip", "1.K1"])))
     history = after[after.index("History") :]
     assert "Q2 July – September 2018 58.6%" in history and "12.3" not in history
     assert history == before[before.index("History") :]
@@ -398,4 +384,4 @@ def test_a_nul_in_a_ref_or_period_code_is_refused(
     site: WorkflowSite, url: str, status: int
 ) -> None:
     # PostgreSQL refuses a NUL in a query: the selectors answer None before asking it.
-    assert _client(site, "lead").get(url).status_code == status
+    assert site.client("lead").get(url).status_code == status

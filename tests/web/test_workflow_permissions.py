@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from tests.evidence_files import PDF
 from tests.tracker.workflow_site import Q1, Q2, Q3, WorkflowSite, make_workflow_site
@@ -292,13 +291,6 @@ def site() -> WorkflowSite:
     return site
 
 
-def _client(site: WorkflowSite, actor: str) -> Client:
-    client = Client()
-    if actor != "anonymous":
-        client.force_login(site.users[actor])
-    return client
-
-
 def _check(site: WorkflowSite, route: Route) -> None:
     for actor in ACTORS:
         for method in METHODS:
@@ -308,7 +300,7 @@ def _check(site: WorkflowSite, route: Route) -> None:
             url = route.url(site)
             data = route.data(site) if method == "post" else {}
             before = fingerprint()
-            client = _client(site, actor)
+            client = site.client(None if actor == "anonymous" else actor)
             response = (
                 getattr(client, method)(url, data=data) if data else getattr(client, method)(url)
             )
@@ -348,16 +340,16 @@ def test_the_lead_cannot_approve_an_update_they_submitted(site: WorkflowSite) ->
     entry = update_submit(actor=lead, entry=entry, expected_version=1)
     key = f"item-{entry.item_id}"
     before = fingerprint()
-    page = _client(site, "lead").get(reverse("web:review", args=["cip", Q3])).content.decode()
+    page = site.client("lead").get(reverse("web:review", args=["cip", Q3])).content.decode()
     assert "You submitted this update; another lead must approve it." in page
     assert f"update-{entry.pk}-2" in page  # it may still be returned
-    response = _client(site, "lead").post(
+    response = site.client("lead").post(
         reverse("web:review", args=["cip", Q3]),
         {"prefix": key, f"{key}-entry": f"update-{entry.pk}-2", f"{key}-action": "approve"},
     )
     assert response.status_code == 403
     assert fingerprint() == before
-    response = _client(site, "lead2").post(
+    response = site.client("lead2").post(
         reverse("web:review", args=["cip", Q3]),
         {"prefix": key, f"{key}-entry": f"update-{entry.pk}-2", f"{key}-action": "approve"},
     )
