@@ -490,10 +490,6 @@ def _bullets(document: DocumentType, items: Sequence[str], empty: str) -> None:
 class DocxRenderer:
     """``RENDERERS["docx"]``."""
 
-    name = "docx"
-    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    suffix = ".docx"
-
     def render(self, report: Report) -> bytes:
         return render_docx(report)
 

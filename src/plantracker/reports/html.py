@@ -167,9 +167,5 @@ def _wrap_first(text: str, pattern: re.Pattern[str], meaning: str) -> tuple[str,
 class HtmlRenderer:
     """``RENDERERS["html"]``: UTF-8 bytes of ``render_html``."""
 
-    name = "html"
-    media_type = "text/html; charset=utf-8"
-    suffix = ".html"
-
     def render(self, report: Report) -> bytes:
         return render_html(report).encode("utf-8")

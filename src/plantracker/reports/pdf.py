@@ -39,9 +39,5 @@ def render_pdf(report: Report) -> bytes:
 class PdfRenderer:
     """``RENDERERS["pdf"]``."""
 
-    name = "pdf"
-    media_type = "application/pdf"
-    suffix = ".pdf"
-
     def render(self, report: Report) -> bytes:
         return render_pdf(report)

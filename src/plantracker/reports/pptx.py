@@ -754,9 +754,5 @@ def _flow_tables(
 class PptxRenderer:
     """``RENDERERS["pptx"]``."""
 
-    name = "pptx"
-    media_type = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-    suffix = ".pptx"
-
     def render(self, report: Report) -> bytes:
         return render_pptx(report)

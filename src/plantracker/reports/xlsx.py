@@ -510,9 +510,5 @@ def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
 class XlsxRenderer:
     """``RENDERERS["xlsx"]``."""
 
-    name = "xlsx"
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    suffix = ".xlsx"
-
     def render(self, report: Report) -> bytes:
         return render_xlsx(report)
