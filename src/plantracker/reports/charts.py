@@ -286,13 +286,18 @@ def _centre_to_baseline(text: str, size: float, bold: bool) -> float:
         _, height, descent = TextToPath().get_text_width_height_descent(
             text, properties, ismath=False
         )
-    table = font.get_sfnt_table("OS/2")
-    scale = size / font.get_sfnt_table("head")["unitsPerEm"]
-    if table is not None:
-        least_ascent = table["sTypoAscender"] * scale
-        least_descent = -table["sTypoDescender"] * scale
+    head, os2, hhea = (
+        font.get_sfnt_table("head"),
+        font.get_sfnt_table("OS/2"),
+        font.get_sfnt_table("hhea"),
+    )
+    assert head is not None, "a TrueType font has a head table"
+    scale = size / head["unitsPerEm"]
+    if os2 is not None:
+        least_ascent = os2["sTypoAscender"] * scale
+        least_descent = -os2["sTypoDescender"] * scale
     else:
-        hhea = font.get_sfnt_table("hhea")
+        assert hhea is not None, "a TrueType font has an hhea table"
         least_ascent, least_descent = hhea["ascent"] * scale, -hhea["descent"] * scale
     ascent = max(height - descent, least_ascent)
     descent = max(descent, least_descent)
