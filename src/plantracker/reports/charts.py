@@ -114,6 +114,7 @@ def trend_png(chart: TrendChart, dpi: int = PNG_DPI) -> bytes:
 def clear_cache() -> None:
     """Forget every drawn chart (for benchmarks that measure a cold start)."""
     _donut_drawing.cache_clear()
+    _centre_to_baseline.cache_clear()
     _trend_drawing.cache_clear()
     _donut_png.cache_clear()
     _trend_png.cache_clear()
