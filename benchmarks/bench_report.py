@@ -6,12 +6,18 @@ cache (every chart drawn afresh) and again warm. Then one profile of the example
 say where the time goes: charts (matplotlib), templates (Django), layout (WeasyPrint).
 
     .venv/bin/python -m benchmarks report
+
+With ``BENCH_REPORT_EXAMPLE=1`` only the example's lines are run (HTML and PDF, cold and
+warm, and the profile), about half a minute on a quiet machine:
+
+    BENCH_REPORT_EXAMPLE=1 .venv/bin/python -m benchmarks report
 """
 
 from __future__ import annotations
 
 import cProfile
 import io
+import os
 import pstats
 import time
 from collections.abc import Callable
@@ -123,7 +129,7 @@ def main() -> int:
         _line(name, _time(work, cold=True), _time(work, cold=False))
 
     previous: tuple[int, float] | None = None
-    for scale in SCALES:
+    for scale in () if os.environ.get("BENCH_REPORT_EXAMPLE") else SCALES:
         plan = _synth(scale)
         period = plan.periods[-1].id
         items = sum(

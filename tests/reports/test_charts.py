@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from lxml import etree
+from matplotlib import rc_context
 from tests.builders import filled_plan
 
 from plantracker.domain.evaluate import evaluate
@@ -95,3 +96,30 @@ def test_ids_are_unique_in_the_page() -> None:
 def test_text_on_status_colours_meets_contrast() -> None:
     for status in Status:
         assert contrast(STATUS_INK[status], STATUS_FILL[status]) >= 4.5, status
+
+
+def _drawn_numbers(svg: str) -> tuple[list[float], list[str]]:
+    """The coordinates of every path and text of a chart, and its texts, in order."""
+    tree = etree.fromstring(svg.encode())
+    numbers: list[float] = []
+    for element in tree.iter(f"{SVG}path", f"{SVG}text"):
+        for name in ("d", "x", "y"):
+            numbers += [float(n) for n in re.findall(r"-?\d+\.?\d*", element.get(name) or "")]
+    texts = ["".join(t.itertext()) for t in tree.iter(f"{SVG}text")]
+    return numbers, texts
+
+
+def test_the_written_doughnut_is_the_drawing_matplotlib_makes() -> None:
+    """The doughnut's SVG is written directly (ADR 0082); it must stay the drawing
+    matplotlib makes of the same numbers, the one Word shows as PNG: the same wedges, the
+    same letters, total and noun at the same places."""
+    with rc_context(charts._RC):
+        for donut in (_donut(), _donut(green=1, red=30), _donut(green=7, red=0)):
+            slices = tuple((s.status, s.count) for s in donut.slices if s.count)
+            written = _drawn_numbers(charts._donut_svg(slices, donut.count, donut.noun))
+            drawn = _drawn_numbers(
+                charts._svg(charts._donut_figure(slices, donut.count, donut.noun))
+            )
+            assert written[1] == drawn[1]
+            assert len(written[0]) == len(drawn[0])
+            assert max(abs(a - b) for a, b in zip(written[0], drawn[0], strict=True)) < 0.01

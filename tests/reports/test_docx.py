@@ -13,6 +13,7 @@ from docx.document import Document as DocumentType
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 from hypothesis import HealthCheck, given, settings
 from tests.builders import filled_plan
 from tests.planfile.strategies import plans
@@ -254,3 +255,50 @@ def test_every_wide_table_is_on_a_landscape_page() -> None:
         wide = [(columns, landscape) for columns, landscape in tables if columns >= 8]
         assert wide  # the workstreams table (11 columns) at least
         assert all(landscape for _, landscape in wide), wide
+
+
+def _keeps_with_next(paragraph: Any) -> bool:
+    """Whether Word keeps ``paragraph`` on the page of the next one (its own or its style's)."""
+    own = paragraph.paragraph_format.keep_with_next
+    if own is not None:
+        return bool(own)
+    style = paragraph.style
+    while style is not None:
+        if style.paragraph_format.keep_with_next is not None:
+            return bool(style.paragraph_format.keep_with_next)
+        style = style.base_style
+    return False
+
+
+def test_recommendations_share_pages_each_kept_whole() -> None:
+    """No page of its own for each recommendation (half of each was left empty): they
+    follow on in one portrait section, with no page break between them, and each one's
+    heading, status and aim keep with its row of four doughnuts."""
+    doc, report = document(), example_report()
+    body = list(doc.element.body.iterchildren())
+    headings = [
+        index
+        for index, child in enumerate(body)
+        if child.tag == qn("w:p")
+        and Paragraph(child, doc._body).text.startswith("Recommendation ")
+        and style_of(Paragraph(child, doc._body)) == "Heading 1"
+    ]
+    assert len(headings) == len(report.recommendations) == 10
+    ends = [
+        index
+        for index, child in enumerate(body)
+        if child.tag == qn("w:p") and child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+    ]
+    end = min(index for index in ends if index > headings[0])
+    assert end > headings[-1]  # every recommendation in one section
+    size = body[end].find(f"{qn('w:pPr')}/{qn('w:sectPr')}/{qn('w:pgSz')}")
+    assert int(size.get(qn("w:w"))) < int(size.get(qn("w:h")))  # portrait
+    for start, stop in zip(headings, [*headings[1:], end], strict=True):
+        part = body[start:stop]
+        xml = "".join(child.xml if hasattr(child, "xml") else "" for child in part)
+        assert "w:pageBreakBefore" not in xml and 'w:type="page"' not in xml
+        paragraphs = [Paragraph(child, doc._body) for child in part if child.tag == qn("w:p")]
+        assert paragraphs and all(_keeps_with_next(p) for p in paragraphs)
+        (grid,) = [Table(child, doc._body) for child in part if child.tag == qn("w:tbl")]
+        assert len(grid.rows) == 1 and len(grid.columns) == 4  # the four kinds side by side
+        assert grid.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None

@@ -5,7 +5,9 @@ navigation pane lists every section; tables repeat their header row on each page
 a caption; charts are the report's matplotlib charts as PNG, each with its text
 alternative; every status is written as a word in a cell filled with its colour. The
 overview, the deep dives and the exceptions, whose tables are wide (eight columns or more),
-are in landscape sections; the footer names the report and numbers the pages. The cover
+are in landscape sections; the recommendations follow on in portrait, two or three to a
+page, each kept whole with its row of doughnuts; the footer names the report and numbers
+the pages. The cover
 carries the committee paper and the document ends with the glossary, when the plan gives
 them (docs/plan-file.md#committee-paper).
 """
@@ -20,7 +22,6 @@ from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from docx.text.paragraph import Paragraph
 
 from plantracker.domain.model import Status
 from plantracker.reports import text
@@ -65,6 +66,7 @@ from plantracker.reports.office import (
 )
 
 _DONUT_MM = 42
+_SMALL_DONUT_MM = 30  # a recommendation's four, one row across the portrait page
 _TREND_MM = 105
 # Sharp on screen at Word's zoom levels; a print-quality resolution would double the time
 # the report takes (docs/benchmarks.md).
@@ -84,12 +86,10 @@ def render_docx(report: Report) -> bytes:
     _overview(document, report)
     new_section(document, landscape=False)
     _overall(document, report)
-    note = _order_note(document, report)
+    _order_note(document, report)
+    # The recommendations follow on, two or three to a page, each kept whole.
     for section in report.recommendations:
         _recommendation(document, section)
-    if note is not None and note._p.getnext() is not None:
-        # The note opens the recommendations' first page: no second break after it.
-        Paragraph(note._p.getnext(), note._parent).paragraph_format.page_break_before = False
     new_section(document, landscape=True)
     if report.all_kpis is not None:
         document.add_heading(report.title("all-kpis"), level=1)
@@ -175,13 +175,12 @@ def _paper(document: DocumentType, report: Report) -> None:
             document.add_paragraph(text, style="List Number")
 
 
-def _order_note(document: DocumentType, report: Report) -> Paragraph | None:
+def _order_note(document: DocumentType, report: Report) -> None:
     if not report.order_note or not report.recommendations:
-        return None
+        return
     note = document.add_paragraph()
     note.add_run(report.order_note).italic = True
-    note.paragraph_format.page_break_before = True
-    return note
+    note.paragraph_format.keep_with_next = True  # with the first recommendation
 
 
 def _glossary(document: DocumentType, report: Report) -> None:
@@ -298,9 +297,10 @@ def _overall(document: DocumentType, report: Report) -> None:
 
 
 def _recommendation(document: DocumentType, section: RecommendationSection) -> None:
-    # A page each, like the seed's slide per recommendation.
-    heading = document.add_heading(section.heading, level=1)
-    heading.paragraph_format.page_break_before = True
+    """A recommendation kept whole on a page, but not given one of its own: its heading,
+    status, aim and lead keep with its row of four doughnuts (a page each left the lower
+    half of ten pages empty)."""
+    document.add_heading(section.heading, level=1)  # Heading 1 keeps with the next line
     status = document.add_paragraph("Status: ")
     word = status.add_run(f" {section.status_word} ")
     word.bold = True
@@ -308,22 +308,34 @@ def _recommendation(document: DocumentType, section: RecommendationSection) -> N
     shade_run(word, fill(section.status))
     direction = status.add_run(f"   Direction: {section.direction.text}")
     direction.font.color.rgb = RGBColor.from_string(tone_ink(section.direction))
-    document.add_paragraph(section.aim)
+    aim = document.add_paragraph(section.aim)
+    aim.paragraph_format.keep_with_next = True
+    status.paragraph_format.keep_with_next = True
     if section.lead:
         lead = document.add_paragraph()
         lead.add_run("Lead: ").bold = True
         lead.add_run(section.lead)
-    _donuts(document, section.donuts)
+        lead.paragraph_format.keep_with_next = True
+    _donuts(document, section.donuts, across=4, size_mm=_SMALL_DONUT_MM, legend_pt=8)
 
 
-def _donuts(document: DocumentType, donuts: Sequence[Donut]) -> None:
-    """The four kinds in a two-by-two layout: heading, chart (or "None") and its legend."""
-    grid = document.add_table(rows=2, cols=2)
+def _donuts(
+    document: DocumentType,
+    donuts: Sequence[Donut],
+    *,
+    across: int = 2,
+    size_mm: float = _DONUT_MM,
+    legend_pt: float | None = None,
+) -> None:
+    """The four kinds ``across`` to a row (two by two, or one row of four): heading, chart
+    (or "None") and its legend; rows never split, and the rows of one grid keep together."""
+    rows = -(-len(donuts) // across)
+    grid = document.add_table(rows=rows, cols=across)
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    set_widths(grid, [PORTRAIT_WIDTH_MM / 2] * 2)
+    set_widths(grid, [PORTRAIT_WIDTH_MM / across] * across)
     keep_rows_whole(grid)
     for index, donut in enumerate(donuts):
-        cell = grid.rows[index // 2].cells[index % 2]
+        cell = grid.rows[index // across].cells[index % across]
         heading = cell.paragraphs[0]
         heading.add_run(donut.heading).bold = True
         if donut.empty:
@@ -333,7 +345,7 @@ def _donuts(document: DocumentType, donuts: Sequence[Donut]) -> None:
         picture = (
             cell.add_paragraph()
             .add_run()
-            .add_picture(io.BytesIO(donut_png(donut, _DONUT_DPI)), width=Mm(_DONUT_MM))
+            .add_picture(io.BytesIO(donut_png(donut, _DONUT_DPI)), width=Mm(size_mm))
         )
         alt_text(picture, donut.alt)
         for share in donut.slices:
@@ -346,7 +358,14 @@ def _donuts(document: DocumentType, donuts: Sequence[Donut]) -> None:
                 if donut.show == "count"
                 else f"{share.percent}% ({share.count})"
             )
-            line.add_run(f"{share.status.word}: {numbers}")
+            words = line.add_run(f"{share.status.word}: {numbers}")
+            if legend_pt is not None:
+                swatch.font.size = words.font.size = Pt(legend_pt)
+    # Word keeps a table's rows on one page when every row but the last keeps with the next.
+    for row in grid.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 # --- deep dives -----------------------------------------------------------------------------
