@@ -166,9 +166,9 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
     chosen = pages.period_or_404(live, period)
 
     def build(fresh: PlanRecord) -> pages.RecommendationPage:
+        # The recommendation alone is evaluated, not the whole plan (``recommendation_only``).
         plan = counted_period_plan(plan_record=fresh, period_code=chosen.id)
-        result = counted_period_result(plan_record=fresh, period_code=chosen.id)
-        return pages.recommendation_page(plan, plan.period(chosen.id), number, result)
+        return pages.recommendation_page(plan, plan.period(chosen.id), number)
 
     page = counted(record, f"recommendation:{chosen.id}:{number}", build)
     return render(
