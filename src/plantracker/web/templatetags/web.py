@@ -106,7 +106,7 @@ def recommendation_rows(
 def _roll_up(chart: Donut) -> SafeString:
     """A kind's roll-up in one recommendation's row: its status of how many items."""
     if chart.empty:
-        return format_html('<span class="app-muted">None</span>')
+        return SafeString('<span class="app-muted">None</span>')
     return format_html(
         '<span class="app-nowrap">{} <span class="app-muted">of {}</span></span>',
         status(chart.status),
