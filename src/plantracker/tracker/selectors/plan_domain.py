@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from threading import Lock
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db.models import Q
 
@@ -131,7 +131,7 @@ _ITEM_GROUP = itemgetter(_ITEM_NAMES.index("recommendation_id"), _ITEM_NAMES.ind
 
 # Per process: plan pk → (its periods as read, {the exact rows an item was built from: the
 # domain item}), as of the last read of that plan; a few plans at most (ADR 0087).
-_BUILT: OrderedDict[int, tuple[Hashable, dict[Hashable, domain.Item]]] = OrderedDict()
+_BUILT: OrderedDict[int, tuple[Hashable, dict[str, Any]]] = OrderedDict()
 _BUILT_PLANS = 8
 _BUILT_LOCK = Lock()
 
@@ -147,8 +147,8 @@ class _Loaded:
     targets: Mapping[int, list[Raw]]  # (item, period, value)
     risk_updates: Mapping[int, list[Row]]
     items: Mapping[tuple[int, str], list[Raw]]  # ``_ITEM_NAMES``
-    built: Mapping[Hashable, domain.Item]  # the last read's items, by the rows they came from
-    used: dict[Hashable, domain.Item]  # this read's items, by the rows they came from
+    built: Mapping[str, Any]  # the last read's domain items, by the rows they came from
+    used: dict[str, Any]  # this read's domain items, by the rows they came from
 
     def by_period(
         self,
@@ -171,9 +171,9 @@ class _Loaded:
         key = repr((row, self.updates.get(pk), self.values.get(pk), self.targets.get(pk)))
         found = self.built.get(key)
         if found is None:
-            found = build(_ItemRow(dict(zip(_ITEM_NAMES, row, strict=True))), self)  # type: ignore[arg-type]
+            found = build(_ItemRow(dict(zip(_ITEM_NAMES, row, strict=True))), self)
         self.used[key] = found
-        return found  # type: ignore[return-value]
+        return cast(V, found)
 
     def updates_of(self, item: _ItemRow) -> list[Row]:
         return _shown(self.updates.get(item.id, ()), UPDATE_CONTENT)
@@ -332,7 +332,7 @@ def _period(period: Period) -> domain.Period:
 
 
 def _recommendation(recommendation: Recommendation, loaded: _Loaded) -> domain.Recommendation:
-    def rows(kind: Kind) -> list[Row]:
+    def rows(kind: Kind) -> list[Raw]:
         return loaded.items.get((recommendation.pk, kind.value), [])
 
     return domain.Recommendation(
