@@ -10,6 +10,8 @@ empty caches gets, and at least one must show the change.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -23,15 +25,23 @@ from tests.tracker.test_data_version import Q2, WALK, Site, Step
 from tests.tracker.test_data_version import site as site  # the example plan and its people
 
 from plantracker.api.tokens import token_create
-from plantracker.tracker.models import PlanRecord
+from plantracker.domain.evaluate import evaluate
+from plantracker.domain.model import Kpi
+from plantracker.planfile import load_plan
+from plantracker.reports.build import build_report
+from plantracker.tracker.models import Item, KpiValue, PlanRecord
+from plantracker.tracker.selectors import plan_domain
 from plantracker.tracker.selectors.cached import (
     consistent_read,
     counted_period_result,
     counted_plan,
 )
 from plantracker.tracker.services import plan_import
+from plantracker.web import pages
 
 pytestmark = pytest.mark.django_db
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "childrens-improvement-plan.yaml"
 
 # The walk's writes that change what the example plan counts, each visible on these pages.
 COUNTED_WRITES = {
@@ -167,3 +177,45 @@ def test_a_miss_reads_one_snapshot_outside_any_transaction() -> None:
     assert not connection.in_atomic_block  # the read's transaction ended
     assert plan.title == record.title
     assert counted_plan(plan_record=record) is plan
+
+
+def test_an_item_is_built_again_exactly_when_its_rows_change(site: Site) -> None:
+    """``plan_domain`` reuses an item's domain object only for exactly the rows it was built
+    from (ADR 0087): a value written with one more digit (equal as a number, shown
+    differently) and a renamed item are seen at once; untouched items are the same objects."""
+    record = PlanRecord.objects.select_related("organisation").get(pk=site.plan.pk)
+    before = plan_domain(plan_record=record)
+    entry = (
+        KpiValue.objects.filter(item__plan=record, state="approved", value__isnull=False)
+        .select_related("item", "period")
+        .order_by("pk")
+        .first()
+    )
+    assert entry is not None
+    text = str(entry.value)
+    longer = f"{text}0" if "." in text else f"{text}.0"
+    KpiValue.objects.filter(pk=entry.pk).update(value=Decimal(longer))
+    renamed = Item.objects.filter(plan=record).exclude(pk=entry.item_id).order_by("pk").first()
+    assert renamed is not None
+    Item.objects.filter(pk=renamed.pk).update(title="Renamed by hand")
+    untouched = Item.objects.filter(plan=record).exclude(pk__in=[entry.item_id, renamed.pk])
+
+    after = plan_domain(plan_record=record)
+    kpi = after.item(entry.item.ref)
+    assert isinstance(kpi, Kpi)
+    assert str(kpi.values[entry.period.code].value) == longer
+    assert after.item(renamed.ref).title == "Renamed by hand"
+    assert all(after.item(item.ref) is before.item(item.ref) for item in untouched)
+
+
+def test_a_recommendation_evaluated_alone_reads_as_in_the_whole_plan() -> None:
+    """The recommendation page evaluates only its recommendation (ADR 0087): its status,
+    items and section are exactly the whole plan's, in every period."""
+    plan = load_plan(EXAMPLE)
+    for period in plan.periods:
+        whole = evaluate(plan, period.id)
+        sections = build_report(whole).recommendations
+        for rec, section in zip(whole.recommendations, sections, strict=True):
+            page = pages.recommendation_page(plan, period, rec.number)
+            assert page.result == rec, (period.id, rec.number)
+            assert page.section == section, (period.id, rec.number)

@@ -161,24 +161,30 @@ class KindSection:
 class RecommendationPage:
     result: RecommendationResult
     section: RecommendationSection
-    period_result: PeriodResult
     nav: PeriodNav
     kinds: tuple[KindSection, ...]
     commentary: tuple[str, ...]  # the lead's commentary on the recommendation this period
 
 
-def recommendation_page(
-    plan: Plan, period: domain.Period, number: int, result: PeriodResult | None = None
-) -> RecommendationPage:
-    """One recommendation's page (``result``: ``evaluate(plan, period.id)``, when the caller
-    already has it)."""
-    result = result if result is not None else evaluate(plan, period.id)
-    report = build_report(result)
-    pairs = zip(result.recommendations, report.recommendations, strict=True)
-    found = next(((rec, section) for rec, section in pairs if rec.number == number), None)
+def recommendation_only(plan: Plan, number: int) -> Plan:
+    """The plan reduced to recommendation ``number`` (404 if it has none such).
+
+    A recommendation's items, statuses, counts, roll-up and direction depend only on it, the
+    plan's rules and periods (docs/rules.md#roll-up-status), so evaluating this small plan gives
+    exactly the ``RecommendationResult`` the whole plan would, at a cost that does not grow
+    with the plan (as ``item_plan`` does for an item).
+    """
+    found = next((rec for rec in plan.recommendations if rec.number == number), None)
     if found is None:
         raise Http404("This plan has no such recommendation")
-    rec, section = found
+    return replace(plan, recommendations=(found,), risks=(), narrative={})
+
+
+def recommendation_page(plan: Plan, period: domain.Period, number: int) -> RecommendationPage:
+    """One recommendation's page, from the plan reduced to it (``recommendation_only``)."""
+    result = evaluate(recommendation_only(plan, number), period.id)
+    rec = result.recommendations[0]
+    section = build_report(result).recommendations[0]
     previous_id = result.previous_period.id if result.previous_period else None
     kinds = tuple(
         KindSection(
@@ -193,7 +199,6 @@ def recommendation_page(
     return RecommendationPage(
         result=rec,
         section=section,
-        period_result=result,
         nav=period_nav(plan, period),
         kinds=kinds,
         commentary=tuple(narrative.commentary.get(number, ())) if narrative else (),

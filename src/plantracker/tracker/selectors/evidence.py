@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count
 
 from plantracker.tracker.models import Evidence, Item, Period
+from plantracker.tracker.selectors.workflow import ItemKeys
 
 
 def evidence_counts(*, period: Period) -> dict[int, int]:
@@ -18,9 +19,9 @@ def evidence_counts(*, period: Period) -> dict[int, int]:
     return {row["item_id"]: row["n"] for row in rows}
 
 
-def evidence_list(*, item: Item, period: Period | None = None) -> list[Evidence]:
+def evidence_list(*, item: Item | ItemKeys, period: Period | None = None) -> list[Evidence]:
     """``item``'s evidence (not removed), for ``period`` or every period, oldest first."""
-    found = Evidence.objects.filter(item=item, removed_at__isnull=True).select_related(
+    found = Evidence.objects.filter(item_id=item.pk, removed_at__isnull=True).select_related(
         "period", "added_by"
     )
     if period is not None:

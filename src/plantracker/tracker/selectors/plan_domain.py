@@ -9,16 +9,23 @@ One query per table (at most ten) whatever the plan's size, with no per-item que
 reports and exports cost the same number of queries at any scale (ADR 0030). Only approved content
 is read: what awaits review is not reported (ADR 0041); an approved entry under revision reports its
 last approved copy.
+
+Every row is read each time, but an item's domain object is built only when its rows differ
+from the last read of the plan in this process (ADR 0087): each is remembered under the exact
+content it was built from (its item row, its reported entries and targets, with decimals as
+their text), so an approval that changes one entry builds one item again, and an item is
+never answered from rows other than those just read.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from threading import Lock
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db.models import Q
 
@@ -65,10 +72,14 @@ from plantracker.tracker.models.workflow import (
 
 V = TypeVar("V")
 Row = dict[str, Any]
+Raw = tuple[Any, ...]  # a row as read (``values_list``)
+
+
+_STATUSES = {status.value: status for status in Status}
 
 
 def _status(value: str | None) -> Status | None:
-    return None if value is None else Status(value)
+    return None if value is None else _STATUSES[value]
 
 
 def _reported_rows(queryset: Any, parent: str, content: Sequence[str]) -> dict[int, list[Row]]:
@@ -80,17 +91,66 @@ def _reported_rows(queryset: Any, parent: str, content: Sequence[str]) -> dict[i
     return groups
 
 
+def _entry_rows(queryset: Any, parent: str, content: Sequence[str]) -> dict[int, list[Raw]]:
+    """Each entry's row as read (parent, period, state, approved copy, content), by parent."""
+    groups: dict[int, list[Raw]] = defaultdict(list)
+    for row in queryset.values_list(parent, "period_id", "state", "approved_copy", *content):
+        groups[row[0]].append(row)
+    return groups
+
+
+def _shown(rows: Iterable[Raw], content: Sequence[str]) -> list[Row]:
+    """What each of ``_entry_rows``'s rows reports (``reported_content``), with its period."""
+    found = []
+    for _parent, period_id, state, copy, *values in rows:
+        shown = reported_content(dict(zip(content, values, strict=True)), state, copy)
+        found.append({**shown, "period_id": period_id})
+    return found
+
+
+class _ItemRow:
+    """An item's row as read, its columns as attributes."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: Row) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._row[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+# The columns of an item row that the domain item is built from, and the accounts' emails.
+_ITEM_COLUMNS = tuple(
+    field.attname for field in Item._meta.concrete_fields if field.attname != "version"
+)
+_ITEM_NAMES = (*_ITEM_COLUMNS, "owner_user__username", "deputy_user__username")
+_ITEM_ID = _ITEM_NAMES.index("id")
+_ITEM_GROUP = itemgetter(_ITEM_NAMES.index("recommendation_id"), _ITEM_NAMES.index("kind"))
+
+# Per process: plan pk → (its periods as read, {the exact rows an item was built from: the
+# domain item}), as of the last read of that plan; a few plans at most (ADR 0087).
+_BUILT: OrderedDict[int, tuple[Hashable, dict[str, Any]]] = OrderedDict()
+_BUILT_PLANS = 8
+_BUILT_LOCK = Lock()
+
+
 @dataclass(frozen=True)
 class _Loaded:
     """Every row of one plan, grouped by parent, with the period lookups."""
 
     code: Mapping[int, str]
     position: Mapping[int, int]
-    updates: Mapping[int, list[Row]]
-    values: Mapping[int, list[Row]]
-    targets: Mapping[int, list[Row]]
+    updates: Mapping[int, list[Raw]]  # ``_entry_rows``
+    values: Mapping[int, list[Raw]]  # ``_entry_rows``
+    targets: Mapping[int, list[Raw]]  # (item, period, value)
     risk_updates: Mapping[int, list[Row]]
-    items: Mapping[tuple[int, str], list[Item]]
+    items: Mapping[tuple[int, str], list[Raw]]  # ``_ITEM_NAMES``
+    built: Mapping[str, Any]  # the last read's domain items, by the rows they came from
+    used: dict[str, Any]  # this read's domain items, by the rows they came from
 
     def by_period(
         self,
@@ -105,6 +165,27 @@ class _Loaded:
     def period_code(self, period_id: int | None) -> str | None:
         return None if period_id is None else self.code[period_id]
 
+    def item(self, row: Raw, build: Callable[[_ItemRow, _Loaded], V]) -> V:
+        """The domain item of the item row ``row``: the one the last read of this plan built
+        from exactly the same rows (the item's, its entries' and targets', compared by
+        their ``repr``, which writes a decimal's digits as stored), or one built now."""
+        pk = row[_ITEM_ID]
+        key = repr((row, self.updates.get(pk), self.values.get(pk), self.targets.get(pk)))
+        found = self.built.get(key)
+        if found is None:
+            found = build(_ItemRow(dict(zip(_ITEM_NAMES, row, strict=True))), self)
+        self.used[key] = found
+        return cast(V, found)
+
+    def updates_of(self, item: _ItemRow) -> list[Row]:
+        return _shown(self.updates.get(item.id, ()), UPDATE_CONTENT)
+
+    def values_of(self, item: _ItemRow) -> list[Row]:
+        return _shown(self.values.get(item.id, ()), KPI_CONTENT)
+
+    def targets_of(self, item: _ItemRow) -> list[Row]:
+        return [{"period_id": p, "value": v} for _i, p, v in self.targets.get(item.id, ())]
+
 
 def plan_domain(*, plan_record: PlanRecord) -> Plan:
     """The domain Plan stored in ``plan_record``, equal to the one imported into it."""
@@ -113,15 +194,18 @@ def plan_domain(*, plan_record: PlanRecord) -> Plan:
     # Approved rows, and rows whose revision is in review: those report their last approved
     # content (``reported_content``) until the revision is approved.
     reported = Q(state=EntryState.APPROVED) | Q(approved_copy__isnull=False)
+    periods_read = tuple((period.pk, period.code, period.position) for period in periods)
+    with _BUILT_LOCK:
+        last = _BUILT.get(plan_record.pk)
     loaded = _Loaded(
         code={period.pk: period.code for period in periods},
         position={period.pk: period.position for period in periods},
-        updates=_reported_rows(
+        updates=_entry_rows(
             Update.objects.filter(reported, item__plan=plan_record).order_by(),
             "item_id",
             UPDATE_CONTENT,
         ),
-        values=_reported_rows(
+        values=_entry_rows(
             KpiValue.objects.filter(reported, item__plan=plan_record).order_by(),
             "item_id",
             KPI_CONTENT,
@@ -133,10 +217,12 @@ def plan_domain(*, plan_record: PlanRecord) -> Plan:
             RISK_CONTENT,
         ),
         items=defaultdict(list),
+        built=last[1] if last is not None and last[0] == periods_read else {},
+        used={},
     )
-    items = Item.objects.filter(plan=plan_record).select_related("owner_user", "deputy_user")
-    for item in items.order_by("position", "pk"):
-        loaded.items[item.recommendation_id, item.kind].append(item)
+    items = Item.objects.filter(plan=plan_record).order_by("position", "pk")
+    for row in items.values_list(*_ITEM_NAMES):
+        loaded.items[_ITEM_GROUP(row)].append(row)
 
     recommendations = tuple(
         _recommendation(recommendation, loaded)
@@ -158,6 +244,11 @@ def plan_domain(*, plan_record: PlanRecord) -> Plan:
         .order_by("position")
     )
     narratives = Narrative.objects.filter(period__plan=plan_record).order_by()
+    with _BUILT_LOCK:
+        _BUILT[plan_record.pk] = (periods_read, loaded.used)
+        _BUILT.move_to_end(plan_record.pk)
+        while len(_BUILT) > _BUILT_PLANS:
+            _BUILT.popitem(last=False)
     return Plan(
         title=plan_record.title,
         organisation=organisation.name,
@@ -190,16 +281,16 @@ def _contact(plan_record: PlanRecord) -> domain.Contact | None:
     )
 
 
-def _grouped_targets(plan_record: PlanRecord) -> dict[int, list[Row]]:
-    targets: dict[int, list[Row]] = defaultdict(list)
+def _grouped_targets(plan_record: PlanRecord) -> dict[int, list[Raw]]:
+    targets: dict[int, list[Raw]] = defaultdict(list)
     rows = KpiTarget.objects.filter(item__plan=plan_record).order_by()
-    for row in rows.values("item_id", "period_id", "value"):
-        targets[row["item_id"]].append(dict(row))
+    for row in rows.values_list("item_id", "period_id", "value"):
+        targets[row[0]].append(row)
     return targets
 
 
 def _update(entry: Row) -> domain.Update:
-    return domain.Update(status=Status(entry["status"]), commentary=entry["commentary"])
+    return domain.Update(status=_STATUSES[entry["status"]], commentary=entry["commentary"])
 
 
 def risk_scale_of(stored: dict[str, Any] | None) -> domain.RiskScale:
@@ -244,7 +335,7 @@ def _period(period: Period) -> domain.Period:
 
 
 def _recommendation(recommendation: Recommendation, loaded: _Loaded) -> domain.Recommendation:
-    def rows(kind: Kind) -> list[Item]:
+    def rows(kind: Kind) -> list[Raw]:
         return loaded.items.get((recommendation.pk, kind.value), [])
 
     return domain.Recommendation(
@@ -252,10 +343,10 @@ def _recommendation(recommendation: Recommendation, loaded: _Loaded) -> domain.R
         title=recommendation.title,
         aim=recommendation.aim,
         lead=recommendation.lead,
-        actions=tuple(_action(item, loaded) for item in rows(Kind.ACTION)),
-        kpis=tuple(_kpi(item, loaded) for item in rows(Kind.KPI)),
-        quality=tuple(_measure(QualityMeasure, item, loaded) for item in rows(Kind.QUALITY)),
-        feedback=tuple(_measure(FeedbackMeasure, item, loaded) for item in rows(Kind.FEEDBACK)),
+        actions=tuple(loaded.item(row, _action) for row in rows(Kind.ACTION)),
+        kpis=tuple(loaded.item(row, _kpi) for row in rows(Kind.KPI)),
+        quality=tuple(loaded.item(row, _quality) for row in rows(Kind.QUALITY)),
+        feedback=tuple(loaded.item(row, _feedback) for row in rows(Kind.FEEDBACK)),
     )
 
 
@@ -264,37 +355,46 @@ def _email(user: User | None) -> str | None:
     return user.username if user is not None else None
 
 
-def _common(item: Item, loaded: _Loaded) -> dict[str, Any]:
+def _common(item: _ItemRow, loaded: _Loaded) -> dict[str, Any]:
     return {
         "ref": item.ref,
         "title": item.title,
         "owner": item.owner,
-        "owner_email": _email(item.owner_user),
-        "deputy_email": _email(item.deputy_user),
+        # The accounts as the plan file names them (docs/plan-file.md#owners).
+        "owner_email": item.owner_user__username,
+        "deputy_email": item.deputy_user__username,
         "from_period": loaded.period_code(item.from_period_id),
         "until_period": loaded.period_code(item.until_period_id),
         "expected": None if item.expected is None else tuple(item.expected),
     }
 
 
-def _action(item: Item, loaded: _Loaded) -> Action:
+def _action(item: _ItemRow, loaded: _Loaded) -> Action:
     return Action(
         **_common(item, loaded),
         due=item.due,
-        updates=loaded.by_period(loaded.updates.get(item.pk, []), _update),
+        updates=loaded.by_period(loaded.updates_of(item), _update),
     )
 
 
 M = TypeVar("M", QualityMeasure, FeedbackMeasure)
 
 
-def _measure(measure: type[M], item: Item, loaded: _Loaded) -> M:
+def _measure(measure: type[M], item: _ItemRow, loaded: _Loaded) -> M:
     return measure(
         **_common(item, loaded),
         frequency=item.frequency,
         method=item.method,
-        updates=loaded.by_period(loaded.updates.get(item.pk, []), _update),
+        updates=loaded.by_period(loaded.updates_of(item), _update),
     )
+
+
+def _quality(item: _ItemRow, loaded: _Loaded) -> QualityMeasure:
+    return _measure(QualityMeasure, item, loaded)
+
+
+def _feedback(item: _ItemRow, loaded: _Loaded) -> FeedbackMeasure:
+    return _measure(FeedbackMeasure, item, loaded)
 
 
 def _kpi_value(entry: Row) -> domain.KpiValue:
@@ -308,7 +408,7 @@ def _kpi_value(entry: Row) -> domain.KpiValue:
     )
 
 
-def _kpi(item: Item, loaded: _Loaded) -> Kpi:
+def _kpi(item: _ItemRow, loaded: _Loaded) -> Kpi:
     baseline = (
         Baseline(
             label=item.baseline_label,
@@ -347,13 +447,13 @@ def _kpi(item: Item, loaded: _Loaded) -> Kpi:
         unit=Unit(item.unit),
         baseline=baseline,
         target=target,
-        targets=loaded.by_period(loaded.targets.get(item.pk, []), itemgetter("value")),
+        targets=loaded.by_period(loaded.targets_of(item), itemgetter("value")),
         tolerance=item.tolerance,
         tolerance_points=item.tolerance_points,
         source=item.source,
         disclosure=None if item.disclosure is None else Disclosure(item.disclosure),
         comparators=comparators,
-        values=loaded.by_period(loaded.values.get(item.pk, []), _kpi_value),
+        values=loaded.by_period(loaded.values_of(item), _kpi_value),
     )
 
 

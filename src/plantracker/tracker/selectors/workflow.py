@@ -9,7 +9,7 @@ asks it (or ``period_plan``), so a published report never changes under its read
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -244,6 +244,29 @@ def item_by_ref(*, plan_record: PlanRecord, ref: str) -> Item | None:
     )
 
 
+@dataclass(frozen=True)
+class ItemKeys:
+    """What the item page's live parts need of an item's row: counted data (an import or an
+    owner's link changes it and the plan's data version), so cached with the page."""
+
+    pk: int
+    kind: str
+    owner_user_id: int | None
+    deputy_user_id: int | None
+
+
+def item_keys(*, plan_record: PlanRecord, ref: str) -> ItemKeys | None:
+    """``item_by_ref``'s keys and owners, None if the plan has no item ``ref``; one query."""
+    if not _storable(ref):
+        return None
+    row = (
+        Item.objects.filter(plan=plan_record, ref=ref)
+        .values_list("pk", "kind", "owner_user_id", "deputy_user_id")
+        .first()
+    )
+    return None if row is None else ItemKeys(*row)
+
+
 def plan_recommendations(*, plan_record: PlanRecord) -> list[Recommendation]:
     """The plan's recommendations in plan order; one query."""
     return list(Recommendation.objects.filter(plan=plan_record).order_by("position"))
@@ -287,11 +310,11 @@ def owned_count(*, user: User, plan_record: PlanRecord) -> int:
     return items.union(risks, all=True).count()
 
 
-def item_entries(*, item: Item) -> list[Entry]:
+def item_entries(*, item: Item | ItemKeys) -> list[Entry]:
     """The item's updates (a KPI's values) of every period, newest period first, with the
     period and the people who submitted and reviewed them; one query."""
     model: type[Update] | type[KpiValue] = KpiValue if item.kind == Kind.KPI else Update
-    found = model.objects.filter(item=item).select_related(
+    found = model.objects.filter(item_id=item.pk).select_related(
         "period", "reviewed_by", "item", "author", "entered_for"
     )
     return sorted(found, key=lambda entry: entry.period.position, reverse=True)

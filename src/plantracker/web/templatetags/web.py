@@ -5,16 +5,25 @@ Presentation only: the status or direction itself always comes from the domain's
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
 from django.conf import settings
 from django.forms import BoundField
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
 from plantracker.domain.computed import mark_quality
 from plantracker.domain.model import RiskScale, Status
-from plantracker.reports.model import DirectionView, Donut, HeatMap, TrendChart
+from plantracker.reports.model import (
+    DirectionView,
+    Donut,
+    HeatMap,
+    RecommendationSection,
+    TrendChart,
+)
 from plantracker.tracker.services.updates import computed_note as computed_note_text
 from plantracker.web import charts
 from plantracker.web.pages import score_words
@@ -70,6 +79,51 @@ def trend(chart: TrendChart, prefix: str) -> SafeString:
 def heat_map(chart: HeatMap, prefix: str) -> SafeString:
     """The report's risk heat map (docs/rules.md#risk-scores), its title the text alternative."""
     return charts.heat_map_svg(chart, prefix)
+
+
+def recommendation_rows(
+    sections: Iterable[RecommendationSection], slug: str, period_id: str
+) -> SafeString:
+    """The rows of the dashboard's recommendations table: each recommendation's link,
+    status, direction and each kind's roll-up of its items.
+
+    Python rather than a loop in the template: a big plan's dashboard has hundreds of
+    recommendations, and the template language took most of the page's rendering for
+    them (ADR 0087).
+    """
+    return format_html_join(
+        "\n",
+        '<tr class="govuk-table__row">'
+        '<th scope="row" class="govuk-table__header">'
+        '<a class="govuk-link" href="{}">{}. {}</a></th>'
+        '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>{}</tr>',
+        (
+            (
+                reverse("web:recommendation", args=[slug, period_id, section.number]),
+                section.number,
+                section.title,
+                status(section.status, word=section.status_word),
+                direction(section.direction),
+                format_html_join(
+                    "",
+                    '<td class="govuk-table__cell">{}</td>',
+                    ((_roll_up(chart),) for chart in section.donuts),
+                ),
+            )
+            for section in sections
+        ),
+    )
+
+
+def _roll_up(chart: Donut) -> SafeString:
+    """A kind's roll-up in one recommendation's row: its status of how many items."""
+    if chart.empty:
+        return SafeString('<span class="app-muted">None</span>')
+    return format_html(
+        '<span class="app-nowrap">{} <span class="app-muted">of {}</span></span>',
+        status(chart.status),
+        chart.count,
+    )
 
 
 @register.filter

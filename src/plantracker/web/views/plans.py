@@ -23,8 +23,8 @@ from django.views.decorators.http import require_safe
 from plantracker.domain.model import Plan
 from plantracker.domain.periods import default_period
 from plantracker.reports.registry import RENDERERS
-from plantracker.tracker.models import EntryState, PlanRecord, User
-from plantracker.tracker.permissions import can_contribute, can_edit
+from plantracker.tracker.models import EntryState, PlanRecord, Role, User
+from plantracker.tracker.permissions import is_operator, plan_roles
 from plantracker.tracker.selectors import plan_for_user, plans_for_user
 from plantracker.tracker.selectors.cached import (
     counted,
@@ -39,8 +39,8 @@ from plantracker.tracker.selectors.evidence import evidence_list
 from plantracker.tracker.selectors.inspections import ended_inspections
 from plantracker.tracker.selectors.owners import item_accounts
 from plantracker.tracker.selectors.workflow import (
-    item_by_ref,
     item_entries,
+    item_keys,
     open_periods,
 )
 from plantracker.web import pages
@@ -170,17 +170,20 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
     chosen = pages.period_or_404(live, period)
 
     def build(fresh: PlanRecord) -> pages.RecommendationPage:
+        # The recommendation alone is evaluated, not the whole plan (``recommendation_only``).
         plan = counted_period_plan(plan_record=fresh, period_code=chosen.id)
-        result = counted_period_result(plan_record=fresh, period_code=chosen.id)
-        return pages.recommendation_page(plan, plan.period(chosen.id), number, result)
+        return pages.recommendation_page(plan, plan.period(chosen.id), number)
 
-    page = counted(record, f"recommendation:{chosen.id}:{number}", build)
+    what = f"recommendation:{chosen.id}:{number}"
+    page = counted(record, what, build)
     return render(
         request,
         "web/recommendation.html",
         {
             "record": record,
             "page": page,
+            # The page but its header is rendered once per data version.
+            "fragment": fragment_key(record, f"{what}:{record.slug}"),
             "period": chosen,
             "crumbs": [
                 _plans_crumb(),
@@ -199,6 +202,7 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     """One item's history: value, status, direction and commentary by period; KPI trend."""
     record, live = _load(request, slug)
     latest = default_period(live)  # the item's history runs up to today's period
+    what = f"item:{latest.id if latest else ''}:{ref}"
 
     def build(fresh: PlanRecord) -> pages.ItemPage:
         return pages.item_page(
@@ -208,21 +212,26 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
             counted_closed_plans(plan_record=fresh),
         )
 
-    page = counted(record, f"item:{latest.id if latest else ''}:{ref}", build)
+    page = counted(record, what, build)
     rec = page.located.recommendation
+    user = request.user
+    roles = plan_roles(user, record)  # one query for the page's every permission
+    lead = is_operator(user) or Role.LEAD in roles
     return render(
         request,
         "web/item.html",
         {
             "record": record,
             "page": page,
+            # What the page shows of the counted data is rendered once per data version.
+            "fragment": fragment_key(record, f"{what}:{record.slug}"),
             # Staff email addresses are for those who give updates, not viewers (ADR 0068).
             "accounts": (
                 item_accounts(plan=record, ref=page.item.ref)
-                if can_contribute(request.user, record)
+                if lead or Role.CONTRIBUTOR in roles
                 else None
             ),
-            "may_assign": can_edit(request.user, record),
+            "may_assign": lead,
             "crumbs": [
                 _plans_crumb(),
                 _plan_crumb(record),
@@ -232,23 +241,24 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
                 ),
             ],
             "section": "plans",
-            **_item_workflow(request, record, ref),
+            **_item_workflow(request, record, ref, lead=lead),
         },
     )
 
 
-def _item_workflow(request: HttpRequest, record: PlanRecord, ref: str) -> dict[str, Any]:
+def _item_workflow(
+    request: HttpRequest, record: PlanRecord, ref: str, *, lead: bool
+) -> dict[str, Any]:
     """The item's updates with a lead's comment (approved or returned, newest first), those
     a lead entered on its owner's behalf (ADR 0069), and for its owner, deputy and the plan's
-    leads a link to update it in each open period where it can change."""
-    found = item_by_ref(plan_record=record, ref=ref)
+    leads (``lead``) a link to update it in each open period where it can change."""
+    found = counted(record, f"item-keys:{ref}", lambda fresh: item_keys(plan_record=fresh, ref=ref))
     if found is None:
         return {}
     entries = item_entries(item=found)
     user = request.user
     updatable: list[dict[str, Any]] = []
     mine = isinstance(user, User) and user.pk in (found.owner_user_id, found.deputy_user_id)
-    lead = can_edit(user, record)
     if mine or lead:
         by_period = {entry.period_id: entry for entry in entries}
         for period in open_periods(plan_record=record):
