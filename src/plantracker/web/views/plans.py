@@ -24,7 +24,7 @@ from plantracker.domain.model import Plan
 from plantracker.domain.periods import default_period
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import EntryState, PlanRecord, User
-from plantracker.tracker.permissions import can_contribute, can_edit
+from plantracker.tracker.permissions import can_edit
 from plantracker.tracker.selectors import plan_for_user, plans_for_user
 from plantracker.tracker.selectors.cached import (
     counted,
@@ -212,12 +212,8 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
         {
             "record": record,
             "page": page,
-            # Staff email addresses are for those who give updates, not viewers (ADR 0068).
-            "accounts": (
-                item_accounts(plan=record, ref=page.item.ref)
-                if can_contribute(request.user, record)
-                else None
-            ),
+            # Named for every reader; addresses only for leads and admins (ADR 0070).
+            "accounts": item_accounts(plan=record, ref=page.item.ref),
             "may_assign": can_edit(request.user, record),
             "crumbs": [
                 _plans_crumb(),
