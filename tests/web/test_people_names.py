@@ -56,7 +56,11 @@ def test_viewers_and_contributors_read_names_leads_read_addresses_too() -> None:
     )
     assert isinstance(entry, Update) and entry.on_behalf
     evidence_link_add(
-        actor=lead, item=item, period=period, url="https://example.org/minutes", description="Minutes"
+        actor=lead,
+        item=item,
+        period=period,
+        url="https://example.org/minutes",
+        description="Minutes",
     )
     item_url = reverse("web:item", args=["cip", "1.A1"])
     evidence_url = reverse("web:evidence", args=["cip", Q3, "1.A1"])
@@ -68,7 +72,8 @@ def test_viewers_and_contributors_read_names_leads_read_addresses_too() -> None:
     assert (
         "Submitted by Lee Lead (lead@example.org) on" in review
         and "entered by Lee Lead (lead@example.org) on behalf of "
-        "Cara Owner (contributor@example.org)" in review
+        "Cara Owner (contributor@example.org)"
+        in review
     )
     plan_view = _text(reviewer, reverse("web:plan-updates", args=["cip", Q3]))
     assert "(Cara Owner (contributor@example.org))" in plan_view  # 1.A1's owner
