@@ -237,7 +237,7 @@ def test_a_stale_expected_version_is_a_conflict_and_nothing_is_written(site: Sit
     again = [{"ref": "1.K1", "value": 61, "expected_version": version}]
     response = post(site.client("contributor"), VALUES, again)
     assert response.status_code == 409
-    assert "lead@example.org" in response.json()["detail"]
+    assert "was changed by lead at" in response.json()["detail"]  # named (ADR 0070)
     assert _value(site, "1.K1").value == Decimal("60")
 
 

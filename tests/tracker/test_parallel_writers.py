@@ -94,7 +94,7 @@ def test_parallel_writers_on_the_same_and_on_different_updates() -> None:
         )
     refused = [o for o in outcomes if isinstance(o, ConflictError)]
     for conflict in refused:
-        assert conflict.changed_by == lead.username
+        assert conflict.changed_by == "lead"  # named, never by address (ADR 0070)
         assert conflict.changed_at is not None
 
     # The shared update: exactly one of the ten lands, and it is what the record now says.

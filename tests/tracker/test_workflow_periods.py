@@ -180,7 +180,7 @@ def test_a_stale_period_version_is_a_conflict(site: WorkflowSite) -> None:
     )
     with pytest.raises(ConflictError) as conflict:
         period_close(actor=site.users["lead"], period=period, expected_version=1)
-    assert conflict.value.changed_by == "lead2@example.org"
+    assert conflict.value.changed_by == "lead2"  # named, never by address (ADR 0070)
     assert site.period(Q2).state == PeriodState.OPEN
 
 
@@ -246,7 +246,7 @@ def test_a_stale_narrative_is_a_conflict(site: WorkflowSite) -> None:
             actor=site.users["lead"], period=site.period(Q2), expected_version=1, headlines=["B"]
         )
     assert conflict.value.current["headlines"] == ["A"]
-    assert conflict.value.changed_by == "lead2@example.org"
+    assert conflict.value.changed_by == "lead2"  # named, never by address (ADR 0070)
 
 
 def test_kpi_values_are_kept_exactly(site: WorkflowSite) -> None:

@@ -341,7 +341,7 @@ def test_a_stale_version_is_a_conflict_naming_who_changed_it(site: WorkflowSite)
     with pytest.raises(ConflictError) as conflict:
         _draft(site, who="lead", status="green", commentary="All done")
     error = conflict.value
-    assert error.changed_by == contributor.username
+    assert error.changed_by == "contributor"  # named, never by address (ADR 0070)
     assert error.changed_at is not None
     assert error.version == 1
     assert error.current["commentary"] == "Partners asked for more time"

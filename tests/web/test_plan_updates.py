@@ -107,16 +107,17 @@ def test_a_lead_enters_an_update_on_the_owners_behalf(site: WorkflowSite) -> Non
     other = page_text(site.client("lead2").get(reverse("web:review", args=["cip", Q3])))
     assert "Approve Action 1.A1" in other
 
-    # The owner and the item page see who entered it for whom.
+    # The owner and the item page see who entered it for whom, by name (ADR 0070).
     mine = page_text(site.client("contributor").get(reverse("web:my-updates", args=["cip", Q3])))
-    assert "Entered by lead@example.org on behalf of contributor@example.org" in mine
+    assert "Entered by lead on behalf of contributor." in mine
     item_page = page_text(site.client("contributor").get(reverse("web:item", args=["cip", "1.A1"])))
-    assert "Entered on the owner's behalf" in item_page and behalf in item_page
+    assert "Entered on the owner's behalf" in item_page
+    assert "entered by lead on behalf of contributor" in item_page
     audit = page_text(site.client("lead2").get(reverse("web:item-audit", args=["cip", "1.A1"])))
     assert "draft saved on behalf of contributor@example.org" in audit
-    # Viewers do not see staff email addresses (ADR 0068).
+    # Viewers see names, not staff email addresses (ADR 0070).
     viewer_page = page_text(site.client("viewer").get(reverse("web:item", args=["cip", "1.A1"])))
-    assert "entered by a lead on behalf of its owner" in viewer_page
+    assert "entered by lead on behalf of contributor" in viewer_page
     assert "lead@example.org" not in viewer_page
 
 

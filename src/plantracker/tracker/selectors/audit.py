@@ -342,14 +342,17 @@ def people(ids: Iterable[int | None]) -> dict[int, Person]:
     found = User.objects.filter(pk__in=wanted).values_list(
         "pk", "username", "first_name", "last_name"
     )
-    return {
-        pk: Person(
-            pk=pk,
-            name=f"{first} {last}".strip() or _local_part(username),
-            email=username,
-        )
-        for pk, username, first, last in found
-    }
+    return {pk: _person(pk, username, first, last) for pk, username, first, last in found}
+
+
+def person(account: User) -> Person:
+    """``account`` as the trail names it, from the account already read (ADR 0070): what
+    the web pages show for an update's author, its reviewer or an evidence's adder."""
+    return _person(account.pk, account.username, account.first_name, account.last_name)
+
+
+def _person(pk: int, username: str, first: str, last: str) -> Person:
+    return Person(pk=pk, name=f"{first} {last}".strip() or _local_part(username), email=username)
 
 
 def _labels(ids: Iterable[int | None], emails: bool) -> dict[int, str]:

@@ -47,6 +47,7 @@ from plantracker.tracker.models import (
 )
 from plantracker.tracker.models.workflow import entry_content
 from plantracker.tracker.permissions import can_edit, can_update_item, can_update_risk
+from plantracker.tracker.selectors.audit import person
 from plantracker.tracker.selectors.cached import counted_plan
 from plantracker.tracker.selectors.workflow import (
     Entry,
@@ -100,12 +101,13 @@ def locked_open_period(period: Period) -> Period:
 
 
 def latest_change(record: Any) -> tuple[str | None, datetime | None]:
-    """Who last changed ``record`` and when, from its audit trail."""
+    """Who last changed ``record`` and when, from its audit trail: their name as the trail
+    names them for every reader, never their email address (ADR 0070)."""
     last = record.history.order_by("-history_date", "-history_id").first()
     if last is None:
         return None, None
     user = last.history_user
-    return (user.username if user is not None else None), last.history_date
+    return (person(user).name if user is not None else None), last.history_date
 
 
 def _conflict(entry: Entry | None, what: str) -> ConflictError:

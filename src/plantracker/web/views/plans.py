@@ -225,12 +225,8 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
             "page": page,
             # What the page shows of the counted data is rendered once per data version.
             "fragment": fragment_key(record, f"{what}:{record.slug}"),
-            # Staff email addresses are for those who give updates, not viewers (ADR 0068).
-            "accounts": (
-                item_accounts(plan=record, ref=page.item.ref)
-                if lead or Role.CONTRIBUTOR in roles
-                else None
-            ),
+            # Named for every reader; addresses only for leads and admins (ADR 0070).
+            "accounts": item_accounts(plan=record, ref=page.item.ref),
             "may_assign": lead,
             "crumbs": [
                 _plans_crumb(),
