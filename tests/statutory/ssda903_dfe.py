@@ -180,7 +180,7 @@ def _child_b(year: int, child: str) -> dict[str, list[Row]]:
     }  # fmt: skip
     if year == 2024:
         episodes = [foster, semi_independent]
-        reviews = ("10/05/2023", "08/11/2023")
+        reviews: tuple[str, ...] = ("10/05/2023", "08/11/2023")
     else:
         episodes = [{**semi_independent, "DEC": "03/09/2024", "REC": "E5"}]
         reviews = ("07/05/2024",)
