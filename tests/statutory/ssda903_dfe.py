@@ -18,6 +18,9 @@ column for a handful of children of one authority followed over the three years:
   and moves to supported accommodation (K3) at 16;
 - E, an unaccompanied asylum-seeking boy who comes into care at 16 in 2025-26 (UASC).
 
+No child is placed for adoption in these years: AD1 and PlacedAdoption are their header
+lines, as in a council's return with no adoptions.
+
 What differs by year, as the DfE changed it: social worker episodes are collected from
 2023-24; ``SEX`` is 1 (male) / 2 (female) up to 2023-24 and M / F from 2024-25; from 2025-26
 every placement other than P1, P3, R1, R2, R5, T0–T4 and Z11–Z14 has its Ofsted URN, H5 (and
