@@ -97,36 +97,51 @@ def _theirs(
         flush=True,
     )
     waiting = list(chosen)
-    running: dict[int, tuple[Path, subprocess.Popen[bytes], float]] = {}
+    running: dict[int, tuple[Path, subprocess.Popen[bytes], float, Path]] = {}
     cpus: list[float] = []
+    finished = 0
     started = time.perf_counter()
     while waiting or running:
         while waiting and len(running) < jobs:
             path = waiting.pop(0)
-            process = subprocess.Popen(
-                [python, "-m", "cin_validator", "run", str(path), "-r", _ruleset(path)],
-                cwd=base,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            running[process.pid] = (path, process, time.perf_counter())
+            errors = base / f"{path.stem}.stderr"
+            with open(errors, "wb") as stderr:
+                process = subprocess.Popen(
+                    [python, "-m", "cin_validator", "run", str(path), "-r", _ruleset(path)],
+                    cwd=base,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                )
+            running[process.pid] = (path, process, time.perf_counter(), errors)
         for pid in list(running):
             done, status, usage = os.wait4(pid, os.WNOHANG)
             if done == 0:
                 continue
-            path, process, began = running.pop(pid)
+            path, process, began, errors = running.pop(pid)
             process.returncode = os.waitstatus_to_exitcode(status)
+            cpu = usage.ru_utime + usage.ru_stime
+            finished += 1
+            name = f"{finished}/{len(chosen)} {path.parent.name}/{path.name}"
             if process.returncode != 0:
-                raise SystemExit(f"{path.name}: the command line failed ({process.returncode})")
-            cpus.append(usage.ru_utime + usage.ru_stime)
+                # The exception's class only: its message may quote a value of the file.
+                last = ["", *errors.read_text(errors="replace").strip().splitlines()][-1]
+                print(
+                    f"    {name}: the command line failed (exit {process.returncode}, "
+                    f"{last.partition(':')[0][:80] or 'no message'}) after {cpu:.1f} s CPU",
+                    flush=True,
+                )
+                continue
+            cpus.append(cpu)
             print(
-                f"    {len(cpus)}/{len(chosen)} {path.parent.name}/{path.name} "
-                f"({_children_in(path)} children): {time.perf_counter() - began:.1f} s wall, "
-                f"{cpus[-1]:.1f} s CPU; load average {_load()}",
+                f"    {name} ({_children_in(path)} children): "
+                f"{time.perf_counter() - began:.1f} s wall, {cpu:.1f} s CPU; "
+                f"load average {_load()}",
                 flush=True,
             )
         if running:
             time.sleep(2)
+    if not cpus:
+        return
     mean = sum(cpus) / len(cpus)
     print(
         f"  theirs, {len(cpus)} of {len(census)} CIN file(s): {sum(cpus):.1f} s CPU in all, "
