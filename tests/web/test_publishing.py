@@ -5,7 +5,6 @@ once withdrawn, and every step is in the audit trail."""
 
 from __future__ import annotations
 
-import html as html_module
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -14,10 +13,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
+from tests.web.page_text import page_text
 
 from plantracker.tracker.models import Publication
 from plantracker.tracker.selectors.audit import period_audit
 from plantracker.tracker.services import period_close, period_reopen
+from plantracker.tracker.services.publishing import publication_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +33,6 @@ def site(settings: Any, reports_at_once: None) -> WorkflowSite:
     period = made.period(Q2)
     period_close(actor=made.users["lead"], period=period, expected_version=period.version)
     return made
-
-
-def _client(site: WorkflowSite, who: str) -> Client:
-    client = Client()
-    client.force_login(site.users[who])
-    return client
-
-
-def _text(response: Any) -> str:
-    page = response.content.decode()
-    return html_module.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 def _url(name: str, code: str = Q2) -> str:
@@ -62,28 +52,28 @@ def _public(site: WorkflowSite, *parts: object) -> str:
 def publish(site: WorkflowSite, django_capture_on_commit_callbacks: Any) -> Iterator[Any]:
     def publish_as(who: str = "lead", code: str = Q2) -> Any:
         with django_capture_on_commit_callbacks(execute=True):
-            return _client(site, who).post(_url("publish", code), {"confirm": "yes"})
+            return site.client(who).post(_url("publish", code), {"confirm": "yes"})
 
     yield publish_as
 
 
 def test_only_a_lead_of_the_plan_publishes_or_unpublishes(site: WorkflowSite, publish: Any) -> None:
     for who in ("viewer", "contributor"):
-        assert _client(site, who).get(_url("publish")).status_code == 403
+        assert site.client(who).get(_url("publish")).status_code == 403
         assert publish(who).status_code == 403
-        assert _client(site, who).post(_url("unpublish"), {"confirm": "yes"}).status_code == 403
+        assert site.client(who).post(_url("unpublish"), {"confirm": "yes"}).status_code == 403
     # Another organisation's lead does not learn the plan exists.
     assert publish("outsider").status_code == 404
     assert not Publication.objects.exists()
     # An open period is refused with a message, nothing published.
     refused = publish("lead", Q3)
     assert refused.status_code == 409
-    assert "close it before publishing" in _text(refused)
+    assert "close it before publishing" in page_text(refused)
     assert not Publication.objects.exists()
     # The lead is asked first; the question says what the public will see.
-    asked = _client(site, "lead").get(_url("publish"))
+    asked = site.client("lead").get(_url("publish"))
     assert asked.status_code == 200
-    assert "names are left out" in _text(asked)
+    assert "names are left out" in page_text(asked)
     assert not Publication.objects.exists()
     # Nothing is published yet: the public addresses do not exist.
     assert Client().get(_public(site)).status_code == 404
@@ -98,12 +88,12 @@ def test_a_published_report_is_public_fixed_revised_superseded_and_withdrawn(
     public = Client()  # nobody signed in
     index = public.get(_public(site))
     assert index.status_code == 200
-    assert "Q2 July – September 2018" in _text(index)
+    assert "Q2 July – September 2018" in page_text(index)
     page = public.get(_public(site, Q2))
     assert page.status_code == 200
     assert page["Cache-Control"].startswith("public")
     body = page.content.decode()
-    text = _text(page)
+    text = page_text(page)
     assert "Children's Improvement Plan" in text
     assert "Published by Example County Council" in text
     assert not any(owner in text for owner in OWNERS)
@@ -125,8 +115,8 @@ def test_a_published_report_is_public_fixed_revised_superseded_and_withdrawn(
         expected_version=period.version,
     )
     revising = public.get(_public(site, Q2))
-    assert "Under revision" in _text(revising)
-    assert "Under revision" in _text(public.get(_public(site)))
+    assert "Under revision" in page_text(revising)
+    assert "Under revision" in page_text(public.get(_public(site)))
     # The lead cannot publish again until it is closed.
     assert publish().status_code == 409
 
@@ -134,21 +124,21 @@ def test_a_published_report_is_public_fixed_revised_superseded_and_withdrawn(
     period_close(actor=site.users["lead"], period=period, expected_version=period.version)
     assert publish().status_code == 302
     current = public.get(_public(site, Q2))
-    assert "version 2" in _text(current)
-    assert "Under revision" not in _text(current)
+    assert "version 2" in page_text(current)
+    assert "Under revision" not in page_text(current)
     superseded = public.get(_public(site, Q2, 1))
     assert superseded.status_code == 200
-    assert "Superseded" in _text(superseded)
-    assert "Read the current version" in _text(superseded)
+    assert "Superseded" in page_text(superseded)
+    assert "Read the current version" in page_text(superseded)
     # The earlier version's report is the one published then, byte for byte below its bar.
     assert first.split(b"</header>", 1)[1] == superseded.content.split(b"</header>", 1)[1]
-    listed = _text(public.get(_public(site)))
+    listed = page_text(public.get(_public(site)))
     assert "version 1" in listed and "superseded" in listed
 
     # Unpublishing takes every version off the public pages.
-    asked = _client(site, "lead").get(_url("unpublish"))
-    assert "page not found" in _text(asked)
-    with_confirmation = _client(site, "lead").post(_url("unpublish"), {"confirm": "yes"})
+    asked = site.client("lead").get(_url("unpublish"))
+    assert "page not found" in page_text(asked)
+    with_confirmation = site.client("lead").post(_url("unpublish"), {"confirm": "yes"})
     assert with_confirmation.status_code == 302
     for address in (_public(site, Q2), _public(site, Q2, 1), _public(site, Q2, 2), _public(site)):
         assert public.get(address).status_code == 404
@@ -163,5 +153,21 @@ def test_a_published_report_is_public_fixed_revised_superseded_and_withdrawn(
     assert reasons.count("unpublished 2018-19-Q2") == 2
     assert all("lead@example.org" in str(who) for _reason, who in said)
     # The period page lists the versions for its readers.
-    period_page = _text(_client(site, "viewer").get(_url("period")))
+    period_page = page_text(site.client("viewer").get(_url("period")))
     assert "Unpublished" in period_page
+
+
+def test_a_published_file_gone_from_the_storage_is_a_404_not_an_error(
+    site: WorkflowSite, publish: Any
+) -> None:
+    """After a restore into an empty storage (ADR 0081) the public address says "not
+    found" until the report is published again, rather than failing."""
+    assert publish().status_code == 302
+    publication = Publication.objects.get()
+    for name in publication.files.values():
+        publication_storage().delete(name)
+    public = Client()
+    assert public.get(_public(site, Q2)).status_code == 404
+    organisation = site.plan.organisation.slug
+    workbook = reverse("web:published-file", args=[organisation, "cip", Q2, 1, "xlsx"])
+    assert public.get(workbook).status_code == 404

@@ -228,15 +228,3 @@ def widget(field: BoundField, width: str = "") -> SafeString:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return SafeString(field.as_widget(attrs=attrs))
-
-
-@register.filter
-def person_name(user: object) -> str:
-    """A person as the audit trail names them to readers who do not see staff email
-    addresses (ADR 0070, ADR 0080): their name, or their address's part before the @."""
-    if user is None:
-        return "—"
-    full = " ".join(
-        part for part in (getattr(user, "first_name", ""), getattr(user, "last_name", "")) if part
-    )
-    return full or str(getattr(user, "username", "")).split("@", 1)[0] or "—"

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from plantracker.tracker.downloads import evidence_file_response
 from plantracker.tracker.models import Evidence, PeriodState
-from plantracker.tracker.permissions import can_contribute, can_update_item
+from plantracker.tracker.permissions import can_update_item
 from plantracker.tracker.selectors import item_by_ref, plan_for_user
+from plantracker.tracker.selectors.evidence import evidence_list
 from plantracker.tracker.services import InvalidInput
 from plantracker.tracker.services.evidence import (
     evidence_file_add,
@@ -98,13 +99,8 @@ def evidence_page(request: HttpRequest, slug: str, period: str, ref: str) -> Htt
             "record": record,
             "period": found_period,
             "item": item,
-            "evidence": Evidence.objects.filter(
-                item=item, period=found_period, removed_at__isnull=True
-            ).select_related("added_by"),
+            "evidence": evidence_list(item=item, period=found_period),
             "may_change": may_change,
-            # Staff email addresses are for those who give updates (ADR 0068), not for
-            # viewers or inspectors (ADR 0080): they see names.
-            "staff_emails": can_contribute(user, record),
             "file_form": file_form,
             "link_form": link_form,
             "errors": [*_errors(file_form), *_errors(link_form)],

@@ -85,11 +85,21 @@ def _version_or_404(
     return version
 
 
+def _stored(files: dict[str, str], fmt: str) -> bytes:
+    """A published file's bytes; 404 when it is not in the storage (e.g. after a restore
+    into an empty storage, until the report is published again: ADR 0081)."""
+    try:
+        with publication_storage().open(files[fmt], "rb") as stream:
+            content: bytes = stream.read()
+    except (KeyError, FileNotFoundError) as missing:
+        raise Http404("No such published report") from missing
+    return content
+
+
 def _page(request: HttpRequest, version: PublicVersion) -> HttpResponse:
     """The version's stored HTML, with the bar inserted at the top of its body."""
     publication = version.publication
-    with publication_storage().open(publication.files["html"], "rb") as stream:
-        document = stream.read().decode("utf-8")
+    document = _stored(publication.files, "html").decode("utf-8")
     bar = render_to_string(
         "web/published/bar.html",
         {
@@ -130,8 +140,7 @@ def download(
     if fmt == "html" or fmt not in publication.files:
         raise Http404("No such file")
     renderer = RENDERERS[fmt]
-    with publication_storage().open(publication.files[fmt], "rb") as stream:
-        content = stream.read()
+    content = _stored(publication.files, fmt)
     response = HttpResponse(content, content_type=renderer.media_type)
     filename = f"{publication.plan.slug}-{publication.period.code}-v{publication.number}"
     response["Content-Disposition"] = content_disposition_header(
