@@ -149,7 +149,7 @@ def test_a_published_report_is_public_fixed_revised_superseded_and_withdrawn(
     reasons = [reason for reason, _who in said]
     assert "published 2018-19-Q2, version 1" in reasons
     assert "published 2018-19-Q2, version 2" in reasons
-    assert "superseded by a new version of 2018-19-Q2" in reasons
+    assert "superseded by version 2 of 2018-19-Q2" in reasons
     assert reasons.count("unpublished 2018-19-Q2") == 2
     assert all("lead@example.org" in str(who) for _reason, who in said)
     # The period page lists the versions for its readers.
@@ -171,3 +171,27 @@ def test_a_published_file_gone_from_the_storage_is_a_404_not_an_error(
     organisation = site.plan.organisation.slug
     workbook = reverse("web:published-file", args=[organisation, "cip", Q2, 1, "xlsx"])
     assert public.get(workbook).status_code == 404
+
+
+def test_publishing_again_keeps_the_shown_version_until_the_new_one_is_built(
+    site: WorkflowSite, publish: Any
+) -> None:
+    """The period's public page never goes blank while (or if) the worker builds the new
+    version's files: the earlier version is superseded only once they are stored."""
+    assert publish().status_code == 302
+    period = site.period(Q2)
+    period_reopen(
+        actor=site.users["lead"],
+        period=period,
+        reason="A figure was wrong",
+        expected_version=period.version,
+    )
+    period = site.period(Q2)
+    period_close(actor=site.users["lead"], period=period, expected_version=period.version)
+    # Published again, its build not run yet (the worker has not got to it).
+    again = site.client("lead").post(_url("publish"), {"confirm": "yes"})
+    assert again.status_code == 302
+    page = Client().get(_public(site, Q2))
+    assert page.status_code == 200
+    assert "Superseded" not in page_text(page)
+    assert Publication.objects.filter(superseded_at__isnull=True).count() == 2

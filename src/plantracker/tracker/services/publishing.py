@@ -46,7 +46,7 @@ def published_formats() -> tuple[str, ...]:
 def _locked_period(actor: User, period: Period, verb: str) -> Period:
     if not can_edit(actor, period.plan):
         raise NotAllowed(f"Only a lead of the plan may {verb} the report of {period.label}")
-    return Period.objects.select_for_update().select_related("plan").get(pk=period.pk)
+    return Period.objects.select_for_update(of=("self",)).select_related("plan").get(pk=period.pk)
 
 
 def _save(publication: Publication, actor: User, reason: str, fields: list[str] | None) -> None:
@@ -62,20 +62,16 @@ def _save(publication: Publication, actor: User, reason: str, fields: list[str] 
 def publication_publish(*, actor: User, period: Period) -> Publication:
     """Publish ``period``'s report as it was closed: a new version, the one shown from now.
 
-    Only a closed period is published (its snapshot is what the public reads); the version
-    shown until now is kept, marked superseded.
+    Only a closed period is published (its snapshot is what the public reads). The version
+    shown until now stays shown until the new one's files are built, then is kept, marked
+    superseded (``publication_files_build``): the public page never goes blank in between,
+    nor for good if the build fails.
     """
     period = _locked_period(actor, period, "publish")
     if period.state != PeriodState.CLOSED:
         raise StateConflict(f"{period.label} is open: close it before publishing its report")
     snapshot = PeriodSnapshot.objects.filter(period=period).latest()
     now = timezone.now()
-    shown = Publication.objects.filter(
-        period=period, superseded_at__isnull=True, withdrawn_at__isnull=True
-    )
-    for earlier in shown:
-        earlier.superseded_at = now
-        _save(earlier, actor, f"superseded by a new version of {period.code}", ["superseded_at"])
     last = Publication.objects.filter(period=period).aggregate(last=Max("number"))["last"] or 0
     publication = Publication(
         plan=period.plan,
@@ -128,6 +124,23 @@ def publication_files_build(*, publication_id: int) -> str:
         renderer = RENDERERS[fmt]
         content = renderer.render(report)
         files[fmt] = storage.save(f"{base}/report{renderer.suffix}", ContentFile(content))
-    # Only the files change; the row's history is not the place for storage names.
-    Publication.objects.filter(pk=publication.pk).update(files=files, built_at=timezone.now())
+    with transaction.atomic():
+        # Only the files change; the row's history is not the place for storage names.
+        built_at = timezone.now()
+        Publication.objects.filter(pk=publication.pk).update(files=files, built_at=built_at)
+        # The new version is shown from now: the one shown until now is superseded.
+        earlier = Publication.objects.filter(
+            period=publication.period,
+            number__lt=publication.number,
+            superseded_at__isnull=True,
+            withdrawn_at__isnull=True,
+        )
+        for shown in earlier:
+            shown.superseded_at = built_at
+            _save(
+                shown,
+                publication.published_by,
+                f"superseded by version {publication.number} of {publication.period.code}",
+                ["superseded_at"],
+            )
     return f"built {', '.join(files)} of {publication}"
