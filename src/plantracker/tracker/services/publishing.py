@@ -49,7 +49,9 @@ def _locked_period(actor: User, period: Period, verb: str) -> Period:
     return Period.objects.select_for_update(of=("self",)).select_related("plan").get(pk=period.pk)
 
 
-def _save(publication: Publication, actor: User, reason: str, fields: list[str] | None) -> None:
+def _save(
+    publication: Publication, actor: User | None, reason: str, fields: list[str] | None
+) -> None:
     publication._history_user = actor  # type: ignore[attr-defined]
     publication._change_reason = reason  # type: ignore[attr-defined]
     if fields is None:
