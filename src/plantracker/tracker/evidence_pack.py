@@ -36,9 +36,10 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import Kind, Plan
+from plantracker.domain.model import Kind, Plan, Unit
 from plantracker.domain.results import ItemResult
 from plantracker.files import csv_cell
+from plantracker.reports.text import shown, status_text
 from plantracker.tracker import reports_cache
 from plantracker.tracker.models import Evidence, Period, PlanRecord
 from plantracker.tracker.selectors import period_plan
@@ -222,8 +223,10 @@ def pack_write(
 
 
 def _update_text(item: ItemResult) -> str:
+    """The value as the report prints it (its display text, or the number in its unit),
+    then the commentary."""
     if item.display or item.value is not None:
-        value = item.display or str(item.value)
+        value = shown(item.value, item.display, getattr(item.item, "unit", Unit.NUMBER))
         return f"{value}. {item.commentary}" if item.commentary else value
     return item.commentary or ""
 
@@ -235,7 +238,7 @@ def _cells(row: _Row) -> list[str]:
         item.item.ref,
         item.kind.value,
         item.item.title,
-        item.status.word,
+        status_text(item.status, item.na_reason),
         _update_text(item),
         "" if found is None else found.get_kind_display(),
         "" if found is None else found.description,
