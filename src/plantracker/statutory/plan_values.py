@@ -17,6 +17,7 @@ from plantracker.domain.model import STATUTORY_PREFIX, Kpi, KpiValue, Plan
 from plantracker.statutory.definitions import DEFINITIONS
 from plantracker.statutory.errors import StatutoryError
 from plantracker.statutory.indicators import Indicator, Window
+from plantracker.statutory.suppression import SUPPRESSED
 
 SOURCE_PREFIX = STATUTORY_PREFIX
 
@@ -82,16 +83,16 @@ def computed_kpi_values(
     ``computed_from`` with its indicator and, when ``quality`` knows it, the data quality of
     the returns it was computed from (plantracker.domain.computed, ADR 0074).
 
-    A suppressed figure is recorded as not available with display "c" (the published
-    convention); a figure that could not be computed as not available, with the reason in
-    the commentary.
+    A suppressed figure is recorded as not available with display ``SUPPRESSED``, "c" (the
+    published convention, ``statutory.suppression``); a figure that could not be computed
+    as not available, with the reason in the commentary.
     """
     values: list[ComputedValue] = []
     for kpi, name in statutory_kpis(plan):
         result = results[name]
         value = KpiValue(
             value=None if result.suppressed else result.value,
-            display="c" if result.suppressed else None,
+            display=SUPPRESSED if result.suppressed else None,
             commentary=_commentary(result, as_of),
             computed_from=computed_mark(name, (quality or {}).get(name)),
         )
