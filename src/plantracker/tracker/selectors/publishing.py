@@ -6,6 +6,9 @@ they find is public; anything else (unknown, not yet built, withdrawn) is None o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 from plantracker.tracker.models import Organisation, Period, PeriodState, Publication
 
@@ -40,9 +43,7 @@ def public_organisation(*, slug: str) -> Organisation | None:
 def public_versions(*, organisation: Organisation) -> list[PublicVersion]:
     """Every public version of the organisation's reports: by plan, period, newest first."""
     found = (
-        Publication.objects.filter(
-            plan__organisation=organisation, withdrawn_at__isnull=True, built_at__isnull=False
-        )
+        _public(plan__organisation=organisation)
         .select_related("plan", "period")
         .order_by("plan__title", "plan__pk", "-period__position", "-number")
     )
@@ -53,39 +54,37 @@ def public_version(
     *, organisation_slug: str, plan_slug: str, period_code: str, number: int | None = None
 ) -> PublicVersion | None:
     """The version at a public address: ``number``, or the period's current one."""
-    found = (
-        Publication.objects.filter(
-            plan__organisation__slug=organisation_slug,
-            plan__slug=plan_slug,
-            period__code=period_code,
-            withdrawn_at__isnull=True,
-        )
-        .filter(built_at__isnull=False)
-        .select_related("plan", "plan__organisation", "period")
+    where: dict[str, Any] = {
+        "plan__organisation__slug": organisation_slug,
+        "plan__slug": plan_slug,
+        "period__code": period_code,
+    }
+    found = _current(**where) if number is None else _public(number=number, **where)
+    publication = (
+        found.select_related("plan", "plan__organisation", "period").order_by("-number").first()
     )
-    if number is None:
-        found = found.filter(superseded_at__isnull=True)
-    else:
-        found = found.filter(number=number)
-    publication = found.order_by("-number").first()
     return None if publication is None else _version(publication)
 
 
 def current_number(*, publication: Publication) -> int | None:
     """The number of the version now at ``publication``'s period's address, if any."""
-    current = (
-        Publication.objects.filter(
-            period_id=publication.period_id, withdrawn_at__isnull=True, superseded_at__isnull=True
-        )
-        .filter(built_at__isnull=False)
-        .values_list("number", flat=True)
-        .first()
-    )
-    return current
+    return _current(period_id=publication.period_id).values_list("number", flat=True).first()
+
+
+def _public(**where: Any) -> QuerySet[Publication]:
+    """The versions anyone may read: built and not withdrawn."""
+    return Publication.objects.filter(withdrawn_at__isnull=True, built_at__isnull=False, **where)
+
+
+def _current(**where: Any) -> QuerySet[Publication]:
+    """The version at a period's own address: public and superseded by no later one (at
+    most one a period)."""
+    return _public(superseded_at__isnull=True, **where)
 
 
 def _version(publication: Publication) -> PublicVersion:
-    current = publication.superseded_at is None
+    """``publication``, a public version (``_public``), as a page shows it."""
+    current = publication.superseded_at is None  # as ``_current`` asks
     return PublicVersion(
         publication=publication,
         current=current,
