@@ -95,6 +95,7 @@ def test_a_hostile_upload_gets_the_form_again_with_400_and_nothing_stored(
     assert response.status_code == 400  # type: ignore[attr-defined]
     page = response.content.decode()  # type: ignore[attr-defined]
     assert "There is a problem" in page and f"{name}:" in page and why in page
+    assert '<a href="#id_file-file">' in page  # the summary's line focuses the file field
     assert 'enctype="multipart/form-data"' in page
     assert not Evidence.objects.exists()
 

@@ -3,8 +3,6 @@ link, remove) and the download of a file, only ever as an attachment."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -25,7 +23,13 @@ from plantracker.tracker.services.evidence import (
 )
 from plantracker.tracker.uploads import UploadRefused
 from plantracker.web.forms.evidence import EvidenceFileForm, EvidenceLinkForm
-from plantracker.web.views.common import Crumb, crumbs, plan_and_period, signed_in_user
+from plantracker.web.views.common import (
+    Crumb,
+    crumbs,
+    form_error_links,
+    plan_and_period,
+    signed_in_user,
+)
 from plantracker.web.views.refusals import service_refusal
 
 # A downloaded file is never shown, run or framed on our origin.
@@ -103,7 +107,11 @@ def evidence_page(request: HttpRequest, slug: str, period: str, ref: str) -> Htt
             "may_change": may_change,
             "file_form": file_form,
             "link_form": link_form,
-            "errors": [*_errors(file_form), *_errors(link_form)],
+            # A form's own errors link to its first field (the file, the address).
+            "errors": [
+                *form_error_links(file_form, file_form["file"].id_for_label),
+                *form_error_links(link_form, link_form["url"].id_for_label),
+            ],
             "crumbs": [
                 *crumbs(record, found_period),
                 Crumb(f"{item.ref} {item.title}", reverse("web:item", args=[slug, item.ref])),
@@ -119,16 +127,6 @@ def _int(raw: str | None) -> int:
         return int(raw or "")
     except ValueError:
         raise Http404("No such evidence") from None
-
-
-def _errors(form: Any) -> list[tuple[str, str]]:
-    """The error summary's lines: (the field to focus, the message)."""
-    found: list[tuple[str, str]] = []
-    for field in form:
-        found.extend((field.id_for_label, str(error)) for error in field.errors)
-    first = f"id_{form.prefix}-file" if form.prefix == "file" else f"id_{form.prefix}-url"
-    found.extend((first, str(error)) for error in form.non_field_errors())
-    return found
 
 
 @login_required
