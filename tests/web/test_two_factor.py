@@ -157,3 +157,26 @@ def test_password_sign_in_can_be_turned_off(site: Site, settings: Any) -> None:
     refused = sign_in(Client(), "lead@example.org", PASSWORD)
     assert refused.status_code == 403
     assert "Sign in with your council account" in text(refused)
+
+
+def test_a_two_factor_step_refused_says_why_after_the_redirect(site: Site) -> None:
+    """A step out of order or one that has nothing to do redirects with a message: never a
+    page that silently shows something else."""
+    # The code step without a password first: back to sign in, told why.
+    stray = Client()
+    to_sign_in = stray.get(reverse("web:two-factor-code"), follow=True)
+    assert to_sign_in.redirect_chain[-1][0] == reverse("web:login")
+    assert "Important Sign in with your password first" in text(to_sign_in)
+
+    client = Client()
+    sign_in(client, "lead@example.org", PASSWORD)
+    # Recovery codes and turning off while two-factor is off.
+    renew = client.post(reverse("web:two-factor-recovery-codes"), follow=True)
+    assert "Two-factor is off for this account: set it up first" in text(renew)
+    off = client.post(reverse("web:two-factor-off"), follow=True)
+    assert "Two-factor was already off for your account" in text(off)
+    # Setting it up again once it is on.
+    _turn_on(client)
+    again = client.get(reverse("web:two-factor-set-up"), follow=True)
+    assert again.redirect_chain[-1][0] == reverse("web:two-factor")
+    assert "Important Two-factor is already on for your account" in text(again)

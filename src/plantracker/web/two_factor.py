@@ -21,6 +21,11 @@ PENDING_SESSION_KEY = "plantracker.2fa.pending"
 CHECKED_SESSION_KEY = "plantracker.2fa.checked"
 # The code must follow the password within this many seconds.
 PENDING_SECONDS = 5 * 60
+# What the code step says to someone who reached it without a password or too late.
+PENDING_GONE = (
+    "Sign in with your password first: the code must follow it within "
+    f"{PENDING_SECONDS // 60} minutes"
+)
 
 
 @dataclass(frozen=True)

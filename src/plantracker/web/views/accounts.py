@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
@@ -26,7 +27,7 @@ from plantracker.web.sso import (
     provider_buttons,
     provider_sign_out,
 )
-from plantracker.web.two_factor import pending_end, pending_get, pending_start
+from plantracker.web.two_factor import PENDING_GONE, pending_end, pending_get, pending_start
 from plantracker.web.views.common import form_status
 
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -93,6 +94,7 @@ def two_factor_code(request: HttpRequest) -> HttpResponse:
     pending = pending_get(request)
     if pending is None:
         pending_end(request)
+        messages.error(request, PENDING_GONE)
         return redirect("web:login")
     credentials = {"username": pending.user.username}
     if not AxesProxyHandler.is_allowed(request, credentials):

@@ -81,6 +81,7 @@ def _qr_svg(url: str) -> str:
 def set_up(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if has_two_factor(user):
+        messages.error(request, "Two-factor is already on for your account")
         return redirect("web:two-factor")
     secret = request.session.get(SECRET_SESSION_KEY)
     if not isinstance(secret, str) or not secret:
@@ -121,6 +122,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     with service_refusal() as refused:
         codes = recovery_codes_renew(user=_user(request))
     if refused:
+        messages.error(request, " ".join(refused.messages))
         return redirect("web:two-factor")
     return render(
         request,
@@ -137,4 +139,6 @@ def turn_off(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Admins must keep two-factor on here")
     if two_factor_disable(user=user):
         messages.success(request, "Two-factor is off: signing in needs only your password")
+    else:
+        messages.error(request, "Two-factor was already off for your account")
     return redirect("web:two-factor")
