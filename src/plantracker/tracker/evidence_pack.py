@@ -117,11 +117,11 @@ def evidence_pack(*, plan_record: PlanRecord, period: Period) -> PackFile:
     # The lock and the queued task commit together or not at all.
     with transaction.atomic():
         claim = reports_cache.build_claim(key)
-        if claim == "ours":
+        if claim is reports_cache.Claim.OURS:
             from plantracker.tracker.tasks import evidence_pack_build
 
             evidence_pack_build.enqueue(plan_id=plan_record.pk, period_code=period.code, key=key)
-    if claim == "failed":
+    if claim is reports_cache.Claim.FAILED:
         return PackFile(None, failed=True)
     # A backend that runs tasks at once (the tests') has built it already.
     return PackFile(name if storage.exists(name) else None)

@@ -213,12 +213,15 @@ def report_content(*, plan: Plan, period_code: str, fmt: str) -> bytes:
 
 
 # The build lock of ``report_file``, for the other files built in the background the same
-# way (the evidence pack, ADR 0080): "ours", "pending" or "failed".
+# way (the evidence pack, ADR 0080): ``build_claim`` answers ``Claim.OURS``, ``PENDING`` or
+# ``FAILED``.
+Claim = _Claim
 
 
-def build_claim(key: str) -> str:
-    """Take the build lock of ``key`` (``_claim``); the caller queues the build on "ours"."""
-    return _claim(key).value
+def build_claim(key: str) -> Claim:
+    """Take the build lock of ``key`` (``_claim``); the caller queues the build on
+    ``Claim.OURS``."""
+    return _claim(key)
 
 
 def build_release(key: str) -> None:
