@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -25,10 +26,12 @@ from tests.web.test_workflow_permissions import ROUTES as WORKFLOW_ROUTES
 from tests.web.test_workflow_permissions import fingerprint
 
 from plantracker.api.tokens import token_create
+from plantracker.tracker import evidence_pack
 from plantracker.tracker.models import InspectorVisit, Membership, ReportBuild, Role, User
 from plantracker.tracker.reports_cache import CACHE, report_key
 from plantracker.tracker.selectors import period_plan
 from plantracker.tracker.services import ServiceError, member_add, plan_import, role_grant
+from plantracker.tracker.services.data_version import data_version_bump
 from plantracker.tracker.services.evidence import evidence_file_add, evidence_link_add
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +223,7 @@ def test_an_admin_gives_the_inspector_role_with_a_last_day_after_today(
 
 
 def test_the_evidence_pack_is_built_once_by_the_worker_and_holds_everything(
-    site: WorkflowSite,
+    site: WorkflowSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pk = _evidence(site)
     # The period's PDF as the report cache holds it: the pack takes it from there.
@@ -273,6 +276,16 @@ def test_the_evidence_pack_is_built_once_by_the_worker_and_holds_everything(
     again = inspector.get(url)
     archive = zipfile.ZipFile(io.BytesIO(b"".join(again.streaming_content)))  # type: ignore[attr-defined]
     assert "https://intranet.example.org/plan" in archive.read("index.csv").decode()
+
+    # The plan is digested once per data version, not on every request (ADR 0064); a new
+    # version with the same figures is the same pack, served at once.
+    digested: list[object] = []
+    real = evidence_pack.plan_digest
+    monkeypatch.setattr(evidence_pack, "plan_digest", lambda p: digested.append(p) or real(p))
+    assert inspector.get(url).status_code == 200 and digested == []
+    with transaction.atomic():
+        data_version_bump(plan_ids=[site.plan.pk])
+    assert inspector.get(url).status_code == 200 and len(digested) == 1
 
 
 def test_the_evidence_pack_is_for_inspectors_leads_and_admins_only(site: WorkflowSite) -> None:

@@ -43,6 +43,7 @@ from plantracker.reports.text import shown, status_text
 from plantracker.tracker import reports_cache
 from plantracker.tracker.models import Evidence, Period, PlanRecord
 from plantracker.tracker.selectors import period_plan
+from plantracker.tracker.selectors.cached import counted, counted_period_plan
 from plantracker.tracker.services.evidence import evidence_storage
 
 # Not a plan's folder: a slug (the first part of an evidence file's name) has no dot.
@@ -79,12 +80,18 @@ def _evidence(record: PlanRecord, period: Period) -> list[Evidence]:
     )
 
 
-def pack_key(plan: Plan, period_code: str, evidence: list[Evidence]) -> str:
-    """The build lock's key of the pack of ``plan`` for ``period_code`` with ``evidence``."""
+def plan_digest(plan: Plan) -> str:
+    """A digest of ``plan``: repr of the frozen domain plan holds every figure, status and
+    update text."""
+    return hashlib.sha256(repr(plan).encode("utf-8")).hexdigest()
+
+
+def pack_key(plan_sha: str, period_code: str, evidence: list[Evidence]) -> str:
+    """The build lock's key of the pack of the plan whose ``plan_digest`` is ``plan_sha``
+    for ``period_code`` with ``evidence``."""
     digest = hashlib.sha256(_fingerprint().encode())
     digest.update(period_code.encode("utf-8") + b"\x00")
-    # repr of the frozen domain plan holds every figure, status and update text.
-    digest.update(repr(plan).encode("utf-8"))
+    digest.update(plan_sha.encode("ascii"))
     for found in evidence:
         row = (found.pk, found.item.ref, found.kind, found.filename, found.sha256)
         digest.update(repr((*row, found.url, found.description)).encode("utf-8"))
@@ -107,9 +114,19 @@ class PackFile:
 
 
 def evidence_pack(*, plan_record: PlanRecord, period: Period) -> PackFile:
-    """The period's pack from the storage, or its build queued once for the worker."""
-    plan = period_plan(plan_record=plan_record, period_code=period.code)
-    key = pack_key(plan, period.code, _evidence(plan_record, period))
+    """The period's pack from the storage, or its build queued once for the worker.
+
+    The plan's digest is worked out once per data version (ADR 0064), as a report file's
+    key is (``reports_cache.report_file``), not read and digested whole on every request;
+    the evidence is not counted data and is read each time."""
+    digest = counted(
+        plan_record,
+        f"pack-plan-digest:{period.code}",
+        lambda record: plan_digest(
+            counted_period_plan(plan_record=record, period_code=period.code)
+        ),
+    )
+    key = pack_key(digest, period.code, _evidence(plan_record, period))
     name = _stored_name(plan_record, period.code, key)
     storage = evidence_storage()
     if storage.exists(name):
@@ -139,7 +156,7 @@ def evidence_pack_build(*, plan_id: int, period_code: str, key: str) -> str:
     try:
         plan = period_plan(plan_record=record, period_code=period_code)
         evidence = _evidence(record, period)
-        if pack_key(plan, period_code, evidence) != key:
+        if pack_key(plan_digest(plan), period_code, evidence) != key:
             reports_cache.build_release(key)
             return "not built: the data changed since it was asked for"
         name = _stored_name(record, period_code, key)
