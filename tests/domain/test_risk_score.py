@@ -7,6 +7,7 @@ from tests.builders import Q1, Q2, plan, risk, scored, update
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import RiskBand, RiskScale, Status, band_errors
+from plantracker.domain.risk_score import placed
 from plantracker.domain.summary import summary_dict
 
 G, A, R = Status.GREEN, Status.AMBER, Status.RED
@@ -93,3 +94,15 @@ def test_plan_bands_change_the_derived_rag() -> None:
 def test_bad_bands_are_named(bands: tuple[RiskBand, ...], message: str) -> None:
     assert band_errors(bands) == [message]
     assert band_errors(RiskScale().bands) == []
+
+
+def test_a_position_on_the_grid_has_its_words_score_and_rag_and_one_off_it_has_none() -> None:
+    scale = RiskScale()
+    found = placed(4, 3, scale)
+    assert found is not None
+    assert (found.likelihood_word, found.impact_word) == ("Likely", "Moderate")
+    assert (found.position.score, found.derived) == (12, Status.AMBER)
+    # No score, a page's empty value, or a value off the 5×5 grid: not placed, never an
+    # error or another point's words.
+    for likelihood, impact in ((None, 3), ("", ""), (6, 3), (0, 2), (-1, 2), (True, 2), ("4", 3)):
+        assert placed(likelihood, impact, scale) is None, (likelihood, impact)

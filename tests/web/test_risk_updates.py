@@ -14,8 +14,10 @@ from django.test import Client
 from django.urls import reverse
 from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
 
+from plantracker.domain.model import RiskScale
 from plantracker.tracker.models import Risk, RiskUpdate
 from plantracker.tracker.services import update_approve, update_send
+from plantracker.web.pages import score_words
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +214,12 @@ def test_a_lead_is_told_another_lead_approves_what_they_wrote(site: WorkflowSite
     assert sent.status_code == 302
     text = _text(lead.get(url))
     assert "you wrote it, so another lead approves it or returns it to its owner" in text
+
+
+def test_score_words_are_the_domains_and_a_value_off_the_grid_is_not_scored() -> None:
+    """The pages' words for a score come from the domain's placing (ADR 0084): a stored
+    value outside 1–5 shows as not scored rather than failing the page."""
+    scale = RiskScale()
+    assert score_words(4, 3, scale) == "Likelihood 4 Likely × Impact 3 Moderate = 12, Amber"
+    assert score_words(None, None, scale) == "Not scored"
+    assert score_words(6, 3, scale) == "Not scored"

@@ -9,8 +9,9 @@ without a score keeps its given status, exactly as before scores existed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 
-from plantracker.domain.model import Risk, RiskScale, RiskUpdate, Status
+from plantracker.domain.model import SCALE_POINTS, Risk, RiskScale, RiskUpdate, Status
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,35 @@ class Position:
     @property
     def score(self) -> int:
         return self.likelihood * self.impact
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A position on the plan's scale: its words, its score and the RAG the bands derive."""
+
+    position: Position
+    likelihood_word: str
+    impact_word: str
+    derived: Status
+
+
+def placed(likelihood: object, impact: object, scale: RiskScale) -> Placed | None:
+    """Where ``likelihood`` and ``impact`` sit on ``scale``; None unless both are whole
+    numbers from 1 to 5: no score (None, or a page's empty value), or one off the grid,
+    which has no words and whose score no band holds."""
+    if not (_on_grid(likelihood) and _on_grid(impact)):
+        return None
+    where = Position(likelihood, impact)
+    return Placed(
+        position=where,
+        likelihood_word=scale.likelihood[likelihood - 1],
+        impact_word=scale.impact[impact - 1],
+        derived=scale.status(where.score),
+    )
+
+
+def _on_grid(point: object) -> TypeGuard[int]:
+    return type(point) is int and 1 <= point <= SCALE_POINTS
 
 
 @dataclass(frozen=True)

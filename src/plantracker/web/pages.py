@@ -18,7 +18,7 @@ from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Kind, Kpi, Plan, Status
 from plantracker.domain.periods import default_period, item_entries
 from plantracker.domain.results import ItemResult, PeriodResult, RecommendationResult
-from plantracker.domain.risk_score import derived_status
+from plantracker.domain.risk_score import placed
 from plantracker.reports.build import build_report, trend_chart
 from plantracker.reports.model import (
     DirectionView,
@@ -43,13 +43,14 @@ KIND_TITLES: dict[Kind, str] = {
 def score_words(likelihood: int | None, impact: int | None, scale: domain.RiskScale) -> str:
     """A risk's position in the plan's words with its score and the RAG the bands derive
     ("Likelihood 4 Likely × Impact 3 Moderate = 12, Amber"; docs/rules.md#risk-scores), or
-    "Not scored"."""
-    if not likelihood or not impact:  # None, or a template's empty value for no entry
+    "Not scored" (``risk_score.placed``: no score, or one off the grid)."""
+    where = placed(likelihood, impact, scale)
+    if where is None:
         return "Not scored"
-    derived = derived_status(likelihood, impact, scale)
     return (
-        f"Likelihood {likelihood} {scale.likelihood[likelihood - 1]} × "
-        f"Impact {impact} {scale.impact[impact - 1]} = {likelihood * impact}, {derived.word}"
+        f"Likelihood {where.position.likelihood} {where.likelihood_word} × "
+        f"Impact {where.position.impact} {where.impact_word} = {where.position.score}, "
+        f"{where.derived.word}"
     )
 
 
