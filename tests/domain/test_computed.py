@@ -9,9 +9,11 @@ import pytest
 from plantracker.domain.computed import (
     ComputedMark,
     DataQuality,
+    QualityFlag,
     computed_mark,
     mark_quality,
     parse_computed_mark,
+    quality_flag,
 )
 
 
@@ -46,3 +48,9 @@ def test_a_value_is_flagged_only_above_the_threshold() -> None:
     assert DataQuality(100, 6).exceeds(Decimal(5))
     assert not DataQuality(0, 0).exceeds(Decimal(0))
     assert mark_quality(None) is None
+    # The flag the Review page and ``statutory apply`` show: the quality and the threshold.
+    assert quality_flag(DataQuality(100, 6), Decimal(5)) == QualityFlag(
+        DataQuality(100, 6), Decimal(5)
+    )
+    assert quality_flag(DataQuality(100, 5), Decimal(5)) is None
+    assert quality_flag(None, Decimal(0)) is None

@@ -53,6 +53,23 @@ class DataQuality:
 
 
 @dataclass(frozen=True)
+class QualityFlag:
+    """A computed value flagged for review before it is approved: the data quality of its
+    returns, and the threshold (percent with errors) it is above."""
+
+    quality: DataQuality
+    threshold: Decimal
+
+
+def quality_flag(quality: DataQuality | None, threshold: Decimal) -> QualityFlag | None:
+    """The flag of a value whose ``quality`` is above ``threshold``; None for one within it
+    or whose quality is not known."""
+    if quality is None or not quality.exceeds(threshold):
+        return None
+    return QualityFlag(quality, threshold)
+
+
+@dataclass(frozen=True)
 class ComputedMark:
     source: str  # "statutory"
     indicator: str

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.conf import settings
 from django.forms import BoundField
 from django.http import HttpRequest
 from django.urls import reverse
@@ -17,7 +16,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
-from plantracker.domain.computed import mark_quality
 from plantracker.domain.model import RiskScale, Status
 from plantracker.reports.model import (
     DirectionView,
@@ -29,6 +27,7 @@ from plantracker.reports.model import (
 from plantracker.tracker.models import PlanRecord, User
 from plantracker.tracker.permissions import can_read_staff_emails
 from plantracker.tracker.selectors.audit import person as person_of
+from plantracker.tracker.selectors.computed import review_flag
 from plantracker.tracker.services.updates import computed_note as computed_note_text
 from plantracker.web import charts
 from plantracker.web.pages import score_words
@@ -173,16 +172,15 @@ def computed_note(computed_from: str | None) -> str:
 @register.filter
 def quality_warning(computed_from: str | None) -> str:
     """``entry.computed_from|quality_warning``: the warning a lead reads before approving a
-    computed value when more than STATUTORY_ERROR_THRESHOLD percent of the children in its
-    returns break a DfE rule that affects it (ADR 0074); empty otherwise."""
-    quality = mark_quality(computed_from)
-    threshold = settings.STATUTORY_ERROR_THRESHOLD
-    if quality is None or not quality.exceeds(threshold):
+    computed value that ``review_flag`` flags (ADR 0074); empty otherwise."""
+    flag = review_flag(computed_from)
+    if flag is None:
         return ""
+    quality = flag.quality
     return (
         f"{quality.with_errors} of the {quality.children} children in the returns this value "
         f"was computed from ({quality.percent:.1f}%) break DfE validation rules that affect "
-        f"it: more than {threshold.normalize():f}%. Check the validation report "
+        f"it: more than {flag.threshold.normalize():f}%. Check the validation report "
         "(plantracker statutory validate) before approving it."
     )
 

@@ -11,7 +11,6 @@ import argparse
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import CommandError
 from django.urls import reverse
 
@@ -24,6 +23,7 @@ from plantracker.tracker.management.commands._plan_argument import active_user, 
 from plantracker.tracker.management.statutory.common import add_store_argument, la_code, store
 from plantracker.tracker.models import Period, PlanRecord
 from plantracker.tracker.selectors import plan_domain
+from plantracker.tracker.selectors.computed import review_flag
 from plantracker.tracker.selectors.workflow import period_by_code, plan_periods
 from plantracker.tracker.services import ServiceError
 from plantracker.tracker.services.statutory import Applied, Outcome, statutory_apply
@@ -108,7 +108,6 @@ def _lines(applied: list[Applied], results: Mapping[str, Indicator]) -> list[str
 
 def _quality_lines(applied: list[Applied], quality: Mapping[str, DataQuality | None]) -> list[str]:
     """Each value's data quality (docs/statutory.md#data-quality), flagged above the threshold."""
-    threshold = settings.STATUTORY_ERROR_THRESHOLD
     lines = []
     for a in applied:
         known = quality.get(a.indicator)
@@ -118,12 +117,13 @@ def _quality_lines(applied: list[Applied], quality: Mapping[str, DataQuality | N
                 "validated as loaded (load them again with the DfE validators installed)"
             )
             continue
-        flag = (
-            f": more than {threshold.normalize():f}%, flagged on the Review page"
-            if known.exceeds(threshold)
+        flag = review_flag(known)
+        flagged = (
+            f": more than {flag.threshold.normalize():f}%, flagged on the Review page"
+            if flag is not None
             else ""
         )
-        lines.append(f"data quality (KPI {a.ref}, {a.indicator}): {known.words}{flag}")
+        lines.append(f"data quality (KPI {a.ref}, {a.indicator}): {known.words}{flagged}")
     return lines
 
 
