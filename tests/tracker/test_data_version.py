@@ -460,6 +460,8 @@ NOT_WRITES = {
     "latest_change": "reads the audit trail",
     "locked_open_period": "locks a period row; writes nothing",
     "may_update": "checks a permission",
+    "update_is_complete": "checks an update's content",
+    "update_awaits_sending": "checks an update's state",
     "is_owner": "checks a link",
     # Sign-in (ADR 0075): who may sign in and how, nothing a plan counts.
     "provider_id_for": "names a provider",

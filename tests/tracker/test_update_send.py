@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from tests.tracker.workflow_site import Q2, Q3, WorkflowSite
 
-from plantracker.tracker.models import EntryState, Update
+from plantracker.domain.model import Kind
+from plantracker.tracker.models import EntryState, Item, Risk, Update
 from plantracker.tracker.services import (
     ConflictError,
     NotAllowed,
@@ -16,6 +17,7 @@ from plantracker.tracker.services import (
     period_close,
     update_send,
 )
+from plantracker.tracker.services.updates import update_awaits_sending, update_is_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,25 @@ def test_a_stale_version_is_a_conflict(site: WorkflowSite) -> None:
     with pytest.raises(ConflictError, match=r"was changed by contributor at ") as refused:
         _send(site, "lead", version=0)
     assert "@" not in str(refused.value)
+
+
+def test_what_submit_all_complete_sends(site: WorkflowSite) -> None:
+    """ "Submit all complete" (ADR 0069) sends an update with enough to review — an action's
+    status, a risk's score or status, a KPI's value, text shown or status — and a draft or
+    returned one even unchanged, on a lead's Plan updates view only the lead's own."""
+    action, kpi = site.item("1.A1"), Item(kind=Kind.KPI)
+    assert update_is_complete(subject=action, content={"status": "green"})
+    assert not update_is_complete(subject=action, content={"commentary": "On track"})
+    assert update_is_complete(subject=kpi, content={"value": "0", "status": ""})
+    assert update_is_complete(subject=kpi, content={"display": "c"})
+    assert not update_is_complete(subject=kpi, content={"commentary": "Waiting for data"})
+    assert update_is_complete(subject=Risk(), content={"likelihood": 2, "impact": 3})
+    assert not update_is_complete(subject=Risk(), content={"likelihood": 2})
+
+    owner, lead = site.users["contributor"], site.users["lead"]
+    draft = Update(state=EntryState.DRAFT, author=owner)
+    assert update_awaits_sending(actor=owner, entry=draft)
+    assert update_awaits_sending(actor=lead, entry=draft)
+    assert not update_awaits_sending(actor=lead, entry=draft, own_only=True)
+    assert not update_awaits_sending(actor=owner, entry=Update(state=EntryState.SUBMITTED))
+    assert not update_awaits_sending(actor=owner, entry=None)

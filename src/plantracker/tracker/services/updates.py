@@ -19,7 +19,7 @@ come from ``plantracker.domain.rating.kpi_rating``; whether an item exists in a 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -450,6 +450,27 @@ def update_save_draft(
         likelihood=likelihood,
         impact=impact,
     )
+
+
+def update_is_complete(*, subject: Subject, content: Mapping[str, Any]) -> bool:
+    """Enough to send for review with "Submit all complete" (ADR 0069): a status (an action,
+    measure or risk), a likelihood and an impact (a risk; its status may come from the
+    score, docs/rules.md#risk-scores), or a value or the text shown instead (a KPI; its
+    status may come from the rules). ``content`` is what ``update_send`` would be given."""
+    if isinstance(subject, Item) and subject.kind == Kind.KPI:
+        return bool(content.get("value") or content.get("display") or content.get("status"))
+    if isinstance(subject, Risk) and content.get("likelihood") and content.get("impact"):
+        return True
+    return bool(content.get("status"))
+
+
+def update_awaits_sending(*, actor: User, entry: Entry | None, own_only: bool = False) -> bool:
+    """A draft or returned update that "Submit all complete" sends even when unchanged; with
+    ``own_only`` (a lead's Plan updates view, ADR 0069) only one ``actor`` wrote, never an
+    owner's draft in progress."""
+    if entry is None or entry.state not in (EntryState.DRAFT, EntryState.RETURNED):
+        return False
+    return not own_only or entry.author_id == actor.pk
 
 
 def _current_version(actor: User, entry: Entry | None, what: str) -> int:

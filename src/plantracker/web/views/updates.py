@@ -39,6 +39,7 @@ from plantracker.tracker.selectors.owners import owner_candidates
 from plantracker.tracker.selectors.update_rows import UpdateRow, my_update_rows, plan_update_rows
 from plantracker.tracker.selectors.workflow import open_periods, plan_recommendations
 from plantracker.tracker.services import ConflictError, update_send
+from plantracker.tracker.services.updates import update_awaits_sending, update_is_complete
 from plantracker.web.forms.workflow import (
     EntryForm,
     KpiEntryForm,
@@ -129,17 +130,6 @@ class _Outcome:
         return ". ".join(parts) or "Nothing had changed since you last saved"
 
 
-def _complete(row: UpdateRow, data: dict[str, Any]) -> bool:
-    """Enough to send for review: a status (an action, measure or risk), a likelihood and
-    an impact (a risk; its status may come from the score), or a value or the text shown
-    instead (a KPI; its status may come from the rules)."""
-    if row.is_kpi:
-        return bool(data.get("value") or data.get("display") or data.get("status"))
-    if row.is_risk and data.get("likelihood") and data.get("impact"):
-        return True
-    return bool(data.get("status"))
-
-
 def _posted(row: UpdateRow, data: Any) -> bool:
     """The POST carries this row's fields (a page shows only editable rows' inputs)."""
     return f"{row.key}-version" in data
@@ -179,11 +169,9 @@ def _send_all(
         changed = any(name != "version" for name in form.changed_data)
         version = form.cleaned_data["version"] if changed else row.version
         if action == SUBMIT_ALL:
-            waiting = row.state in (EntryState.DRAFT, EntryState.RETURNED)
-            if plan_view and row.entry is not None and row.entry.author_id != user.pk:
-                waiting = False
+            waiting = update_awaits_sending(actor=user, entry=row.entry, own_only=plan_view)
             pending = changed or waiting
-            submit = pending and _complete(row, form.cleaned_data)
+            submit = pending and update_is_complete(subject=row.subject, content=content)
             if pending and not submit:
                 outcome.incomplete.append(row.name)
         else:
