@@ -8,8 +8,8 @@ from tests.builders import Q1, Q2, plan, risk, scored
 from tests.reports.example_report import example_report
 
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import Status
-from plantracker.reports.build import build_report
+from plantracker.domain.model import RiskScale, Status
+from plantracker.reports.build import _place, build_report
 from plantracker.reports.charts import heat_map_svg
 from plantracker.reports.registry import RENDERERS
 from plantracker.reports.text import HEAT_MAP, RISK_HEADINGS
@@ -55,3 +55,12 @@ def test_the_html_heat_map_is_an_image_with_a_table_as_its_text() -> None:
             "Likelihood 4 Likely × Impact 3 Moderate = 12 Amber",
         ]
     ]
+
+
+def test_a_position_off_the_grid_reads_not_scored_in_the_report() -> None:
+    """The report's words for a position come from the domain's placing
+    (``risk_score.placed``): a value outside 1–5 reads "Not scored" rather than failing
+    the build."""
+    scale = RiskScale()
+    assert _place(4, 3, scale).endswith("= 12 Amber")
+    assert _place(6, 3, scale) == _place(None, None, scale) == "Not scored"

@@ -40,6 +40,7 @@ from plantracker.domain.results import (
     RecommendationResult,
     RiskResult,
 )
+from plantracker.domain.risk_score import placed
 from plantracker.domain.trajectory import kpi_trajectory
 from plantracker.reports.committee import with_committee_paper
 from plantracker.reports.model import (
@@ -258,12 +259,14 @@ def _risk_score(risk: RiskResult) -> RiskScoreView:
 
 
 def _place(likelihood: int | None, impact: int | None, scale: RiskScale) -> str:
-    if likelihood is None or impact is None:
+    """A risk's position in the report's words; "Not scored" without a score or off the
+    grid (``risk_score.placed``, docs/rules.md#risk-scores)."""
+    where = placed(likelihood, impact, scale)
+    if where is None:
         return NOT_SCORED
-    score = likelihood * impact
     return (
-        f"{LIKELIHOOD} {likelihood} {scale.likelihood[likelihood - 1]} × {IMPACT} {impact} "
-        f"{scale.impact[impact - 1]} = {score} {scale.status(score).word}"
+        f"{LIKELIHOOD} {likelihood} {where.likelihood_word} × {IMPACT} {impact} "
+        f"{where.impact_word} = {where.position.score} {where.derived.word}"
     )
 
 
