@@ -9,7 +9,7 @@ The database is the throwaway cluster scripts/with-postgres starts (this refuses
 without a PostgreSQL DATABASE_URL). It holds a ``synth --scale 10`` plan (1,470 items, 8
 periods, the last open and the one before closed), two leads, viewers, and contributors who
 each own some actions. gunicorn serves the application on a free port of 127.0.0.1 as a
-deployment runs it: with ``plantracker.gunicorn_conf`` (a process per core, 8 threads each,
+deployment runs it: with ``plantracker.gunicorn_conf`` (a process per core, 4 threads each,
 ADR 0090), or 5 sync workers (2 x cores + 1) in code without that file; beside it runs the
 background worker (``plantracker db_worker``, ADR 0067) when the code under test has one,
 at nice 19 as docs/deployment.md runs it.

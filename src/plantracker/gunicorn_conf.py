@@ -22,6 +22,6 @@ CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os
 
 worker_class = "gthread"
 workers = max(2, CORES)
-threads = 8
+threads = 4
 # No request renders a report (ADR 0067): the timeout is only a margin for slow clients.
 timeout = 120
