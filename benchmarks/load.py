@@ -8,16 +8,19 @@
 The database is the throwaway cluster scripts/with-postgres starts (this refuses to run
 without a PostgreSQL DATABASE_URL). It holds a ``synth --scale 10`` plan (1,470 items, 8
 periods, the last open and the one before closed), two leads, viewers, and contributors who
-each own some actions. gunicorn serves the application on a free port of 127.0.0.1 (5 sync
-workers, the usual 2 x cores + 1); beside it runs the background worker
-(``plantracker db_worker``, ADR 0067) when the code under test has one.
+each own some actions. gunicorn serves the application on a free port of 127.0.0.1 as a
+deployment runs it: with ``plantracker.gunicorn_conf`` (a process per core, 4 threads each,
+ADR 0090), or 5 sync workers (2 x cores + 1) in code without that file; beside it runs the
+background worker (``plantracker db_worker``, ADR 0067) when the code under test has one,
+at nice 19 as docs/deployment.md runs it.
 
 The code under test is whichever ``plantracker`` the Python path finds: to measure an
 older commit, check it out in a worktree and put its ``src`` first on ``PYTHONPATH``
 (docs/reliability.md#load says how); the first line printed names its commit.
 
 The people, each an asyncio task with its own session, pausing MIN-MAX s (default 1-3 s)
-between requests:
+between requests, already at work when the clock starts (each one's first request comes as
+if in the middle of a pause, not all fifty at once in its first second):
 - viewers browse: the plan dashboard, a period's dashboard, a recommendation, an item;
 - contributors read their period's updates from the API and send one of theirs (with the
   version they read, so a stale one is a 409 and counted as an error), half of the time
@@ -32,10 +35,16 @@ between requests:
 
 Before the clock starts, the closed period's five files are fetched until each is served
 (built by the worker since the close, or, in code without one, rendered by the request):
-the time is printed. Bounded: the run stops after --duration seconds (at most 300) or
-100,000 requests, each request times out after 120 s, and the server and worker are stopped
-whatever happens. Only 127.0.0.1 is contacted. Prints a Markdown table of p50/p95 per page,
-the rate served against the rate the people ask for, and the errors.
+the time is printed. The rate served is the requests answered (``/healthz`` aside) over the
+time from the clock's start to the last answer; the rate asked is what the people would
+send if every answer were instant (``asked_rate``). The CPU time the web server, the worker
+and PostgreSQL used while the clock ran is printed beside it, and how often the web server
+computed the plan and its periods' results again (the log of ``tracker.selectors.cached``):
+figures that another job on the machine does not change. Bounded: the run stops after
+--duration seconds (at most 300) or 100,000 requests, each request times out after 120 s,
+and the server and worker are stopped whatever happens. Only 127.0.0.1 is contacted. Prints
+a Markdown table of p50/p95 per page, the rate served against the rate the people ask for,
+and the errors.
 """
 
 from __future__ import annotations
@@ -43,6 +52,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import re
@@ -53,13 +63,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlencode
 
 HOST = "127.0.0.1"
-WORKERS = 5
+WORKERS = 5  # sync workers, for code without plantracker.gunicorn_conf
+GUNICORN_CONF = "plantracker.gunicorn_conf"
+WORKER_NICE = 19  # the background worker's CPU priority (docs/deployment.md)
 # Seconds for one request: a report rendered in the request (code before ADR 0067) can take
 # minutes on a busy machine.
 TIMEOUT = 300.0
@@ -82,13 +95,31 @@ class Results:
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     count: int = 0
     elapsed: float = 0.0  # seconds from the clock's start until the last answer
+    last: float = 0.0  # time.monotonic() of the last answer
 
     def record(self, page: str, seconds: float, problem: str | None) -> None:
         self.count += 1
+        self.last = time.monotonic()
         if problem is None:
             self.times[page].append(seconds)
         else:
             self.errors[page].append(problem)
+
+
+async def pause(stop: float, seconds: float) -> None:
+    """Wait ``seconds``, or until the clock stops if that is sooner: nobody asks anything
+    after it, so a pause running past it would only lengthen the run."""
+    await asyncio.sleep(max(0.0, min(seconds, stop - time.monotonic())))
+
+
+def first_pause(rng: random.Random, between: tuple[float, float]) -> float:
+    """How long a person already at work waits before their first request: as at any moment
+    of a long session, the rest of a pause, a pause being met in proportion to its length.
+    (Started all at once, fifty people would ask at once in the first second, a burst that
+    a steady quarter-end afternoon does not have.)"""
+    low, high = between
+    length = math.sqrt(low * low + rng.random() * (high * high - low * low))
+    return rng.uniform(0.0, length)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -207,6 +238,7 @@ async def timed(
 async def viewer(
     site: Site, browser: Browser, results: Results, stop: float, rng: random.Random
 ) -> None:
+    await pause(stop, first_pause(rng, site.pause))
     while time.monotonic() < stop and results.count < MAX_REQUESTS:
         choice = rng.random()
         if choice < 0.3:
@@ -221,12 +253,13 @@ async def viewer(
         else:
             page, path = "item", f"/plans/{SLUG}/items/{rng.choice(site.refs)}/"
         await timed(results, page, browser.request("GET", path), {200})
-        await asyncio.sleep(rng.uniform(*site.pause))
+        await pause(stop, rng.uniform(*site.pause))
 
 
 async def report_reader(
     site: Site, browser: Browser, results: Results, stop: float, rng: random.Random
 ) -> None:
+    await pause(stop, first_pause(rng, site.pause))
     while time.monotonic() < stop and results.count < MAX_REQUESTS:
         fmt = rng.choice(FORMATS)
         period, which = rng.choice([(site.closed, "closed"), (site.open_period, "open")])
@@ -234,7 +267,7 @@ async def report_reader(
         page = f"report, {which} period"
         named = {200: f"{page}: the file", 202: f"{page}: being prepared (202)"}
         await timed(results, page, browser.request("GET", path), {200, 202}, named)
-        await asyncio.sleep(rng.uniform(*site.pause))
+        await pause(stop, rng.uniform(*site.pause))
 
 
 async def lead(
@@ -242,7 +275,7 @@ async def lead(
 ) -> None:
     """Every 8-12 s: the review page, then approve one submitted update (the bulk form)."""
     review = f"/plans/{SLUG}/{site.open_period}/review/"
-    await asyncio.sleep(rng.uniform(0, APPROVE_EVERY[1]))  # the two leads out of step
+    await pause(stop, rng.uniform(0, APPROVE_EVERY[1]))  # the two leads out of step
     while time.monotonic() < stop and results.count < MAX_REQUESTS:
         page = await timed(results, "review page (lead)", browser.request("GET", review), {200})
         entries = ENTRY.findall(page or b"")
@@ -261,7 +294,7 @@ async def lead(
                 browser.request("POST", review, form, "application/x-www-form-urlencoded"),
                 {302},
             )
-        await asyncio.sleep(rng.uniform(*APPROVE_EVERY))
+        await pause(stop, rng.uniform(*APPROVE_EVERY))
 
 
 async def contributor(
@@ -270,6 +303,7 @@ async def contributor(
     _, token, refs = who
     api = Browser(site.port, token)
     base = f"/api/v1/plans/{SLUG}/periods/{site.open_period}/updates"
+    await pause(stop, first_pause(rng, site.pause))
     while time.monotonic() < stop and results.count < MAX_REQUESTS:
         listed = await timed(results, "API: read updates", api.request("GET", base), {200})
         if listed is not None:
@@ -292,14 +326,14 @@ async def contributor(
                     api.request("POST", f"{base}?submit={submit}", body, "application/json"),
                     {200},
                 )
-        await asyncio.sleep(rng.uniform(*site.pause))
+        await pause(stop, rng.uniform(*site.pause))
 
 
 async def health(site: Site, results: Results, stop: float, rng: random.Random) -> None:
     browser = Browser(site.port)
     while time.monotonic() < stop and results.count < MAX_REQUESTS:
         await timed(results, "/healthz (minimal view)", browser.request("GET", "/healthz"), {200})
-        await asyncio.sleep(rng.uniform(0.2, 0.6))
+        await pause(stop, rng.uniform(0.2, 0.6))
 
 
 async def signed_in(site: Site, email: str) -> Browser:
@@ -308,7 +342,71 @@ async def signed_in(site: Site, email: str) -> Browser:
     return browser
 
 
-async def run_load(site: Site, users: int, duration: float, seed: int) -> Results:
+# A line of the web server's log for each value it computed (tracker.selectors.cached).
+COMPUTED = re.compile(r"computed (.+?) of plan \d+ at data version (\d+) in (\d+) ms of CPU")
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user and system) used so far by process ``root`` and every process under
+    it, those that have ended included (Linux's /proc; 0 elsewhere)."""
+    parents: dict[int, list[int]] = defaultdict(list)
+    ticks: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        pid = int(entry.name)
+        parents[int(fields[1])].append(pid)
+        # utime, stime, and those of its children it has waited for (ended ones).
+        ticks[pid] = sum(int(value) for value in fields[11:15])
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += ticks.get(pid, 0)
+        stack.extend(parents.get(pid, []))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Meter:
+    """What the server did while the clock ran: the CPU seconds of each part (a process and
+    those under it) and the values the web server computed (its log, from ``log_from``)."""
+
+    roots: dict[str, int]
+    log: Path
+    before: dict[str, float] = field(default_factory=dict)
+    used: dict[str, float] = field(default_factory=dict)
+    log_from: int = 0
+    computed: Counter[str] = field(default_factory=Counter)
+    computed_ms: Counter[str] = field(default_factory=Counter)
+    versions: set[int] = field(default_factory=set)
+
+    def start(self) -> None:
+        self.before = {name: tree_cpu(pid) for name, pid in self.roots.items()}
+        self.log_from = self.log.stat().st_size if self.log.exists() else 0
+
+    def stop(self) -> None:
+        self.used = {name: tree_cpu(pid) - self.before[name] for name, pid in self.roots.items()}
+        if not self.log.exists():
+            return
+        with self.log.open("rb") as log:
+            log.seek(self.log_from)
+            lines = log.read().decode("utf-8", "replace").splitlines()
+        for line in lines:
+            found = COMPUTED.search(line)
+            if found:
+                kind = found.group(1).split(":")[0]
+                self.computed[kind] += 1
+                self.computed_ms[kind] += int(found.group(3))
+                self.versions.add(int(found.group(2)))
+
+
+async def run_load(
+    site: Site, users: int, duration: float, seed: int, meter: Meter | None = None
+) -> Results:
     """The people, signed in before the clock starts (at quarter end they are signed in
     already; fifty Argon2 sign-ins at once are not what is measured), then let loose."""
     results = Results()
@@ -320,6 +418,8 @@ async def run_load(site: Site, users: int, duration: float, seed: int) -> Result
     emails += [site.viewers[index % len(site.viewers)] for index in range(readers)]
     browsers = [await signed_in(site, email) for email in [*site.leads, *emails]]
     leads, people = browsers[: len(site.leads)], browsers[len(site.leads) :]
+    if meter is not None:
+        meter.start()
     started = time.monotonic()
     stop = started + duration
     tasks = [health(site, results, stop, random.Random(rng.random()))]
@@ -334,7 +434,9 @@ async def run_load(site: Site, users: int, duration: float, seed: int) -> Result
         tasks.append(contributor(site, who, results, stop, random.Random(rng.random())))
     # Bounded: every task stops at `stop`; a request in flight may take up to TIMEOUT more.
     await asyncio.wait_for(asyncio.gather(*tasks), duration + TIMEOUT + 60)
-    results.elapsed = time.monotonic() - started
+    results.elapsed = (results.last or time.monotonic()) - started
+    if meter is not None:
+        meter.stop()
     return results
 
 
@@ -409,7 +511,17 @@ def prepare(folder: Path, users: int) -> dict[str, object]:
             item_owner_link(item=Item.objects.get(pk=pk), user=user)
         token = token_create(user=user, name="load test").secret
         contributors.append((email, token, [ref for _, ref in owned]))
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:  # the server's main process: every connection's process is one of its children
+        postmaster = int((Path("/proc") / str(backend) / "stat").read_text().split()[3])
+    except (OSError, IndexError, ValueError):
+        postmaster = 0
     return {
+        "postgres_pid": postmaster,
         "periods": periods,
         "closed": closed,
         "open_period": open_period,
@@ -534,20 +646,31 @@ def main(argv: list[str] | None = None) -> int:
         prepared = prepare(folder, users)
         (folder / "var" / "static").mkdir(parents=True, exist_ok=True)
         port = free_port()
+        processes, how_served = gunicorn_options()
+        log = folder / "server.log"
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "plantracker.wsgi:application",
-             "--bind", f"{HOST}:{port}", "--workers", str(WORKERS), "--timeout", str(int(TIMEOUT)),
+             "--bind", f"{HOST}:{port}", *processes, "--timeout", str(int(TIMEOUT)),
              "--log-level", "warning"],
-            env=os.environ.copy(),
+            # The web server logs each value it computes (tracker.selectors.cached), counted
+            # by the Meter; its other lines are shown after the run.
+            env={**os.environ, "LOG_LEVEL": "DEBUG"},
+            stderr=log.open("wb"),
         )  # fmt: skip
         if has_worker():
             worker = subprocess.Popen(
                 [sys.executable, "-m", "plantracker.cli", "db_worker", "--no-reload"],
                 env=os.environ.copy(),
                 stdout=subprocess.DEVNULL,
-                # At a lower CPU priority, as docs/deployment.md runs it: pages come first.
-                preexec_fn=lambda: os.nice(10),
+                # At the lowest CPU priority, as docs/deployment.md runs it: pages come first.
+                preexec_fn=lambda: os.nice(WORKER_NICE),
             )
+        roots = {"web server": server.pid}
+        if worker is not None:
+            roots["worker"] = worker.pid
+        if prepared["postgres_pid"]:
+            roots["PostgreSQL"] = int(prepared["postgres_pid"])  # type: ignore[call-overload]
+        meter = Meter(roots, log)
         fields = {k: v for k, v in prepared.items() if k in Site.__annotations__}
         site = Site(port=port, pause=pause, **fields)  # type: ignore[arg-type]
         asyncio.run(_wait_until_up(port, server))
@@ -555,8 +678,9 @@ def main(argv: list[str] | None = None) -> int:
         redis = "Redis" if os.environ.get("PLANTRACKER_REDIS_URL") else "local memory"
         print(
             f"data: synth --scale 10, {prepared['items']} items, {len(site.periods)} periods "
-            f"(imported in {prepared['import_seconds']:.1f} s); gunicorn {WORKERS} sync workers"
-            f"{' and a background worker' if worker else ', no background worker'}; "
+            f"(imported in {prepared['import_seconds']:.1f} s); gunicorn {how_served}"
+            f"{f' and a background worker at nice {WORKER_NICE}' if worker else ''}"
+            f"{'' if worker else ', no background worker'}; "
             f"page fragments in {redis}; {users} people ({len(site.leads)} leads approving "
             f"every {APPROVE_EVERY[0]:g}-{APPROVE_EVERY[1]:g} s) for {duration:.0f} s, "
             f"pausing {pause[0]:g}-{pause[1]:g} s"
@@ -565,13 +689,56 @@ def main(argv: list[str] | None = None) -> int:
         print(f"closed period's report files before the run ({how}): " + ", ".join(
             f"{fmt} served after {seconds:.1f} s" for fmt, seconds in ready.items()
         ))  # fmt: skip
-        results = asyncio.run(run_load(site, users, duration, args.seed))
+        results = asyncio.run(run_load(site, users, duration, args.seed, meter))
         report(results, results.elapsed, asked_rate(site, users))
+        report_meter(meter, results)
         return 1 if results.errors else 0
     finally:
         _stop(worker)
         _stop(server)
+        _replay(folder / "server.log")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def gunicorn_options() -> tuple[list[str], str]:
+    """How the code under test is served: with its gunicorn settings (ADR 0090), as a
+    deployment runs it, or 5 sync workers in code that has none."""
+    if find_spec(GUNICORN_CONF) is None:
+        return ["--workers", str(WORKERS)], f"{WORKERS} sync workers"
+    import importlib
+
+    conf = importlib.import_module(GUNICORN_CONF)
+    return ["-c", f"python:{GUNICORN_CONF}"], (
+        f"{conf.workers} {conf.worker_class} workers x {conf.threads} threads ({GUNICORN_CONF})"
+    )
+
+
+def _replay(log: Path) -> None:
+    """The web server's log but the lines of what it computed."""
+    if log.exists():
+        for line in log.read_text("utf-8", "replace").splitlines():
+            if not COMPUTED.search(line):
+                print(line, file=sys.stderr)
+
+
+def report_meter(meter: Meter, results: Results) -> None:
+    parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in meter.used.items())
+    print(
+        f"\nCPU used while the clock ran ({results.elapsed:.1f} s, "
+        f"{results.elapsed * (os.cpu_count() or 1):.0f} CPU-seconds on {os.cpu_count()} cores): "
+        f"{parts}"
+    )
+    approvals = len(results.times.get("approve an update (lead)", []))
+    if meter.computed:
+        done = ", ".join(
+            f"{kind} {count} times ({meter.computed_ms[kind] / 1000:.1f} s of CPU, parts included)"
+            for kind, count in meter.computed.most_common()
+        )
+        per = meter.computed["plan"] / approvals if approvals else float("nan")
+        print(
+            f"the web server computed: {done}; the approved plan {per:.1f} times per approval "
+            f"({approvals} approvals, {len(meter.versions)} data versions)"
+        )
 
 
 async def _wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from lxml import etree
 from matplotlib import rc_context
@@ -82,6 +83,21 @@ def test_trend_charts_name_every_value_and_the_target() -> None:
     assert chart.note is not None and chart.note in label
     charts.clear_cache()
     assert charts.trend_svg(chart) == svg
+
+
+def test_charts_drawn_on_several_threads_at_once_are_drawn_as_alone() -> None:
+    """A web process draws pages on several threads (ADR 0090), and matplotlib's settings
+    are the whole process's: each chart must still come out as it does drawn alone."""
+    p = filled_plan(recommendations=2, period_count=4)
+    report = build_report(evaluate(p, p.periods[-1].id))
+    trends = [chart for dive in report.deep_dives for chart in dive.trends]
+    assert len(trends) >= 4
+    charts.clear_cache()
+    alone = [charts.trend_svg(chart) for chart in trends]
+    charts.clear_cache()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(charts.trend_svg, trends))
+    assert together == alone
 
 
 def test_ids_are_unique_in_the_page() -> None:

@@ -205,8 +205,10 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 def _gunicorn(env: dict[str, str], cwd: Path, port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
+            # As a deployment runs it (threads, ADR 0090), one process each.
             sys.executable, "-m", "gunicorn", "plantracker.wsgi:application",
-            "--bind", f"{HOST}:{port}", "--workers", "1", "--timeout", "120",
+            "-c", "python:plantracker.gunicorn_conf",
+            "--bind", f"{HOST}:{port}", "--workers", "1",
             "--log-level", "warning",
         ],
         cwd=cwd,

@@ -16,6 +16,7 @@ import io
 import itertools
 import math
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 from datetime import date
@@ -84,6 +85,10 @@ PAGE = TrendSize(
 COLUMN = TrendSize(
     width=2.0, height=1.65, left=0.42, right=0.2, bottom=0.45, top=0.26, value_ticks=5
 )
+# matplotlib's settings are one set for the whole process: ``rc_context`` changes them for
+# every thread and puts them back on leaving. A web process serves pages on several threads
+# (ADR 0090), so one chart is drawn at a time; the lock is re-entered by nested drawing.
+_DRAWING = threading.RLock()
 _LEGEND_ROW = 0.15  # inches each further row of a legend that wraps adds above the axes
 _LETTER_MIN_SHARE = Decimal("0.07")  # a slice narrower than this has no room for a letter
 
@@ -127,19 +132,19 @@ def _donut_drawing(slices: tuple[tuple[Status, int], ...], count: int, noun: str
 
 @lru_cache(maxsize=2048)
 def _trend_drawing(chart: TrendChart, size: TrendSize) -> str:
-    with rc_context(_RC):
+    with _DRAWING, rc_context(_RC):
         return _svg(_trend_figure(chart, size))
 
 
 @lru_cache(maxsize=512)
 def _donut_png(slices: tuple[tuple[Status, int], ...], count: int, noun: str, dpi: int) -> bytes:
-    with rc_context(_RC):
+    with _DRAWING, rc_context(_RC):
         return _png(_donut_figure(slices, count, noun), dpi)
 
 
 @lru_cache(maxsize=512)
 def _trend_png(chart: TrendChart, dpi: int) -> bytes:
-    with rc_context(_RC):
+    with _DRAWING, rc_context(_RC):
         return _png(_trend_figure(chart), dpi)
 
 
@@ -158,7 +163,7 @@ def _png(figure: Figure, dpi: int) -> bytes:
 
 
 def _donut_figure(slices: tuple[tuple[Status, int], ...], count: int, noun: str) -> Figure:
-    with rc_context(_RC):
+    with _DRAWING, rc_context(_RC):
         figure = Figure(figsize=(1.8, 1.8))
         axes = figure.add_axes((0.02, 0.02, 0.96, 0.96))
         axes.set_aspect("equal")
@@ -281,7 +286,7 @@ def _svg_text(text: str, x: float, y: float, size: float, *, bold: bool, colour:
 def _centre_to_baseline(text: str, size: float, bold: bool) -> float:
     """How far below a centred text's middle matplotlib sets its baseline, in points: half
     its ascent less its descent, each at least the font's own (``Text._get_layout``)."""
-    with rc_context(_RC):
+    with _DRAWING, rc_context(_RC):
         properties = FontProperties(size=size, weight="bold" if bold else "normal")
         font = get_font(fontManager._find_fonts_by_props(properties))
         _, height, descent = TextToPath().get_text_width_height_descent(
@@ -311,7 +316,7 @@ def _mid_point(theta1: float, theta2: float, radius: float) -> tuple[float, floa
 
 
 def _trend_figure(chart: TrendChart, size: TrendSize = PAGE) -> Figure:
-    with rc_context(_RC):
+    with _DRAWING, rc_context(_RC):
         # Drawn at the size it is shown (``size``), so its 7.5-point text stays 7.5 points
         # on paper.
         figure = Figure(figsize=(size.width, size.height))

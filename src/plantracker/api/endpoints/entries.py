@@ -16,8 +16,12 @@ from plantracker.api.writes import Entry, entries_write, ratings
 from plantracker.domain.model import Kind
 from plantracker.domain.rating import KpiRating
 from plantracker.domain.summary import json_number
-from plantracker.tracker.models import EntryState, KpiValue, PlanRecord, Role, Update, User
-from plantracker.tracker.models.workflow import as_reported
+from plantracker.tracker.models import EntryState, KpiValue, Role, Update
+from plantracker.tracker.models.workflow import (
+    KPI_CONTENT,
+    UPDATE_CONTENT,
+    reported_content,
+)
 from plantracker.tracker.permissions import is_operator, plan_roles
 
 router = Router(tags=["entries"])
@@ -80,79 +84,130 @@ def _entry(entry: Entry, named: dict[int, str], rating: KpiRating | None = None)
 NOBODY: dict[str, Any] = {"author_id": None, "on_behalf": False, "entered_for_id": None}
 
 
-def _approved_writers(model: type[Entry], revised: Sequence[Entry]) -> dict[int, dict[str, Any]]:
-    """Who wrote the approved content of each entry under revision, as its audit trail
-    recorded it when last approved: the revision's writer is not the approved words'."""
+def _approved_writers(model: type[Entry], revised: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Who wrote the approved content of each entry under revision (by id), as its audit
+    trail recorded it when last approved: the revision's writer is not the approved words'."""
     if not revised:
         return {}
     records = (
-        model.history.filter(id__in=[entry.pk for entry in revised], state=EntryState.APPROVED)
+        model.history.filter(id__in=revised, state=EntryState.APPROVED)
         .order_by("history_date", "history_id")
         .values("id", *NOBODY)
     )
     return {record.pop("id"): record for record in records}  # the latest approval wins
 
 
-def _reported(entry: Entry, writers: dict[int, dict[str, Any]]) -> Entry:
-    """What a report shows of ``entry``, with who wrote that content."""
-    reported = as_reported(entry)
-    if entry.state != EntryState.APPROVED:
-        for name, value in writers.get(entry.pk, NOBODY).items():
-            setattr(reported, name, value)
-    return reported
-
-
-def _visible_entries(
-    user: User, plan: PlanRecord, model: type[Entry], entries: Sequence[Entry]
-) -> list[dict[str, Any]]:
-    """A lead sees every entry as it stands; a contributor their own items' entries as they
-    stand; otherwise only what is reported (approved content, and who wrote it), as on the
-    dashboard."""
-    roles = plan_roles(user, plan)
-    sees_all = is_operator(user) or Role.LEAD in roles
-    own = Role.CONTRIBUTOR in roles
-    shown: list[tuple[Entry, bool]] = []  # each entry, and whether it is shown as it stands
-    for entry in entries:
-        if sees_all or (own and user.pk in (entry.item.owner_user_id, entry.item.deputy_user_id)):
-            shown.append((entry, True))
-        elif entry.state == EntryState.APPROVED or entry.approved_copy:
-            shown.append((entry, False))
-    revised = [
-        entry for entry, stands in shown if not stands and entry.state != EntryState.APPROVED
-    ]
-    writers = _approved_writers(model, revised)
-    rows = [(entry if stands else _reported(entry, writers), stands) for entry, stands in shown]
-    named = _names([row for row, _ in rows])
-    return [
-        _entry(row, named) | ({} if stands else {"review_comment": None}) for row, stands in rows
-    ]
-
-
 KIND_ORDER = {kind.value: position for position, kind in enumerate(Kind)}
 
 
-def _ordered(entries: Any) -> list[Any]:
-    """In plan order: recommendation, then actions, KPIs, quality, feedback (file order)."""
-    # Sorted here, not by the models' default ordering, whose joins (organisation, plan,
-    # period) cost more than the sort at thousands of rows.
-    return sorted(
-        entries.select_related("item__recommendation").order_by(),
-        key=lambda entry: (
-            entry.item.recommendation.position,
-            KIND_ORDER[entry.item.kind],
-            entry.item.position,
-        ),
-    )
+# A read's columns: the entry's, the KPI value's, and its item's (who may see it as it
+# stands; where it comes in the plan).
+_ENTRY_COLUMNS = (
+    "id",
+    "status",
+    "commentary",
+    "state",
+    "version",
+    "review_comment",
+    "author_id",
+    "on_behalf",
+    "entered_for_id",
+    "approved_copy",
+)
+_KPI_COLUMNS = ("value", "display", "reason", "computed_from")
+_ITEM_COLUMNS = (
+    "item__ref",
+    "item__kind",
+    "item__owner_user_id",
+    "item__deputy_user_id",
+    "item__recommendation__position",
+    "item__position",
+)
 
 
 def _read(
     request: HttpRequest, slug: str, period: str, model: type[KpiValue] | type[Update]
 ) -> list[dict[str, Any]]:
-    """The period's entries of one kind that the token's user may see, in plan order."""
+    """The period's entries of one kind that the token's user may see, in plan order.
+
+    Thousands of rows in a big plan: read as plain rows (``values``), not model objects,
+    three per entry with its item and recommendation, which cost twice the rest of the
+    request. A lead or operator sees every entry as it stands; a contributor their own items'
+    entries as they stand; otherwise only what is reported, as on the dashboard: approved
+    content, and who wrote it."""
     record = visible_plan(request, slug)
     chosen = plan_period(record, period)
-    entries = _ordered(model.objects.filter(item__plan=record, period=chosen))
-    return _visible_entries(api_user(request), record, model, entries)
+    kpis = model is KpiValue
+    columns = (*_ENTRY_COLUMNS, *(_KPI_COLUMNS if kpis else ()), *_ITEM_COLUMNS)
+    rows = sorted(
+        model.objects.filter(item__plan=record, period=chosen).order_by().values(*columns),
+        key=lambda row: (
+            row["item__recommendation__position"],
+            KIND_ORDER[row["item__kind"]],
+            row["item__position"],
+        ),
+    )
+    user = api_user(request)
+    roles = plan_roles(user, record)
+    sees_all = is_operator(user) or Role.LEAD in roles
+    own = Role.CONTRIBUTOR in roles
+    shown: list[tuple[dict[str, Any], bool]] = []  # each row, and whether it stands as it is
+    for row in rows:
+        if sees_all or (
+            own and user.pk in (row["item__owner_user_id"], row["item__deputy_user_id"])
+        ):
+            shown.append((row, True))
+        elif row["state"] == EntryState.APPROVED or row["approved_copy"]:
+            shown.append((row, False))
+    revised = [
+        row["id"] for row, stands in shown if not stands and row["state"] != EntryState.APPROVED
+    ]
+    writers = _approved_writers(model, revised)
+    content = KPI_CONTENT if kpis else UPDATE_CONTENT
+    answered: list[tuple[dict[str, Any], bool]] = []
+    for row, stands in shown:
+        if not stands and row["state"] != EntryState.APPROVED:
+            # What a report shows (``as_reported``), and who wrote that content.
+            row = {
+                **row,
+                **reported_content(
+                    {name: row[name] for name in content}, row["state"], row["approved_copy"]
+                ),
+                **writers.get(row["id"], NOBODY),
+                "state": EntryState.APPROVED.value,
+            }
+        answered.append((row, stands))
+    named = names(pk for row, _ in answered for pk in (row["author_id"], row["entered_for_id"]))
+    return [
+        _row(row, named, kpis) | ({} if stands else {"review_comment": None})
+        for row, stands in answered
+    ]
+
+
+def _row(row: dict[str, Any], named: dict[int, str], kpi: bool) -> dict[str, Any]:
+    """``_entry`` of a read's plain row."""
+    author, behalf, entered_for = row["author_id"], row["on_behalf"], row["entered_for_id"]
+    answer: dict[str, Any] = {
+        "ref": row["item__ref"],
+        "kind": row["item__kind"],
+        "status": row["status"],
+        "commentary": row["commentary"],
+        "state": row["state"],
+        "version": row["version"],
+        "review_comment": row["review_comment"],
+        "entered_by": named.get(author) if author else None,
+        "on_behalf": behalf,
+        "on_behalf_of": named.get(entered_for) if behalf and entered_for else None,
+    }
+    if kpi:
+        answer |= {
+            "value": json_number(row["value"]),
+            "display": row["display"],
+            "reason": row["reason"],
+            "computed_from": row["computed_from"],
+            "rating": None,
+        }
+    return answer
 
 
 def _write(

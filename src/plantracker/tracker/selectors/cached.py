@@ -18,6 +18,11 @@ large plan costs about as much as building it. Rendered HTML (small text) goes t
 ``fragments`` cache, which settings may point at Redis shared by every server
 (``fragment_key``).
 
+One computation per key in a process (ADR 0090): the web server runs a few processes with
+threads (``plantracker.gunicorn_conf``), and after a write the requests that miss the same
+key at once do not each compute it. The first computes; the others wait for it and take its
+value from the cache.
+
 Drafts, review queues, "your updates" and anything else that is not counted never come from
 here: those stay live queries.
 """
@@ -25,6 +30,9 @@ here: those stay live queries.
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -47,6 +55,8 @@ from plantracker.tracker.selectors.workflow import closed_period_plans, period_p
 
 CACHE = "plans"
 FRAGMENTS = "fragments"
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -92,6 +102,34 @@ def _key(pk: int, version: int, what: str) -> str:
     return f"counted:{code_fingerprint()}:{pk}:{version}:{name}"
 
 
+# Single flight (ADR 0090): the lock of each key being computed in this process now, and how
+# many threads hold or wait for it (the entry goes when the last one leaves). A lock per key:
+# values of other keys, or of other plans, are computed meanwhile. A value's computation
+# asks only for the values it is made of (a period's result for its plan), never for itself,
+# so the locks are always taken in the same order and cannot deadlock.
+_flights: dict[str, tuple[threading.Lock, int]] = {}
+_flights_lock = threading.Lock()
+
+
+@contextmanager
+def _single_flight(key: str) -> Iterator[None]:
+    with _flights_lock:
+        lock, users = _flights.get(key, (None, 0))
+        if lock is None:
+            lock = threading.Lock()
+        _flights[key] = (lock, users + 1)
+    try:
+        with lock:
+            yield
+    finally:
+        with _flights_lock:
+            _, users = _flights[key]
+            if users == 1:
+                del _flights[key]
+            else:
+                _flights[key] = (lock, users - 1)
+
+
 @contextmanager
 def consistent_read() -> Iterator[None]:
     """One transaction whose reads all see the same committed state.
@@ -121,9 +159,30 @@ def counted(plan_record: PlanRecord, what: str, compute: Callable[[PlanRecord], 
     across a write holds an old data version, and would be answered that version's figures.
     """
     store = caches[CACHE]
-    found = store.get(_key(plan_record.pk, plan_record.data_version, what))
+    key = _key(plan_record.pk, plan_record.data_version, what)
+    found = store.get(key)
     if found is not None:
         return found
+    with _single_flight(key):
+        # Another thread may have computed it while this one waited.
+        found = store.get(key)
+        if found is not None:
+            return found
+        started = time.thread_time()
+        value, version = _compute(plan_record, compute)
+        logger.debug(
+            "computed %s of plan %s at data version %s in %.0f ms of CPU",
+            what,
+            plan_record.pk,
+            version,
+            (time.thread_time() - started) * 1000,
+        )
+        store.set(_key(plan_record.pk, version, what), value)
+        return value
+
+
+def _compute(plan_record: PlanRecord, compute: Callable[[PlanRecord], T]) -> tuple[T, int]:
+    """``compute`` in the plan's consistent read, and the data version that read saw."""
     reading = _reading.get()
     if reading is not None and reading.pk == plan_record.pk:
         value = compute(reading)  # inside this plan's consistent read already
@@ -139,8 +198,7 @@ def counted(plan_record: PlanRecord, what: str, compute: Callable[[PlanRecord], 
                 value = compute(reading)
             finally:
                 _reading.reset(token)
-    store.set(_key(reading.pk, reading.data_version, what), value)
-    return value
+    return value, reading.data_version
 
 
 def counted_plan(*, plan_record: PlanRecord) -> Plan:

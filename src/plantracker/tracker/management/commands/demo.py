@@ -261,6 +261,9 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "plantracker.wsgi:application",
+            # The deployment's settings (threads, ADR 0090); --workers as asked.
+            "-c",
+            "python:plantracker.gunicorn_conf",
             "--bind",
             f"{HOST}:{port}",
             "--workers",
@@ -271,11 +274,11 @@ class Command(BaseCommand):
             "warning",
         ]
         # The background worker: report files are built here, never in a request. It runs at
-        # a lower CPU priority, so that people's pages come first (docs/deployment.md).
+        # the lowest CPU priority, so that people's pages come first (docs/deployment.md).
         worker = [
             "nice",
             "-n",
-            "10",
+            "19",
             sys.executable,
             "-m",
             "plantracker.cli",
