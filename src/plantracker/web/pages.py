@@ -113,12 +113,16 @@ class DashboardPage:
 
 
 def dashboard_page(
-    plan: Plan, period: domain.Period, result: PeriodResult | None = None
+    plan: Plan,
+    period: domain.Period,
+    result: PeriodResult | None = None,
+    previous: PeriodResult | None = None,
 ) -> DashboardPage:
     """The seed's quarter overview as a page: one evaluation (``result``, when the caller
-    already has ``evaluate(plan, period.id)``), one report model."""
+    already has ``evaluate(plan, period.id)``; ``previous``, the previous period's of the
+    same plan, else evaluated by ``build_report``), one report model."""
     result = result if result is not None else evaluate(plan, period.id)
-    report = build_report(result)
+    report = build_report(result, previous)
     rows = tuple(
         RecommendationRow(section=section, result=rec)
         for section, rec in zip(report.recommendations, result.recommendations, strict=True)

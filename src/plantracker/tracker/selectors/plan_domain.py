@@ -133,7 +133,7 @@ _ITEM_GROUP = itemgetter(_ITEM_NAMES.index("recommendation_id"), _ITEM_NAMES.ind
 
 # Per process: plan pk → (its periods as read, {the exact rows an item was built from: the
 # domain item}), as of the last read of that plan; a few plans at most (ADR 0087).
-_BUILT: OrderedDict[int, tuple[Hashable, dict[str, Any]]] = OrderedDict()
+_BUILT: OrderedDict[int, tuple[Hashable, dict[Hashable, Any]]] = OrderedDict()
 _BUILT_PLANS = 8
 _BUILT_LOCK = Lock()
 
@@ -149,8 +149,8 @@ class _Loaded:
     targets: Mapping[int, list[Raw]]  # (item, period, value)
     risk_updates: Mapping[int, list[Row]]
     items: Mapping[tuple[int, str], list[Raw]]  # ``_ITEM_NAMES``
-    built: Mapping[str, Any]  # the last read's domain items, by the rows they came from
-    used: dict[str, Any]  # this read's domain items, by the rows they came from
+    built: Mapping[Hashable, Any]  # the last read's domain objects, by what they came from
+    used: dict[Hashable, Any]  # this read's domain objects, by what they came from
 
     def by_period(
         self,
@@ -335,19 +335,43 @@ def _period(period: Period) -> domain.Period:
 
 
 def _recommendation(recommendation: Recommendation, loaded: _Loaded) -> domain.Recommendation:
+    """The domain recommendation: the last read's same object when its row and every one
+    of its items are the same as then (so that an evaluation can reuse its results, ADR
+    0089), else a new one."""
+
     def rows(kind: Kind) -> list[Raw]:
         return loaded.items.get((recommendation.pk, kind.value), [])
 
-    return domain.Recommendation(
-        number=recommendation.number,
-        title=recommendation.title,
-        aim=recommendation.aim,
-        lead=recommendation.lead,
-        actions=tuple(loaded.item(row, _action) for row in rows(Kind.ACTION)),
-        kpis=tuple(loaded.item(row, _kpi) for row in rows(Kind.KPI)),
-        quality=tuple(loaded.item(row, _quality) for row in rows(Kind.QUALITY)),
-        feedback=tuple(loaded.item(row, _feedback) for row in rows(Kind.FEEDBACK)),
+    actions = tuple(loaded.item(row, _action) for row in rows(Kind.ACTION))
+    kpis = tuple(loaded.item(row, _kpi) for row in rows(Kind.KPI))
+    quality = tuple(loaded.item(row, _quality) for row in rows(Kind.QUALITY))
+    feedback = tuple(loaded.item(row, _feedback) for row in rows(Kind.FEEDBACK))
+    # The row's text fields and the identities of the items (the items are compared by
+    # their rows already, in ``_Loaded.item``).
+    key = (
+        "recommendation",
+        recommendation.pk,
+        recommendation.number,
+        recommendation.title,
+        recommendation.aim,
+        recommendation.lead,
+        tuple(id(item) for group in (actions, kpis, quality, feedback) for item in group),
+        tuple(map(len, (actions, kpis, quality, feedback))),
     )
+    found = loaded.built.get(key)
+    if found is None:
+        found = domain.Recommendation(
+            number=recommendation.number,
+            title=recommendation.title,
+            aim=recommendation.aim,
+            lead=recommendation.lead,
+            actions=actions,
+            kpis=kpis,
+            quality=quality,
+            feedback=feedback,
+        )
+    loaded.used[key] = found
+    return cast(domain.Recommendation, found)
 
 
 def _email(user: User | None) -> str | None:

@@ -35,6 +35,7 @@ from plantracker.tracker.selectors.cached import (
     fragment_key,
 )
 from plantracker.tracker.selectors.computed import computed_values
+from plantracker.tracker.selectors.evaluated import evaluate_again
 from plantracker.tracker.selectors.evidence import evidence_list
 from plantracker.tracker.selectors.inspections import ended_inspections
 from plantracker.tracker.selectors.owners import item_accounts
@@ -139,7 +140,15 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
         # A closed period shows what it reported when it was closed: its snapshot (ADR 0040).
         plan = counted_period_plan(plan_record=fresh, period_code=chosen.id)
         result = counted_period_result(plan_record=fresh, period_code=chosen.id)
-        return pages.dashboard_page(plan, plan.period(chosen.id), result)
+        # The previous period as this plan holds it (``build_report``), again evaluating
+        # only the recommendations that changed (ADR 0089).
+        before = result.previous_period
+        previous = (
+            None
+            if before is None
+            else evaluate_again(plan, before.id, plan_pk=fresh.pk, of=chosen.id)
+        )
+        return pages.dashboard_page(plan, plan.period(chosen.id), result, previous)
 
     # Built only when a fragment of the page is not in the cache yet.
     page = SimpleLazyObject(lambda: counted(record, f"dashboard:{chosen.id}", build))
