@@ -141,7 +141,7 @@ def build_report(result: PeriodResult, previous: PeriodResult | None = None) -> 
         cover=_cover(result),
         overview=_overview(result, previous, narrative),
         overall=tuple(_donut(kind, result.totals[kind], show="count") for kind in Kind),
-        recommendations=tuple(_recommendation(rec) for rec in result.recommendations),
+        recommendations=tuple(_section(rec) for rec in result.recommendations),
         deep_dives=deep_dives,
         exceptions=_exceptions(result, {dive.number: dive for dive in deep_dives}),
         next_steps=tuple(narrative.next_steps),
@@ -443,6 +443,25 @@ def _donut(kind: Kind, counts: Counts, *, show: str) -> Donut:
         show=show,
         alt=alt,
     )
+
+
+# Sections made lately, by the ``id`` of the result they were made from (kept with it, so
+# the ``id`` is not another's): a result that an evaluation reused (ADR 0089) is the same
+# object, and its section need not be made again. Emptied when full.
+_SECTIONS: dict[int, tuple[RecommendationResult, RecommendationSection]] = {}
+_SECTIONS_KEPT = 2048
+
+
+def _section(rec: RecommendationResult) -> RecommendationSection:
+    """``_recommendation(rec)``, once per result object (``_SECTIONS``)."""
+    found = _SECTIONS.get(id(rec))
+    if found is not None and found[0] is rec:
+        return found[1]
+    section = _recommendation(rec)
+    if len(_SECTIONS) >= _SECTIONS_KEPT:
+        _SECTIONS.clear()
+    _SECTIONS[id(rec)] = (rec, section)
+    return section
 
 
 def _recommendation(rec: RecommendationResult) -> RecommendationSection:

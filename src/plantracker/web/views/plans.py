@@ -11,6 +11,7 @@ workflow panel, navigation and anything else per person stay live.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -39,10 +40,12 @@ from plantracker.tracker.selectors.evaluated import evaluate_again
 from plantracker.tracker.selectors.evidence import evidence_list
 from plantracker.tracker.selectors.inspections import ended_inspections
 from plantracker.tracker.selectors.owners import item_accounts
+from plantracker.tracker.selectors.plan_domain import plan_domain
 from plantracker.tracker.selectors.workflow import (
     item_entries,
     item_keys,
     open_periods,
+    period_plan,
 )
 from plantracker.web import pages
 from plantracker.web.views.common import Crumb, dashboard_panel
@@ -169,18 +172,26 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
     )
 
 
+def _part(record: PlanRecord, *, number: int) -> Plan:
+    return plan_domain(plan_record=record, recommendation=number)
+
+
 @login_required
 @require_safe
 def recommendation(request: HttpRequest, slug: str, period: str, number: int) -> HttpResponse:
     """One recommendation in one period: its items with status, direction and commentary."""
     if request.GET.get("period"):
         return _redirect_or_404("web:recommendation", slug, request.GET["period"], number)
-    record, live = _load(request, slug)
-    chosen = pages.period_or_404(live, period)
+    record = plan_for_user(user=request.user, slug=slug)
+    # The recommendation alone is read and evaluated, not the whole plan (ADR 0089,
+    # ``recommendation_only``): the plan with only it (all the periods, no risks).
+    part = counted(record, f"recommendation-plan:{number}", partial(_part, number=number))
+    chosen = pages.period_or_404(part, period)
 
     def build(fresh: PlanRecord) -> pages.RecommendationPage:
-        # The recommendation alone is evaluated, not the whole plan (``recommendation_only``).
-        plan = counted_period_plan(plan_record=fresh, period_code=chosen.id)
+        live = counted(fresh, f"recommendation-plan:{number}", partial(_part, number=number))
+        # A closed period's plan is its snapshot's.
+        plan = period_plan(plan_record=fresh, period_code=chosen.id, live=live)
         return pages.recommendation_page(plan, plan.period(chosen.id), number)
 
     what = f"recommendation:{chosen.id}:{number}"
