@@ -27,19 +27,20 @@ from tests.tracker.test_data_version import site as site  # the example plan and
 
 from plantracker.api.tokens import token_create
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import Kpi
-from plantracker.planfile import load_plan
+from plantracker.domain.model import Kind, Kpi
+from plantracker.domain.periods import current_period, reported_period_ids
 from plantracker.domain.summary import summary_dict
+from plantracker.planfile import load_plan
 from plantracker.reports import build as report_build
 from plantracker.reports.build import build_report
 from plantracker.tracker.models import Item, KpiValue, PlanRecord
-from plantracker.tracker.selectors import plan_domain
-from plantracker.tracker.selectors import evaluated
+from plantracker.tracker.selectors import evaluated, plan_domain
 from plantracker.tracker.selectors.cached import (
     consistent_read,
     counted_period_result,
     counted_plan,
 )
+from plantracker.tracker.selectors.plan_domain import plan_periods, reported_period_codes
 from plantracker.tracker.selectors.workflow import period_plan
 from plantracker.tracker.services import plan_import
 from plantracker.web import pages
@@ -264,6 +265,19 @@ def test_a_recommendation_read_alone_reads_as_in_the_whole_plan(site: Site) -> N
                 rec.number,
             ), (period.id, rec.number)
     assert plan_domain(plan_record=record, recommendation=999).recommendations == ()
+    # An item's page reads the recommendation holding it, and the periods with anything
+    # reported from the whole plan's rows.
+    assert reported_period_codes(plan_record=record) == reported_period_ids(whole)
+    assert plan_periods(plan_record=record) == whole.periods
+    latest = current_period(plan_periods(plan_record=record), reported_period_ids(whole))
+    for rec in whole.recommendations:
+        for item in rec.items(Kind.ACTION) + rec.items(Kind.KPI):
+            part = plan_domain(plan_record=record, holding=item.ref)
+            assert part.recommendations == (rec,)
+            assert pages.item_page(part, item.ref, latest=latest) == pages.item_page(
+                whole, item.ref
+            ), item.ref
+    assert plan_domain(plan_record=record, holding="no such").recommendations == ()
     # A part read leaves the process's memory of the whole read as it was.
     again = plan_domain(plan_record=record)
     assert all(a is b for a, b in zip(again.recommendations, whole.recommendations, strict=True))
@@ -280,3 +294,22 @@ def test_a_recommendation_evaluated_alone_reads_as_in_the_whole_plan() -> None:
             page = pages.recommendation_page(plan, period, rec.number)
             assert page.result == rec, (period.id, rec.number)
             assert page.section == section, (period.id, rec.number)
+
+
+def test_the_dashboard_report_is_the_whole_report_less_its_tables() -> None:
+    """The dashboard builds only what it shows (ADR 0089): every part of it is exactly
+    the whole report's, in every period of the example plan."""
+    plan = load_plan(EXAMPLE)
+    for period in plan.periods:
+        result = evaluate(plan, period.id)
+        whole = build_report(result)
+        shown = build_report(result, tables=False)
+        assert (shown.deep_dives, shown.exceptions, shown.all_kpis, shown.measures) == (
+            (),
+            (),
+            None,
+            (),
+        )
+        for part in ("cover", "overview", "overall", "recommendations", "next_steps", "problems"):
+            assert getattr(shown, part) == getattr(whole, part), (period.id, part)
+        assert pages.dashboard_page(plan, period).report == shown

@@ -143,6 +143,12 @@ def counted(plan_record: PlanRecord, what: str, compute: Callable[[PlanRecord], 
     return value
 
 
+def computed_already(plan_record: PlanRecord, what: str) -> object | None:
+    """What ``counted`` holds for ``what`` at ``plan_record``'s data version, or None;
+    computes nothing (a page that can make do with less than the whole plan, ADR 0089)."""
+    return caches[CACHE].get(_key(plan_record.pk, plan_record.data_version, what))
+
+
 def counted_plan(*, plan_record: PlanRecord) -> Plan:
     """The plan's approved data as a domain Plan (``plan_domain``), once per data version."""
     return counted(plan_record, "plan", lambda record: plan_domain(plan_record=record))

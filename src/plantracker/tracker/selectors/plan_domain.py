@@ -20,15 +20,15 @@ never answered from rows other than those just read.
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
-from itertools import chain
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from operator import itemgetter
 from threading import Lock
 from types import MappingProxyType
 from typing import Any, TypeVar, cast
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.sql.constants import MULTI
 
 from plantracker.domain import model as domain
@@ -235,12 +235,15 @@ class _Loaded:
         return [{"period_id": p, "value": v} for _i, p, v in rows]
 
 
-def plan_domain(*, plan_record: PlanRecord, recommendation: int | None = None) -> Plan:
+def plan_domain(
+    *, plan_record: PlanRecord, recommendation: int | None = None, holding: str | None = None
+) -> Plan:
     """The domain Plan stored in ``plan_record``, equal to the one imported into it.
 
-    With ``recommendation`` (a number), the same plan with only that recommendation (none
-    if the plan has no such) and no risks, read in as many queries but only that
-    recommendation's rows: what a recommendation's page shows (ADR 0089).
+    With ``recommendation`` (a number) or ``holding`` (an item's reference), the same plan
+    with only that recommendation, or the one holding that item (none if the plan has no
+    such), and no risks: read in as many queries but only that recommendation's rows, for
+    a recommendation's or an item's page (ADR 0089).
     """
     organisation = plan_record.organisation  # no query when the caller used select_related
     periods = list(Period.objects.filter(plan=plan_record).order_by("position"))
@@ -249,10 +252,14 @@ def plan_domain(*, plan_record: PlanRecord, recommendation: int | None = None) -
     reported = Q(state=EntryState.APPROVED) | Q(approved_copy__isnull=False)
     periods_read = tuple((period.pk, period.code, period.position) for period in periods)
     chosen = Recommendation.objects.filter(plan=plan_record).order_by("position")
-    whole = recommendation is None
+    whole = recommendation is None and holding is None
     of_items = Q(item__plan=plan_record)
-    if not whole:
+    if recommendation is not None:
         chosen = chosen.filter(number=recommendation)
+    if holding is not None:
+        items_held = Item.objects.filter(plan=plan_record, ref=holding)
+        chosen = chosen.filter(pk__in=items_held.values("recommendation_id"))
+    if not whole:
         of_items &= Q(item__recommendation__in=chosen.order_by().values("pk"))
     items = Item.objects.filter(plan=plan_record).order_by("position", "pk")
     if not whole:
@@ -325,6 +332,30 @@ def plan_domain(*, plan_record: PlanRecord, recommendation: int | None = None) -
         published_names=PublishedNames(plan_record.published_names),
         risk_scale=risk_scale_of(plan_record.risk_scale),
     )
+
+
+def plan_periods(*, plan_record: PlanRecord) -> tuple[domain.Period, ...]:
+    """The plan's periods, as ``plan_domain(plan_record=plan_record).periods``."""
+    return tuple(
+        _period(period) for period in Period.objects.filter(plan=plan_record).order_by("position")
+    )
+
+
+def reported_period_codes(*, plan_record: PlanRecord) -> frozenset[str]:
+    """``reported_period_ids(plan_domain(plan_record=plan_record))`` without reading the
+    plan: the periods with a narrative, a risk's update, an action's or measure's update or
+    a KPI's value that ``plan_domain`` reads (for a plan read in part, ADR 0089)."""
+    reported = Q(state=EntryState.APPROVED) | Q(approved_copy__isnull=False)
+    here = OuterRef("pk")
+    updates = Update.objects.filter(reported, period=here, item__plan=plan_record)
+    values = KpiValue.objects.filter(reported, period=here, item__plan=plan_record)
+    found = Period.objects.filter(plan=plan_record).filter(
+        Exists(Narrative.objects.filter(period=here))
+        | Exists(RiskUpdate.objects.filter(reported, period=here, risk__plan=plan_record))
+        | Exists(updates.exclude(item__kind=Kind.KPI))
+        | Exists(values.filter(item__kind=Kind.KPI))
+    )
+    return frozenset(found.values_list("code", flat=True))
 
 
 def _contact(plan_record: PlanRecord) -> domain.Contact | None:

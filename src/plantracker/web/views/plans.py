@@ -11,7 +11,6 @@ workflow panel, navigation and anything else per person stay live.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -21,13 +20,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
+from plantracker.domain import model as domain
 from plantracker.domain.model import Plan
-from plantracker.domain.periods import default_period
+from plantracker.domain.periods import current_period, default_period
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import EntryState, PlanRecord, Role, User
 from plantracker.tracker.permissions import is_operator, plan_roles
 from plantracker.tracker.selectors import plan_for_user, plans_for_user
 from plantracker.tracker.selectors.cached import (
+    computed_already,
     counted,
     counted_closed_plans,
     counted_period_plan,
@@ -40,7 +41,11 @@ from plantracker.tracker.selectors.evaluated import evaluate_again
 from plantracker.tracker.selectors.evidence import evidence_list
 from plantracker.tracker.selectors.inspections import ended_inspections
 from plantracker.tracker.selectors.owners import item_accounts
-from plantracker.tracker.selectors.plan_domain import plan_domain
+from plantracker.tracker.selectors.plan_domain import (
+    plan_domain,
+    plan_periods,
+    reported_period_codes,
+)
 from plantracker.tracker.selectors.workflow import (
     item_entries,
     item_keys,
@@ -172,8 +177,15 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
     )
 
 
-def _part(record: PlanRecord, *, number: int) -> Plan:
-    return plan_domain(plan_record=record, recommendation=number)
+def _calendar(record: PlanRecord) -> tuple[tuple[domain.Period, ...], domain.Period | None]:
+    """The plan's periods and its current one (``default_period``), once per data version,
+    without reading the whole plan (ADR 0089)."""
+
+    def compute(fresh: PlanRecord) -> tuple[tuple[domain.Period, ...], domain.Period | None]:
+        periods = plan_periods(plan_record=fresh)
+        return periods, current_period(periods, reported_period_codes(plan_record=fresh))
+
+    return counted(record, "calendar", compute)
 
 
 @login_required
@@ -183,15 +195,20 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
     if request.GET.get("period"):
         return _redirect_or_404("web:recommendation", slug, request.GET["period"], number)
     record = plan_for_user(user=request.user, slug=slug)
-    # The recommendation alone is read and evaluated, not the whole plan (ADR 0089,
-    # ``recommendation_only``): the plan with only it (all the periods, no risks).
-    part = counted(record, f"recommendation-plan:{number}", partial(_part, number=number))
-    chosen = pages.period_or_404(part, period)
+    periods, _current = _calendar(record)
+    chosen = next((found for found in periods if found.id == period), None)
+    if chosen is None:
+        raise Http404("This plan has no such period")
 
     def build(fresh: PlanRecord) -> pages.RecommendationPage:
-        live = counted(fresh, f"recommendation-plan:{number}", partial(_part, number=number))
-        # A closed period's plan is its snapshot's.
-        plan = period_plan(plan_record=fresh, period_code=chosen.id, live=live)
+        # The recommendation alone is evaluated (``recommendation_only``), and unless this
+        # process has the whole period's plan already, only its rows are read (ADR 0089):
+        # the plan with only it (all the periods, no risks); a closed period's plan is its
+        # snapshot's.
+        plan = computed_already(fresh, f"period-plan:{chosen.id}")
+        if not isinstance(plan, Plan):
+            live = plan_domain(plan_record=fresh, recommendation=number)
+            plan = period_plan(plan_record=fresh, period_code=chosen.id, live=live)
         return pages.recommendation_page(plan, plan.period(chosen.id), number)
 
     what = f"recommendation:{chosen.id}:{number}"
@@ -220,16 +237,21 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
 @require_safe
 def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     """One item's history: value, status, direction and commentary by period; KPI trend."""
-    record, live = _load(request, slug)
-    latest = default_period(live)  # the item's history runs up to today's period
+    record = plan_for_user(user=request.user, slug=slug)
+    _periods, latest = _calendar(record)  # the item's history runs up to today's period
     what = f"item:{latest.id if latest else ''}:{ref}"
 
     def build(fresh: PlanRecord) -> pages.ItemPage:
+        # Unless this process has the whole plan already, only the recommendation holding
+        # the item is read (ADR 0089): an item's figures depend on it, the plan's rules and
+        # periods alone (``item_plan``).
+        plan = computed_already(fresh, "plan")
         return pages.item_page(
-            counted_plan(plan_record=fresh),
+            plan if isinstance(plan, Plan) else plan_domain(plan_record=fresh, holding=ref),
             ref,
             computed_values(plan_record=fresh, ref=ref),
             counted_closed_plans(plan_record=fresh),
+            latest=_calendar(fresh)[1],
         )
 
     page = counted(record, what, build)
