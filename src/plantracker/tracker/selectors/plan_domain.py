@@ -51,6 +51,7 @@ from plantracker.domain.model import (
     Target,
     Unit,
 )
+from plantracker.planfile.yaml.read import collector_paused
 from plantracker.tracker.models import (
     EntryState,
     Item,
@@ -244,7 +245,17 @@ def plan_domain(
     with only that recommendation, or the one holding that item (none if the plan has no
     such), and no risks: read in as many queries but only that recommendation's rows, for
     a recommendation's or an item's page (ADR 0089).
+
+    The cyclic garbage collector is paused while the rows are read and the objects built
+    (``collector_paused``): the tens of thousands of rows and lists a read holds for a
+    moment form no cycles, and would otherwise be moved to the collector's oldest
+    generation and bring on a full pass over the whole process every few reads (ADR 0089).
     """
+    with collector_paused():
+        return _plan_domain(plan_record, recommendation, holding)
+
+
+def _plan_domain(plan_record: PlanRecord, recommendation: int | None, holding: str | None) -> Plan:
     organisation = plan_record.organisation  # no query when the caller used select_related
     periods = list(Period.objects.filter(plan=plan_record).order_by("position"))
     # Approved rows, and rows whose revision is in review: those report their last approved

@@ -72,11 +72,6 @@ _FORMAT_LABELS = {
 }
 
 
-def _load(request: HttpRequest, slug: str) -> tuple[PlanRecord, Plan]:
-    record = plan_for_user(user=request.user, slug=slug)
-    return record, counted_plan(plan_record=record)
-
-
 def _plans_crumb() -> Crumb:
     return Crumb("Plans", reverse("web:plan-list"))
 
@@ -141,8 +136,9 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
     if period is None and request.GET.get("period"):
         # The period switcher is a plain form (no JavaScript): send it to the period's URL.
         return _redirect_or_404("web:dashboard-period", slug, request.GET["period"])
-    record, live = _load(request, slug)
-    chosen = pages.period_or_404(live, period)
+    record = plan_for_user(user=request.user, slug=slug)
+    # The page needs the whole plan: its periods are read with it.
+    chosen = pages.period_or_404(counted_plan(plan_record=record), period)
 
     def build(fresh: PlanRecord) -> pages.DashboardPage:
         # A closed period shows what it reported when it was closed: its snapshot (ADR 0040).
@@ -177,15 +173,29 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
     )
 
 
-def _calendar(record: PlanRecord) -> tuple[tuple[domain.Period, ...], domain.Period | None]:
-    """The plan's periods and its current one (``default_period``), once per data version,
-    without reading the whole plan (ADR 0089)."""
+def _calendar(record: PlanRecord) -> tuple[tuple[domain.Period, ...], frozenset[str]]:
+    """The plan's periods and those with anything reported, once per data version, without
+    reading the whole plan (ADR 0089): with today's date, its current period
+    (``_current``)."""
 
-    def compute(fresh: PlanRecord) -> tuple[tuple[domain.Period, ...], domain.Period | None]:
-        periods = plan_periods(plan_record=fresh)
-        return periods, current_period(periods, reported_period_codes(plan_record=fresh))
+    def compute(fresh: PlanRecord) -> tuple[tuple[domain.Period, ...], frozenset[str]]:
+        return plan_periods(plan_record=fresh), reported_period_codes(plan_record=fresh)
 
     return counted(record, "calendar", compute)
+
+
+def _current(record: PlanRecord) -> domain.Period | None:
+    """``default_period`` of the whole plan, today."""
+    return current_period(*_calendar(record))
+
+
+def _period_or_404(record: PlanRecord, period_id: str) -> domain.Period:
+    """``pages.period_or_404`` of the whole plan for a named period, without reading the
+    plan (``_calendar``)."""
+    found = next((period for period in _calendar(record)[0] if period.id == period_id), None)
+    if found is None:
+        raise Http404("This plan has no such period")
+    return found
 
 
 @login_required
@@ -195,10 +205,7 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
     if request.GET.get("period"):
         return _redirect_or_404("web:recommendation", slug, request.GET["period"], number)
     record = plan_for_user(user=request.user, slug=slug)
-    periods, _current = _calendar(record)
-    chosen = next((found for found in periods if found.id == period), None)
-    if chosen is None:
-        raise Http404("This plan has no such period")
+    chosen = _period_or_404(record, period)
 
     def build(fresh: PlanRecord) -> pages.RecommendationPage:
         # The recommendation alone is evaluated (``recommendation_only``), and unless this
@@ -238,7 +245,7 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
 def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     """One item's history: value, status, direction and commentary by period; KPI trend."""
     record = plan_for_user(user=request.user, slug=slug)
-    _periods, latest = _calendar(record)  # the item's history runs up to today's period
+    latest = _current(record)  # the item's history runs up to today's period
     what = f"item:{latest.id if latest else ''}:{ref}"
 
     def build(fresh: PlanRecord) -> pages.ItemPage:
@@ -251,7 +258,7 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
             ref,
             computed_values(plan_record=fresh, ref=ref),
             counted_closed_plans(plan_record=fresh),
-            latest=_calendar(fresh)[1],
+            latest=_current(fresh),
         )
 
     page = counted(record, what, build)
