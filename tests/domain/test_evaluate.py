@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -26,10 +27,11 @@ from tests.builders import (
 )
 from tests.domain.strategies import plans
 
-from plantracker.domain.evaluate import evaluate
+from plantracker.domain.evaluate import Reuse, evaluate
 from plantracker.domain.existence import exists_in
-from plantracker.domain.model import Box, Direction, Kind, Plan, Status
+from plantracker.domain.model import Box, Direction, Kind, Plan, Recommendation, Status
 from plantracker.domain.periods import PeriodIndex, UnknownPeriod
+from plantracker.domain.summary import summary_dict
 
 G, A, R, B = Status.GREEN, Status.AMBER, Status.RED, Status.BLUE
 N, NA, M = Status.NONE, Status.NA, Status.MISSING
@@ -308,3 +310,52 @@ def test_a_large_plan_evaluates() -> None:
     assert result.totals[Kind.KPI][G] == 3000
     assert result.totals[Kind.FEEDBACK][N] == 1500
     assert len(result.problems) == 4000  # every amber action lacks commentary
+
+
+def _changed(rec: Recommendation, how: str) -> Recommendation:
+    if how == "same":
+        return rec
+    if how == "copy":  # equal, but another object: evaluated again, to the same result
+        return replace(rec)
+    if how == "fewer":  # an item gone from each kind
+        return replace(
+            rec,
+            actions=rec.actions[1:],
+            kpis=rec.kpis[1:],
+            quality=rec.quality[1:],
+            feedback=rec.feedback[1:],
+        )
+    return replace(rec, actions=rec.actions[::-1], kpis=rec.kpis[::-1])  # "reordered"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_evaluating_again_with_reuse_equals_a_fresh_evaluation(data: st.DataObject) -> None:
+    """ADR 0089: a ``Reuse`` hands back the results of the recommendations that are the same
+    objects as last time, and the period's result is exactly a fresh evaluation's, whatever
+    changed (recommendations, their items and entries, the rules)."""
+    p = data.draw(plans())
+    hows = st.sampled_from(["same", "copy", "fewer", "reordered"])
+    changed = replace(
+        p,
+        recommendations=tuple(_changed(rec, data.draw(hows)) for rec in p.recommendations),
+        rules=data.draw(
+            st.sampled_from(
+                [p.rules, replace(p.rules, rollup_green=Decimal(0), rollup_red=Decimal(100))]
+            )
+        ),
+    )
+    for period in p.periods:
+        reuse = Reuse()
+        before = evaluate(p, period.id, reuse)
+        assert before == evaluate(p, period.id)
+        after = evaluate(changed, period.id, reuse)
+        assert after == evaluate(changed, period.id)
+        assert summary_dict(after) == summary_dict(evaluate(changed, period.id))
+        for old, new, rec in zip(
+            before.recommendations, after.recommendations, p.recommendations, strict=True
+        ):
+            # Unchanged recommendations under the same rules were not evaluated again; any
+            # other was.
+            reused = new.recommendation is rec and changed.rules == p.rules
+            assert (new is old) is reused

@@ -9,6 +9,7 @@ empty caches gets, and at least one must show the change.
 
 from __future__ import annotations
 
+import importlib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -26,20 +27,29 @@ from tests.tracker.test_data_version import site as site  # the example plan and
 
 from plantracker.api.tokens import token_create
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import Kpi
+from plantracker.domain.model import Kind, Kpi
+from plantracker.domain.periods import current_period, reported_period_ids
+from plantracker.domain.summary import summary_dict
 from plantracker.planfile import load_plan
+from plantracker.reports import build as report_build
 from plantracker.reports.build import build_report
 from plantracker.tracker.models import Item, KpiValue, PlanRecord
-from plantracker.tracker.selectors import plan_domain
+from plantracker.tracker.selectors import evaluated, plan_domain
 from plantracker.tracker.selectors.cached import (
     consistent_read,
     counted_period_result,
     counted_plan,
 )
+from plantracker.tracker.selectors.plan_domain import plan_periods, reported_period_codes
+from plantracker.tracker.selectors.workflow import period_plan
 from plantracker.tracker.services import plan_import
 from plantracker.web import pages
+from plantracker.web.templatetags import web as web_tags
 
 pytestmark = pytest.mark.django_db
+
+# The module, which ``plantracker.tracker.selectors`` shadows with its function.
+plan_domain_module = importlib.import_module("plantracker.tracker.selectors.plan_domain")
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "childrens-improvement-plan.yaml"
 
@@ -104,8 +114,33 @@ def _clients(site: Site) -> tuple[Client, Client]:
 
 
 def _empty_caches() -> None:
+    """Every cache of computed figures, and each process's memory of what it built last
+    (ADR 0087, ADR 0089): what is read next is computed from the rows alone."""
     for name in ("plans", "fragments"):
         caches[name].clear()
+    plan_domain_module._BUILT.clear()
+    evaluated._REUSE.clear()
+    report_build._SECTIONS.clear()
+    web_tags._recommendation_row.cache_clear()
+
+
+def _evaluated_again_equals_a_fresh_evaluation(site: Site) -> None:
+    """The plan and each period's result as the caches hold them after a write, having
+    built and evaluated again only what changed (ADR 0089), are exactly what a process
+    that never read the plan computes."""
+    record = PlanRecord.objects.select_related("organisation").get(slug=site.plan.slug)
+    plan = counted_plan(plan_record=record)
+    results = {
+        period.id: counted_period_result(plan_record=record, period_code=period.id)
+        for period in plan.periods
+    }
+    _empty_caches()
+    fresh = plan_domain(plan_record=record)
+    assert plan == fresh
+    for code, result in results.items():
+        full = evaluate(period_plan(plan_record=record, period_code=code, live=fresh), code)
+        assert result == full, code
+        assert summary_dict(result) == summary_dict(full), code
 
 
 @pytest.mark.parametrize("step", _steps())
@@ -117,6 +152,7 @@ def test_after_a_write_every_page_shows_the_new_figures_at_once(site: Site, step
 
     act()
     after = _read(site, web, api)
+    _evaluated_again_equals_a_fresh_evaluation(site)
 
     _empty_caches()
     web, api = _clients(site)  # a restore may have replaced the sessions and tokens
@@ -208,6 +244,45 @@ def test_an_item_is_built_again_exactly_when_its_rows_change(site: Site) -> None
     assert all(after.item(item.ref) is before.item(item.ref) for item in untouched)
 
 
+def test_a_recommendation_read_alone_reads_as_in_the_whole_plan(site: Site) -> None:
+    """The recommendation page reads only its recommendation's rows (ADR 0089): its page
+    is exactly the one made from the whole plan, in every period; a number the plan does
+    not have reads no recommendation."""
+    record = PlanRecord.objects.select_related("organisation").get(pk=site.plan.pk)
+    whole = plan_domain(plan_record=record)
+    for rec in whole.recommendations:
+        part = plan_domain(plan_record=record, recommendation=rec.number)
+        assert part.recommendations == (rec,)
+        assert part.risks == ()
+        for period in whole.periods:
+            assert pages.recommendation_page(
+                period_plan(plan_record=record, period_code=period.id, live=part),
+                period,
+                rec.number,
+            ) == pages.recommendation_page(
+                period_plan(plan_record=record, period_code=period.id, live=whole),
+                period,
+                rec.number,
+            ), (period.id, rec.number)
+    assert plan_domain(plan_record=record, recommendation=999).recommendations == ()
+    # An item's page reads the recommendation holding it, and the periods with anything
+    # reported from the whole plan's rows.
+    assert reported_period_codes(plan_record=record) == reported_period_ids(whole)
+    assert plan_periods(plan_record=record) == whole.periods
+    latest = current_period(plan_periods(plan_record=record), reported_period_ids(whole))
+    for rec in whole.recommendations:
+        for item in rec.items(Kind.ACTION) + rec.items(Kind.KPI):
+            part = plan_domain(plan_record=record, holding=item.ref)
+            assert part.recommendations == (rec,)
+            assert pages.item_page(part, item.ref, latest=latest) == pages.item_page(
+                whole, item.ref
+            ), item.ref
+    assert plan_domain(plan_record=record, holding="no such").recommendations == ()
+    # A part read leaves the process's memory of the whole read as it was.
+    again = plan_domain(plan_record=record)
+    assert all(a is b for a, b in zip(again.recommendations, whole.recommendations, strict=True))
+
+
 def test_a_recommendation_evaluated_alone_reads_as_in_the_whole_plan() -> None:
     """The recommendation page evaluates only its recommendation (ADR 0087): its status,
     items and section are exactly the whole plan's, in every period."""
@@ -219,3 +294,22 @@ def test_a_recommendation_evaluated_alone_reads_as_in_the_whole_plan() -> None:
             page = pages.recommendation_page(plan, period, rec.number)
             assert page.result == rec, (period.id, rec.number)
             assert page.section == section, (period.id, rec.number)
+
+
+def test_the_dashboard_report_is_the_whole_report_less_its_tables() -> None:
+    """The dashboard builds only what it shows (ADR 0089): every part of it is exactly
+    the whole report's, in every period of the example plan."""
+    plan = load_plan(EXAMPLE)
+    for period in plan.periods:
+        result = evaluate(plan, period.id)
+        whole = build_report(result)
+        shown = build_report(result, tables=False)
+        assert (shown.deep_dives, shown.exceptions, shown.all_kpis, shown.measures) == (
+            (),
+            (),
+            None,
+            (),
+        )
+        for part in ("cover", "overview", "overall", "recommendations", "next_steps", "problems"):
+            assert getattr(shown, part) == getattr(whole, part), (period.id, part)
+        assert pages.dashboard_page(plan, period).report == shown

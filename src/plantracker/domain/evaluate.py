@@ -8,8 +8,9 @@ cost grows linearly with the number of items.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from types import MappingProxyType
+from typing import NamedTuple
 
 from plantracker.domain.direction import kpi_direction, status_direction
 from plantracker.domain.existence import exists_in
@@ -48,10 +49,49 @@ from plantracker.domain.risk_score import assess, position
 from plantracker.domain.rollup import count_statuses, rollup_status
 
 
-def evaluate(plan: Plan, period_id: str) -> PeriodResult:
+class Reuse:
+    """What evaluating a period found for each recommendation, kept for the next evaluation
+    of the same period (ADR 0089).
+
+    A recommendation's result, the previous statuses of its items and its items' problems
+    are a function of the recommendation, the plan's rules and periods and the period alone
+    (docs/rules.md#roll-up-status). Domain objects are immutable, so when the next plan
+    evaluated holds the very same recommendation object (``is``: a reader that rebuilds
+    only what changed hands back the unchanged ones) under equal rules, periods and period,
+    its results are taken from here instead of computed again; any other recommendation is
+    evaluated. Only the last evaluation is kept; the totals, boxes, risks and the
+    most-concern ranking are always computed afresh from the recommendations' results.
+    """
+
+    __slots__ = ("_kept",)
+
+    def __init__(self) -> None:
+        self._kept: tuple[Hashable, dict[int, _Evaluated]] | None = None
+
+    def recall(self, context: Hashable) -> dict[int, _Evaluated]:
+        kept = self._kept
+        return kept[1] if kept is not None and kept[0] == context else {}
+
+    def keep(self, context: Hashable, evaluated: dict[int, _Evaluated]) -> None:
+        self._kept = (context, evaluated)  # one assignment: a reader sees the old or the new
+
+
+class _Evaluated(NamedTuple):
+    """One recommendation's share of a period's evaluation."""
+
+    recommendation: Recommendation  # held, so that its ``id`` is not given to another
+    result: RecommendationResult
+    previous_by_kind: Mapping[Kind, tuple[Status, ...]]
+    problems: tuple[Problem, ...]
+
+
+def evaluate(plan: Plan, period_id: str, reuse: Reuse | None = None) -> PeriodResult:
     """Rate, count, roll up and check the plan for ``period_id`` (docs/rules.md).
 
-    Raises ``UnknownPeriod`` (naming the plan's periods) when the plan has no such period.
+    ``reuse`` (ADR 0089) takes the results of recommendations unchanged since it last
+    evaluated this period, and keeps this evaluation's for the next: the result is equal to
+    evaluating without it. Raises ``UnknownPeriod`` (naming the plan's periods) when the
+    plan has no such period.
     """
     periods = PeriodIndex(plan)
     index = periods.index(period_id)
@@ -59,11 +99,25 @@ def evaluate(plan: Plan, period_id: str) -> PeriodResult:
     previous_index = periods.previous(index)
     context = _Context(plan.rules, periods, index, previous_index, periods.year_earlier(index))
 
+    same = (plan.rules, plan.periods, period_id)
+    before = reuse.recall(same) if reuse is not None else {}
+    evaluated: dict[int, _Evaluated] = {}
     # The previous period's statuses by kind, for its roll-ups (the boxes' "previous").
     previous_by_kind: dict[Kind, list[Status]] = {kind: [] for kind in Kind}
-    recommendations = tuple(
-        _recommendation(rec, context, previous_by_kind) for rec in plan.recommendations
-    )
+    results: list[RecommendationResult] = []
+    rec_problems: list[Problem] = []
+    for rec in plan.recommendations:
+        found = before.get(id(rec))
+        if found is None or found.recommendation is not rec:
+            found = _evaluated(rec, context, period)
+        evaluated[id(rec)] = found
+        results.append(found.result)
+        for kind in Kind:
+            previous_by_kind[kind].extend(found.previous_by_kind[kind])
+        rec_problems.extend(found.problems)
+    if reuse is not None:
+        reuse.keep(same, evaluated)
+    recommendations = tuple(results)
     totals = {
         kind: count_statuses(
             (item.status for rec in recommendations for item in rec.items[kind]), plan.rules
@@ -77,10 +131,7 @@ def evaluate(plan: Plan, period_id: str) -> PeriodResult:
     problems: list[Problem] = []
     for box in Box:
         problems.extend(box_problems(boxes[box], period))
-    for rec in recommendations:
-        for kind in Kind:
-            for item in rec.items[kind]:
-                problems.extend(item_problems(item, period))
+    problems.extend(rec_problems)
     for number, risk in enumerate(risks, start=1):
         problems.extend(risk_problems(risk, number, period))
 
@@ -136,6 +187,24 @@ class _Context:
         if isinstance(item, (Action, Measure)):
             return item_status(item, self.periods, index).status
         raise TypeError(f"not an action, KPI or measure: {item!r}")
+
+
+def _evaluated(rec: Recommendation, context: _Context, period: Period) -> _Evaluated:
+    """Everything the period's evaluation needs of one recommendation."""
+    previous_by_kind: dict[Kind, list[Status]] = {kind: [] for kind in Kind}
+    result = _recommendation(rec, context, previous_by_kind)
+    problems = tuple(
+        problem
+        for kind in Kind
+        for item in result.items[kind]
+        for problem in item_problems(item, period)
+    )
+    return _Evaluated(
+        rec,
+        result,
+        MappingProxyType({kind: tuple(found) for kind, found in previous_by_kind.items()}),
+        problems,
+    )
 
 
 def _recommendation(

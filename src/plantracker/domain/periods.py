@@ -57,25 +57,39 @@ def reported_period_ids(plan: Plan) -> frozenset[str]:
     return frozenset(ids)
 
 
-def default_period(plan: Plan, today: date | None = None) -> Period | None:
+def default_period(
+    plan: Plan, today: date | None = None, reported: frozenset[str] | None = None
+) -> Period | None:
     """The period a plan opens on: the latest one with anything reported; None when the
     plan declares no periods (ADR 0030).
 
     A plan declares its periods ahead (all four quarters of a year), so the last declared
     period is often still empty; a plan with nothing reported yet opens on the latest period
-    that has begun, else its first.
+    that has begun, else its first. ``reported`` is the whole plan's
+    ``reported_period_ids`` when ``plan`` holds only part of it (ADR 0089).
     """
     if not plan.periods:
         return None
-    reported = reported_period_ids(plan)
-    for period in reversed(plan.periods):
+    return current_period(
+        plan.periods, reported_period_ids(plan) if reported is None else reported, today
+    )
+
+
+def current_period(
+    periods: tuple[Period, ...], reported: frozenset[str], today: date | None = None
+) -> Period | None:
+    """``default_period`` of a plan with these ``periods``, of which those in ``reported``
+    have anything reported."""
+    if not periods:
+        return None
+    for period in reversed(periods):
         if period.id in reported:
             return period
     today = today or date.today()
-    for period in reversed(plan.periods):
+    for period in reversed(periods):
         if period.start <= today:
             return period
-    return plan.periods[0]
+    return periods[0]
 
 
 class PeriodIndex:

@@ -128,36 +128,45 @@ def report_for(plan: Plan, period_id: str) -> Report:
     return build_report(evaluate(plan, period_id))
 
 
-def build_report(result: PeriodResult, previous: PeriodResult | None = None) -> Report:
+def build_report(
+    result: PeriodResult, previous: PeriodResult | None = None, *, tables: bool = True
+) -> Report:
     """The report of ``result``'s period.
 
     ``previous`` is the previous period's result (a closed period's snapshot in the
     application); when not given and the plan has a previous period, it is evaluated.
+    ``tables=False`` leaves out the deep dives, exceptions, all-KPIs and measures tables
+    (empty) and the committee paper and glossary, for a page that shows only the rest, the
+    dashboard (ADR 0089).
     """
     if previous is None and result.previous_period is not None:
         previous = evaluate(result.plan, result.previous_period.id)
     narrative = result.plan.narrative.get(result.period.id, _EMPTY_NARRATIVE)
-    deep_dives = _deep_dives(result, narrative)
+    deep_dives = _deep_dives(result, narrative) if tables else ()
     report = Report(
         cover=_cover(result),
         overview=_overview(result, previous, narrative),
         overall=tuple(_donut(kind, result.totals[kind], show="count") for kind in Kind),
-        recommendations=tuple(_recommendation(rec) for rec in result.recommendations),
+        recommendations=tuple(_section(rec) for rec in result.recommendations),
         deep_dives=deep_dives,
-        exceptions=_exceptions(result, {dive.number: dive for dive in deep_dives}),
+        exceptions=_exceptions(result, {dive.number: dive for dive in deep_dives})
+        if tables
+        else (),
         next_steps=tuple(narrative.next_steps),
         problems=tuple(ProblemRow(p.where, p.message) for p in result.problems),
-        all_kpis=_all_kpis(result, {dive.number for dive in deep_dives}),
+        all_kpis=_all_kpis(result, {dive.number for dive in deep_dives}) if tables else None,
         measures=tuple(
             table
             for rec in result.recommendations
             for table in (_measure_table(rec, Kind.QUALITY), _measure_table(rec, Kind.FEEDBACK))
             if table.rows
-        ),
+        )
+        if tables
+        else (),
         sections=SECTIONS,
         exception_headings=EXCEPTION_HEADINGS,
     )
-    return with_committee_paper(report, result.plan, result.period)
+    return with_committee_paper(report, result.plan, result.period) if tables else report
 
 
 # --- cover and overview ---------------------------------------------------------------------
@@ -446,6 +455,25 @@ def _donut(kind: Kind, counts: Counts, *, show: str) -> Donut:
         show=show,
         alt=alt,
     )
+
+
+# Sections made lately, by the ``id`` of the result they were made from (kept with it, so
+# the ``id`` is not another's): a result that an evaluation reused (ADR 0089) is the same
+# object, and its section need not be made again. Emptied when full.
+_SECTIONS: dict[int, tuple[RecommendationResult, RecommendationSection]] = {}
+_SECTIONS_KEPT = 2048
+
+
+def _section(rec: RecommendationResult) -> RecommendationSection:
+    """``_recommendation(rec)``, once per result object (``_SECTIONS``)."""
+    found = _SECTIONS.get(id(rec))
+    if found is not None and found[0] is rec:
+        return found[1]
+    section = _recommendation(rec)
+    if len(_SECTIONS) >= _SECTIONS_KEPT:
+        _SECTIONS.clear()
+    _SECTIONS[id(rec)] = (rec, section)
+    return section
 
 
 def _recommendation(rec: RecommendationResult) -> RecommendationSection:

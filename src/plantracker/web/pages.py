@@ -114,12 +114,17 @@ class DashboardPage:
 
 
 def dashboard_page(
-    plan: Plan, period: domain.Period, result: PeriodResult | None = None
+    plan: Plan,
+    period: domain.Period,
+    result: PeriodResult | None = None,
+    previous: PeriodResult | None = None,
 ) -> DashboardPage:
     """The seed's quarter overview as a page: one evaluation (``result``, when the caller
-    already has ``evaluate(plan, period.id)``), one report model."""
+    already has ``evaluate(plan, period.id)``; ``previous``, the previous period's of the
+    same plan, else evaluated by ``build_report``), one report model of what the page shows
+    (not the report's tables, ADR 0089)."""
     result = result if result is not None else evaluate(plan, period.id)
-    report = build_report(result)
+    report = build_report(result, previous, tables=False)
     rows = tuple(
         RecommendationRow(section=section, result=rec)
         for section, rec in zip(report.recommendations, result.recommendations, strict=True)
@@ -336,15 +341,18 @@ def item_page(
     ref: str,
     computed: Mapping[str, str] | None = None,
     reported: Mapping[str, Plan] | None = None,
+    latest: domain.Period | None = None,
 ) -> ItemPage:
     """Every period's value, status, direction and commentary of one item, newest first,
     up to the plan's current period; for a KPI, its trend chart with the target line.
     ``computed`` marks the periods whose value was computed (period id → its source);
     ``reported`` gives the closed periods' plans as they reported them (their snapshots),
-    so that each closed period reads as its report did, whatever changed later."""
+    so that each closed period reads as its report did, whatever changed later.
+    ``latest`` is the whole plan's current period when ``plan`` holds only the item's
+    recommendation (ADR 0089)."""
     located = locate_item(plan, ref)
     small = item_plan(plan, located)
-    latest = period_or_404(plan, None)
+    latest = latest if latest is not None else period_or_404(plan, None)
     rows: list[HistoryRow] = []
     last_result: PeriodResult | None = None
     last_item: ItemResult | None = None

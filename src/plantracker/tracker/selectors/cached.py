@@ -46,10 +46,10 @@ from django.db import transaction
 from django.http import Http404
 
 from plantracker import __version__
-from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Plan
 from plantracker.domain.results import PeriodResult
 from plantracker.tracker.models import PlanRecord
+from plantracker.tracker.selectors.evaluated import evaluate_again
 from plantracker.tracker.selectors.plan_domain import plan_domain
 from plantracker.tracker.selectors.workflow import closed_period_plans, period_plan
 
@@ -201,6 +201,12 @@ def _compute(plan_record: PlanRecord, compute: Callable[[PlanRecord], T]) -> tup
     return value, reading.data_version
 
 
+def computed_already(plan_record: PlanRecord, what: str) -> object | None:
+    """What ``counted`` holds for ``what`` at ``plan_record``'s data version, or None;
+    computes nothing (a page that can make do with less than the whole plan, ADR 0089)."""
+    return caches[CACHE].get(_key(plan_record.pk, plan_record.data_version, what))
+
+
 def counted_plan(*, plan_record: PlanRecord) -> Plan:
     """The plan's approved data as a domain Plan (``plan_domain``), once per data version."""
     return counted(plan_record, "plan", lambda record: plan_domain(plan_record=record))
@@ -222,7 +228,8 @@ def counted_period_result(*, plan_record: PlanRecord, period_code: str) -> Perio
 
     def compute(record: PlanRecord) -> PeriodResult:
         plan = counted_period_plan(plan_record=record, period_code=period_code)
-        return evaluate(plan, period_code)
+        # Only the recommendations that changed are evaluated again (ADR 0089).
+        return evaluate_again(plan, period_code, plan_pk=record.pk, of=period_code)
 
     return counted(plan_record, f"period-result:{period_code}", compute)
 

@@ -22,12 +22,14 @@ from __future__ import annotations
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from operator import itemgetter
 from threading import Lock
 from types import MappingProxyType
 from typing import Any, TypeVar, cast
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.sql.constants import MULTI
 
 from plantracker.domain import model as domain
 from plantracker.domain.model import (
@@ -49,6 +51,7 @@ from plantracker.domain.model import (
     Target,
     Unit,
 )
+from plantracker.planfile.yaml.read import collector_paused
 from plantracker.tracker.models import (
     EntryState,
     Item,
@@ -91,12 +94,46 @@ def _reported_rows(queryset: Any, parent: str, content: Sequence[str]) -> dict[i
     return groups
 
 
-def _entry_rows(queryset: Any, parent: str, content: Sequence[str]) -> dict[int, list[Raw]]:
+class _Table:
+    """A query's rows (``values_list(*names)``) as the database gave them, grouped by
+    ``group(row)``; ``convert`` turns rows into the Python values ``values_list`` gives.
+
+    Only the rows of an item built again are converted (ADR 0089): most of a read's time
+    was converting every row of the plan, although only the rows of items whose rows
+    differ are ever used. The rows are compared as given, which is exact: a decimal is
+    stored as its text (``DecimalTextField``), and a value converts as it is given.
+    """
+
+    __slots__ = ("_compiler", "_converters", "groups")
+
+    def __init__(
+        self, queryset: Any, names: Sequence[str], group: Callable[[Raw], Hashable] = itemgetter(0)
+    ) -> None:
+        query = queryset.values_list(*names)
+        self._compiler = query.query.get_compiler(using=query.db)
+        self._converters: dict[int, Any] | None = None
+        self.groups: dict[Hashable, list[Raw]] = defaultdict(list)
+        for row in chain.from_iterable(self._compiler.execute_sql(MULTI)):
+            self.groups[group(row)].append(tuple(row))
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        return self.groups.get(key, default)
+
+    def convert(self, rows: Iterable[Raw]) -> list[Raw]:
+        """``rows`` as ``values_list`` gives them."""
+        compiler = self._compiler
+        if self._converters is None:
+            self._converters = compiler.get_converters(
+                [selected[0] for selected in compiler.select[: compiler.col_count]]
+            )
+        if not self._converters:
+            return list(rows)
+        return [tuple(row) for row in compiler.apply_converters(rows, self._converters)]
+
+
+def _entry_rows(queryset: Any, parent: str, content: Sequence[str]) -> _Table:
     """Each entry's row as read (parent, period, state, approved copy, content), by parent."""
-    groups: dict[int, list[Raw]] = defaultdict(list)
-    for row in queryset.values_list(parent, "period_id", "state", "approved_copy", *content):
-        groups[row[0]].append(row)
-    return groups
+    return _Table(queryset, (parent, "period_id", "state", "approved_copy", *content))
 
 
 def _shown(rows: Iterable[Raw], content: Sequence[str]) -> list[Row]:
@@ -133,7 +170,7 @@ _ITEM_GROUP = itemgetter(_ITEM_NAMES.index("recommendation_id"), _ITEM_NAMES.ind
 
 # Per process: plan pk → (its periods as read, {the exact rows an item was built from: the
 # domain item}), as of the last read of that plan; a few plans at most (ADR 0087).
-_BUILT: OrderedDict[int, tuple[Hashable, dict[str, Any]]] = OrderedDict()
+_BUILT: OrderedDict[int, tuple[Hashable, dict[Hashable, Any]]] = OrderedDict()
 _BUILT_PLANS = 8
 _BUILT_LOCK = Lock()
 
@@ -144,13 +181,13 @@ class _Loaded:
 
     code: Mapping[int, str]
     position: Mapping[int, int]
-    updates: Mapping[int, list[Raw]]  # ``_entry_rows``
-    values: Mapping[int, list[Raw]]  # ``_entry_rows``
-    targets: Mapping[int, list[Raw]]  # (item, period, value)
+    updates: _Table  # ``_entry_rows``
+    values: _Table  # ``_entry_rows``
+    targets: _Table  # (item, period, value)
     risk_updates: Mapping[int, list[Row]]
-    items: Mapping[tuple[int, str], list[Raw]]  # ``_ITEM_NAMES``
-    built: Mapping[str, Any]  # the last read's domain items, by the rows they came from
-    used: dict[str, Any]  # this read's domain items, by the rows they came from
+    items: _Table  # ``_ITEM_NAMES``, by recommendation and kind
+    built: Mapping[Hashable, Any]  # the last read's domain objects, by what they came from
+    used: dict[Hashable, Any]  # this read's domain objects, by what they came from
 
     def by_period(
         self,
@@ -167,67 +204,101 @@ class _Loaded:
 
     def item(self, row: Raw, build: Callable[[_ItemRow, _Loaded], V]) -> V:
         """The domain item of the item row ``row``: the one the last read of this plan built
-        from exactly the same rows (the item's, its entries' and targets', compared by
-        their ``repr``, which writes a decimal's digits as stored), or one built now."""
+        from exactly the same rows as the database gave them (the item's, its entries' and
+        targets'), or one built now.
+
+        The rows are compared as given: text (decimals are stored as their text, JSON as
+        its text), whole numbers, flags, dates and times, each column of one type, so equal
+        rows are the same content. A value that cannot be hashed is compared by ``repr``.
+        """
         pk = row[_ITEM_ID]
-        key = repr((row, self.updates.get(pk), self.values.get(pk), self.targets.get(pk)))
-        found = self.built.get(key)
+        rows = (row, self.updates.get(pk, ()), self.values.get(pk, ()), self.targets.get(pk, ()))
+        key: Hashable = (row, *map(tuple, rows[1:]))
+        try:
+            found = self.built.get(key)
+        except TypeError:  # a value of a type that cannot be hashed
+            key = repr(rows)
+            found = self.built.get(key)
         if found is None:
-            found = build(_ItemRow(dict(zip(_ITEM_NAMES, row, strict=True))), self)
+            (converted,) = self.items.convert((row,))
+            found = build(_ItemRow(dict(zip(_ITEM_NAMES, converted, strict=True))), self)
         self.used[key] = found
         return cast(V, found)
 
     def updates_of(self, item: _ItemRow) -> list[Row]:
-        return _shown(self.updates.get(item.id, ()), UPDATE_CONTENT)
+        return _shown(self.updates.convert(self.updates.get(item.id, ())), UPDATE_CONTENT)
 
     def values_of(self, item: _ItemRow) -> list[Row]:
-        return _shown(self.values.get(item.id, ()), KPI_CONTENT)
+        return _shown(self.values.convert(self.values.get(item.id, ())), KPI_CONTENT)
 
     def targets_of(self, item: _ItemRow) -> list[Row]:
-        return [{"period_id": p, "value": v} for _i, p, v in self.targets.get(item.id, ())]
+        rows = self.targets.convert(self.targets.get(item.id, ()))
+        return [{"period_id": p, "value": v} for _i, p, v in rows]
 
 
-def plan_domain(*, plan_record: PlanRecord) -> Plan:
-    """The domain Plan stored in ``plan_record``, equal to the one imported into it."""
+def plan_domain(
+    *, plan_record: PlanRecord, recommendation: int | None = None, holding: str | None = None
+) -> Plan:
+    """The domain Plan stored in ``plan_record``, equal to the one imported into it.
+
+    With ``recommendation`` (a number) or ``holding`` (an item's reference), the same plan
+    with only that recommendation, or the one holding that item (none if the plan has no
+    such), and no risks: read in as many queries but only that recommendation's rows, for
+    a recommendation's or an item's page (ADR 0089).
+
+    The cyclic garbage collector is paused while the rows are read and the objects built
+    (``collector_paused``): the tens of thousands of rows and lists a read holds for a
+    moment form no cycles, and would otherwise be moved to the collector's oldest
+    generation and bring on a full pass over the whole process every few reads (ADR 0089).
+    """
+    with collector_paused():
+        return _plan_domain(plan_record, recommendation, holding)
+
+
+def _plan_domain(plan_record: PlanRecord, recommendation: int | None, holding: str | None) -> Plan:
     organisation = plan_record.organisation  # no query when the caller used select_related
     periods = list(Period.objects.filter(plan=plan_record).order_by("position"))
     # Approved rows, and rows whose revision is in review: those report their last approved
     # content (``reported_content``) until the revision is approved.
     reported = Q(state=EntryState.APPROVED) | Q(approved_copy__isnull=False)
     periods_read = tuple((period.pk, period.code, period.position) for period in periods)
+    chosen = Recommendation.objects.filter(plan=plan_record).order_by("position")
+    whole = recommendation is None and holding is None
+    of_items = Q(item__plan=plan_record)
+    if recommendation is not None:
+        chosen = chosen.filter(number=recommendation)
+    if holding is not None:
+        items_held = Item.objects.filter(plan=plan_record, ref=holding)
+        chosen = chosen.filter(pk__in=items_held.values("recommendation_id"))
+    if not whole:
+        of_items &= Q(item__recommendation__in=chosen.order_by().values("pk"))
+    items = Item.objects.filter(plan=plan_record).order_by("position", "pk")
+    if not whole:
+        items = items.filter(recommendation__in=chosen.order_by().values("pk"))
     with _BUILT_LOCK:
         last = _BUILT.get(plan_record.pk)
     loaded = _Loaded(
         code={period.pk: period.code for period in periods},
         position={period.pk: period.position for period in periods},
         updates=_entry_rows(
-            Update.objects.filter(reported, item__plan=plan_record).order_by(),
-            "item_id",
-            UPDATE_CONTENT,
+            Update.objects.filter(reported, of_items).order_by(), "item_id", UPDATE_CONTENT
         ),
         values=_entry_rows(
-            KpiValue.objects.filter(reported, item__plan=plan_record).order_by(),
-            "item_id",
-            KPI_CONTENT,
+            KpiValue.objects.filter(reported, of_items).order_by(), "item_id", KPI_CONTENT
         ),
-        targets=_grouped_targets(plan_record),
+        targets=_grouped_targets(of_items),
         risk_updates=_reported_rows(
             RiskUpdate.objects.filter(reported, risk__plan=plan_record).order_by(),
             "risk_id",
             RISK_CONTENT,
-        ),
-        items=defaultdict(list),
+        )
+        if whole
+        else {},
+        items=_Table(items, _ITEM_NAMES, _ITEM_GROUP),
         built=last[1] if last is not None and last[0] == periods_read else {},
         used={},
     )
-    items = Item.objects.filter(plan=plan_record).order_by("position", "pk")
-    for row in items.values_list(*_ITEM_NAMES):
-        loaded.items[_ITEM_GROUP(row)].append(row)
-
-    recommendations = tuple(
-        _recommendation(recommendation, loaded)
-        for recommendation in Recommendation.objects.filter(plan=plan_record).order_by("position")
-    )
+    recommendations = tuple(_recommendation(found, loaded) for found in chosen)
     risks = tuple(
         domain.Risk(
             title=risk.title,
@@ -239,16 +310,19 @@ def plan_domain(*, plan_record: PlanRecord) -> Plan:
             target_score=risk.target_score,
             target_date=risk.target_date,
         )
-        for risk in Risk.objects.filter(plan=plan_record)
-        .select_related("owner_user")
-        .order_by("position")
+        for risk in (
+            Risk.objects.filter(plan=plan_record).select_related("owner_user").order_by("position")
+            if whole
+            else ()
+        )
     )
     narratives = Narrative.objects.filter(period__plan=plan_record).order_by()
-    with _BUILT_LOCK:
-        _BUILT[plan_record.pk] = (periods_read, loaded.used)
-        _BUILT.move_to_end(plan_record.pk)
-        while len(_BUILT) > _BUILT_PLANS:
-            _BUILT.popitem(last=False)
+    if whole:  # a part read uses the last whole read's objects, and keeps it
+        with _BUILT_LOCK:
+            _BUILT[plan_record.pk] = (periods_read, loaded.used)
+            _BUILT.move_to_end(plan_record.pk)
+            while len(_BUILT) > _BUILT_PLANS:
+                _BUILT.popitem(last=False)
     return Plan(
         title=plan_record.title,
         organisation=organisation.name,
@@ -271,6 +345,30 @@ def plan_domain(*, plan_record: PlanRecord) -> Plan:
     )
 
 
+def plan_periods(*, plan_record: PlanRecord) -> tuple[domain.Period, ...]:
+    """The plan's periods, as ``plan_domain(plan_record=plan_record).periods``."""
+    return tuple(
+        _period(period) for period in Period.objects.filter(plan=plan_record).order_by("position")
+    )
+
+
+def reported_period_codes(*, plan_record: PlanRecord) -> frozenset[str]:
+    """``reported_period_ids(plan_domain(plan_record=plan_record))`` without reading the
+    plan: the periods with a narrative, a risk's update, an action's or measure's update or
+    a KPI's value that ``plan_domain`` reads (for a plan read in part, ADR 0089)."""
+    reported = Q(state=EntryState.APPROVED) | Q(approved_copy__isnull=False)
+    here = OuterRef("pk")
+    updates = Update.objects.filter(reported, period=here, item__plan=plan_record)
+    values = KpiValue.objects.filter(reported, period=here, item__plan=plan_record)
+    found = Period.objects.filter(plan=plan_record).filter(
+        Exists(Narrative.objects.filter(period=here))
+        | Exists(RiskUpdate.objects.filter(reported, period=here, risk__plan=plan_record))
+        | Exists(updates.exclude(item__kind=Kind.KPI))
+        | Exists(values.filter(item__kind=Kind.KPI))
+    )
+    return frozenset(found.values_list("code", flat=True))
+
+
 def _contact(plan_record: PlanRecord) -> domain.Contact | None:
     if plan_record.contact_name is None:
         return None
@@ -281,12 +379,8 @@ def _contact(plan_record: PlanRecord) -> domain.Contact | None:
     )
 
 
-def _grouped_targets(plan_record: PlanRecord) -> dict[int, list[Raw]]:
-    targets: dict[int, list[Raw]] = defaultdict(list)
-    rows = KpiTarget.objects.filter(item__plan=plan_record).order_by()
-    for row in rows.values_list("item_id", "period_id", "value"):
-        targets[row[0]].append(row)
-    return targets
+def _grouped_targets(of_items: Q) -> _Table:
+    return _Table(KpiTarget.objects.filter(of_items).order_by(), ("item_id", "period_id", "value"))
 
 
 def _update(entry: Row) -> domain.Update:
@@ -335,19 +429,43 @@ def _period(period: Period) -> domain.Period:
 
 
 def _recommendation(recommendation: Recommendation, loaded: _Loaded) -> domain.Recommendation:
+    """The domain recommendation: the last read's same object when its row and every one
+    of its items are the same as then (so that an evaluation can reuse its results, ADR
+    0089), else a new one."""
+
     def rows(kind: Kind) -> list[Raw]:
         return loaded.items.get((recommendation.pk, kind.value), [])
 
-    return domain.Recommendation(
-        number=recommendation.number,
-        title=recommendation.title,
-        aim=recommendation.aim,
-        lead=recommendation.lead,
-        actions=tuple(loaded.item(row, _action) for row in rows(Kind.ACTION)),
-        kpis=tuple(loaded.item(row, _kpi) for row in rows(Kind.KPI)),
-        quality=tuple(loaded.item(row, _quality) for row in rows(Kind.QUALITY)),
-        feedback=tuple(loaded.item(row, _feedback) for row in rows(Kind.FEEDBACK)),
+    actions = tuple(loaded.item(row, _action) for row in rows(Kind.ACTION))
+    kpis = tuple(loaded.item(row, _kpi) for row in rows(Kind.KPI))
+    quality = tuple(loaded.item(row, _quality) for row in rows(Kind.QUALITY))
+    feedback = tuple(loaded.item(row, _feedback) for row in rows(Kind.FEEDBACK))
+    # The row's text fields and the identities of the items (the items are compared by
+    # their rows already, in ``_Loaded.item``).
+    key = (
+        "recommendation",
+        recommendation.pk,
+        recommendation.number,
+        recommendation.title,
+        recommendation.aim,
+        recommendation.lead,
+        tuple(id(item) for group in (actions, kpis, quality, feedback) for item in group),
+        tuple(map(len, (actions, kpis, quality, feedback))),
     )
+    found = loaded.built.get(key)
+    if found is None:
+        found = domain.Recommendation(
+            number=recommendation.number,
+            title=recommendation.title,
+            aim=recommendation.aim,
+            lead=recommendation.lead,
+            actions=actions,
+            kpis=kpis,
+            quality=quality,
+            feedback=feedback,
+        )
+    loaded.used[key] = found
+    return cast(domain.Recommendation, found)
 
 
 def _email(user: User | None) -> str | None:

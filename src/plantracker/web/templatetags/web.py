@@ -6,12 +6,13 @@ Presentation only: the status or direction itself always comes from the domain's
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.forms import BoundField
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
@@ -96,26 +97,34 @@ def recommendation_rows(
     recommendations, and the template language took most of the page's rendering for
     them (ADR 0087).
     """
-    return format_html_join(
-        "\n",
+    prefix = get_script_prefix()
+    return SafeString(
+        "\n".join(_recommendation_row(section, slug, period_id, prefix) for section in sections)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _recommendation_row(
+    section: RecommendationSection, slug: str, period_id: str, prefix: str
+) -> SafeString:
+    """One row of ``recommendation_rows``, rendered once per process for a section's figures
+    (sections are frozen, compared by value): after a write only the rows of the
+    recommendations whose figures changed are rendered again (ADR 0089). ``prefix`` is the
+    script prefix the link is reversed under."""
+    return format_html(
         '<tr class="govuk-table__row">'
         '<th scope="row" class="govuk-table__header">'
         '<a class="govuk-link" href="{}">{}. {}</a></th>'
         '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>{}</tr>',
-        (
-            (
-                reverse("web:recommendation", args=[slug, period_id, section.number]),
-                section.number,
-                section.title,
-                status(section.status, word=section.status_word),
-                direction(section.direction),
-                format_html_join(
-                    "",
-                    '<td class="govuk-table__cell">{}</td>',
-                    ((_roll_up(chart),) for chart in section.donuts),
-                ),
-            )
-            for section in sections
+        reverse("web:recommendation", args=[slug, period_id, section.number]),
+        section.number,
+        section.title,
+        status(section.status, word=section.status_word),
+        direction(section.direction),
+        format_html_join(
+            "",
+            '<td class="govuk-table__cell">{}</td>',
+            ((_roll_up(chart),) for chart in section.donuts),
         ),
     )
 

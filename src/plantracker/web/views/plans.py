@@ -20,13 +20,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
+from plantracker.domain import model as domain
 from plantracker.domain.model import Plan
-from plantracker.domain.periods import default_period
+from plantracker.domain.periods import current_period, default_period
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import EntryState, PlanRecord, Role, User
 from plantracker.tracker.permissions import is_operator, plan_roles
 from plantracker.tracker.selectors import plan_for_user, plans_for_user
 from plantracker.tracker.selectors.cached import (
+    computed_already,
     counted,
     counted_closed_plans,
     counted_period_plan,
@@ -35,13 +37,20 @@ from plantracker.tracker.selectors.cached import (
     fragment_key,
 )
 from plantracker.tracker.selectors.computed import computed_values
+from plantracker.tracker.selectors.evaluated import evaluate_again
 from plantracker.tracker.selectors.evidence import evidence_list
 from plantracker.tracker.selectors.inspections import ended_inspections
 from plantracker.tracker.selectors.owners import item_accounts
+from plantracker.tracker.selectors.plan_domain import (
+    plan_domain,
+    plan_periods,
+    reported_period_codes,
+)
 from plantracker.tracker.selectors.workflow import (
     item_entries,
     item_keys,
     open_periods,
+    period_plan,
 )
 from plantracker.web import pages
 from plantracker.web.views.common import Crumb, dashboard_panel
@@ -61,11 +70,6 @@ _FORMAT_LABELS = {
     "pptx": "PowerPoint",
     "xlsx": "Excel",
 }
-
-
-def _load(request: HttpRequest, slug: str) -> tuple[PlanRecord, Plan]:
-    record = plan_for_user(user=request.user, slug=slug)
-    return record, counted_plan(plan_record=record)
 
 
 def _plans_crumb() -> Crumb:
@@ -132,14 +136,23 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
     if period is None and request.GET.get("period"):
         # The period switcher is a plain form (no JavaScript): send it to the period's URL.
         return _redirect_or_404("web:dashboard-period", slug, request.GET["period"])
-    record, live = _load(request, slug)
-    chosen = pages.period_or_404(live, period)
+    record = plan_for_user(user=request.user, slug=slug)
+    # The page needs the whole plan: its periods are read with it.
+    chosen = pages.period_or_404(counted_plan(plan_record=record), period)
 
     def build(fresh: PlanRecord) -> pages.DashboardPage:
         # A closed period shows what it reported when it was closed: its snapshot (ADR 0040).
         plan = counted_period_plan(plan_record=fresh, period_code=chosen.id)
         result = counted_period_result(plan_record=fresh, period_code=chosen.id)
-        return pages.dashboard_page(plan, plan.period(chosen.id), result)
+        # The previous period as this plan holds it (``build_report``), again evaluating
+        # only the recommendations that changed (ADR 0089).
+        before = result.previous_period
+        previous = (
+            None
+            if before is None
+            else evaluate_again(plan, before.id, plan_pk=fresh.pk, of=chosen.id)
+        )
+        return pages.dashboard_page(plan, plan.period(chosen.id), result, previous)
 
     # Built only when a fragment of the page is not in the cache yet.
     page = SimpleLazyObject(lambda: counted(record, f"dashboard:{chosen.id}", build))
@@ -160,18 +173,49 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
     )
 
 
+def _calendar(record: PlanRecord) -> tuple[tuple[domain.Period, ...], frozenset[str]]:
+    """The plan's periods and those with anything reported, once per data version, without
+    reading the whole plan (ADR 0089): with today's date, its current period
+    (``_current``)."""
+
+    def compute(fresh: PlanRecord) -> tuple[tuple[domain.Period, ...], frozenset[str]]:
+        return plan_periods(plan_record=fresh), reported_period_codes(plan_record=fresh)
+
+    return counted(record, "calendar", compute)
+
+
+def _current(record: PlanRecord) -> domain.Period | None:
+    """``default_period`` of the whole plan, today."""
+    return current_period(*_calendar(record))
+
+
+def _period_or_404(record: PlanRecord, period_id: str) -> domain.Period:
+    """``pages.period_or_404`` of the whole plan for a named period, without reading the
+    plan (``_calendar``)."""
+    found = next((period for period in _calendar(record)[0] if period.id == period_id), None)
+    if found is None:
+        raise Http404("This plan has no such period")
+    return found
+
+
 @login_required
 @require_safe
 def recommendation(request: HttpRequest, slug: str, period: str, number: int) -> HttpResponse:
     """One recommendation in one period: its items with status, direction and commentary."""
     if request.GET.get("period"):
         return _redirect_or_404("web:recommendation", slug, request.GET["period"], number)
-    record, live = _load(request, slug)
-    chosen = pages.period_or_404(live, period)
+    record = plan_for_user(user=request.user, slug=slug)
+    chosen = _period_or_404(record, period)
 
     def build(fresh: PlanRecord) -> pages.RecommendationPage:
-        # The recommendation alone is evaluated, not the whole plan (``recommendation_only``).
-        plan = counted_period_plan(plan_record=fresh, period_code=chosen.id)
+        # The recommendation alone is evaluated (``recommendation_only``), and unless this
+        # process has the whole period's plan already, only its rows are read (ADR 0089):
+        # the plan with only it (all the periods, no risks); a closed period's plan is its
+        # snapshot's.
+        plan = computed_already(fresh, f"period-plan:{chosen.id}")
+        if not isinstance(plan, Plan):
+            live = plan_domain(plan_record=fresh, recommendation=number)
+            plan = period_plan(plan_record=fresh, period_code=chosen.id, live=live)
         return pages.recommendation_page(plan, plan.period(chosen.id), number)
 
     what = f"recommendation:{chosen.id}:{number}"
@@ -200,16 +244,21 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
 @require_safe
 def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     """One item's history: value, status, direction and commentary by period; KPI trend."""
-    record, live = _load(request, slug)
-    latest = default_period(live)  # the item's history runs up to today's period
+    record = plan_for_user(user=request.user, slug=slug)
+    latest = _current(record)  # the item's history runs up to today's period
     what = f"item:{latest.id if latest else ''}:{ref}"
 
     def build(fresh: PlanRecord) -> pages.ItemPage:
+        # Unless this process has the whole plan already, only the recommendation holding
+        # the item is read (ADR 0089): an item's figures depend on it, the plan's rules and
+        # periods alone (``item_plan``).
+        plan = computed_already(fresh, "plan")
         return pages.item_page(
-            counted_plan(plan_record=fresh),
+            plan if isinstance(plan, Plan) else plan_domain(plan_record=fresh, holding=ref),
             ref,
             computed_values(plan_record=fresh, ref=ref),
             counted_closed_plans(plan_record=fresh),
+            latest=_current(fresh),
         )
 
     page = counted(record, what, build)
