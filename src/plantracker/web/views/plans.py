@@ -1,6 +1,6 @@
 """The reader's pages: plan list, dashboard, recommendation, item (ADR 0030).
 
-Each view finds the plan through ``plan_for_user`` (another organisation's plan, or one the
+Each view finds the plan through ``request_plan`` (another organisation's plan, or one the
 person has no role on, is a 404 exactly like a plan that does not exist), takes the domain
 Plan and what ``plantracker.web.pages`` assembles from the domain's results once per data
 version (``tracker.selectors.cached``, ADR 0064) and renders it. The dashboard's figures are
@@ -24,8 +24,7 @@ from plantracker.domain.model import Plan
 from plantracker.domain.periods import default_period
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import EntryState, PlanRecord, Role, User
-from plantracker.tracker.permissions import is_operator, plan_roles
-from plantracker.tracker.selectors import plan_for_user, plans_for_user
+from plantracker.tracker.selectors import plans_for_user
 from plantracker.tracker.selectors.cached import (
     counted,
     counted_closed_plans,
@@ -44,6 +43,7 @@ from plantracker.tracker.selectors.workflow import (
     open_periods,
 )
 from plantracker.web import pages
+from plantracker.web.access import request_access, request_plan
 from plantracker.web.views.common import Crumb, dashboard_panel
 
 
@@ -64,7 +64,7 @@ _FORMAT_LABELS = {
 
 
 def _load(request: HttpRequest, slug: str) -> tuple[PlanRecord, Plan]:
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     return record, counted_plan(plan_record=record)
 
 
@@ -214,9 +214,8 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
 
     page = counted(record, what, build)
     rec = page.located.recommendation
-    user = request.user
-    roles = plan_roles(user, record)  # one query for the page's every permission
-    lead = is_operator(user) or Role.LEAD in roles
+    access = request_access(request)  # read with the plan: the page's every permission
+    lead = access.operator or Role.LEAD in access.roles(record)
     return render(
         request,
         "web/item.html",
