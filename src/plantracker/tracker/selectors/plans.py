@@ -52,7 +52,10 @@ def plan_for_access(*, access: Access, slug: str, inspector: bool = True) -> Pla
     """``plan_for_user`` for a person whose access was read already (``access_of``): the plan
     ``slug`` with its organisation, one query, if ``access`` may view it (``Access.may_view``,
     the rule ``plans_for_user`` applies); otherwise Http404, as for a slug that does not exist."""
-    plan = PlanRecord.objects.select_related("organisation").filter(slug=slug).first()
+    try:
+        plan = PlanRecord.objects.select_related("organisation").get(slug=slug)
+    except PlanRecord.DoesNotExist:
+        plan = None
     if plan is None or not access.may_view(plan, inspector=inspector):
         raise Http404("No such plan")
     return plan

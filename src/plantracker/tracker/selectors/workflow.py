@@ -311,11 +311,15 @@ def owned_count(*, user: User, plan_record: PlanRecord) -> int:
 
 
 def item_entries(*, item: Item | ItemKeys) -> list[Entry]:
-    """The item's updates (a KPI's values) of every period, newest period first, with the
-    period and the people who submitted and reviewed them; one query."""
+    """The item's updates (a KPI's values) that its page shows, newest period first: those
+    with a lead's review comment, those entered on the owner's behalf, and every one of an
+    open period (whose state the page's links to update it need); with the period and the
+    people who entered and reviewed them; one query. Not the rest: a big plan's item has an
+    approved value in every period, which the page shows from the counted plan."""
     model: type[Update] | type[KpiValue] = KpiValue if item.kind == Kind.KPI else Update
-    found = model.objects.filter(item_id=item.pk).select_related(
-        "period", "reviewed_by", "item", "author", "entered_for"
+    shown = Q(on_behalf=True) | Q(period__state=PeriodState.OPEN) | Q(review_comment__gt="")
+    found = model.objects.filter(shown, item_id=item.pk).select_related(
+        "period", "reviewed_by", "author", "entered_for"
     )
     return sorted(found, key=lambda entry: entry.period.position, reverse=True)
 

@@ -11,6 +11,7 @@ workflow panel, navigation and anything else per person stay live.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
+from plantracker.domain import model as domain
 from plantracker.domain.model import Plan
 from plantracker.domain.periods import default_period
 from plantracker.reports.registry import RENDERERS
@@ -38,6 +40,7 @@ from plantracker.tracker.selectors.evidence import evidence_list
 from plantracker.tracker.selectors.inspections import ended_inspections
 from plantracker.tracker.selectors.owners import item_accounts
 from plantracker.tracker.selectors.workflow import (
+    ItemKeys,
     item_entries,
     item_keys,
     open_periods,
@@ -66,6 +69,26 @@ _FORMAT_LABELS = {
 def _load(request: HttpRequest, slug: str) -> tuple[PlanRecord, Plan]:
     record = request_plan(request, slug)
     return record, counted_plan(plan_record=record)
+
+
+def _default_period(record: PlanRecord) -> domain.Period | None:
+    """The period the plan opens on (``default_period``: today's), once per data version and
+    day: it walks the whole plan for the latest period with anything reported, and with
+    nothing reported it depends on today's date."""
+    today = date.today()
+    return counted(
+        record,
+        f"default-period:{today.isoformat()}",
+        lambda fresh: default_period(counted_plan(plan_record=fresh), today),
+    )
+
+
+def _chosen(record: PlanRecord, live: Plan, period: str | None) -> domain.Period:
+    """The period of the URL (404 if the plan has none such), or the plan's default one."""
+    if period is None:
+        default = _default_period(record)
+        period = None if default is None else default.id
+    return pages.period_or_404(live, period)
 
 
 def _plans_crumb() -> Crumb:
@@ -101,7 +124,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def _summary(record: PlanRecord) -> pages.PlanSummary:
     """The plan as its current period reports it: that period's snapshot once it is closed
     (ADR 0040)."""
-    period = default_period(counted_plan(plan_record=record))  # the current period: today's
+    period = _default_period(record)  # the current period: today's
 
     def build(fresh: PlanRecord) -> pages.PlanSummary:
         if period is None:
@@ -133,7 +156,7 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
         # The period switcher is a plain form (no JavaScript): send it to the period's URL.
         return _redirect_or_404("web:dashboard-period", slug, request.GET["period"])
     record, live = _load(request, slug)
-    chosen = pages.period_or_404(live, period)
+    chosen = _chosen(record, live, period)
 
     def build(fresh: PlanRecord) -> pages.DashboardPage:
         # A closed period shows what it reported when it was closed: its snapshot (ADR 0040).
@@ -167,7 +190,7 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
     if request.GET.get("period"):
         return _redirect_or_404("web:recommendation", slug, request.GET["period"], number)
     record, live = _load(request, slug)
-    chosen = pages.period_or_404(live, period)
+    chosen = _chosen(record, live, period)
 
     def build(fresh: PlanRecord) -> pages.RecommendationPage:
         # The recommendation alone is evaluated, not the whole plan (``recommendation_only``).
@@ -200,8 +223,8 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
 @require_safe
 def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     """One item's history: value, status, direction and commentary by period; KPI trend."""
-    record, live = _load(request, slug)
-    latest = default_period(live)  # the item's history runs up to today's period
+    record = request_plan(request, slug)
+    latest = _default_period(record)  # the item's history runs up to today's period
     what = f"item:{latest.id if latest else ''}:{ref}"
 
     def build(fresh: PlanRecord) -> pages.ItemPage:
@@ -216,6 +239,9 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     rec = page.located.recommendation
     access = request_access(request)  # read with the plan: the page's every permission
     lead = access.operator or Role.LEAD in access.roles(record)
+    # The item's row: its pk and linked accounts' ids, counted data (an import or an owner's
+    # link bumps the data version), so read once per version.
+    found = counted(record, f"item-keys:{ref}", lambda fresh: item_keys(plan_record=fresh, ref=ref))
     return render(
         request,
         "web/item.html",
@@ -225,7 +251,13 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
             # What the page shows of the counted data is rendered once per data version.
             "fragment": fragment_key(record, f"{what}:{record.slug}"),
             # Named for every reader; addresses only for leads and admins (ADR 0070).
-            "accounts": item_accounts(plan=record, ref=page.item.ref),
+            "accounts": (
+                None
+                if found is None
+                else item_accounts(
+                    owner_user_id=found.owner_user_id, deputy_user_id=found.deputy_user_id
+                )
+            ),
             "may_assign": lead,
             "crumbs": [
                 _plans_crumb(),
@@ -236,20 +268,17 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
                 ),
             ],
             "section": "plans",
-            **_item_workflow(request, record, ref, lead=lead),
+            **(_item_workflow(request, record, found, lead=lead) if found is not None else {}),
         },
     )
 
 
 def _item_workflow(
-    request: HttpRequest, record: PlanRecord, ref: str, *, lead: bool
+    request: HttpRequest, record: PlanRecord, found: ItemKeys, *, lead: bool
 ) -> dict[str, Any]:
     """The item's updates with a lead's comment (approved or returned, newest first), those
     a lead entered on its owner's behalf (ADR 0069), and for its owner, deputy and the plan's
     leads (``lead``) a link to update it in each open period where it can change."""
-    found = counted(record, f"item-keys:{ref}", lambda fresh: item_keys(plan_record=fresh, ref=ref))
-    if found is None:
-        return {}
     entries = item_entries(item=found)
     user = request.user
     updatable: list[dict[str, Any]] = []
