@@ -135,7 +135,12 @@ def access_of(user: AnyUser) -> Access:
     today = timezone.localdate()
     if not _signed_in(user):
         return Access(operator=False, grants=(), organisation=None, today=today)
-    memberships = list(Membership.objects.filter(user_id=user.pk).select_related("organisation"))
+    # Unordered: the model's ordering joins the user's and the plan's tables to sort by them.
+    memberships = list(
+        Membership.objects.filter(user_id=user.pk).select_related("organisation").order_by()
+    )
+    # ``user_organisation``'s: the first by the organisation's name (the model's ordering).
+    first = min(memberships, key=lambda membership: membership.organisation.name, default=None)
     return Access(
         operator=is_operator(user),
         grants=tuple(
@@ -147,7 +152,7 @@ def access_of(user: AnyUser) -> Access:
             )
             for membership in memberships
         ),
-        organisation=memberships[0].organisation if memberships else None,
+        organisation=None if first is None else first.organisation,
         today=today,
     )
 

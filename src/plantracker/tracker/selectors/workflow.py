@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import MappingProxyType
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from plantracker.domain import model as domain
@@ -208,12 +209,47 @@ def submitted_entries(*, plan_record: PlanRecord, period: Period) -> list[Entry]
 
 
 def awaiting_review_count(*, plan_record: PlanRecord, period: Period) -> int:
-    """How many entries of ``period`` are submitted and not yet reviewed; one query."""
-    submitted = {"period": period, "state": EntryState.SUBMITTED}
-    updates = Update.objects.filter(item__plan=plan_record, **submitted).order_by().values("pk")
-    values = KpiValue.objects.filter(item__plan=plan_record, **submitted).order_by().values("pk")
-    risks = RiskUpdate.objects.filter(risk__plan=plan_record, **submitted).order_by().values("pk")
-    return updates.union(values, risks, all=True).count()
+    """How many entries of ``period`` are submitted and not yet reviewed; one query.
+
+    Every dashboard asks it, live (a submission does not change the figures), so it is one
+    plain statement, written once from the models' names (``_awaiting_sql``): the ORM's
+    union of three querysets took ten times as long to build as the database to answer."""
+    params: list[object] = []
+    for _ in _AWAITING_TABLES:
+        params.extend([plan_record.pk, period.pk, EntryState.SUBMITTED.value])
+    with connection.cursor() as cursor:
+        cursor.execute(_awaiting_sql(connection.vendor), params)
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+# Each kind of entry with the field that reaches its plan's row (an item or a risk).
+_AWAITING_TABLES: tuple[tuple[type[Update] | type[KpiValue] | type[RiskUpdate], str], ...] = (
+    (Update, "item"),
+    (KpiValue, "item"),
+    (RiskUpdate, "risk"),
+)
+
+
+@lru_cache(maxsize=4)
+def _awaiting_sql(vendor: str) -> str:
+    """``SELECT (count of submitted updates) + (values) + (risk updates)`` of one plan and
+    period, with the tables' and columns' names from the models, quoted for ``vendor``."""
+    quote = connection.ops.quote_name
+    counts = []
+    for model, subject_field in _AWAITING_TABLES:
+        meta = model._meta
+        subject = meta.get_field(subject_field)
+        subject_meta = subject.related_model._meta  # type: ignore[union-attr]
+        table, joined = quote(meta.db_table), quote(subject_meta.db_table)
+        counts.append(
+            f"(SELECT COUNT(*) FROM {table} INNER JOIN {joined}"
+            f" ON {table}.{quote(subject.column)} = {joined}.{quote(subject_meta.pk.column)}"
+            f" WHERE {joined}.{quote(subject_meta.get_field('plan').column)} = %s"
+            f" AND {table}.{quote(meta.get_field('period').column)} = %s"
+            f" AND {table}.{quote(meta.get_field('state').column)} = %s)"
+        )
+    return "SELECT " + " + ".join(counts)
 
 
 def plan_periods(*, plan_record: PlanRecord) -> QuerySet[Period]:
@@ -229,7 +265,12 @@ def period_by_code(*, plan_record: PlanRecord, code: str) -> Period | None:
     """The plan's period ``code`` (e.g. ``2018-19-Q2``), None if it has none such; one query."""
     if not _storable(code):
         return None
-    return Period.objects.filter(plan=plan_record, code=code).select_related("plan").first()
+    try:
+        period = Period.objects.get(plan=plan_record, code=code)
+    except Period.DoesNotExist:
+        return None
+    period.plan = plan_record  # the record this request read, not another copy of it
+    return period
 
 
 def item_by_ref(*, plan_record: PlanRecord, ref: str) -> Item | None:
@@ -310,16 +351,21 @@ def owned_count(*, user: User, plan_record: PlanRecord) -> int:
     return items.union(risks, all=True).count()
 
 
-def item_entries(*, item: Item | ItemKeys) -> list[Entry]:
+def item_entries(*, item: Item | ItemKeys, open_periods: bool = False) -> list[Entry]:
     """The item's updates (a KPI's values) that its page shows, newest period first: those
-    with a lead's review comment, those entered on the owner's behalf, and every one of an
-    open period (whose state the page's links to update it need); with the period and the
-    people who entered and reviewed them; one query. Not the rest: a big plan's item has an
-    approved value in every period, which the page shows from the counted plan."""
+    with a lead's review comment and those entered on the owner's behalf, and with
+    ``open_periods`` every one of an open period too (whose state the links to update it
+    need); with the period and the people who entered and reviewed them; one query. Not the
+    rest: a big plan's item has an approved value in every period, which the page shows
+    from the counted plan."""
     model: type[Update] | type[KpiValue] = KpiValue if item.kind == Kind.KPI else Update
-    shown = Q(on_behalf=True) | Q(period__state=PeriodState.OPEN) | Q(review_comment__gt="")
-    found = model.objects.filter(shown, item_id=item.pk).select_related(
-        "period", "reviewed_by", "author", "entered_for"
+    shown = Q(on_behalf=True) | Q(review_comment__gt="")
+    if open_periods:
+        shown |= Q(period__state=PeriodState.OPEN)
+    found = (
+        model.objects.filter(shown, item_id=item.pk)
+        .select_related("period", "reviewed_by", "author", "entered_for")
+        .order_by()  # sorted here: the model's ordering would join the item, plan, organisation
     )
     return sorted(found, key=lambda entry: entry.period.position, reverse=True)
 

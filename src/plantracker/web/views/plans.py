@@ -279,10 +279,10 @@ def _item_workflow(
     """The item's updates with a lead's comment (approved or returned, newest first), those
     a lead entered on its owner's behalf (ADR 0069), and for its owner, deputy and the plan's
     leads (``lead``) a link to update it in each open period where it can change."""
-    entries = item_entries(item=found)
     user = request.user
     updatable: list[dict[str, Any]] = []
     mine = isinstance(user, User) and user.pk in (found.owner_user_id, found.deputy_user_id)
+    entries = item_entries(item=found, open_periods=mine or lead)
     if mine or lead:
         by_period = {entry.period_id: entry for entry in entries}
         for period in open_periods(plan_record=record):
