@@ -25,7 +25,6 @@ from django.views.decorators.http import require_safe
 
 from plantracker.files import csv_cell
 from plantracker.tracker.models import PlanRecord
-from plantracker.tracker.permissions import can_read_staff_emails
 from plantracker.tracker.selectors import item_by_ref, period_by_code
 from plantracker.tracker.selectors.audit import (
     AuditFilter,
@@ -35,7 +34,7 @@ from plantracker.tracker.selectors.audit import (
     audit_choices,
     audit_search,
 )
-from plantracker.web.access import request_plan
+from plantracker.web.access import request_access, request_plan
 from plantracker.web.forms.audit import AuditFilterForm
 from plantracker.web.views.common import crumbs, form_error_links, form_status
 
@@ -70,7 +69,7 @@ def _filtered(request: HttpRequest, record: PlanRecord, query: QueryDict) -> _Fi
     """The filter form bound to ``query`` and, when valid, the matching changes."""
     items, periods = audit_choices(plan_record=record)
     form = AuditFilterForm(query, items=items, periods=periods)
-    emails = can_read_staff_emails(request.user, record)
+    emails = request_access(request).staff_emails(record)  # ADR 0070, no query
     if not form.is_valid():
         return _Filtered(form, None, None, emails)
     data = form.cleaned_data

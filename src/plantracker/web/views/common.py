@@ -18,7 +18,6 @@ from plantracker.tracker.models import EntryState, Period, PeriodState, PlanReco
 from plantracker.tracker.permissions import (
     EVIDENCE_PACK_ROLES,
     INSPECTOR_VISITS_ROLES,
-    can_edit,
 )
 from plantracker.tracker.selectors import period_by_code
 from plantracker.tracker.selectors.cached import counted_period_result
@@ -106,7 +105,8 @@ def signed_in_user(request: HttpRequest) -> User:
 def require_lead(request: HttpRequest, record: PlanRecord) -> User:
     """The signed-in lead of ``record``; 403 for anybody else who may view it."""
     user = signed_in_user(request)
-    if not can_edit(user, record):
+    access = request_access(request)  # ``can_edit``, from the roles read with the plan
+    if not (access.operator or Role.LEAD in access.roles(record)):
         raise PermissionDenied("Only the plan's lead may do this")
     return user
 
