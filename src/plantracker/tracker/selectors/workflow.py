@@ -177,34 +177,35 @@ def kpi_draft_rating(plan: Plan, ref: str, period_code: str, entry: domain.KpiVa
 
 
 def period_entries(
-    *, plan_record: PlanRecord, period: Period, states: tuple[str, ...] | None = None
+    *,
+    plan_record: PlanRecord,
+    period: Period,
+    states: tuple[str, ...] | None = None,
+    ordered: bool = True,
 ) -> list[Entry]:
     """Every entry of ``period`` (in any state, or only in ``states``) with its item or
-    risk; three queries."""
+    risk; three queries. In the models' order (updates, then values, then risk updates, each
+    in plan order), or with ``ordered`` False in none, for a caller that sorts them itself:
+    the models' orderings join the plan's and its organisation's tables to every query."""
     related = ("author", "entered_for", "submitted_by", "reviewed_by", "period")
     chosen = {} if states is None else {"state__in": states}
     entries: list[Entry] = []
-    entries.extend(
-        Update.objects.filter(item__plan=plan_record, period=period, **chosen).select_related(
-            "item__recommendation", *related
-        )
-    )
-    entries.extend(
-        KpiValue.objects.filter(item__plan=plan_record, period=period, **chosen).select_related(
-            "item__recommendation", *related
-        )
-    )
-    entries.extend(
-        RiskUpdate.objects.filter(risk__plan=plan_record, period=period, **chosen).select_related(
-            "risk", *related
-        )
-    )
+    updates = Update.objects.filter(item__plan=plan_record, period=period, **chosen)
+    values = KpiValue.objects.filter(item__plan=plan_record, period=period, **chosen)
+    risks = RiskUpdate.objects.filter(risk__plan=plan_record, period=period, **chosen)
+    if not ordered:
+        updates, values, risks = updates.order_by(), values.order_by(), risks.order_by()
+    entries.extend(updates.select_related("item__recommendation", *related))
+    entries.extend(values.select_related("item__recommendation", *related))
+    entries.extend(risks.select_related("risk", *related))
     return entries
 
 
 def submitted_entries(*, plan_record: PlanRecord, period: Period) -> list[Entry]:
     """Entries of ``period`` awaiting the lead's review, oldest submission first."""
-    entries = period_entries(plan_record=plan_record, period=period, states=(EntryState.SUBMITTED,))
+    entries = period_entries(
+        plan_record=plan_record, period=period, states=(EntryState.SUBMITTED,), ordered=False
+    )
     return sorted(entries, key=lambda e: (e.submitted_at is None, e.submitted_at, e.pk))
 
 

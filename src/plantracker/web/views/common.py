@@ -20,8 +20,8 @@ from plantracker.tracker.permissions import (
     INSPECTOR_VISITS_ROLES,
 )
 from plantracker.tracker.selectors import period_by_code
-from plantracker.tracker.selectors.cached import counted_period_result
-from plantracker.tracker.selectors.reminders import Reminders, reminders
+from plantracker.tracker.selectors.cached import counted, counted_period_result
+from plantracker.tracker.selectors.reminders import Reminders, reminder_owners, reminders
 from plantracker.tracker.selectors.update_rows import subject_key
 from plantracker.tracker.selectors.workflow import (
     awaiting_review_count,
@@ -176,6 +176,10 @@ def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> Dash
                 plan_record=record,
                 period=period,
                 result=counted_period_result(plan_record=record, period_code=code),
+                # Counted data: read once per data version.
+                owned=counted(
+                    record, "reminder-owners", lambda fresh: reminder_owners(plan_record=fresh)
+                ),
             )
             if lead and not closed
             else None
