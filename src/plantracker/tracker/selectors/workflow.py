@@ -14,7 +14,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 
 from plantracker.domain import model as domain
 from plantracker.domain.evaluate import evaluate
@@ -215,7 +215,7 @@ def awaiting_review_count(*, plan_record: PlanRecord, period: Period) -> int:
     Every dashboard asks it, live (a submission does not change the figures), so it is one
     plain statement, written once from the models' names (``_awaiting_sql``): the ORM's
     union of three querysets took ten times as long to build as the database to answer."""
-    params: list[object] = []
+    params: list[int | str] = []
     for _ in _AWAITING_TABLES:
         params.extend([plan_record.pk, period.pk, EntryState.SUBMITTED.value])
     with connection.cursor() as cursor:
@@ -224,12 +224,20 @@ def awaiting_review_count(*, plan_record: PlanRecord, period: Period) -> int:
     return int(row[0])
 
 
-# Each kind of entry with the field that reaches its plan's row (an item or a risk).
-_AWAITING_TABLES: tuple[tuple[type[Update] | type[KpiValue] | type[RiskUpdate], str], ...] = (
-    (Update, "item"),
-    (KpiValue, "item"),
-    (RiskUpdate, "risk"),
+# Each kind of entry, the field that reaches its subject, and the subject (with its plan).
+_AWAITING_TABLES: tuple[tuple[type[Model], str, type[Model]], ...] = (
+    (Update, "item", Item),
+    (KpiValue, "item", Item),
+    (RiskUpdate, "risk", Risk),
 )
+
+
+def _column(model: type[Model], name: str) -> str:
+    """``model``'s table and the column of its field ``name``, quoted: ``"table"."column"``."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column is not None
+    quote = connection.ops.quote_name
+    return f"{quote(model._meta.db_table)}.{quote(field.column)}"
 
 
 @lru_cache(maxsize=4)
@@ -238,17 +246,13 @@ def _awaiting_sql(vendor: str) -> str:
     period, with the tables' and columns' names from the models, quoted for ``vendor``."""
     quote = connection.ops.quote_name
     counts = []
-    for model, subject_field in _AWAITING_TABLES:
-        meta = model._meta
-        subject = meta.get_field(subject_field)
-        subject_meta = subject.related_model._meta  # type: ignore[union-attr]
-        table, joined = quote(meta.db_table), quote(subject_meta.db_table)
+    for model, subject_field, subject in _AWAITING_TABLES:
         counts.append(
-            f"(SELECT COUNT(*) FROM {table} INNER JOIN {joined}"
-            f" ON {table}.{quote(subject.column)} = {joined}.{quote(subject_meta.pk.column)}"
-            f" WHERE {joined}.{quote(subject_meta.get_field('plan').column)} = %s"
-            f" AND {table}.{quote(meta.get_field('period').column)} = %s"
-            f" AND {table}.{quote(meta.get_field('state').column)} = %s)"
+            f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)}"
+            f" INNER JOIN {quote(subject._meta.db_table)}"
+            f" ON {_column(model, subject_field)} = {_column(subject, 'id')}"
+            f" WHERE {_column(subject, 'plan')} = %s AND {_column(model, 'period')} = %s"
+            f" AND {_column(model, 'state')} = %s)"
         )
     return "SELECT " + " + ".join(counts)
 
