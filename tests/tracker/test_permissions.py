@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.utils import timezone
 from tests.tracker.factories import (
     ItemFactory,
     MembershipFactory,
@@ -20,16 +22,20 @@ from tests.tracker.factories import (
 from plantracker.tracker.models import Item, PlanRecord, Risk, Role, User
 from plantracker.tracker.permissions import (
     AnyUser,
+    access_of,
     can_contribute,
     can_edit,
     can_import,
     can_manage_users,
+    can_read_staff_emails,
     can_update_item,
     can_update_risk,
     can_view,
     plan_roles,
 )
 from plantracker.tracker.selectors import plan_for_user, plans_for_user
+from plantracker.tracker.selectors.plans import plan_for_access
+from plantracker.tracker.services import user_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +170,61 @@ def test_plans_for_user_is_one_query(world: World, django_assert_num_queries) ->
     with django_assert_num_queries(1):
         plans = list(plans_for_user(user=world.users["org_viewer"]))
         assert {plan.organisation.name for plan in plans} == {"A Council"}
+
+
+def _inspectors(world: World) -> None:
+    """An inspector of a1 until a fortnight from today, and one whose last day was yesterday."""
+    today = timezone.localdate()
+    for name, last in (("inspector", today + timedelta(days=14)), ("ended", today - timedelta(1))):
+        user = UserFactory(username=f"{name}@example.gov.uk")
+        MembershipFactory(
+            user=user,
+            organisation=world.plan.organisation,
+            plan=world.plan,
+            role=Role.INSPECTOR,
+            ends_on=last,
+        )
+        world.users[name] = user
+
+
+@pytest.mark.parametrize("who", [*MATRIX, "inspector", "ended"])
+def test_one_read_of_the_access_answers_every_question_as_the_queries_do(
+    world: World,
+    who: str,
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    """What a page asks of its reader in one query (``access_of``) is what each permission
+    function and ``plans_for_user`` answer, inspectors in force and ended included."""
+    _inspectors(world)
+    user = world.users[who]
+    signed_in = isinstance(user, User) and user.is_active
+    with django_assert_num_queries(1 if signed_in else 0):
+        access = access_of(user)
+    listed = set(plans_for_user(user=user))
+    listed_for_the_api = set(plans_for_user(user=user, inspector=False))
+    for plan in (world.plan, world.sibling, world.foreign):
+        assert access.may_view(plan) is (plan in listed), plan.slug
+        assert access.may_view(plan, inspector=False) is (plan in listed_for_the_api), plan.slug
+        assert access.roles(plan) == plan_roles(user, plan), plan.slug
+        assert access.staff_emails(plan) is can_read_staff_emails(user, plan), plan.slug
+        assert access.inspects(plan) is (who == "inspector" and plan == world.plan)
+        assert access.manages_users(plan.organisation) is can_manage_users(user, plan.organisation)
+    assert access.inspector is (who == "inspector")
+    assert access.organisation == (user_organisation(user) if signed_in else None)
+
+
+def test_plan_for_access_finds_a_plan_the_access_reaches_and_is_the_same_404_otherwise(
+    world: World,
+) -> None:
+    access = access_of(world.users["lead"])
+    assert plan_for_access(access=access, slug="a1") == world.plan
+    with pytest.raises(Http404) as unknown:
+        plan_for_access(access=access, slug="no-such-plan")
+    with pytest.raises(Http404) as forbidden:
+        plan_for_access(access=access, slug=world.foreign.slug)
+    assert str(unknown.value) == str(forbidden.value)
+    _inspectors(world)
+    inspector = access_of(world.users["inspector"])
+    assert plan_for_access(access=inspector, slug="a1") == world.plan
+    with pytest.raises(Http404):  # the API does not serve inspectors (ADR 0080)
+        plan_for_access(access=inspector, slug="a1", inspector=False)

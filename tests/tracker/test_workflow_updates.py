@@ -12,7 +12,7 @@ from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Kind, Status
 from plantracker.tracker.models import EntryState, KpiValue, RiskUpdate, Update
 from plantracker.tracker.selectors import period_result, plan_domain
-from plantracker.tracker.selectors.workflow import Entry
+from plantracker.tracker.selectors.workflow import Entry, awaiting_review_count
 from plantracker.tracker.services import (
     ConflictError,
     InvalidInput,
@@ -422,3 +422,35 @@ def test_text_with_a_nul_character_is_refused(site: WorkflowSite) -> None:
     with pytest.raises(InvalidInput) as refused:
         _draft(site, commentary="before\x00after")
     assert "commentary" in refused.value.errors
+
+
+def test_what_awaits_review_counts_submitted_entries_of_every_kind_in_that_period_only(
+    site: WorkflowSite,
+) -> None:
+    """The dashboard's "N updates await review": an action's update, a KPI's value and a
+    risk's update once submitted; not a draft, a returned or approved one, another period's
+    or another plan's."""
+    contributor, lead = site.users["contributor"], site.users["lead"]
+    q3 = site.period(Q3)
+
+    def awaiting() -> int:
+        return awaiting_review_count(plan_record=site.plan, period=q3)
+
+    action = update_submit(actor=contributor, entry=_draft(site), expected_version=1)
+    value = _draft(site, ref="1.K1", status="amber", value="60", commentary=None)
+    value = update_submit(actor=contributor, entry=value, expected_version=1)
+    risk = update_save_draft(
+        actor=contributor, subject=site.risk(), period=q3, expected_version=0, status="red"
+    )
+    assert awaiting() == 2  # the risk's update is a draft yet
+    risk = update_submit(actor=contributor, entry=risk, expected_version=1)
+    _draft(site, ref="1.Q1")  # a draft
+    assert awaiting() == 3
+    assert awaiting_review_count(plan_record=site.plan, period=site.period(Q2)) == 0
+    other_q3 = site.period(Q3, plan=site.other_plan)
+    assert awaiting_review_count(plan_record=site.other_plan, period=other_q3) == 0
+
+    update_return(actor=lead, entry=action, expected_version=2, comment="Which partners?")
+    update_approve(actor=lead, entry=risk, expected_version=2)
+    assert awaiting() == 1
+    assert isinstance(value, KpiValue) and value.state == EntryState.SUBMITTED

@@ -9,6 +9,7 @@ import html as html_module
 import re
 
 import pytest
+from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 from tests.tracker.workflow_site import Q3, WorkflowSite, make_workflow_site
@@ -108,3 +109,23 @@ def test_viewers_and_contributors_read_names_leads_read_addresses_too() -> None:
             pages.append(mine)
         for page in pages:
             assert set(ADDRESS.findall(page)) <= own, who
+
+
+def test_the_person_tag_reads_the_pages_decision_and_asks_the_database_nothing(
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    """Whether addresses are shown is decided once a request (``staff_emails``, from the
+    reader's access and the page's plan); naming many people costs no query."""
+    site = make_workflow_site()
+    _named(site)
+    people = [site.users[who] for who in ("lead", "lead2", "contributor")] * 20
+    shown = Template("{% load web %}{% for p in people %}{% person p mailto=True %};{% endfor %}")
+    with django_assert_num_queries(0):
+        names = shown.render(Context({"people": people, "staff_emails": False}))
+        addresses = shown.render(Context({"people": people, "staff_emails": True}))
+        alone = shown.render(Context({"people": people}))  # no decision: names only
+    assert names.split(";")[:3] == ["Lee Lead", "Rita Reviewer", "Cara Owner"]
+    assert not ADDRESS.findall(names) and alone == names
+    assert addresses.startswith(
+        '<a class="govuk-link" href="mailto:lead@example.org">Lee Lead (lead@example.org)</a>;'
+    )

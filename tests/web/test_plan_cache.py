@@ -33,7 +33,7 @@ from plantracker.domain.summary import summary_dict
 from plantracker.planfile import load_plan
 from plantracker.reports import build as report_build
 from plantracker.reports.build import build_report
-from plantracker.tracker.models import Item, KpiValue, PlanRecord
+from plantracker.tracker.models import InspectorVisit, Item, KpiValue, PlanRecord, Role
 from plantracker.tracker.selectors import evaluated, plan_domain
 from plantracker.tracker.selectors.cached import (
     consistent_read,
@@ -42,7 +42,7 @@ from plantracker.tracker.selectors.cached import (
 )
 from plantracker.tracker.selectors.plan_domain import plan_periods, reported_period_codes
 from plantracker.tracker.selectors.workflow import period_plan
-from plantracker.tracker.services import plan_import
+from plantracker.tracker.services import member_add, plan_import
 from plantracker.web import pages
 from plantracker.web.templatetags import web as web_tags
 
@@ -181,6 +181,36 @@ def test_a_warm_dashboard_reads_far_less_than_a_cold_one(site: Site) -> None:
 
     assert reported(cold)
     assert not reported(warm)
+
+
+def test_a_warm_page_reads_who_is_asking_the_plan_and_only_what_is_live(site: Site) -> None:
+    """A viewer's pages once their figures are cached: the session and the account, the
+    reader's memberships (the plan's permission, the header, the names on the page and the
+    inspectors' record are all answered from them), the plan's row (its data version), and
+    what is live: the dashboard's period and what awaits review; the item's linked owner,
+    its commented updates and its evidence."""
+    viewer = member_add(
+        email="viewer@example.org",
+        role=Role.VIEWER,
+        organisation=site.plan.organisation,
+        password="correct-horse-battery-staple",
+    ).user
+    web = Client()
+    web.force_login(viewer)
+    slug = site.plan.slug
+    expected = {
+        reverse("web:dashboard", args=[slug]): 6,
+        reverse("web:dashboard-period", args=[slug, Q2]): 6,
+        reverse("web:recommendation", args=[slug, Q2, 1]): 4,
+        reverse("web:item", args=[slug, "1.A1"]): 7,
+    }
+    for url, count in expected.items():
+        assert web.get(url).status_code == 200  # fills the caches
+        with CaptureQueriesContext(connection) as warm:
+            page = web.get(url).content.decode()
+        assert len(warm) == count, (url, [query["sql"][:80] for query in warm])
+        assert "contributor@example.org" not in page  # a viewer reads names (ADR 0070)
+    assert not InspectorVisit.objects.exists()
 
 
 def test_the_cache_answers_the_version_it_was_given_and_a_new_version_misses(site: Site) -> None:

@@ -19,10 +19,12 @@ that another organisation's slugs are not disclosed (``selectors.plan_for_user``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.utils import timezone
 
 from plantracker.tracker.models import (
     Item,
@@ -36,6 +38,9 @@ from plantracker.tracker.models import (
 
 AnyUser = User | AnonymousUser
 
+# Who reads staff email addresses (``can_read_staff_emails``, ADR 0070).
+STAFF_EMAIL_ROLES = frozenset({Role.LEAD, Role.ADMIN})
+
 
 def _signed_in(user: AnyUser) -> TypeGuard[User]:
     return isinstance(user, User) and user.is_authenticated and user.is_active
@@ -46,19 +51,117 @@ def is_operator(user: AnyUser) -> bool:
     return bool(user.is_superuser and user.is_active)
 
 
+@dataclass(frozen=True)
+class Grant:
+    """One membership as the rules read it: a role in an organisation, on one plan or (``plan_id``
+    None) on all its plans, until ``ends_on`` (an inspector's last day) or for good."""
+
+    organisation_id: int
+    plan_id: int | None
+    role: Role
+    ends_on: date | None
+
+    def current(self, today: date) -> bool:
+        """In force ``today``, as ``MembershipQuerySet.current`` finds it."""
+        return self.ends_on is None or self.ends_on >= today
+
+    def reaches(self, plan: PlanRecord, today: date) -> bool:
+        """In force ``today`` and on ``plan``."""
+        if not self.current(today):
+            return False
+        if self.plan_id is None:
+            return self.organisation_id == plan.organisation_id
+        return self.plan_id == plan.pk
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one person may reach, from one read of their memberships (``access_of``).
+
+    Every question a page asks of its reader (may they see this plan, which roles do they
+    hold on it, do they manage the organisation's users, may they read staff addresses, do
+    they inspect it) is answered from this, without another query: a web request reads it
+    once (``plantracker.web.access``). ``plan_roles`` and ``can_manage_users`` are answered
+    from it too, so that the rules are written once.
+    """
+
+    operator: bool
+    grants: tuple[Grant, ...]
+    # The organisation the person belongs to (their first membership's, as
+    # ``services.user_organisation`` finds it), None before their first role.
+    organisation: Organisation | None
+    today: date
+
+    def roles(self, plan: PlanRecord) -> frozenset[Role]:
+        """``plan_roles``: the roles held on ``plan``, organisation-wide ones included."""
+        return frozenset(grant.role for grant in self.grants if grant.reaches(plan, self.today))
+
+    def may_view(self, plan: PlanRecord, *, inspector: bool = True) -> bool:
+        """``plan`` is among ``selectors.plans_for_user(inspector=inspector)``: the
+        operator's, or reached by a role in force (an inspector's only with ``inspector``)."""
+        if self.operator:
+            return True
+        roles = self.roles(plan)
+        return bool(roles if inspector else roles - {Role.INSPECTOR})
+
+    def inspects(self, plan: PlanRecord) -> bool:
+        """Holds an inspector's role in force on ``plan`` (ADR 0080)."""
+        return Role.INSPECTOR in self.roles(plan)
+
+    @property
+    def inspector(self) -> bool:
+        """Holds an inspector's role in force on some plan (ADR 0080)."""
+        return any(
+            grant.role == Role.INSPECTOR and grant.current(self.today) for grant in self.grants
+        )
+
+    def manages_users(self, organisation: Organisation) -> bool:
+        """``can_manage_users``: the operator, or an admin of ``organisation``."""
+        return self.operator or any(
+            grant.role == Role.ADMIN
+            and grant.plan_id is None
+            and grant.organisation_id == organisation.pk
+            for grant in self.grants
+        )
+
+    def staff_emails(self, plan: PlanRecord) -> bool:
+        """``can_read_staff_emails`` (ADR 0070)."""
+        return self.operator or bool(self.roles(plan) & STAFF_EMAIL_ROLES)
+
+
+def access_of(user: AnyUser) -> Access:
+    """``user``'s access: one query for a signed-in, active user (every membership, ended
+    inspectors' included, with its organisation); none for anybody else, who reach nothing."""
+    today = timezone.localdate()
+    if not _signed_in(user):
+        return Access(operator=False, grants=(), organisation=None, today=today)
+    # Unordered: the model's ordering joins the user's and the plan's tables to sort by them.
+    memberships = list(
+        Membership.objects.filter(user_id=user.pk).select_related("organisation").order_by()
+    )
+    # ``user_organisation``'s: the first by the organisation's name (the model's ordering).
+    first = min(memberships, key=lambda membership: membership.organisation.name, default=None)
+    return Access(
+        operator=is_operator(user),
+        grants=tuple(
+            Grant(
+                organisation_id=membership.organisation_id,
+                plan_id=membership.plan_id,
+                role=Role(membership.role),
+                ends_on=membership.ends_on,
+            )
+            for membership in memberships
+        ),
+        organisation=None if first is None else first.organisation,
+        today=today,
+    )
+
+
 def plan_roles(user: AnyUser, plan: PlanRecord) -> frozenset[Role]:
     """The roles ``user`` holds on ``plan`` (organisation-wide ones included); one query."""
     if not _signed_in(user):
         return frozenset()
-    roles = (
-        Membership.objects.current()
-        .filter(
-            Q(plan=plan) | Q(plan__isnull=True, organisation_id=plan.organisation_id),
-            user_id=user.pk,
-        )
-        .values_list("role", flat=True)
-    )
-    return frozenset(Role(role) for role in roles)
+    return access_of(user).roles(plan)
 
 
 def can_view(user: AnyUser, plan: PlanRecord) -> bool:
@@ -101,9 +204,7 @@ def can_manage_users(user: AnyUser, organisation: Organisation) -> bool:
         return True
     if not _signed_in(user):
         return False
-    return Membership.objects.filter(
-        user_id=user.pk, organisation=organisation, plan__isnull=True, role=Role.ADMIN
-    ).exists()
+    return access_of(user).manages_users(organisation)
 
 
 def can_import(user: AnyUser, organisation: Organisation, plan: PlanRecord | None) -> bool:
@@ -117,7 +218,7 @@ def can_read_staff_emails(user: AnyUser, plan: PlanRecord) -> bool:
     """Whether the audit trail names people with their email addresses (ADR 0070): the plan's
     leads and its organisation's admins, who assign work and manage the accounts; everyone
     else who reads the plan sees names only."""
-    return is_operator(user) or bool(plan_roles(user, plan) & {Role.LEAD, Role.ADMIN})
+    return is_operator(user) or bool(plan_roles(user, plan) & STAFF_EMAIL_ROLES)
 
 
 # A period's evidence pack (ADR 0080): the plan's inspectors, leads and its organisation's

@@ -1,4 +1,8 @@
-"""What every page's header needs: the person's organisation and whether they manage users."""
+"""What every page's template may ask of its reader: the header's organisation and whether
+they manage users (``site``), and whether the people on the page are shown with their email
+addresses (``staff_emails``, read by ``{% person %}``). Both lazily, from the request's
+access (``web.access``): a template that uses neither costs nothing, one that uses both
+costs the one query of the reader's memberships, shared with the view."""
 
 from __future__ import annotations
 
@@ -8,8 +12,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from plantracker.tracker.models import Organisation
-from plantracker.tracker.permissions import can_manage_users
-from plantracker.tracker.services import user_organisation
+from plantracker.web.access import request_access, staff_emails
 
 
 @dataclass(frozen=True)
@@ -22,11 +25,15 @@ def _navigation(request: HttpRequest) -> Navigation:
     user = request.user
     if not (user.is_authenticated and user.is_active):
         return Navigation(organisation=None, manages_users=False)
-    organisation = user_organisation(user)
-    manages = organisation is not None and can_manage_users(user, organisation)
+    access = request_access(request)
+    organisation = access.organisation
+    manages = organisation is not None and access.manages_users(organisation)
     return Navigation(organisation=organisation, manages_users=manages)
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """``site`` in every template; looked up only when a template uses it (two queries)."""
-    return {"site": SimpleLazyObject(lambda: _navigation(request))}
+    """``site`` and ``staff_emails`` in every template, each worked out at its first use."""
+    return {
+        "site": SimpleLazyObject(lambda: _navigation(request)),
+        "staff_emails": SimpleLazyObject(lambda: staff_emails(request)),
+    }

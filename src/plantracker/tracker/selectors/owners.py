@@ -103,10 +103,23 @@ def ownership_groups(*, plan: PlanRecord) -> list[Group]:
     return result
 
 
-def item_accounts(*, plan: PlanRecord, ref: str) -> Item | None:
-    """The item ``ref`` with its owner's and deputy's accounts; one query."""
-    return (
-        Item.objects.filter(plan=plan, ref=ref).select_related("owner_user", "deputy_user").first()
+@dataclass(frozen=True)
+class ItemAccounts:
+    """The accounts linked to an item as its owner and its deputy (ADR 0068)."""
+
+    owner_user: User | None
+    deputy_user: User | None
+
+
+def item_accounts(*, owner_user_id: int | None, deputy_user_id: int | None) -> ItemAccounts:
+    """The accounts of an item's owner and deputy, from the ids its row holds (the item
+    page has them in ``ItemKeys``, read once per data version: linking an owner bumps it);
+    one query, none when neither is linked."""
+    ids = {pk for pk in (owner_user_id, deputy_user_id) if pk is not None}
+    found = {user.pk: user for user in User.objects.filter(pk__in=ids)} if ids else {}
+    return ItemAccounts(
+        owner_user=found.get(owner_user_id) if owner_user_id is not None else None,
+        deputy_user=found.get(deputy_user_id) if deputy_user_id is not None else None,
     )
 
 

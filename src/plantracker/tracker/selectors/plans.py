@@ -14,7 +14,7 @@ from plantracker.tracker.models import (
     Role,
     User,
 )
-from plantracker.tracker.permissions import AnyUser, is_operator
+from plantracker.tracker.permissions import Access, AnyUser, is_operator
 
 
 def plans_for_user(*, user: AnyUser, inspector: bool = True) -> QuerySet[PlanRecord]:
@@ -44,6 +44,19 @@ def plan_for_user(*, user: AnyUser, slug: str, inspector: bool = True) -> PlanRe
     that does not exist, so that another organisation's plans are not disclosed."""
     plan = plans_for_user(user=user, inspector=inspector).filter(slug=slug).first()
     if plan is None:
+        raise Http404("No such plan")
+    return plan
+
+
+def plan_for_access(*, access: Access, slug: str, inspector: bool = True) -> PlanRecord:
+    """``plan_for_user`` for a person whose access was read already (``access_of``): the plan
+    ``slug`` with its organisation, one query, if ``access`` may view it (``Access.may_view``,
+    the rule ``plans_for_user`` applies); otherwise Http404, as for a slug that does not exist."""
+    try:
+        plan = PlanRecord.objects.select_related("organisation").get(slug=slug)
+    except PlanRecord.DoesNotExist:
+        plan = None
+    if plan is None or not access.may_view(plan, inspector=inspector):
         raise Http404("No such plan")
     return plan
 

@@ -9,9 +9,10 @@ not missing: the owner has done their part.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 
 import holidays
 from django.conf import settings
@@ -33,6 +34,7 @@ from plantracker.tracker.models import (
 )
 from plantracker.tracker.selectors.workflow import (
     Entry,
+    awaiting_review_count,
     entry_name,
     period_entries,
     period_result,
@@ -116,37 +118,84 @@ def plan_leads(*, plan_record: PlanRecord) -> list[User]:
     return list(User.objects.filter(pk__in=memberships.values("user_id")).order_by("username"))
 
 
+@dataclass(frozen=True)
+class Owned:
+    """What the reminders need of an item's or a risk's row: its name for its owner as the
+    plan gives it and its linked account. Counted data (an import, or linking an owner, bumps
+    the plan's data version), so a page may read it once per version (``reminder_owners``)."""
+
+    pk: int
+    owner: str | None
+    owner_user_id: int | None
+    title: str  # a risk's; an item's title comes from the period's result
+
+
+@dataclass(frozen=True)
+class ReminderOwners:
+    items: Mapping[str, Owned]  # by ref
+    risks: tuple[Owned, ...]  # in plan order, as the period's result lists them
+
+
+def reminder_owners(*, plan_record: PlanRecord) -> ReminderOwners:
+    """The plan's items' and risks' owners; two queries."""
+    items = Item.objects.filter(plan=plan_record).order_by()
+    risks = Risk.objects.filter(plan=plan_record).order_by("position")
+    return ReminderOwners(
+        items=MappingProxyType(
+            {
+                ref: Owned(pk=pk, owner=owner, owner_user_id=user_id, title="")
+                for ref, pk, owner, user_id in items.values_list(
+                    "ref", "pk", "owner", "owner_user_id"
+                )
+            }
+        ),
+        risks=tuple(
+            Owned(pk=pk, owner=owner, owner_user_id=user_id, title=title)
+            for pk, owner, user_id, title in risks.values_list(
+                "pk", "owner", "owner_user_id", "title"
+            )
+        ),
+    )
+
+
 def reminders(
     *,
     plan_record: PlanRecord,
     period: Period,
     today: date | None = None,
     result: PeriodResult | None = None,
+    owned: ReminderOwners | None = None,
 ) -> Reminders:
     """The reminders due for ``period`` of ``plan_record`` on ``today`` (``result``: what the
-    period reports, when the caller already has it)."""
+    period reports, and ``owned``: ``reminder_owners``, when the caller already has them).
+
+    Only the period's submitted entries are read (a submitted update is not missing, and
+    only those await review), and only the accounts of owners with a missing update: a
+    lead's dashboard asks this on every view."""
     today = today or timezone.localdate()
     overdue = period.state == PeriodState.OPEN and period.due is not None and today > period.due
-    entries = period_entries(plan_record=plan_record, period=period)
+    # Most views of a dashboard find nothing submitted: counted first (one plain statement),
+    # the entries are read only when there are some.
+    entries = (
+        period_entries(
+            plan_record=plan_record, period=period, states=(EntryState.SUBMITTED,), ordered=False
+        )
+        if awaiting_review_count(plan_record=plan_record, period=period)
+        else []
+    )
     owners: dict[int, list[MissingUpdate]] = defaultdict(list)
     users: dict[int, User] = {}
     unlinked: list[MissingUpdate] = []
     if overdue:
-        submitted_items = {
-            e.item_id for e in entries if e.state == EntryState.SUBMITTED and hasattr(e, "item_id")
-        }
-        submitted_risks = {
-            e.risk_id for e in entries if e.state == EntryState.SUBMITTED and hasattr(e, "risk_id")
-        }
+        submitted_items = {e.item_id for e in entries if hasattr(e, "item_id")}
+        submitted_risks = {e.risk_id for e in entries if hasattr(e, "risk_id")}
         if result is None:
             result = period_result(plan_record=plan_record, period_code=period.code)
-        items = {
-            item.ref: item
-            for item in Item.objects.filter(plan=plan_record).select_related("owner_user")
-        }
-        risks = list(Risk.objects.filter(plan=plan_record).select_related("owner_user"))
+        if owned is None:
+            owned = reminder_owners(plan_record=plan_record)
+        found: list[tuple[MissingUpdate, int | None]] = []
         for outcome in result.items():
-            item = items.get(outcome.ref)
+            item = owned.items.get(outcome.ref)
             if outcome.status is not Status.MISSING or item is None:
                 continue
             if item.pk in submitted_items:
@@ -154,18 +203,21 @@ def reminders(
             missing = MissingUpdate(
                 name=f"{outcome.kind.label} {outcome.ref}", title=outcome.title, owner=item.owner
             )
-            _assign(missing, item.owner_user, owners, users, unlinked)
-        for position, (risk_result, risk) in enumerate(zip(result.risks, risks, strict=False)):
+            found.append((missing, item.owner_user_id))
+        for position, (risk_result, risk) in enumerate(
+            zip(result.risks, owned.risks, strict=False)
+        ):
             if risk_result.status is not Status.MISSING or risk.pk in submitted_risks:
                 continue
             missing = MissingUpdate(name=f"Risk {position + 1}", title=risk.title, owner=risk.owner)
-            _assign(missing, risk.owner_user, owners, users, unlinked)
+            found.append((missing, risk.owner_user_id))
+        linked = {user_id for _, user_id in found if user_id is not None}
+        accounts = {user.pk: user for user in User.objects.filter(pk__in=linked)} if linked else {}
+        for missing, user_id in found:
+            account = accounts.get(user_id) if user_id is not None else None
+            _assign(missing, account, owners, users, unlinked)
 
-    submitted = [
-        timezone.localdate(entry.submitted_at)
-        for entry in entries
-        if entry.state == EntryState.SUBMITTED and entry.submitted_at is not None
-    ]
+    submitted = [timezone.localdate(e.submitted_at) for e in entries if e.submitted_at is not None]
     closed = bank_holidays(min(submitted, default=today), today)
     reviews = tuple(
         StaleReview(
@@ -176,8 +228,7 @@ def reminders(
             working_days=days,
         )
         for entry in sorted(entries, key=lambda e: (e.submitted_at or timezone.now(), e.pk))
-        if entry.state == EntryState.SUBMITTED
-        and entry.submitted_at is not None
+        if entry.submitted_at is not None
         and (days := working_days_since(timezone.localdate(entry.submitted_at), today, closed))
         > REVIEW_WORKING_DAYS
     )

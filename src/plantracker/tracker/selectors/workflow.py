@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from types import MappingProxyType
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Field, Model, Q, QuerySet
 
 from plantracker.domain import model as domain
 from plantracker.domain.evaluate import evaluate
@@ -176,44 +177,84 @@ def kpi_draft_rating(plan: Plan, ref: str, period_code: str, entry: domain.KpiVa
 
 
 def period_entries(
-    *, plan_record: PlanRecord, period: Period, states: tuple[str, ...] | None = None
+    *,
+    plan_record: PlanRecord,
+    period: Period,
+    states: tuple[str, ...] | None = None,
+    ordered: bool = True,
 ) -> list[Entry]:
     """Every entry of ``period`` (in any state, or only in ``states``) with its item or
-    risk; three queries."""
+    risk; three queries. In the models' order (updates, then values, then risk updates, each
+    in plan order), or with ``ordered`` False in none, for a caller that sorts them itself:
+    the models' orderings join the plan's and its organisation's tables to every query."""
     related = ("author", "entered_for", "submitted_by", "reviewed_by", "period")
     chosen = {} if states is None else {"state__in": states}
     entries: list[Entry] = []
-    entries.extend(
-        Update.objects.filter(item__plan=plan_record, period=period, **chosen).select_related(
-            "item__recommendation", *related
-        )
-    )
-    entries.extend(
-        KpiValue.objects.filter(item__plan=plan_record, period=period, **chosen).select_related(
-            "item__recommendation", *related
-        )
-    )
-    entries.extend(
-        RiskUpdate.objects.filter(risk__plan=plan_record, period=period, **chosen).select_related(
-            "risk", *related
-        )
-    )
+    updates = Update.objects.filter(item__plan=plan_record, period=period, **chosen)
+    values = KpiValue.objects.filter(item__plan=plan_record, period=period, **chosen)
+    risks = RiskUpdate.objects.filter(risk__plan=plan_record, period=period, **chosen)
+    if not ordered:
+        updates, values, risks = updates.order_by(), values.order_by(), risks.order_by()
+    entries.extend(updates.select_related("item__recommendation", *related))
+    entries.extend(values.select_related("item__recommendation", *related))
+    entries.extend(risks.select_related("risk", *related))
     return entries
 
 
 def submitted_entries(*, plan_record: PlanRecord, period: Period) -> list[Entry]:
     """Entries of ``period`` awaiting the lead's review, oldest submission first."""
-    entries = period_entries(plan_record=plan_record, period=period, states=(EntryState.SUBMITTED,))
+    entries = period_entries(
+        plan_record=plan_record, period=period, states=(EntryState.SUBMITTED,), ordered=False
+    )
     return sorted(entries, key=lambda e: (e.submitted_at is None, e.submitted_at, e.pk))
 
 
 def awaiting_review_count(*, plan_record: PlanRecord, period: Period) -> int:
-    """How many entries of ``period`` are submitted and not yet reviewed; one query."""
-    submitted = {"period": period, "state": EntryState.SUBMITTED}
-    updates = Update.objects.filter(item__plan=plan_record, **submitted).order_by().values("pk")
-    values = KpiValue.objects.filter(item__plan=plan_record, **submitted).order_by().values("pk")
-    risks = RiskUpdate.objects.filter(risk__plan=plan_record, **submitted).order_by().values("pk")
-    return updates.union(values, risks, all=True).count()
+    """How many entries of ``period`` are submitted and not yet reviewed; one query.
+
+    Every dashboard asks it, live (a submission does not change the figures), so it is one
+    plain statement, written once from the models' names (``_awaiting_sql``): the ORM's
+    union of three querysets took ten times as long to build as the database to answer."""
+    params: list[int | str] = []
+    for _ in _AWAITING_TABLES:
+        params.extend([plan_record.pk, period.pk, EntryState.SUBMITTED.value])
+    with connection.cursor() as cursor:
+        cursor.execute(_awaiting_sql(connection.vendor), params)
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+# Each kind of entry, the field that reaches its subject, and the subject (with its plan).
+_AWAITING_TABLES: tuple[tuple[type[Model], str, type[Model]], ...] = (
+    (Update, "item", Item),
+    (KpiValue, "item", Item),
+    (RiskUpdate, "risk", Risk),
+)
+
+
+def _column(model: type[Model], name: str) -> str:
+    """``model``'s table and the column of its field ``name``, quoted: ``"table"."column"``."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field) and field.column is not None
+    quote = connection.ops.quote_name
+    return f"{quote(model._meta.db_table)}.{quote(field.column)}"
+
+
+@lru_cache(maxsize=4)
+def _awaiting_sql(vendor: str) -> str:
+    """``SELECT (count of submitted updates) + (values) + (risk updates)`` of one plan and
+    period, with the tables' and columns' names from the models, quoted for ``vendor``."""
+    quote = connection.ops.quote_name
+    counts = []
+    for model, subject_field, subject in _AWAITING_TABLES:
+        counts.append(
+            f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)}"
+            f" INNER JOIN {quote(subject._meta.db_table)}"
+            f" ON {_column(model, subject_field)} = {_column(subject, 'id')}"
+            f" WHERE {_column(subject, 'plan')} = %s AND {_column(model, 'period')} = %s"
+            f" AND {_column(model, 'state')} = %s)"
+        )
+    return "SELECT " + " + ".join(counts)
 
 
 def plan_periods(*, plan_record: PlanRecord) -> QuerySet[Period]:
@@ -229,7 +270,12 @@ def period_by_code(*, plan_record: PlanRecord, code: str) -> Period | None:
     """The plan's period ``code`` (e.g. ``2018-19-Q2``), None if it has none such; one query."""
     if not _storable(code):
         return None
-    return Period.objects.filter(plan=plan_record, code=code).select_related("plan").first()
+    try:
+        period = Period.objects.get(plan=plan_record, code=code)
+    except Period.DoesNotExist:
+        return None
+    period.plan = plan_record  # the record this request read, not another copy of it
+    return period
 
 
 def item_by_ref(*, plan_record: PlanRecord, ref: str) -> Item | None:
@@ -310,12 +356,21 @@ def owned_count(*, user: User, plan_record: PlanRecord) -> int:
     return items.union(risks, all=True).count()
 
 
-def item_entries(*, item: Item | ItemKeys) -> list[Entry]:
-    """The item's updates (a KPI's values) of every period, newest period first, with the
-    period and the people who submitted and reviewed them; one query."""
+def item_entries(*, item: Item | ItemKeys, open_periods: bool = False) -> list[Entry]:
+    """The item's updates (a KPI's values) that its page shows, newest period first: those
+    with a lead's review comment and those entered on the owner's behalf, and with
+    ``open_periods`` every one of an open period too (whose state the links to update it
+    need); with the period and the people who entered and reviewed them; one query. Not the
+    rest: a big plan's item has an approved value in every period, which the page shows
+    from the counted plan."""
     model: type[Update] | type[KpiValue] = KpiValue if item.kind == Kind.KPI else Update
-    found = model.objects.filter(item_id=item.pk).select_related(
-        "period", "reviewed_by", "item", "author", "entered_for"
+    shown = Q(on_behalf=True) | Q(review_comment__gt="")
+    if open_periods:
+        shown |= Q(period__state=PeriodState.OPEN)
+    found = (
+        model.objects.filter(shown, item_id=item.pk)
+        .select_related("period", "reviewed_by", "author", "entered_for")
+        .order_by()  # sorted here: the model's ordering would join the item, plan, organisation
     )
     return sorted(found, key=lambda entry: entry.period.position, reverse=True)
 

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
 
 from django import template
 from django.forms import BoundField
-from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -25,8 +23,7 @@ from plantracker.reports.model import (
     RecommendationSection,
     TrendChart,
 )
-from plantracker.tracker.models import PlanRecord, User
-from plantracker.tracker.permissions import can_read_staff_emails
+from plantracker.tracker.models import User
 from plantracker.tracker.selectors.audit import person as person_of
 from plantracker.tracker.selectors.computed import review_flag
 from plantracker.tracker.services.updates import computed_note as computed_note_text
@@ -146,29 +143,22 @@ def person(
 ) -> str:
     """``{% person entry.author "a lead" %}``: an account as the audit trail names it (ADR
     0070): its name for every reader, with its email address beside it only for the plan's
-    leads, its organisation's admins and the operators (``can_read_staff_emails``); those
-    get the address as a mailto link with ``mailto=True``. ``missing`` when there is none.
+    leads, its organisation's admins and the operators; those get the address as a mailto
+    link with ``mailto=True``. ``missing`` when there is none.
 
-    The page's plan is the context's ``record``; without one, names only."""
+    Who may read addresses is decided once a request, outside the template: the context's
+    ``staff_emails`` (``web.context``, from the request's access and the page's plan). The
+    tag only reads it, so that a page naming a hundred people asks the database nothing;
+    without it (no request, no plan), names only."""
     if account is None:
         return missing
     shown = person_of(account)
-    if not _staff_emails(context.get("request"), context.get("record")):
+    if not context.get("staff_emails", False):
         return shown.name
     label = shown.label(True)
     if mailto:
         return format_html('<a class="govuk-link" href="mailto:{}">{}</a>', shown.email, label)
     return label
-
-
-def _staff_emails(request: HttpRequest | None, record: Any) -> bool:
-    """``can_read_staff_emails`` for the page's reader, asked once a request and plan."""
-    if request is None or not isinstance(record, PlanRecord):
-        return False
-    asked: dict[int, bool] = request.__dict__.setdefault("_plantracker_staff_emails", {})
-    if record.pk not in asked:
-        asked[record.pk] = can_read_staff_emails(request.user, record)
-    return asked[record.pk]
 
 
 @register.filter

@@ -25,8 +25,7 @@ from django.views.decorators.http import require_safe
 
 from plantracker.files import csv_cell
 from plantracker.tracker.models import PlanRecord
-from plantracker.tracker.permissions import can_read_staff_emails
-from plantracker.tracker.selectors import item_by_ref, period_by_code, plan_for_user
+from plantracker.tracker.selectors import item_by_ref, period_by_code
 from plantracker.tracker.selectors.audit import (
     AuditFilter,
     AuditKind,
@@ -35,6 +34,7 @@ from plantracker.tracker.selectors.audit import (
     audit_choices,
     audit_search,
 )
+from plantracker.web.access import request_access, request_plan
 from plantracker.web.forms.audit import AuditFilterForm
 from plantracker.web.views.common import crumbs, form_error_links, form_status
 
@@ -69,7 +69,7 @@ def _filtered(request: HttpRequest, record: PlanRecord, query: QueryDict) -> _Fi
     """The filter form bound to ``query`` and, when valid, the matching changes."""
     items, periods = audit_choices(plan_record=record)
     form = AuditFilterForm(query, items=items, periods=periods)
-    emails = can_read_staff_emails(request.user, record)
+    emails = request_access(request).staff_emails(record)  # ADR 0070, no query
     if not form.is_valid():
         return _Filtered(form, None, None, emails)
     data = form.cleaned_data
@@ -112,7 +112,7 @@ class PageLink:
 @login_required
 @require_safe
 def plan_audit_page(request: HttpRequest, slug: str) -> HttpResponse:
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     return _audit_page(request, record, request.GET)
 
 
@@ -120,7 +120,7 @@ def plan_audit_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def item_audit_page(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     """An item's trail (the item page links here): the audit page filtered by the item."""
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     if item_by_ref(plan_record=record, ref=ref) is None:
         raise Http404("This plan has no item with that reference")
     query = request.GET.copy()
@@ -184,7 +184,7 @@ def _audit_page(request: HttpRequest, record: PlanRecord, query: QueryDict) -> H
 def plan_audit_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The audit page's filtered view as CSV: the same filters (``?item=REF``,
     ``?period=ID``, ``person``, ``kind``, dates), every matching row, no paging."""
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     filtered = _filtered(request, record, request.GET)
     if filtered.found is None or filtered.search is None:
         problems = [link.message for link in form_error_links(filtered.form, "")]

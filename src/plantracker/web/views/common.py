@@ -1,7 +1,7 @@
 """What the workflow's pages share: finding the plan and period of a URL, the
 lead-only check, breadcrumbs, labels for an entry's review state, and the dashboard panel.
 
-A plan the person may not see is a 404 (``plan_for_user``); a page or action their role
+A plan the person may not see is a 404 (``request_plan``); a page or action their role
 does not allow is a 403 (``PermissionDenied``, also raised for a service's ``NotAllowed``).
 """
 
@@ -18,13 +18,10 @@ from plantracker.tracker.models import EntryState, Period, PeriodState, PlanReco
 from plantracker.tracker.permissions import (
     EVIDENCE_PACK_ROLES,
     INSPECTOR_VISITS_ROLES,
-    can_edit,
-    is_operator,
-    plan_roles,
 )
-from plantracker.tracker.selectors import period_by_code, plan_for_user
-from plantracker.tracker.selectors.cached import counted_period_result
-from plantracker.tracker.selectors.reminders import Reminders, reminders
+from plantracker.tracker.selectors import period_by_code
+from plantracker.tracker.selectors.cached import counted, counted_period_result
+from plantracker.tracker.selectors.reminders import Reminders, reminder_owners, reminders
 from plantracker.tracker.selectors.update_rows import subject_key
 from plantracker.tracker.selectors.workflow import (
     awaiting_review_count,
@@ -33,6 +30,7 @@ from plantracker.tracker.selectors.workflow import (
     owned_count,
     returned_to,
 )
+from plantracker.web.access import request_access, request_plan
 
 # GOV.UK tags for an entry's place in review; the text always says it (never colour alone).
 STATE_TAGS: dict[str, tuple[str, str]] = {
@@ -90,7 +88,7 @@ def form_status(errors: object, refused: int | None = None) -> int:
 
 def plan_and_period(request: HttpRequest, slug: str, code: str) -> tuple[PlanRecord, Period]:
     """The plan (404 unless the person may view it) and its period (404 if it has none)."""
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     period = period_by_code(plan_record=record, code=code)
     if period is None:
         raise Http404("This plan has no such period")
@@ -107,7 +105,8 @@ def signed_in_user(request: HttpRequest) -> User:
 def require_lead(request: HttpRequest, record: PlanRecord) -> User:
     """The signed-in lead of ``record``; 403 for anybody else who may view it."""
     user = signed_in_user(request)
-    if not can_edit(user, record):
+    access = request_access(request)  # ``can_edit``, from the roles read with the plan
+    if not (access.operator or Role.LEAD in access.roles(record)):
         raise PermissionDenied("Only the plan's lead may do this")
     return user
 
@@ -149,8 +148,9 @@ def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> Dash
     user = request.user
     if period is None or not isinstance(user, User):
         return None
-    roles = plan_roles(user, record)
-    operator = is_operator(user)
+    access = request_access(request)  # read with the plan: no query here
+    roles = access.roles(record)
+    operator = access.operator
     lead = operator or Role.LEAD in roles
     owned = owned_count(user=user, plan_record=record) if lead or Role.CONTRIBUTOR in roles else 0
     closed = period.state == PeriodState.CLOSED
@@ -176,6 +176,10 @@ def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> Dash
                 plan_record=record,
                 period=period,
                 result=counted_period_result(plan_record=record, period_code=code),
+                # Counted data: read once per data version.
+                owned=counted(
+                    record, "reminder-owners", lambda fresh: reminder_owners(plan_record=fresh)
+                ),
             )
             if lead and not closed
             else None

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from plantracker.tracker.downloads import evidence_file_response
 from plantracker.tracker.models import Evidence, PeriodState
 from plantracker.tracker.permissions import can_update_item
-from plantracker.tracker.selectors import item_by_ref, plan_for_user
+from plantracker.tracker.selectors import item_by_ref
 from plantracker.tracker.selectors.evidence import evidence_list
 from plantracker.tracker.services import InvalidInput
 from plantracker.tracker.services.evidence import (
@@ -22,6 +22,7 @@ from plantracker.tracker.services.evidence import (
     evidence_remove,
 )
 from plantracker.tracker.uploads import UploadRefused
+from plantracker.web.access import request_plan
 from plantracker.web.forms.evidence import EvidenceFileForm, EvidenceLinkForm
 from plantracker.web.views.common import (
     Crumb,
@@ -134,5 +135,5 @@ def _int(raw: str | None) -> int:
 def evidence_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """An evidence file, for readers of its plan only (anyone else: 404), as an attachment
     that the browser neither sniffs nor renders (ADR 0078)."""
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     return evidence_file_response(plan_record=record, pk=pk)

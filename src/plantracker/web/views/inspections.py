@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from plantracker.tracker.permissions import can_read_inspector_visits
-from plantracker.tracker.selectors import plan_for_user
 from plantracker.tracker.selectors.inspections import inspector_visits
+from plantracker.web.access import request_plan
 from plantracker.web.views.common import crumbs
 
 PAGE_SIZE = 100
@@ -22,7 +22,7 @@ PAGE_SIZE = 100
 @login_required
 @require_safe
 def inspector_visits_page(request: HttpRequest, slug: str) -> HttpResponse:
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     if not can_read_inspector_visits(request.user, record):
         raise PermissionDenied("Only the plan's leads and the organisation's admins see this")
     page = Paginator(inspector_visits(plan_record=record), PAGE_SIZE).get_page(

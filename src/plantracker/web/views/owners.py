@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from plantracker.tracker.models import PlanRecord, User
-from plantracker.tracker.selectors import item_by_ref, plan_for_user
+from plantracker.tracker.selectors import item_by_ref
 from plantracker.tracker.selectors.owners import (
     Group,
     owned_counts,
@@ -25,6 +25,7 @@ from plantracker.tracker.selectors.owners import (
     ownership_groups,
 )
 from plantracker.tracker.services import item_owners_set, owners_assign
+from plantracker.web.access import request_plan
 from plantracker.web.forms.owners import ItemOwnersForm, OwnedForm
 from plantracker.web.views.common import Crumb, crumbs, form_status, require_lead
 from plantracker.web.views.refusals import service_refusal
@@ -38,7 +39,7 @@ def _people_crumbs(record: PlanRecord) -> list[Crumb]:
 @require_safe
 def people(request: HttpRequest, slug: str) -> HttpResponse:
     """The accounts that may own the plan's items (search by email), with what each owns."""
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     require_lead(request, record)
     search = request.GET.get("q", "")[:200]
     candidates = list(owner_candidates(plan=record, search=search))
@@ -60,7 +61,7 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def person(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Tick the items and risks ``pk`` owns; the unticked ones they owned are unlinked."""
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     lead = require_lead(request, record)
     member = owner_candidate(plan=record, pk=pk)
     if member is None:
@@ -128,7 +129,7 @@ def _ticked(form: OwnedForm, member: User, groups: list[Group]) -> set[str]:
 @require_http_methods(["GET", "HEAD", "POST"])
 def item_owners(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     """An item's owner and deputy accounts."""
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     lead = require_lead(request, record)
     item = item_by_ref(plan_record=record, ref=ref)
     if item is None:

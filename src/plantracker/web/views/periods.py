@@ -18,12 +18,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from plantracker.tracker.models import EntryState, Period, PeriodState, PlanRecord
-from plantracker.tracker.permissions import can_edit, can_read_staff_emails
+from plantracker.tracker.permissions import can_edit
 from plantracker.tracker.selectors.audit import people, period_audit
 from plantracker.tracker.selectors.left_out import left_out_of_report
 from plantracker.tracker.selectors.publishing import period_publications
 from plantracker.tracker.selectors.workflow import latest_snapshot, period_entries
 from plantracker.tracker.services import ServiceError, period_close, period_open, period_reopen
+from plantracker.web.access import request_access
 from plantracker.web.forms.workflow import PeriodOpenForm, PeriodReopenForm, VersionForm
 from plantracker.web.views.common import (
     ErrorLink,
@@ -54,7 +55,7 @@ def _page(
     for entry in entries:
         counts[entry.state] += 1
     due = period.due
-    emails = can_read_staff_emails(request.user, record)
+    emails = request_access(request).staff_emails(record)  # ADR 0070, no query
     audit = period_audit(plan_record=record, period=period, emails=emails)
     snapshot = latest_snapshot(period=period)
     closer_pk = snapshot.taken_by_id if snapshot else None

@@ -1,6 +1,6 @@
 """The reader's pages: plan list, dashboard, recommendation, item (ADR 0030).
 
-Each view finds the plan through ``plan_for_user`` (another organisation's plan, or one the
+Each view finds the plan through ``request_plan`` (another organisation's plan, or one the
 person has no role on, is a 404 exactly like a plan that does not exist), takes the domain
 Plan and what ``plantracker.web.pages`` assembles from the domain's results once per data
 version (``tracker.selectors.cached``, ADR 0064) and renders it. The dashboard's figures are
@@ -22,11 +22,10 @@ from django.views.decorators.http import require_safe
 
 from plantracker.domain import model as domain
 from plantracker.domain.model import Plan
-from plantracker.domain.periods import current_period, default_period
+from plantracker.domain.periods import current_period
 from plantracker.reports.registry import RENDERERS
 from plantracker.tracker.models import EntryState, PlanRecord, Role, User
-from plantracker.tracker.permissions import is_operator, plan_roles
-from plantracker.tracker.selectors import plan_for_user, plans_for_user
+from plantracker.tracker.selectors import plans_for_user
 from plantracker.tracker.selectors.cached import (
     computed_already,
     counted,
@@ -47,12 +46,14 @@ from plantracker.tracker.selectors.plan_domain import (
     reported_period_codes,
 )
 from plantracker.tracker.selectors.workflow import (
+    ItemKeys,
     item_entries,
     item_keys,
     open_periods,
     period_plan,
 )
 from plantracker.web import pages
+from plantracker.web.access import request_access, request_plan
 from plantracker.web.views.common import Crumb, dashboard_panel
 
 
@@ -105,7 +106,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def _summary(record: PlanRecord) -> pages.PlanSummary:
     """The plan as its current period reports it: that period's snapshot once it is closed
     (ADR 0040)."""
-    period = default_period(counted_plan(plan_record=record))  # the current period: today's
+    period = _current(record)  # the current period: today's
 
     def build(fresh: PlanRecord) -> pages.PlanSummary:
         if period is None:
@@ -136,7 +137,7 @@ def dashboard(request: HttpRequest, slug: str, period: str | None = None) -> Htt
     if period is None and request.GET.get("period"):
         # The period switcher is a plain form (no JavaScript): send it to the period's URL.
         return _redirect_or_404("web:dashboard-period", slug, request.GET["period"])
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     # The page needs the whole plan: its periods are read with it.
     chosen = pages.period_or_404(counted_plan(plan_record=record), period)
 
@@ -204,7 +205,7 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
     """One recommendation in one period: its items with status, direction and commentary."""
     if request.GET.get("period"):
         return _redirect_or_404("web:recommendation", slug, request.GET["period"], number)
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     chosen = _period_or_404(record, period)
 
     def build(fresh: PlanRecord) -> pages.RecommendationPage:
@@ -244,7 +245,7 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
 @require_safe
 def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
     """One item's history: value, status, direction and commentary by period; KPI trend."""
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     latest = _current(record)  # the item's history runs up to today's period
     what = f"item:{latest.id if latest else ''}:{ref}"
 
@@ -263,9 +264,11 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
 
     page = counted(record, what, build)
     rec = page.located.recommendation
-    user = request.user
-    roles = plan_roles(user, record)  # one query for the page's every permission
-    lead = is_operator(user) or Role.LEAD in roles
+    access = request_access(request)  # read with the plan: the page's every permission
+    lead = access.operator or Role.LEAD in access.roles(record)
+    # The item's row: its pk and linked accounts' ids, counted data (an import or an owner's
+    # link bumps the data version), so read once per version.
+    found = counted(record, f"item-keys:{ref}", lambda fresh: item_keys(plan_record=fresh, ref=ref))
     return render(
         request,
         "web/item.html",
@@ -275,7 +278,13 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
             # What the page shows of the counted data is rendered once per data version.
             "fragment": fragment_key(record, f"{what}:{record.slug}"),
             # Named for every reader; addresses only for leads and admins (ADR 0070).
-            "accounts": item_accounts(plan=record, ref=page.item.ref),
+            "accounts": (
+                None
+                if found is None
+                else item_accounts(
+                    owner_user_id=found.owner_user_id, deputy_user_id=found.deputy_user_id
+                )
+            ),
             "may_assign": lead,
             "crumbs": [
                 _plans_crumb(),
@@ -286,24 +295,21 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
                 ),
             ],
             "section": "plans",
-            **_item_workflow(request, record, ref, lead=lead),
+            **(_item_workflow(request, record, found, lead=lead) if found is not None else {}),
         },
     )
 
 
 def _item_workflow(
-    request: HttpRequest, record: PlanRecord, ref: str, *, lead: bool
+    request: HttpRequest, record: PlanRecord, found: ItemKeys, *, lead: bool
 ) -> dict[str, Any]:
     """The item's updates with a lead's comment (approved or returned, newest first), those
     a lead entered on its owner's behalf (ADR 0069), and for its owner, deputy and the plan's
     leads (``lead``) a link to update it in each open period where it can change."""
-    found = counted(record, f"item-keys:{ref}", lambda fresh: item_keys(plan_record=fresh, ref=ref))
-    if found is None:
-        return {}
-    entries = item_entries(item=found)
     user = request.user
     updatable: list[dict[str, Any]] = []
     mine = isinstance(user, User) and user.pk in (found.owner_user_id, found.deputy_user_id)
+    entries = item_entries(item=found, open_periods=mine or lead)
     if mine or lead:
         by_period = {entry.period_id: entry for entry in entries}
         for period in open_periods(plan_record=record):

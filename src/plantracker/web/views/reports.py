@@ -25,9 +25,9 @@ from plantracker.tracker.evidence_pack import evidence_pack
 from plantracker.tracker.models import PlanRecord
 from plantracker.tracker.permissions import can_download_evidence_pack
 from plantracker.tracker.reports_cache import RETRY_AFTER, report_file
-from plantracker.tracker.selectors import plan_for_user
 from plantracker.tracker.selectors.cached import counted_plan
 from plantracker.web import pages
+from plantracker.web.access import request_plan
 from plantracker.web.views.common import Crumb, crumbs, plan_and_period
 
 
@@ -36,7 +36,7 @@ from plantracker.web.views.common import Crumb, crumbs, plan_and_period
 def report(request: HttpRequest, slug: str, period: str, fmt: str) -> HttpResponse:
     """The period's quarterly report as a file to save (Content-Disposition: attachment)."""
     renderer = RENDERERS.get(fmt)
-    record = plan_for_user(user=request.user, slug=slug)
+    record = request_plan(request, slug)
     if renderer is None:
         raise Http404("No such report format")
     plan = counted_plan(plan_record=record)
