@@ -1,5 +1,6 @@
 # plantracker — every target uses .venv/bin/... directly, so nothing needs activating.
-# `make -j` is safe: every target that needs the virtualenv depends on `setup`, built once.
+# `make -j` is safe: every target that needs the virtualenv depends on `setup` (lint: on .venv
+# alone), each built once.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -96,7 +97,9 @@ test-postgres: setup ## Run the database tests again on PostgreSQL, and the two-
 	scripts/with-postgres bash -c '$(BIN)/pytest -n 2 -q -m "database and not browser" \
 		--ignore=$(TWO_SERVERS) && scripts/with-redis $(BIN)/pytest -q $(TWO_SERVERS)'
 
-lint: setup ## ruff (lint + format), mypy, import contracts
+# Only the virtualenv: with `make -j setup lint` (.ci/run) the checks run while apt and npm
+# still install what the tests need.
+lint: $(STAMP) ## ruff (lint + format), mypy, import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
