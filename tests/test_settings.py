@@ -145,6 +145,7 @@ def test_report_files_go_to_the_shared_folder_when_one_is_given(tmp_path: Path) 
     assert given.stdout.strip() == str(shared.resolve())
 
 
+@pytest.mark.slow
 def test_var_is_created_only_when_the_database_is_first_used(tmp_path: Path) -> None:
     checked = run("check", cwd=tmp_path)
     assert checked.returncode == 0, checked.stderr
@@ -155,6 +156,7 @@ def test_var_is_created_only_when_the_database_is_first_used(tmp_path: Path) -> 
     assert (tmp_path / "var" / "plantracker.sqlite3").is_file()
 
 
+@pytest.mark.slow
 def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path: Path) -> None:
     result = run(
         "check", cwd=tmp_path, env={"DJANGO_SETTINGS_MODULE": "plantracker.settings_production"}
@@ -165,6 +167,7 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path: Path
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_production_settings_pass_djangos_deployment_checks(tmp_path: Path) -> None:
     env = {
         "DJANGO_SETTINGS_MODULE": "plantracker.settings_production",
@@ -183,6 +186,7 @@ PRINT_EMAIL = (
 )
 
 
+@pytest.mark.slow
 def test_emails_go_by_smtp_in_production_and_by_notify_with_a_key(
     tmp_path: Path,
 ) -> None:
@@ -224,6 +228,7 @@ PRINT_OIDC = (
 )
 
 
+@pytest.mark.slow
 def test_single_sign_on_comes_from_the_environment(tmp_path: Path) -> None:
     """ADR 0075: the deployment's OpenID Connect provider; an issuer without a client id is
     refused with a message saying so."""
@@ -248,6 +253,7 @@ def test_single_sign_on_comes_from_the_environment(tmp_path: Path) -> None:
     assert "OIDC_ISSUER is set but OIDC_CLIENT_ID is not" in half.stderr
 
 
+@pytest.mark.slow
 def test_the_data_quality_threshold_is_a_percentage(tmp_path: Path) -> None:
     show = "from django.conf import settings as s; print(s.STATUTORY_ERROR_THRESHOLD)"
     result = read_settings(show, cwd=tmp_path)
