@@ -1,5 +1,6 @@
 # plantracker — every target uses .venv/bin/... directly, so nothing needs activating.
-# `make -j` is safe: every target that needs the virtualenv depends on `setup`, built once.
+# `make -j` is safe: every target that needs the virtualenv depends on `setup` (lint: on .venv
+# alone), each built once.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -80,8 +81,14 @@ $(CSS): $(SCSS) $(NODE_MODULES)
 run: setup ## The demo: example plan, demo accounts, reports in out/, http://127.0.0.1:8000
 	$(BIN)/plantracker demo
 
+# Two workers, each given a whole test module at a time (its module fixtures set up once),
+# in the order tests/conftest.py sorts them (the modules holding slow tests first; not
+# xdist's largest-first): a worker with two tests or fewer left takes the next module, so
+# the slow modules spread over both cores and the last to start are short
+# (docs/reliability.md#both-databases).
+XDIST := -n 2 --dist loadfile --no-loadscope-reorder
 test: setup ## Run the test suite on 2 cores
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest $(XDIST) -q
 
 # Every test that touches the database (the `database` marker, tests/conftest.py) again on
 # a throwaway PostgreSQL cluster started and removed by scripts/with-postgres — except the
@@ -93,10 +100,12 @@ test: setup ## Run the test suite on 2 cores
 # each other's pages.
 TWO_SERVERS := tests/web/test_two_servers.py
 test-postgres: setup ## Run the database tests again on PostgreSQL, and the two-server test
-	scripts/with-postgres bash -c '$(BIN)/pytest -n 2 -q -m "database and not browser" \
+	scripts/with-postgres bash -c '$(BIN)/pytest $(XDIST) -q -m "database and not browser" \
 		--ignore=$(TWO_SERVERS) && scripts/with-redis $(BIN)/pytest -q $(TWO_SERVERS)'
 
-lint: setup ## ruff (lint + format), mypy, import contracts
+# Only the virtualenv: with `make -j setup lint` (.ci/run) the checks run while apt and npm
+# still install what the tests need.
+lint: $(STAMP) ## ruff (lint + format), mypy, import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -24,7 +24,9 @@ their own, the statutory validators) first, then pytest-django's database tests 
 transaction before the transactional ones, as it orders them), the modules holding a
 ``slow`` test first in each group, then the other tests without the database: with ``-n 2``
 the last tests to start are short ones, and neither core waits long for the other at the
-end.
+end. The Makefile hands each xdist worker whole modules in this order (``--dist loadfile
+--no-loadscope-reorder``; docs/reliability.md#both-databases), so the slow modules go to
+both cores in turn.
 """
 
 from __future__ import annotations

@@ -1,4 +1,10 @@
-"""Settings read from the environment; each case runs in its own process, as deployed."""
+"""Settings read from the environment; each case runs in its own process, as deployed.
+
+A value is read by a bare interpreter that imports the settings (``read_settings``), as
+every process of the app does first; ``run`` starts the installed `plantracker` command
+where what it does with the settings is the point (check, migrate, a configuration error's
+message and exit status). A `plantracker shell` per value would load every app for nothing
+(a second or two of a core each)."""
 
 import os
 import subprocess
@@ -17,6 +23,19 @@ PRINT_SETTINGS = (
 def run(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    return _process([str(PLANTRACKER), *args], cwd=cwd, env=env)
+
+
+def read_settings(
+    code: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` (which reads ``django.conf.settings``) in a new interpreter."""
+    return _process([sys.executable, "-c", code], cwd=cwd, env=env)
+
+
+def _process(
+    command: list[str], cwd: Path, env: dict[str, str] | None
+) -> subprocess.CompletedProcess[str]:
     drop = {
         "SECRET_KEY",
         "DEBUG",
@@ -30,7 +49,7 @@ def run(
     base = {k: v for k, v in os.environ.items() if k not in drop}
     base["DJANGO_SETTINGS_MODULE"] = "plantracker.settings"
     return subprocess.run(
-        [str(PLANTRACKER), *args],
+        command,
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -41,7 +60,7 @@ def run(
 
 
 def test_local_defaults_are_debug_on_local_hosts_and_sqlite_in_var(tmp_path: Path) -> None:
-    result = run("shell", "--no-imports", "-c", PRINT_SETTINGS, cwd=tmp_path)
+    result = read_settings(PRINT_SETTINGS, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
@@ -62,7 +81,7 @@ def test_local_defaults_are_debug_on_local_hosts_and_sqlite_in_var(tmp_path: Pat
 def test_a_configured_secret_key_turns_debug_off_unless_debug_is_set(
     tmp_path: Path, env: dict[str, str], debug: str
 ) -> None:
-    result = run("shell", "--no-imports", "-c", PRINT_SETTINGS, cwd=tmp_path, env=env)
+    result = read_settings(PRINT_SETTINGS, cwd=tmp_path, env=env)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == debug
@@ -73,7 +92,7 @@ def test_allowed_hosts_and_database_come_from_the_environment(tmp_path: Path) ->
         "ALLOWED_HOSTS": "plans.example.org, www.plans.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path}/elsewhere.db",
     }
-    result = run("shell", "--no-imports", "-c", PRINT_SETTINGS, cwd=tmp_path, env=env)
+    result = read_settings(PRINT_SETTINGS, cwd=tmp_path, env=env)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[1:] == [
@@ -92,15 +111,12 @@ PRINT_CACHES = (
 def test_page_fragments_go_to_redis_when_an_address_is_given(tmp_path: Path) -> None:
     """ADR 0064: local memory by default; Django's Redis backend for PLANTRACKER_REDIS_URL,
     while the evaluated plans stay in each process's memory."""
-    local = run("shell", "--no-imports", "-c", PRINT_CACHES, cwd=tmp_path)
+    local = read_settings(PRINT_CACHES, cwd=tmp_path)
     assert local.returncode == 0, local.stderr
     assert local.stdout.split() == ["ObjectMemoryCache", "LocMemCache", "-"]
 
     url = "redis://127.0.0.1:6390/2"
-    shared = run(
-        "shell",
-        "--no-imports",
-        "-c",
+    shared = read_settings(
         PRINT_CACHES,
         cwd=tmp_path,
         env={"PLANTRACKER_REDIS_URL": url},
@@ -115,15 +131,12 @@ PRINT_REPORTS = "from django.conf import settings as s; print(s.CACHES['reports'
 def test_report_files_go_to_the_shared_folder_when_one_is_given(tmp_path: Path) -> None:
     """Built report files live under the var folder unless PLANTRACKER_REPORTS_DIR names a
     folder several servers share (docs/deployment.md#several-servers)."""
-    local = run("shell", "--no-imports", "-c", PRINT_REPORTS, cwd=tmp_path)
+    local = read_settings(PRINT_REPORTS, cwd=tmp_path)
     assert local.returncode == 0, local.stderr
     assert local.stdout.strip() == str(tmp_path.resolve() / "var" / "cache" / "reports")
 
     shared = tmp_path / "shared" / "reports"
-    given = run(
-        "shell",
-        "--no-imports",
-        "-c",
+    given = read_settings(
         PRINT_REPORTS,
         cwd=tmp_path,
         env={"PLANTRACKER_REPORTS_DIR": str(shared)},
@@ -132,6 +145,7 @@ def test_report_files_go_to_the_shared_folder_when_one_is_given(tmp_path: Path) 
     assert given.stdout.strip() == str(shared.resolve())
 
 
+@pytest.mark.slow
 def test_var_is_created_only_when_the_database_is_first_used(tmp_path: Path) -> None:
     checked = run("check", cwd=tmp_path)
     assert checked.returncode == 0, checked.stderr
@@ -142,6 +156,7 @@ def test_var_is_created_only_when_the_database_is_first_used(tmp_path: Path) -> 
     assert (tmp_path / "var" / "plantracker.sqlite3").is_file()
 
 
+@pytest.mark.slow
 def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path: Path) -> None:
     result = run(
         "check", cwd=tmp_path, env={"DJANGO_SETTINGS_MODULE": "plantracker.settings_production"}
@@ -152,6 +167,7 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path: Path
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_production_settings_pass_djangos_deployment_checks(tmp_path: Path) -> None:
     env = {
         "DJANGO_SETTINGS_MODULE": "plantracker.settings_production",
@@ -170,15 +186,13 @@ PRINT_EMAIL = (
 )
 
 
+@pytest.mark.slow
 def test_emails_go_by_smtp_in_production_and_by_notify_with_a_key(
     tmp_path: Path,
 ) -> None:
     """ADR 0077: SMTP when DEBUG is off (the console when on: the demo), GOV.UK Notify when
     its key is set; reminder intervals from the environment."""
-    production = run(
-        "shell",
-        "--no-imports",
-        "-c",
+    production = read_settings(
         PRINT_EMAIL + "; print(s.EMAIL_BACKEND)",
         cwd=tmp_path,
         env={"SECRET_KEY": "k" * 50, "REMINDER_REPEAT_DAYS": "3"},
@@ -189,10 +203,7 @@ def test_emails_go_by_smtp_in_production_and_by_notify_with_a_key(
         "2",
         "django.core.mail.backends.smtp.EmailBackend",
     ], production.stderr
-    notify = run(
-        "shell",
-        "--no-imports",
-        "-c",
+    notify = read_settings(
         PRINT_EMAIL,
         cwd=tmp_path,
         env={
@@ -217,6 +228,7 @@ PRINT_OIDC = (
 )
 
 
+@pytest.mark.slow
 def test_single_sign_on_comes_from_the_environment(tmp_path: Path) -> None:
     """ADR 0075: the deployment's OpenID Connect provider; an issuer without a client id is
     refused with a message saying so."""
@@ -227,7 +239,7 @@ def test_single_sign_on_comes_from_the_environment(tmp_path: Path) -> None:
         "OIDC_PROVIDER_NAME": "Example",
         "PASSWORD_SIGN_IN": "false",
     }
-    result = run("shell", "--no-imports", "-c", PRINT_OIDC, cwd=tmp_path, env=env)
+    result = read_settings(PRINT_OIDC, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "Example",
@@ -241,9 +253,10 @@ def test_single_sign_on_comes_from_the_environment(tmp_path: Path) -> None:
     assert "OIDC_ISSUER is set but OIDC_CLIENT_ID is not" in half.stderr
 
 
+@pytest.mark.slow
 def test_the_data_quality_threshold_is_a_percentage(tmp_path: Path) -> None:
     show = "from django.conf import settings as s; print(s.STATUTORY_ERROR_THRESHOLD)"
-    result = run("shell", "--no-imports", "-c", show, cwd=tmp_path)
+    result = read_settings(show, cwd=tmp_path)
     assert (result.returncode, result.stdout.strip()) == (0, "5"), result.stderr
     result = run("check", cwd=tmp_path, env={"STATUTORY_ERROR_THRESHOLD": "lots"})
     assert result.returncode == 1

@@ -10,6 +10,9 @@ import pytest
 PLANTRACKER = Path(sys.executable).with_name("plantracker")
 
 
+pytestmark = pytest.mark.slow  # each test starts the `plantracker` command
+
+
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "LOG_LEVEL"}}
     base.pop("DJANGO_SETTINGS_MODULE", None)

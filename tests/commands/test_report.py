@@ -177,6 +177,7 @@ def test_a_failed_render_writes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     assert _files(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_bad_input_exits_1_with_one_line_and_no_traceback(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     done = subprocess.run(

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from plantracker.statutory.definitions import DEFINITIONS
 
 
+@pytest.mark.slow
 def test_synth_load_indicators_end_to_end(tmp_path: Path) -> None:
     out = io.StringIO()
     call_command(
@@ -68,6 +69,7 @@ def test_synth_load_indicators_end_to_end(tmp_path: Path) -> None:
     assert out.getvalue().splitlines()[-1].startswith("0 file(s) loaded")
 
 
+@pytest.mark.slow
 def test_problems_are_one_line_each_and_never_a_traceback(tmp_path: Path) -> None:
     bin_dir = Path(sys.executable).parent
     run = subprocess.run(

@@ -172,6 +172,7 @@ def test_bad_plan_file_is_refused_with_where_and_what(tmp_path: Path) -> None:
     assert "scarlet" in str(raised.value)
 
 
+@pytest.mark.slow
 def test_console_script_exit_codes(small: Path) -> None:
     ok = run("summary", str(small), "--period", "2018-19-Q2", "--json")
     assert ok.returncode == 0, ok.stderr

@@ -14,6 +14,9 @@ from plantracker.synth import synth_plan
 PLANTRACKER = Path(sys.executable).with_name("plantracker")
 
 
+pytestmark = pytest.mark.slow  # each test starts the `plantracker` command
+
+
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(PLANTRACKER), *args], capture_output=True, text=True, timeout=120)
 

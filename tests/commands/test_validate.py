@@ -14,6 +14,9 @@ EXAMPLE = ROOT / "examples" / "childrens-improvement-plan.yaml"
 PLANTRACKER = Path(sys.executable).with_name("plantracker")
 
 
+pytestmark = pytest.mark.slow  # each test starts the `plantracker` command
+
+
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(PLANTRACKER), *args], capture_output=True, text=True, cwd=cwd, timeout=120

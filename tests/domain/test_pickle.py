@@ -38,6 +38,7 @@ def test_a_plan_comes_back_equal_with_the_same_repr(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["example", "synth"])
+@pytest.mark.slow
 def test_every_periods_result_comes_back_equal(name: str) -> None:
     plan = _plans()[name]
     for period in plan.periods:

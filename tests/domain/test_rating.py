@@ -293,6 +293,7 @@ def kpis(draw: st.DrawFn) -> Kpi:
 
 
 @given(kpis(), numbers.map(abs))
+@pytest.mark.slow
 def test_no_kpi_crashes_the_rating(item: Kpi, kpi_tolerance: Decimal) -> None:
     rating = kpi_rating(item, Q2, Rules(kpi_tolerance=kpi_tolerance))
     assert rating.status in Status

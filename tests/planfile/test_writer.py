@@ -80,6 +80,7 @@ def test_rules_are_written_only_when_they_differ_from_the_defaults() -> None:
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
+@pytest.mark.slow
 def test_any_valid_plan_round_trips(plan: Plan) -> None:
     written = plan_to_yaml(plan)
     assert load_plan_text(written, "generated.yaml") == plan

@@ -1,4 +1,5 @@
-"""The example plan's Q2 report and ``summary --json``, built once for the Office tests."""
+"""The example plan's Q2 report, its files and ``summary --json``, built once for the report
+tests."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from plantracker.domain.summary import summary_dict
 from plantracker.planfile import load_plan
 from plantracker.reports.build import build_report
 from plantracker.reports.model import Report
+from plantracker.reports.registry import RENDERERS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "childrens-improvement-plan.yaml"
@@ -22,6 +24,13 @@ WORDS = {"improving": "Improving", "same": "Same", "worsening": "Worsening", Non
 @cache
 def example_report() -> Report:
     return build_report(evaluate(load_plan(EXAMPLE), PERIOD))
+
+
+@cache
+def example_file(fmt: str) -> bytes:
+    """The example's report in one format (RENDERERS), rendered once per test process: the
+    format modules, test_formats_agree and test_consistency all read the same file."""
+    return RENDERERS[fmt].render(example_report())
 
 
 @cache

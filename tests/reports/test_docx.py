@@ -21,6 +21,7 @@ from tests.reports.compared_plan import compared_history, compared_report
 from tests.reports.example_report import (
     WORDS,
     deep_dive_kpis,
+    example_file,
     example_report,
     example_summary,
     status_text,
@@ -38,7 +39,7 @@ from plantracker.reports.palette import STATUS_FILL
 
 @cache
 def document() -> DocumentType:
-    return Document(io.BytesIO(render_docx(example_report())))
+    return Document(io.BytesIO(example_file("docx")))
 
 
 def caption(table: Table) -> str:

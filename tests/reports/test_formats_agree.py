@@ -23,11 +23,10 @@ import openpyxl
 import pytest
 from docx import Document
 from pptx import Presentation
-from tests.reports.example_report import example_report, example_summary
+from tests.reports.example_report import example_file, example_report, example_summary
 
 from plantracker.domain.model import NaReason, Status
 from plantracker.reports import text
-from plantracker.reports.registry import RENDERERS
 
 FORMATS = ("html", "pdf", "docx", "pptx", "xlsx")
 PDFTOTEXT = shutil.which("pdftotext")
@@ -35,7 +34,7 @@ PDFTOTEXT = shutil.which("pdftotext")
 
 @cache
 def rendered(fmt: str) -> bytes:
-    return RENDERERS[fmt].render(example_report())
+    return example_file(fmt)
 
 
 def _lines_of_docx(data: bytes) -> list[str]:

@@ -81,6 +81,7 @@ def test_print_stylesheet_is_inline(html: str) -> None:
     assert "display: table-header-group" in html
 
 
+@pytest.mark.slow
 def test_renders_with_no_django_settings_configured(tmp_path: Path) -> None:
     """The renderer is a library: it must not need a settings module or a database."""
     script = textwrap.dedent(

@@ -19,7 +19,7 @@ from typing import Any
 
 import pdfplumber
 import pytest
-from tests.reports.example_report import example_report
+from tests.reports.example_report import example_file
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.reports.build import build_report
@@ -33,7 +33,7 @@ _SIDE_MARGIN = 14 * _MM  # the print stylesheet's @page side margins
 @cache
 def _pdf(name: str) -> bytes:
     if name == "example":
-        return render_pdf(example_report())
+        return example_file("pdf")
     plan = synth_plan(3, seed=0)  # all seven statuses, eight periods, the long words
     return render_pdf(build_report(evaluate(plan, plan.periods[-1].id)))
 

@@ -18,6 +18,7 @@ from tests.reports.compared_plan import compared_history, compared_report
 from tests.reports.example_report import (
     WORDS,
     deep_dive_kpis,
+    example_file,
     example_report,
     example_summary,
     status_text,
@@ -44,7 +45,7 @@ from plantracker.reports.textfit import paragraphs_height
 
 @cache
 def deck() -> PresentationType:
-    return Presentation(io.BytesIO(render_pptx(example_report())))
+    return Presentation(io.BytesIO(example_file("pptx")))
 
 
 def deck_of(p: Plan) -> PresentationType:

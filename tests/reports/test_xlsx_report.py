@@ -17,6 +17,7 @@ from tests.reports.example_report import (
     PERIOD,
     WORDS,
     deep_dive_kpis,
+    example_file,
     example_report,
     example_summary,
     status_text,
@@ -37,7 +38,7 @@ SHEETS = ["Overview", "Risks", "Recommendations", "KPIs", "Measures", "Exception
 
 @cache
 def workbook() -> Workbook:
-    return openpyxl.load_workbook(io.BytesIO(render_xlsx(example_report())))
+    return openpyxl.load_workbook(io.BytesIO(example_file("xlsx")))
 
 
 def table_rows(sheet: Any) -> list[tuple[Any, ...]]:

@@ -182,6 +182,10 @@ def test_indicator_json_has_no_child_level_data(synthetic: Synthetic) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.engine_independent(
+    reason="what is scanned for is what apply and approval write, the same on either engine; "
+    "apply and approval themselves run on PostgreSQL in test_apply.py and the tracker tests"
+)
 def test_apply_puts_no_identifier_in_the_app_database_or_its_audit_trail(
     synthetic: Synthetic, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -41,6 +41,7 @@ def _digests(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_files(tmp_path: Path) -> None:
     synth_returns(tmp_path / "a", las=1, years=1, seed=3)
     synth_returns(tmp_path / "b", las=1, years=1, seed=3)

@@ -16,17 +16,14 @@ ACCEPTED_QUERIES = {"8569Q"}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("end_year", [2024, 2026, 2027])
-def test_every_census_year_passes_its_own_rule_set_with_no_error(
-    tmp_path: Path, end_year: int
-) -> None:
+def test_every_census_year_passes_its_own_rule_set_with_no_error(tmp_path: Path) -> None:
+    # The five census years synth claims (2022-23 to 2026-27) in one run of the validators:
+    # their start-up (pandas, the rule sets) is seconds of each run.
     need_validators()
     out = tmp_path / "returns"
-    synth_returns(out, las=1, years=2, end_year=end_year, seed=end_year, scale=0.1)
+    synth_returns(out, las=1, years=5, end_year=2027, seed=2027, scale=0.1)
     results = validate_returns(sorted(out.rglob("*.xml")))
-    assert [r.ruleset for r in results] == [
-        f"cin{y - 1}_{y % 100:02d}" for y in (end_year - 1, end_year)
-    ]
+    assert [r.ruleset for r in results] == [f"cin{y - 1}_{y % 100:02d}" for y in range(2023, 2028)]
     for result in results:
         assert result.status == "ok"
         assert result.children > 50
