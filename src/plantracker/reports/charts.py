@@ -645,6 +645,7 @@ def _line_paths(axes: Any) -> list[Any]:
 _PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
 _METADATA_BLOCK = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 _SIZE = re.compile(r' (width|height)="[^"]*"')
+_BETWEEN_TAGS = re.compile(r">\s+<")
 
 
 def _svg(figure: Figure) -> str:
@@ -653,6 +654,9 @@ def _svg(figure: Figure) -> str:
     FigureCanvasSVG(figure).print_svg(buffer, metadata=_METADATA)
     svg = _PROLOGUE.sub("", buffer.getvalue(), count=1)
     svg = _unwrap_groups(_METADATA_BLOCK.sub("", svg, count=1))
+    # Without matplotlib's indentation: whitespace between tags draws nothing, but the
+    # PDF's renderer makes a node of each run of it.
+    svg = _BETWEEN_TAGS.sub("><", svg)
     return _SIZE.sub("", svg.split(">", 1)[0], count=2) + ">" + svg.split(">", 1)[1]
 
 
