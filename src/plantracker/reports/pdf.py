@@ -26,7 +26,7 @@ PDF_VARIANT = "pdf/ua-1"
 def render_pdf(report: Report) -> bytes:
     """The whole report as PDF bytes."""
     # Imported here: WeasyPrint loads Pango on import, which the HTML format does not need.
-    from cssselect2 import ElementWrapper
+    from cssselect2 import ElementWrapper  # type: ignore[import-untyped]
     from weasyprint import DEFAULT_OPTIONS, HTML
     from weasyprint.urls import URLFetcher
 
@@ -85,7 +85,7 @@ def _document_class() -> Any:
     from weasyprint.css.targets import TargetCollector
     from weasyprint.document import Document
 
-    class BackReferences(TargetCollector):  # type: ignore[misc]
+    class BackReferences(TargetCollector):
         def collect_missing_counters(
             self,
             parent_box: Any,
@@ -127,7 +127,7 @@ def _document_class() -> Any:
                     item.parse_again(item.cached_page_counter_values)
                     item.pending = False
 
-    class PointersResolvedEarly(Document):  # type: ignore[misc]
+    class PointersResolvedEarly(Document):
         @classmethod
         def _build_layout_context(cls, *args: Any, **kwargs: Any) -> Any:
             context = super()._build_layout_context(*args, **kwargs)
