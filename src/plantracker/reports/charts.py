@@ -39,6 +39,7 @@ from matplotlib.patches import Wedge
 from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.transforms import Bbox
 
 from plantracker.domain.model import Status
 from plantracker.reports.model import Donut, HeatMap, TrendChart
@@ -452,9 +453,18 @@ def _trend_figure(chart: TrendChart, size: TrendSize = PAGE) -> Figure:
         return figure
 
 
+def _renderer(figure: Figure) -> Any:
+    """The figure's one measuring renderer: made once per figure (and again only if the
+    figure grows), so that each text of a chart is measured once, not once per question."""
+    canvas = figure.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        canvas = FigureCanvasAgg(figure)
+    return canvas.get_renderer()
+
+
 def _crowded(figure: Figure, labels: list[Any]) -> bool:
     """Whether two neighbouring tick labels, set level, would touch."""
-    renderer = FigureCanvasAgg(figure).get_renderer()
+    renderer = _renderer(figure)
     gap = 3 * figure.dpi / 72  # points kept between two period names
     boxes = [label.get_window_extent(renderer) for label in labels if label.get_text()]
     return any(a.x1 + gap > b.x0 for a, b in itertools.pairwise(boxes))
@@ -486,7 +496,7 @@ def _axes_box(size: TrendSize, height: float) -> tuple[float, float, float, floa
 def _legend(figure: Figure, axes: Any, handles: list[Any], size: TrendSize) -> None:
     """The legend above the axes: on one row when it fits the figure's width, else wrapped
     onto as many rows as it needs, the figure growing taller so that nothing is cut."""
-    renderer = FigureCanvasAgg(figure).get_renderer()
+    renderer = _renderer(figure)
     columns = len(handles)
     while True:
         legend = figure.legend(
@@ -558,7 +568,7 @@ def _place_labels(figure: Figure, axes: Any, labels: list[tuple[float, float, st
     """Write each value beside its point where it overlaps no other label, no tick label,
     no line or marker and stays inside the plot; a label with no free place is left out
     (every value is in the chart's text alternative and in the tables)."""
-    renderer = FigureCanvasAgg(figure).get_renderer()
+    renderer = _renderer(figure)
     taken = [
         label.get_window_extent(renderer)
         for label in (*axes.get_xticklabels(), *axes.get_yticklabels())
@@ -566,21 +576,21 @@ def _place_labels(figure: Figure, axes: Any, labels: list[tuple[float, float, st
     ]
     paths = _line_paths(axes)
     inside = axes.get_window_extent(renderer)
+    points = figure.dpi / 72
     for x, y, text in labels:
+        # The label's box is measured once, set left and bottom on its point; each place
+        # tried is that box moved (matplotlib aligns a one-line text by its box), so that
+        # only the label kept is made.
+        note = axes.annotate(text, (x, y), ha="left", va="bottom", fontsize=7.5, color=INK)
+        measured = note.get_window_extent(renderer)
+        note.remove()
+        width, height = measured.width, measured.height
         for offset, ha, va in _LABEL_PLACES:
-            note = axes.annotate(
-                text,
-                (x, y),
-                textcoords="offset points",
-                xytext=offset,
-                ha=ha,
-                va=va,
-                fontsize=7.5,
-                color=INK,
-            )
+            left = measured.x0 + offset[0] * points - _ALIGN[ha] * width
+            bottom = measured.y0 + offset[1] * points - _ALIGN[va] * height
             # A margin round the text: the page may set it in a font a little taller than
             # the one measured here.
-            box = note.get_window_extent(renderer).padded(_LABEL_MARGIN * figure.dpi / 72)
+            box = Bbox.from_bounds(left, bottom, width, height).padded(_LABEL_MARGIN * points)
             if (
                 box.x0 >= inside.x0 + 1
                 and box.x1 <= inside.x1
@@ -589,9 +599,22 @@ def _place_labels(figure: Figure, axes: Any, labels: list[tuple[float, float, st
                 and not any(box.overlaps(other) for other in taken)
                 and not any(path.intersects_bbox(box, filled=False) for path in paths)
             ):
+                axes.annotate(
+                    text,
+                    (x, y),
+                    textcoords="offset points",
+                    xytext=offset,
+                    ha=ha,
+                    va=va,
+                    fontsize=7.5,
+                    color=INK,
+                )
                 taken.append(box)
                 break
-            note.remove()
+
+
+# How far a label's box sits back from its anchor, a share of its width or height.
+_ALIGN = {"left": 0.0, "bottom": 0.0, "center": 0.5, "right": 1.0, "top": 1.0}
 
 
 def _line_paths(axes: Any) -> list[Any]:
@@ -627,6 +650,7 @@ def _line_paths(axes: Any) -> list[Any]:
 _PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
 _METADATA_BLOCK = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 _SIZE = re.compile(r' (width|height)="[^"]*"')
+_BETWEEN_TAGS = re.compile(r">\s+<")
 
 
 def _svg(figure: Figure) -> str:
@@ -635,6 +659,9 @@ def _svg(figure: Figure) -> str:
     FigureCanvasSVG(figure).print_svg(buffer, metadata=_METADATA)
     svg = _PROLOGUE.sub("", buffer.getvalue(), count=1)
     svg = _unwrap_groups(_METADATA_BLOCK.sub("", svg, count=1))
+    # Without matplotlib's indentation: whitespace between tags draws nothing, but the
+    # PDF's renderer makes a node of each run of it.
+    svg = _BETWEEN_TAGS.sub("><", svg)
     return _SIZE.sub("", svg.split(">", 1)[0], count=2) + ">" + svg.split(">", 1)[1]
 
 
