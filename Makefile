@@ -4,6 +4,11 @@
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
+# Python keeps its compiled modules (__pycache__) in every target, whatever the environment
+# says: where PYTHONDONTWRITEBYTECODE is set (some CI images set it), every Python process
+# compiles every module it imports again, about 1.2 s of CPU each start of `plantracker`, and
+# the tests start it hundreds of times (docs/reliability.md#both-databases).
+unexport PYTHONDONTWRITEBYTECODE
 
 PYTHON ?= python3
 VENV := .venv
