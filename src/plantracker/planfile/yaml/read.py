@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,6 +57,14 @@ def load_plan_text(text: str, name: str = "<plan>") -> Plan:
         return build_plan(root, name, early)
 
 
+# Threads that are inside ``collector_paused`` now, and whether the collector was on when
+# the first of them came in: the web server's threads read plans at the same time (ADR
+# 0090), and each putting back what it alone saw could leave the collector off for good.
+_pause_lock = threading.Lock()
+_pausing = 0
+_was_enabled = False
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a tree is built.
@@ -63,14 +72,23 @@ def collector_paused() -> Iterator[None]:
     Reading allocates a million small objects for a large plan and none of them form
     cycles (reference counting frees them); the collector's repeated full passes over the
     growing heap doubled the load time of a scale-100 synthetic plan.
+
+    Safe across threads: the first thread in turns the collector off, the last one out
+    turns it back on if it was on before.
     """
-    enabled = gc.isenabled()
-    gc.disable()
+    global _pausing, _was_enabled
+    with _pause_lock:
+        if _pausing == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pausing += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _pause_lock:
+            _pausing -= 1
+            if _pausing == 0 and _was_enabled:
+                gc.enable()
 
 
 def parse_tree(text: str, name: str = "<plan>") -> tuple[Node, list[PlanError]]:
