@@ -259,7 +259,7 @@ def item(request: HttpRequest, slug: str, ref: str) -> HttpResponse:
             ref,
             computed_values(plan_record=fresh, ref=ref),
             counted_closed_plans(plan_record=fresh),
-            latest=_current(fresh),
+            latest=latest,  # the period the key names
         )
 
     page = counted(record, what, build)
