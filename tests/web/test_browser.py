@@ -172,3 +172,10 @@ def test_error_pages_are_accessible(page: Page, live_server: object) -> None:
     response = page.goto(f"{base}/users/")
     assert response is not None and response.status == 403
     visit.check("forbidden", screenshot=False)
+    # A refusal after a redirect is told in the "Important" banner (two-factor's code step
+    # without a password first): readable and accessible as the "Done" one is.
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/two-factor/code/")
+    expect(page.get_by_role("alert")).to_contain_text("Sign in with your password first")
+    expect(page.get_by_role("heading", name="Important")).to_be_visible()
+    visit.check("refused-with-a-message", screenshot=False)
