@@ -242,4 +242,4 @@ def test_the_scored_risks_and_their_heat_map_say_the_same_in_every_format(fmt: s
         *(place.previous for place in heat_map.positions),
     ]
     assert [w for w in words if w not in found] == []
-    assert "Likelihood 3 Possible × Impact 3 Moderate = 9 Amber" in found
+    assert "Likelihood 3 Possible × Impact 3 Moderate = 9, Amber" in found

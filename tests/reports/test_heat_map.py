@@ -9,10 +9,10 @@ from tests.reports.example_report import example_report
 
 from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import RiskScale, Status
-from plantracker.reports.build import _place, build_report
+from plantracker.reports.build import build_report
 from plantracker.reports.charts import heat_map_svg
 from plantracker.reports.registry import RENDERERS
-from plantracker.reports.text import HEAT_MAP, RISK_HEADINGS
+from plantracker.reports.text import HEAT_MAP, RISK_HEADINGS, position_words
 
 
 def test_the_heat_map_marks_now_and_before_and_is_the_same_every_time() -> None:
@@ -26,8 +26,8 @@ def test_the_heat_map_marks_now_and_before_and_is_the_same_every_time() -> None:
     assert [(p.marker, p.now, p.previous) for p in heat_map.positions] == [
         (
             "R1",
-            "Likelihood 2 Unlikely × Impact 3 Moderate = 6 Green",
-            "Likelihood 4 Likely × Impact 4 Major = 16 Red",
+            "Likelihood 2 Unlikely × Impact 3 Moderate = 6, Green",
+            "Likelihood 4 Likely × Impact 4 Major = 16, Red",
         ),
         ("R2", "Not scored", "Not scored"),
     ]
@@ -51,8 +51,8 @@ def test_the_html_heat_map_is_an_image_with_a_table_as_its_text() -> None:
         [
             "R1 The activity in the plan may not lead to the outcomes for children that it is "
             "meant to achieve",
-            "Likelihood 3 Possible × Impact 3 Moderate = 9 Amber",
-            "Likelihood 4 Likely × Impact 3 Moderate = 12 Amber",
+            "Likelihood 3 Possible × Impact 3 Moderate = 9, Amber",
+            "Likelihood 4 Likely × Impact 3 Moderate = 12, Amber",
         ]
     ]
 
@@ -62,5 +62,5 @@ def test_a_position_off_the_grid_reads_not_scored_in_the_report() -> None:
     (``risk_score.placed``): a value outside 1–5 reads "Not scored" rather than failing
     the build."""
     scale = RiskScale()
-    assert _place(4, 3, scale).endswith("= 12 Amber")
-    assert _place(6, 3, scale) == _place(None, None, scale) == "Not scored"
+    assert position_words(4, 3, scale).endswith("= 12, Amber")
+    assert position_words(6, 3, scale) == position_words(None, None, scale) == "Not scored"

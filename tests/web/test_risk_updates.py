@@ -15,9 +15,9 @@ from django.urls import reverse
 from tests.tracker.workflow_site import Q2, Q3, WorkflowSite, make_workflow_site
 
 from plantracker.domain.model import RiskScale
+from plantracker.reports.text import position_words
 from plantracker.tracker.models import Risk, RiskUpdate
 from plantracker.tracker.services import update_approve, update_send
-from plantracker.web.pages import score_words
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +204,7 @@ def test_review_shows_the_score_now_and_before_and_the_dashboard_once_approved(
     assert "Likelihood × impact Score (previous)" in text
     assert "R1 Activity does not deliver" in text and "4 × 4 16 (12)" in text
     assert "Risk heat map" in text  # the report's, with its table in words
-    assert "R1 Likelihood 4 Likely × Impact 4 Major = 16 Red Likelihood 4 Likely" in text
+    assert "R1 Likelihood 4 Likely × Impact 4 Major = 16, Red Likelihood 4 Likely" in text
 
 
 def test_a_lead_is_told_another_lead_approves_what_they_wrote(site: WorkflowSite) -> None:
@@ -220,6 +220,6 @@ def test_score_words_are_the_domains_and_a_value_off_the_grid_is_not_scored() ->
     """The pages' words for a score come from the domain's placing (ADR 0084): a stored
     value outside 1–5 shows as not scored rather than failing the page."""
     scale = RiskScale()
-    assert score_words(4, 3, scale) == "Likelihood 4 Likely × Impact 3 Moderate = 12, Amber"
-    assert score_words(None, None, scale) == "Not scored"
-    assert score_words(6, 3, scale) == "Not scored"
+    assert position_words(4, 3, scale) == "Likelihood 4 Likely × Impact 3 Moderate = 12, Amber"
+    assert position_words(None, None, scale) == "Not scored"
+    assert position_words(6, 3, scale) == "Not scored"

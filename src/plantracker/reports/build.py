@@ -40,7 +40,6 @@ from plantracker.domain.results import (
     RecommendationResult,
     RiskResult,
 )
-from plantracker.domain.risk_score import placed
 from plantracker.domain.trajectory import kpi_trajectory
 from plantracker.reports.committee import with_committee_paper
 from plantracker.reports.model import (
@@ -77,13 +76,11 @@ from plantracker.reports.text import (
     COMPUTED_NOTE,
     EXCEPTION_HEADINGS,
     HEAT_MAP,
-    IMPACT,
     KIND_CENTRE,
     KIND_HEADINGS,
     KIND_NOUNS,
     KIND_ROWS,
     KPI_HEADINGS,
-    LIKELIHOOD,
     MEASURE_HEADINGS,
     NO_VALUE,
     NOT_PUBLISHED,
@@ -104,6 +101,7 @@ from plantracker.reports.text import (
     month_year,
     period_tick,
     places_of,
+    position_words,
     quantity,
     recommendation_heading,
     rounded,
@@ -267,18 +265,6 @@ def _risk_score(risk: RiskResult) -> RiskScoreView:
     return RiskScoreView(position=position, score=score, override=override)
 
 
-def _place(likelihood: int | None, impact: int | None, scale: RiskScale) -> str:
-    """A risk's position in the report's words; "Not scored" without a score or off the
-    grid (``risk_score.placed``, docs/rules.md#risk-scores)."""
-    where = placed(likelihood, impact, scale)
-    if where is None:
-        return NOT_SCORED
-    return (
-        f"{LIKELIHOOD} {likelihood} {where.likelihood_word} × {IMPACT} {impact} "
-        f"{where.impact_word} = {where.position.score} {where.derived.word}"
-    )
-
-
 def _heat_map(risks: tuple[RiskResult, ...], scale: RiskScale) -> HeatMap:
     """The 5×5 grid of the period's scored risks, now and before, with its text
     alternative (docs/rules.md#risk-scores)."""
@@ -307,8 +293,8 @@ def _heat_map(risks: tuple[RiskResult, ...], scale: RiskScale) -> HeatMap:
         HeatPosition(
             marker=f"R{n}",
             title=r.risk.title,
-            now=_place(r.likelihood, r.impact, scale),
-            previous=_place(r.previous_likelihood, r.previous_impact, scale),
+            now=position_words(r.likelihood, r.impact, scale),
+            previous=position_words(r.previous_likelihood, r.previous_impact, scale),
         )
         for n, r in enumerate(risks, start=1)
     )

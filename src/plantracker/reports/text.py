@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from plantracker.domain.model import Direction, Kind, NaReason, Period, Status, Unit
+from plantracker.domain.model import Direction, Kind, NaReason, Period, RiskScale, Status, Unit
+from plantracker.domain.risk_score import placed
 from plantracker.reports.model import DirectionView
 
 NO_VALUE = "–"
@@ -244,6 +245,23 @@ HEAT_MAP_CAPTION = (
 LIKELIHOOD = "Likelihood"
 IMPACT = "Impact"
 NOT_SCORED = "Not scored"
+
+
+def position_words(likelihood: object, impact: object, scale: RiskScale) -> str:
+    """A risk's position in the plan's words with its score and the RAG the bands derive
+    ("Likelihood 4 Likely × Impact 3 Moderate = 12, Amber"; docs/rules.md#risk-scores), the
+    same on the pages and in every format; "Not scored" without a score or off the grid
+    (``risk_score.placed``)."""
+    where = placed(likelihood, impact, scale)
+    if where is None:
+        return NOT_SCORED
+    return (
+        f"{LIKELIHOOD} {where.position.likelihood} {where.likelihood_word} × "
+        f"{IMPACT} {where.position.impact} {where.impact_word} = {where.position.score}, "
+        f"{where.derived.word}"
+    )
+
+
 SCORE_GIVES = "Score gives"  # before the derived RAG that a given status overrides
 PROBLEM_HEADINGS: tuple[str, ...] = ("Where", "Problem")
 TOTAL = "Total"

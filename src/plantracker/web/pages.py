@@ -18,7 +18,6 @@ from plantracker.domain.evaluate import evaluate
 from plantracker.domain.model import Kind, Kpi, Plan, Status
 from plantracker.domain.periods import default_period, item_entries
 from plantracker.domain.results import ItemResult, PeriodResult, RecommendationResult
-from plantracker.domain.risk_score import placed
 from plantracker.reports.build import build_report, trend_chart
 from plantracker.reports.model import (
     DirectionView,
@@ -38,20 +37,6 @@ KIND_TITLES: dict[Kind, str] = {
 
 
 # --- risk scores --------------------------------------------------------------------------
-
-
-def score_words(likelihood: int | None, impact: int | None, scale: domain.RiskScale) -> str:
-    """A risk's position in the plan's words with its score and the RAG the bands derive
-    ("Likelihood 4 Likely × Impact 3 Moderate = 12, Amber"; docs/rules.md#risk-scores), or
-    "Not scored" (``risk_score.placed``: no score, or one off the grid)."""
-    where = placed(likelihood, impact, scale)
-    if where is None:
-        return "Not scored"
-    return (
-        f"Likelihood {where.position.likelihood} {where.likelihood_word} × "
-        f"Impact {where.position.impact} {where.impact_word} = {where.position.score}, "
-        f"{where.derived.word}"
-    )
 
 
 # --- periods ------------------------------------------------------------------------------

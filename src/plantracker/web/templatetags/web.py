@@ -23,12 +23,12 @@ from plantracker.reports.model import (
     RecommendationSection,
     TrendChart,
 )
+from plantracker.reports.text import position_words
 from plantracker.tracker.models import User
 from plantracker.tracker.selectors.audit import person as person_of
 from plantracker.tracker.selectors.computed import review_flag
 from plantracker.tracker.services.updates import computed_note as computed_note_text
 from plantracker.web import charts
-from plantracker.web.pages import score_words
 
 register = template.Library()
 
@@ -187,8 +187,8 @@ def quality_warning(computed_from: str | None) -> str:
 @register.simple_tag
 def risk_score(likelihood: int | None, impact: int | None, scale: RiskScale) -> str:
     """``{% risk_score l i scale %}``: a risk's position in the plan's words, its score and
-    the RAG its bands derive (``pages.score_words``, docs/rules.md#risk-scores)."""
-    return score_words(likelihood, impact, scale)
+    the RAG its bands derive (``reports.text.position_words``, docs/rules.md#risk-scores)."""
+    return position_words(likelihood, impact, scale)
 
 
 @register.filter

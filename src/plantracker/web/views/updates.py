@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from plantracker.reports.text import position_words
 from plantracker.tracker.models import (
     EntryState,
     Item,
@@ -46,7 +47,6 @@ from plantracker.web.forms.workflow import (
     PlanUpdatesFilter,
     RiskEntryForm,
 )
-from plantracker.web.pages import score_words
 from plantracker.web.views.common import (
     STATE_TAGS,
     ErrorLink,
@@ -348,7 +348,7 @@ def _autosave_answer(rows: list[UpdateRow], outcome: _Outcome) -> JsonResponse:
         }
         if row.is_risk and row.scale is not None:
             entry = row.entry
-            answer[row.key]["score"] = score_words(
+            answer[row.key]["score"] = position_words(
                 getattr(entry, "likelihood", None), getattr(entry, "impact", None), row.scale
             )
     written = outcome.saved or outcome.submitted or outcome.unchanged_approved
