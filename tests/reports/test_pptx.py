@@ -26,7 +26,7 @@ from tests.reports.example_report import (
 )
 
 from plantracker.domain.evaluate import evaluate
-from plantracker.domain.model import STATUS_ORDER, Kind, Narrative, Plan, Status
+from plantracker.domain.model import STATUS_ORDER, Box, Kind, Narrative, Plan, Status
 from plantracker.reports import text
 from plantracker.reports.build import build_report
 from plantracker.reports.palette import STATUS_FILL
@@ -321,6 +321,30 @@ def test_long_lists_continue_on_further_slides_and_stay_in_their_boxes() -> None
     assert shown == list(headlines)
     assert _text_fits(presentation) == []
     assert _inside_the_slide(presentation) == []
+
+
+def test_overview_counts_and_no_risks_line_move_on_when_box_reasons_fill_the_slide() -> None:
+    # Found by the property test below: five boxes set by hand, a reason with a line break,
+    # no risks: the counts table ran into the footer and "No risks are recorded." under it.
+    base = filled_plan(recommendations=1, period_count=2)
+    period = base.periods[-1].id
+    reason = "Set by the board\nafter the audit\nof the quarter"
+    narrative = Narrative(
+        boxes={box: Status.BLUE for box in Box},
+        box_reasons={box: reason for box in Box},
+    )
+    p = Plan(**{**base.__dict__, "risks": (), "narrative": {period: narrative}})
+    presentation = deck_of(p)
+    assert _inside_the_slide(presentation) == []
+    assert _text_fits(presentation) == []
+    overview = slides_titled(presentation, "Quarter overview")
+    texts = [
+        shape.text_frame.text
+        for slide in overview
+        for shape in slide.shapes
+        if shape.has_text_frame
+    ]
+    assert "No risks are recorded." in texts
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

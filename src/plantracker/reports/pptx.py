@@ -271,7 +271,8 @@ def _overview(deck: Deck, report: Report) -> None:
         ],
         size=12.0,
     )
-    top += deck.table(slide, CONTENT_LEFT, top, counts, range(len(counts.rows))) + _GAP
+    # The counts flow on, like the risks, when the boxes' reasons leave too little room.
+    slide, top = _flow_tables(deck, overview.heading, [counts], slide=slide, top=top)
     scored = overview.heat_map is not None
     widths = (200, 220, 90, 90, 90, 100, 98) if scored else (280, 300, 110, 80, 118)
     risks = Table(
@@ -317,6 +318,8 @@ def _overview(deck: Deck, report: Report) -> None:
             )
         )
     if not risks.rows:
+        if top + 24.0 > CONTENT_BOTTOM - FOOTER_RESERVE:
+            slide, top = deck.slide(f"{overview.heading} (continued)"), CONTENT_TOP
         deck.text(
             slide,
             CONTENT_LEFT,
