@@ -139,3 +139,53 @@ def test_the_written_doughnut_is_the_drawing_matplotlib_makes() -> None:
             assert written[1] == drawn[1]
             assert len(written[0]) == len(drawn[0])
             assert max(abs(a - b) for a, b in zip(written[0], drawn[0], strict=True)) < 0.01
+
+
+def _drawn(svg: str, *, sheet: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
+    """Each element of ``svg`` with what it is drawn with: its own ``style`` first, then the
+    SVG's stylesheet of defaults (``sheet``, which applies to every element), then its
+    presentation attributes, then what it inherits."""
+    inherited = {"fill", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin"}
+    inherited |= {"stroke-dasharray", "stroke-dashoffset", "font-family", "font-size"}
+    inherited |= {"text-anchor", "font-weight", "font-style"}
+    drawn = []
+
+    def walk(element: etree._Element, outer: dict[str, str]) -> None:
+        style = dict(
+            (name.strip(), value.strip())
+            for name, value in (
+                part.split(":", 1) for part in element.get("style", "").split(";") if part.strip()
+            )
+        )
+        own = {k: v for k, v in element.attrib.items() if k not in ("style", "transform")}
+        values = {**{k: v for k, v in outer.items() if k in inherited}, **own, **sheet, **style}
+        turn = element.get("transform", "")
+        values["transform"] = "" if re.fullmatch(r"rotate\(-?0 [^)]*\)", turn) else turn
+        name = etree.QName(element).localname
+        if name == "style" or (name == "defs" and all(c.tag == f"{SVG}style" for c in element)):
+            return  # the stylesheet itself draws nothing
+        drawn.append((name, values))
+        for child in element:
+            if isinstance(child.tag, str):
+                walk(child, values)
+
+    walk(etree.fromstring(svg.encode()), {})
+    return drawn
+
+
+def test_a_chart_as_an_image_draws_the_same_with_its_styles_as_attributes() -> None:
+    # The PDF's charts are images (charts.image_svg): every element keeps every colour,
+    # line, dash, font and position it had; only how they are written changes.
+    report = build_report(evaluate(filled_plan(recommendations=2, period_count=4), "2018-19-Q4"))
+    trends = [t for dive in report.deep_dives for t in dive.trends if t.has_values]
+    assert trends
+    defaults = {"stroke-linejoin": "round", "stroke-linecap": "butt"}
+    for chart in trends:
+        for size in (charts.COLUMN, charts.PAGE):
+            svg = charts.trend_svg(chart, size)
+            image = charts.image_svg(svg)
+            assert "style=" in svg and "style=" not in image and "<style" not in image
+            assert _drawn(image, sheet={}) == _drawn(svg, sheet=defaults), chart.ref
+    donut = charts.donut_svg(_donut())
+    sheet = defaults if "<style" in donut else {}
+    assert _drawn(charts.image_svg(donut), sheet={}) == _drawn(donut, sheet=sheet)

@@ -699,6 +699,63 @@ def _accessible(svg: str, alt: str) -> str:
     return f'{head} role="img" aria-label="{label}"><title>{escape(alt)}</title>{body}'
 
 
+# matplotlib's one stylesheet: defaults every element takes unless its style says otherwise.
+_DEFAULTS_SHEET = (
+    '<defs><style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style></defs>'
+)
+_DEFAULTS_ATTRIBUTES = ' stroke-linejoin="round" stroke-linecap="butt"'
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+_DECLARATION = re.compile(r"\s*([a-z-]+)\s*:\s*([^;]*?)\s*(?:;|$)")
+# The properties matplotlib writes that SVG also takes as presentation attributes.
+_PRESENTATION = frozenset(
+    {
+        "fill",
+        "fill-opacity",
+        "font-family",
+        "font-size",
+        "font-style",
+        "font-weight",
+        "opacity",
+        "stroke",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "stroke-linecap",
+        "stroke-linejoin",
+        "stroke-opacity",
+        "stroke-width",
+        "text-anchor",
+    }
+)
+_NO_TURN = re.compile(r' transform="rotate\(-?0 [^)"]*\)"')
+
+
+def image_svg(svg: str) -> str:
+    """``svg`` as the PDF's renderer reads it fastest, drawing the same: each element's
+    ``style`` as presentation attributes, matplotlib's stylesheet of defaults as attributes
+    of the root (which its elements inherit, unless they set their own, as before), and no
+    turns by zero degrees.
+
+    Only for a chart that is a document of its own (an ``<img>``, as in the PDF): there no
+    page stylesheet reaches its elements, whereas inline in a page the page's CSS would take
+    precedence over presentation attributes, not over ``style``. An SVG with any other
+    stylesheet, or a style with a property not in the list, is left as it is.
+    """
+    if "<style" in svg.replace(_DEFAULTS_SHEET, "", 1):
+        return svg
+    if _DEFAULTS_SHEET in svg:
+        svg = svg.replace(_DEFAULTS_SHEET, "", 1)
+        head, body = svg.split(">", 1)
+        svg = f"{head}{_DEFAULTS_ATTRIBUTES}>{body}"
+
+    def attributes(match: re.Match[str]) -> str:
+        declarations = _DECLARATION.findall(match.group(1))
+        if not all(name in _PRESENTATION and '"' not in value for name, value in declarations):
+            return match.group(0)
+        return "".join(f' {name}="{value}"' for name, value in declarations)
+
+    return _NO_TURN.sub("", _STYLE_ATTRIBUTE.sub(attributes, svg))
+
+
 _ID = re.compile(r'\sid="([^"]+)"')
 _REFERENCE = re.compile(r'(href="#|url\(#)([^")]+)')
 

@@ -146,7 +146,7 @@ def _chart(context: Any, svg: str, alt: str) -> SafeString:
     alternative when ``context[IMAGES]`` is set (the PDF: WeasyPrint then parses each
     distinct chart once and tags it as a figure with its alternative text)."""
     if context.get(IMAGES):
-        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        data = base64.b64encode(charts.image_svg(svg).encode("utf-8")).decode("ascii")
         return format_html(
             '<img class="chart" alt="{}" src="data:image/svg+xml;base64,{}">', alt, data
         )
