@@ -230,3 +230,17 @@ def _walk(element: Any, parent: str | None) -> Any:
     for child in element:
         if isinstance(child.tag, str):
             yield from _walk(child, element.tag)
+
+
+def test_reports_printed_at_once_on_two_threads_are_the_same_as_one_printed_alone(
+    rendered: Rendered,
+) -> None:
+    # Each thread keeps its own WeasyPrint fonts (pdf._font_config): two web threads
+    # printing at once get the bytes one alone gets, also from a thread's second print.
+    from concurrent.futures import ThreadPoolExecutor
+
+    report, _, path = rendered
+    alone = path.read_bytes()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        printed = list(pool.map(lambda _: render_pdf(report), range(4)))
+    assert printed == [alone] * 4
