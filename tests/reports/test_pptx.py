@@ -32,6 +32,7 @@ from plantracker.reports.build import build_report
 from plantracker.reports.palette import STATUS_FILL
 from plantracker.reports.pptx import render_pptx
 from plantracker.reports.pptx_parts import (
+    CELL_INSET,
     CONTENT_BOTTOM,
     CONTENT_HEIGHT,
     CONTENT_TOP,
@@ -40,7 +41,7 @@ from plantracker.reports.pptx_parts import (
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
 )
-from plantracker.reports.textfit import paragraphs_height
+from plantracker.reports.textfit import paragraphs_height, text_width
 
 
 @cache
@@ -269,6 +270,29 @@ def _text_fits(presentation: PresentationType) -> list[str]:
 def test_nothing_runs_off_a_slide_or_out_of_its_box() -> None:
     assert _inside_the_slide(deck()) == []
     assert _text_fits(deck()) == []
+
+
+def test_no_word_in_a_table_of_the_example_is_broken_across_lines() -> None:
+    # PowerPoint breaks a word wider than its cell: the overview's "Blue (complete)"
+    # heading read "(complet / e)" in a column of a count.
+    broken = []
+    for number, slide in enumerate(deck().slides, start=1):
+        for shape in slide.shapes:
+            if not shape.has_table:
+                continue
+            for row in shape.table.rows:
+                for cell, column in zip(row.cells, shape.table.columns, strict=True):
+                    room = column.width / 12700 - 2 * CELL_INSET
+                    for paragraph in cell.text_frame.paragraphs:
+                        for run in paragraph.runs:
+                            size = run.font.size.pt if run.font.size else 12.0
+                            bold = bool(run.font.bold)
+                            broken += [
+                                f"slide {number}: {word}"
+                                for word in run.text.split()
+                                if text_width(word, size, bold=bold) > room
+                            ]
+    assert broken == []
 
 
 def test_comparator_columns_stay_on_the_slide_and_their_text_fits() -> None:

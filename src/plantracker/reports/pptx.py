@@ -57,6 +57,7 @@ from plantracker.reports.pptx_parts import (
     Table,
     fit_row,
     header_height,
+    narrowest_column,
     note_height,
     paginate,
     row_height,
@@ -70,6 +71,8 @@ from plantracker.reports.textfit import (
 )
 
 _GAP = 12.0
+_COUNTS_TABLE_WIDTH = 876.0  # the overview's counts by workstream
+_COUNT_WIDTH = 50.0  # the narrowest column of a count
 _BULLET_SIZE = 16.0
 _NOTE_SIZE = 10.0
 _DOUGHNUT = 190.0
@@ -256,9 +259,19 @@ def _overview(deck: Deck, report: Report) -> None:
         top += height
     top += 6
     headings = overview.workstream_headings
+    # Each count's column as narrow as its heading allows without breaking a word
+    # ("Blue (complete)"); the workstream, status and direction share the rest.
+    count_widths = [max(_COUNT_WIDTH, narrowest_column(h, 12.0, bold=True)) for h in headings[3:]]
+    rest = _COUNTS_TABLE_WIDTH - sum(count_widths)
     counts = Table(
-        columns=[Column(headings[0], 150), Column(headings[1], 90), Column(headings[2], 140)]
-        + [Column(heading, 62, "right") for heading in headings[3:]],
+        columns=[
+            Column(heading, rest * share)
+            for heading, share in zip(headings[:3], (0.4, 0.24, 0.36), strict=True)
+        ]
+        + [
+            Column(heading, width, "right")
+            for heading, width in zip(headings[3:], count_widths, strict=True)
+        ],
         rows=[
             [
                 Cell(row.label, bold=True),

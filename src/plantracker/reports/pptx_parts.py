@@ -47,6 +47,7 @@ from plantracker.reports.textfit import (
     line_count,
     shorten_to_fit,
     text_height,
+    text_width,
 )
 
 # 16:9 at PowerPoint's default size, in points.
@@ -64,7 +65,7 @@ CONTENT_HEIGHT = CONTENT_BOTTOM - CONTENT_TOP
 _TITLE_SIZES = (26.0, 22.0, 18.0)
 INSET_X = 7.2  # PowerPoint's default text insets: 0.1 in left/right, 0.05 in top/bottom
 INSET_Y = 3.6
-_CELL_X = 4.0
+CELL_INSET = 4.0  # a table cell's text inset, left and right
 _CELL_Y = 2.5
 _TITLE_LAYOUT = 5  # "Title Only" in python-pptx's default template
 _COVER_LAYOUT = 0  # "Title Slide"
@@ -457,8 +458,15 @@ def row_height(table: Table, index: int) -> float:
 def _cell_height(text: str, width: float, size: float, *, bold: bool) -> float:
     # A fifth of a line spare: PowerPoint's table line height runs a little over the
     # font's, and a row that is too tall is harmless where one too short is not.
-    lines = line_count(text, width - 2 * _CELL_X, size, bold=bold)
+    lines = line_count(text, width - 2 * CELL_INSET, size, bold=bold)
     return (lines + 0.2) * size * LINE_SPACING + 2 * _CELL_Y
+
+
+def narrowest_column(text: str, size: float, *, bold: bool = False) -> float:
+    """The narrowest table column in which ``text`` breaks only between words: its longest
+    word and the cell's insets (PowerPoint breaks a word that is wider than its cell)."""
+    longest = max((text_width(word, size, bold=bold) for word in text.split()), default=0.0)
+    return longest + 2 * CELL_INSET + 1
 
 
 def note_height(note: str, width: float, size: float) -> float:
@@ -521,7 +529,7 @@ def _cell(
 ) -> None:
     target.fill.solid()  # type: ignore[attr-defined]
     target.fill.fore_color.rgb = RGBColor.from_string(background)  # type: ignore[attr-defined]
-    target.margin_left = target.margin_right = _pt(_CELL_X)  # type: ignore[attr-defined]
+    target.margin_left = target.margin_right = _pt(CELL_INSET)  # type: ignore[attr-defined]
     target.margin_top = target.margin_bottom = _pt(_CELL_Y)  # type: ignore[attr-defined]
     target.vertical_anchor = MSO_ANCHOR.TOP  # type: ignore[attr-defined]
     frame = target.text_frame  # type: ignore[attr-defined]
