@@ -272,26 +272,32 @@ def test_nothing_runs_off_a_slide_or_out_of_its_box() -> None:
     assert _text_fits(deck()) == []
 
 
-def test_no_word_in_a_table_of_the_example_is_broken_across_lines() -> None:
-    # PowerPoint breaks a word wider than its cell: the overview's "Blue (complete)"
-    # heading read "(complet / e)" in a column of a count.
+def test_no_word_in_the_example_deck_is_broken_across_lines() -> None:
+    # PowerPoint breaks a word wider than its box: the overview's "Blue (complete)"
+    # heading read "(complet / e)" in a column of a count, a doughnut's "measures"
+    # "measure / s" in its hole.
     broken = []
     for number, slide in enumerate(deck().slides, start=1):
         for shape in slide.shapes:
-            if not shape.has_table:
-                continue
-            for row in shape.table.rows:
-                for cell, column in zip(row.cells, shape.table.columns, strict=True):
-                    room = column.width / 12700 - 2 * CELL_INSET
-                    for paragraph in cell.text_frame.paragraphs:
-                        for run in paragraph.runs:
-                            size = run.font.size.pt if run.font.size else 12.0
-                            bold = bool(run.font.bold)
-                            broken += [
-                                f"slide {number}: {word}"
-                                for word in run.text.split()
-                                if text_width(word, size, bold=bold) > room
-                            ]
+            boxes = []
+            if shape.has_table:
+                for row in shape.table.rows:
+                    for cell, column in zip(row.cells, shape.table.columns, strict=True):
+                        boxes.append((cell.text_frame, column.width / 12700 - 2 * CELL_INSET))
+            elif shape.has_text_frame:
+                frame = shape.text_frame
+                margins = (frame.margin_left + frame.margin_right) / 12700
+                boxes.append((frame, shape.width / 12700 - margins))
+            for frame, room in boxes:
+                for paragraph in frame.paragraphs:
+                    for run in paragraph.runs:
+                        size = run.font.size.pt if run.font.size else 12.0
+                        bold = bool(run.font.bold)
+                        broken += [
+                            f"slide {number}: {word}"
+                            for word in run.text.split()
+                            if text_width(word, size, bold=bold) > room
+                        ]
     assert broken == []
 
 

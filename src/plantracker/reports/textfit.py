@@ -155,12 +155,16 @@ def fitting_size(
     space_after: float = 0.0,
     bold: bool = False,
 ) -> float:
-    """The largest of ``sizes`` (tried in order) at which all ``paragraphs`` fit the box.
+    """The largest of ``sizes`` (tried in order) at which all ``paragraphs`` fit the box
+    with no word broken across lines (a word wider than the box is broken, "measure/s").
 
     Falls back to the last (smallest) size; callers that cannot accept an overflow split
     the text with ``split_to_fit`` first.
     """
+    words = {word for paragraph in paragraphs for word in paragraph.split()}
     for size in sizes:
+        if any(text_width(word, size, bold=bold) > width for word in words):
+            continue
         needed = sum(text_height(p, width, size, bold=bold) + space_after for p in paragraphs)
         if needed <= height:
             return size
