@@ -393,6 +393,24 @@ def test_the_example_deck_is_no_longer_than_before_its_trend_charts() -> None:
     assert len(deck().slides) <= 31
 
 
+def test_each_legend_entry_of_a_trend_chart_fits_its_chart() -> None:
+    # 9.K4's "Baseline 14/month (average)" at 9 points was wider than its chart, and
+    # LibreOffice drew it over its own dashed line; now 8 points. The key (its line and
+    # the gap) takes about six ems, as LibreOffice draws it.
+    sizes = []
+    for slide in deck().slides:
+        for shape in slide.shapes:
+            if not shape.has_chart or not shape.chart.has_legend:
+                continue
+            legend = shape.chart.legend
+            size = legend.font.size.pt if legend.font.size else 9.0
+            sizes.append(size)
+            for series in shape.chart.plots[0].series:
+                width = text_width(series.name, size) + 6 * size
+                assert width <= shape.width / 12700, (series.name, size)
+    assert 8.0 in sizes and 9.0 in sizes
+
+
 def test_deep_dive_trends_are_native_line_charts_from_zero_on_one_time_axis() -> None:
     for dive in example_report().deep_dives:
         slides = slides_titled(deck(), f"{dive.heading}: KPI trends")

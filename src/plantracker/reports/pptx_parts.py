@@ -398,6 +398,26 @@ class Deck:
             target.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
             target.format.line.width = _pt(1.25)
             target.marker.style = XL_MARKER_STYLE.NONE
+        # Entries that do not fit side by side go on rows of their own; one wider than the
+        # chart was drawn over its own line ("Baseline 14/month (average)"): smaller then.
+        names = [s.name for s in series]
+        fits = [
+            size
+            for size in _LEGEND_SIZES
+            if all(legend_entry_width(name, size) <= width for name in names)
+        ]
+        legend_size = fits[0] if fits else _LEGEND_SIZES[-1]
+        if legend_size != _LEGEND_SIZES[0]:
+            drawn.legend.font.size = Pt(legend_size)
+
+
+_LEGEND_SIZES = (9.0, 8.0, 7.0)  # a chart's legend: its own size, then smaller ones
+_LEGEND_KEY = 6.0  # ems a legend entry takes besides its text: its line and gap (LibreOffice)
+
+
+def legend_entry_width(text: str, size: float) -> float:
+    """The width a line chart's legend entry takes at ``size`` points (with its key)."""
+    return text_width(text, size) + _LEGEND_KEY * size + INSET_X
 
 
 def trend_categories(chart: TrendChart) -> tuple[list[str], list[float | None], list[float | None]]:
