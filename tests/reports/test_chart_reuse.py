@@ -4,10 +4,12 @@ legend, another unit, decimals, no values at all), at both sizes, as SVG and as 
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from functools import cache
 
 import pytest
+from matplotlib.backends.backend_svg import FigureCanvasSVG
 from tests.reports.example_report import example_report
 
 from plantracker.domain.evaluate import evaluate
@@ -100,3 +102,25 @@ def test_a_word_chart_drawn_after_others_is_the_chart_drawn_alone() -> None:
     for chart, png in drawn:
         charts.clear_cache()
         assert png == charts.trend_png(chart), chart.ref
+
+
+def test_the_shortcuts_change_nothing_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The figure spares matplotlib work whose result the charts never show, and the SVG
+    is written by a renderer that measures each text once per process: each chart is the
+    one matplotlib draws and writes without those shortcuts."""
+    by_ref = {chart.ref: chart for chart in _trends(example_report())}
+    chosen = [
+        by_ref["6.K9"],  # a percentage
+        by_ref["9.K4"],  # a legend that wraps at the PDF's size
+        by_ref["10.K4"],  # decimals
+        *list(_eight_periods().values())[2:4],  # eight periods, slanted period names
+    ]
+    sizes = [charts.PAGE, charts.COLUMN]
+    ours = [_fresh_svg(chart, size) for chart in chosen for size in sizes]
+
+    def matplotlibs(figure: object, buffer: io.StringIO) -> None:
+        FigureCanvasSVG(figure).print_svg(buffer, metadata=charts._METADATA)
+
+    monkeypatch.setattr(charts._Sheet, "_spare_work", lambda sheet: None)
+    monkeypatch.setattr(charts, "_print_svg", matplotlibs)
+    assert [_fresh_svg(chart, size) for chart in chosen for size in sizes] == ours

@@ -31,7 +31,8 @@ matplotlib.use("Agg")
 
 from matplotlib import rc_context  # after use("Agg"): the backend is chosen first
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
-from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.cbook import STEP_LOOKUP_MAP
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager, get_font
@@ -127,6 +128,7 @@ def clear_cache() -> None:
     _trend_png.cache_clear()
     with _DRAWING:
         _SHEETS.clear()
+        _svg_text_measures.cache_clear()
 
 
 @lru_cache(maxsize=4096)
@@ -366,10 +368,24 @@ class _Sheet:
         self.axes = self.figure.add_axes(_axes_box(size, size.height))
         for side in ("top", "right"):
             self.axes.spines[side].set_visible(False)
+        self.axes.tick_params(axis="y", labelsize=7.5)  # the ticks made later take it too
+        self._spare_work()
         self.dpi = self.figure.dpi
         self.time_axis: _TimeAxis | None = None  # None until the time axis is drawn
         self._renderers: dict[tuple[float, float, float], RendererAgg] = {}
         self._note: Annotation | None = None
+
+    def _spare_work(self) -> None:
+        """Spare matplotlib work whose result these charts never show (test_chart_reuse
+        draws a chart without these shortcuts too): where the axes' titles would go clear
+        of the tick labels, each time it draws (they have none), and the tick labels' boxes
+        each axis measures as it draws only to place its offset text (empty: the value
+        axis's formatter writes whole values, the time axis's its names)."""
+        self.axes.xaxis.set_label_coords(0.5, 0)
+        self.axes.yaxis.set_label_coords(0, 0.5)
+        axis: Any  # a private method, replaced on these two objects alone
+        for axis in (self.axes.xaxis, self.axes.yaxis):
+            axis._get_ticklabel_bboxes = _no_boxes
 
     def renderer(self) -> RendererAgg:
         """The renderer that measures texts at the figure's present size and resolution:
@@ -422,6 +438,10 @@ class _Sheet:
         if tuple(figure.get_size_inches()) != (size.width, size.height):
             figure.set_size_inches(size.width, size.height)
             axes.set_position(_axes_box(size, size.height))
+
+
+def _no_boxes(ticks: list[Any], renderer: Any) -> tuple[list[Bbox], list[Bbox]]:
+    return [], []
 
 
 def _trend_figure(chart: TrendChart, size: TrendSize = PAGE) -> Figure:
@@ -531,7 +551,6 @@ def _draw_trend(sheet: _Sheet, chart: TrendChart, time_axis: _TimeAxis) -> None:
         axes.yaxis.set_major_locator(MaxNLocator(nbins=size.value_ticks, integer=True))
     else:
         axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-    axes.tick_params(axis="y", labelsize=7.5)
     _pad_limits(axes, shown_values, chart.zero_based)
     if handles:
         _legend(sheet, handles)
@@ -752,6 +771,37 @@ def _line_paths(axes: Any) -> list[Any]:
     return paths
 
 
+def _print_svg(figure: Figure, buffer: io.StringIO) -> None:
+    """``FigureCanvasSVG.print_svg`` (matplotlib's, line for line), with a renderer that
+    measures each text once per process: matplotlib keeps a text's measures per renderer,
+    and makes a renderer for each SVG it writes."""
+    dpi = figure.dpi
+    figure.dpi = 72  # and left so, as matplotlib does: ``_Sheet.clear`` puts it back
+    width, height = figure.get_size_inches()
+    svg = _RendererSVG(width * 72, height * 72, buffer, image_dpi=dpi, metadata=_METADATA)
+    renderer: Any = MixedModeRenderer(figure, width, height, dpi, svg, bbox_inches_restore=None)
+    figure.draw(renderer)
+    renderer.finalize()
+
+
+class _RendererSVG(RendererSVG):
+    def get_text_width_height_descent(
+        self, s: str, prop: FontProperties, ismath: Any
+    ) -> tuple[float, float, float]:
+        # a copy: a FontProperties is mutable, and its hash is of what it holds
+        return _svg_text_measures(s, prop.copy(), ismath)
+
+
+@lru_cache(maxsize=4096)
+def _svg_text_measures(s: str, prop: FontProperties, ismath: Any) -> tuple[float, float, float]:
+    """A text's width, height and descent as matplotlib's SVG renderer measures them, from
+    the font's outlines at a fixed size (``TextToPath``): they depend on nothing else."""
+    return _TEXT_TO_PATH.get_text_width_height_descent(s, prop, ismath)
+
+
+_TEXT_TO_PATH = TextToPath()
+
+
 # --- SVG text -------------------------------------------------------------------------------
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
@@ -763,7 +813,7 @@ _BETWEEN_TAGS = re.compile(r">\s+<")
 def _svg(figure: Figure) -> str:
     """``figure`` as an inline SVG element: no XML prologue, no metadata, sized by CSS."""
     buffer = io.StringIO()
-    FigureCanvasSVG(figure).print_svg(buffer, metadata=_METADATA)
+    _print_svg(figure, buffer)
     svg = _PROLOGUE.sub("", buffer.getvalue(), count=1)
     svg = _unwrap_groups(_METADATA_BLOCK.sub("", svg, count=1))
     # Without matplotlib's indentation: whitespace between tags draws nothing, but the
