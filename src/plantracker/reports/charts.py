@@ -5,7 +5,10 @@ metrics, the same drawing at a fraction of the cost (ADR 0082).
 Same numbers → byte-identical SVG: the SVG hash salt is fixed, the date and creator
 metadata are left out, and text stays text (``svg.fonttype: none``) in the report's font
 stack. Each distinct chart is drawn once per process (an LRU cache keyed by the numbers it
-shows). Every chart carries a text alternative stating its numbers (``role="img"``, an
+shows), and a trend chart on the figure the previous one of its size was drawn on when the
+two share a time axis, as the charts of a deep dive do (ADR 0091): only its own lines,
+value labels and legend are made, and it comes out byte for byte as it would on a figure of
+its own. Every chart carries a text alternative stating its numbers (``role="img"``, an
 ``aria-label`` and a ``<title>``), and every coloured slice also carries its status letter,
 so the charts read in greyscale.
 """
@@ -376,11 +379,10 @@ class _Sheet:
         self._note: Annotation | None = None
 
     def _spare_work(self) -> None:
-        """Spare matplotlib work whose result these charts never show (test_chart_reuse
-        draws a chart without these shortcuts too): where the axes' titles would go clear
-        of the tick labels, each time it draws (they have none), and the tick labels' boxes
-        each axis measures as it draws only to place its offset text (empty: the value
-        axis's formatter writes whole values, the time axis's its names)."""
+        """Spare matplotlib work whose result these charts never show: working out, each
+        time it draws, where the axis titles would go clear of the tick labels (the axes
+        have none), and measuring the tick labels as each axis draws only to place its
+        offset text (none either: the charts' formatters write each tick in full)."""
         self.axes.xaxis.set_label_coords(0.5, 0)
         self.axes.yaxis.set_label_coords(0, 0.5)
         axis: Any  # a private method, replaced on these two objects alone
