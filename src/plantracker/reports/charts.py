@@ -377,6 +377,7 @@ class _Sheet:
         self.time_axis: _TimeAxis | None = None  # None until the time axis is drawn
         self._renderers: dict[tuple[float, float, float], RendererAgg] = {}
         self._note: Annotation | None = None
+        self._period_name_boxes: dict[tuple[float, float, float], list[Bbox]] = {}
 
     def _spare_work(self) -> None:
         """Spare matplotlib work whose result these charts never show: working out, each
@@ -393,12 +394,30 @@ class _Sheet:
         """The renderer that measures texts at the figure's present size and resolution:
         one for each, kept, so that each text is measured once (matplotlib keeps a text's
         measures per renderer), not once per question or per chart."""
-        width, height = self.figure.bbox.size
-        key = (width, height, self.figure.dpi)
+        key = self._key()
         renderer = self._renderers.get(key)
         if renderer is None:
-            renderer = self._renderers[key] = RendererAgg(width, height, self.figure.dpi)
+            renderer = self._renderers[key] = RendererAgg(*key)
         return renderer
+
+    def _key(self) -> tuple[float, float, float]:
+        """The figure's present width and height in pixels, and its resolution."""
+        width, height = self.figure.bbox.size
+        return width, height, self.figure.dpi
+
+    def period_name_boxes(self) -> list[Bbox]:
+        """The boxes of the time axis's written names, which the value labels keep clear
+        of: the same for every chart drawn on the figure at one size and resolution."""
+        key = self._key()
+        boxes = self._period_name_boxes.get(key)
+        if boxes is None:
+            renderer = self.renderer()
+            boxes = self._period_name_boxes[key] = [
+                label.get_window_extent(renderer)
+                for label in self.axes.get_xticklabels()
+                if label.get_text()
+            ]
+        return boxes
 
     def measure(self, text: str, x: float, y: float) -> Bbox:
         """The box of a value label ``text`` set left and bottom on the point (x, y), as
@@ -700,9 +719,12 @@ def _place_labels(sheet: _Sheet, labels: list[tuple[float, float, str]]) -> None
     figure, axes = sheet.figure, sheet.axes
     renderer = sheet.renderer()
     taken = [
-        label.get_window_extent(renderer)
-        for label in (*axes.get_xticklabels(), *axes.get_yticklabels())
-        if label.get_text()
+        *sheet.period_name_boxes(),
+        *(
+            label.get_window_extent(renderer)
+            for label in axes.get_yticklabels()
+            if label.get_text()
+        ),
     ]
     paths = _line_paths(axes)
     inside = axes.get_window_extent(renderer)
