@@ -5,7 +5,10 @@ metrics, the same drawing at a fraction of the cost (ADR 0082).
 Same numbers → byte-identical SVG: the SVG hash salt is fixed, the date and creator
 metadata are left out, and text stays text (``svg.fonttype: none``) in the report's font
 stack. Each distinct chart is drawn once per process (an LRU cache keyed by the numbers it
-shows). Every chart carries a text alternative stating its numbers (``role="img"``, an
+shows), and a trend chart on the figure the previous one of its size was drawn on when the
+two share a time axis, as the charts of a deep dive do (ADR 0091): only its own lines,
+value labels and legend are made, and it comes out byte for byte as it would on a figure of
+its own. Every chart carries a text alternative stating its numbers (``role="img"``, an
 ``aria-label`` and a ``<title>``), and every coloured slice also carries its status letter,
 so the charts read in greyscale.
 """
@@ -30,16 +33,18 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib import rc_context  # after use("Agg"): the backend is chosen first
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.cbook import STEP_LOOKUP_MAP
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.patches import Wedge
 from matplotlib.path import Path
+from matplotlib.text import Annotation
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, IdentityTransform
 
 from plantracker.domain.model import Status
 from plantracker.reports.model import Donut, HeatMap, TrendChart
@@ -124,6 +129,9 @@ def clear_cache() -> None:
     _trend_drawing.cache_clear()
     _donut_png.cache_clear()
     _trend_png.cache_clear()
+    with _DRAWING:
+        _SHEETS.clear()
+        _svg_text_measures.cache_clear()
 
 
 @lru_cache(maxsize=4096)
@@ -134,7 +142,8 @@ def _donut_drawing(slices: tuple[tuple[Status, int], ...], count: int, noun: str
 @lru_cache(maxsize=2048)
 def _trend_drawing(chart: TrendChart, size: TrendSize) -> str:
     with _DRAWING, rc_context(_RC):
-        return _svg(_trend_figure(chart, size))
+        # Printed before the lock is let go: the figure is the next chart's after that.
+        return _svg(_reused_figure(chart, size))
 
 
 @lru_cache(maxsize=512)
@@ -146,7 +155,7 @@ def _donut_png(slices: tuple[tuple[Status, int], ...], count: int, noun: str, dp
 @lru_cache(maxsize=512)
 def _trend_png(chart: TrendChart, dpi: int) -> bytes:
     with _DRAWING, rc_context(_RC):
-        return _png(_trend_figure(chart), dpi)
+        return _png(_reused_figure(chart, PAGE), dpi)
 
 
 def _png(figure: Figure, dpi: int) -> bytes:
@@ -316,168 +325,306 @@ def _mid_point(theta1: float, theta2: float, radius: float) -> tuple[float, floa
     return radius * math.cos(angle), radius * math.sin(angle)
 
 
-def _trend_figure(chart: TrendChart, size: TrendSize = PAGE) -> Figure:
-    with _DRAWING, rc_context(_RC):
+# Drawing a trend chart's figure from nothing (its axes, their ticks, the time axis's names
+# measured and slanted) costs more than drawing its lines: the charts of one report share a
+# size, and those of one deep dive a time axis, so each chart is drawn on the figure the
+# previous chart of its size was drawn on when it has the same time axis (ADR 0091). Only
+# the chart's own artists go (lines, value labels, legend); the axes, their ticks and the
+# measuring renderer, with the text measures matplotlib keeps per renderer, stay. Drawing is
+# serialized by ``_DRAWING``, which is held until the figure is written out.
+_SHEETS: dict[TrendSize, _Sheet] = {}
+
+
+@dataclass(frozen=True)
+class _TimeAxis:
+    """What a trend chart's time axis shows, from which all of it follows: its limits, its
+    ticks and their names, and so which names are written and whether they are slanted."""
+
+    ticks: tuple[float, ...]
+    labels: tuple[str, ...]
+    periods: int  # the first ``periods`` ticks are the periods' ends
+    right: float  # the last day shown (``TrendChart.end``)
+
+
+def _time_axis(chart: TrendChart) -> _TimeAxis:
+    xs = [_day(p.end) for p in chart.points]
+    right = _day(chart.end)
+    ticks, labels = list(xs), [p.tick or p.period_id for p in chart.points]
+    target_day = _day(chart.target_date) if chart.target_date is not None else None
+    if target_day is not None and xs[-1] < target_day <= right:
+        ticks.append(target_day)
+        labels.append(chart.target_date_text)
+    if chart.axis_end_text and right > ticks[-1]:
+        ticks.append(right)
+        labels.append(chart.axis_end_text)
+    return _TimeAxis(tuple(ticks), tuple(labels), len(xs), right)
+
+
+class _Sheet:
+    """A trend chart's figure and axes, with the renderer that measures their texts."""
+
+    def __init__(self, size: TrendSize) -> None:
+        self.size = size
         # Drawn at the size it is shown (``size``), so its 7.5-point text stays 7.5 points
         # on paper.
-        figure = Figure(figsize=(size.width, size.height))
-        axes = figure.add_axes(_axes_box(size, size.height))
+        self.figure = Figure(figsize=(size.width, size.height))
+        self.axes = self.figure.add_axes(_axes_box(size, size.height))
         for side in ("top", "right"):
-            axes.spines[side].set_visible(False)
-        xs = [_day(p.end) for p in chart.points]
-        known = [
-            (x, float(p.value))
-            for x, p in zip(xs, chart.points, strict=True)
-            if p.value is not None
-        ]
-        right = _day(chart.end)
-        shown_values = [y for _, y in known]
-        handles = []
-        labelled: list[tuple[float, Any]] = []
+            self.axes.spines[side].set_visible(False)
+        self.axes.tick_params(axis="y", labelsize=7.5)  # the ticks made later take it too
+        self._spare_work()
+        self.dpi = self.figure.dpi
+        self.time_axis: _TimeAxis | None = None  # None until the time axis is drawn
+        self._renderers: dict[tuple[float, float, float], RendererAgg] = {}
+        self._note: Annotation | None = None
+        self._period_name_boxes: dict[tuple[float, float, float], list[Bbox]] = {}
 
-        targets = [
-            (x, float(p.target))
-            for x, p in zip(xs, chart.points, strict=True)
-            if p.target is not None
-        ]
-        target_day = _day(chart.target_date) if chart.target_date is not None else None
-        if targets:
-            # The line runs on to the chart's right edge: the target date when it is near
-            # enough to show (``TrendChart.end``, shared by the charts of one table).
-            if right > targets[-1][0]:
-                targets.append((right, targets[-1][1]))
-            (line,) = axes.plot(
-                [x for x, _ in targets],
-                [y for _, y in targets],
-                drawstyle="steps-post",
-                color=INK,
-                linestyle=(0, (5, 3)),
-                linewidth=1.2,
-                label=chart.line_label,
-            )
-            handles.append(line)
-            shown_values.extend(y for _, y in targets)
-        if (
-            chart.target_value is not None
-            and target_day is not None
-            and xs[0] <= target_day <= right
-        ):
-            axes.plot(
-                [target_day],
-                [float(chart.target_value)],
-                marker="D",
-                markersize=5,
-                color=INK,
-                linestyle="none",
-            )
-        if chart.trajectory is not None:
-            trajectory = chart.trajectory
-            start = trajectory.points[0][0]
-            end_day = min(_day(trajectory.target_date), right)
-            end_value = float(trajectory.at(date.fromordinal(int(end_day))))
-            colour = STATUS_FILL[Status.GREEN if trajectory.on_course else Status.RED]
-            (line,) = axes.plot(
-                [_day(start), end_day],
-                [float(trajectory.at(start)), end_value],
-                color=colour,
-                linestyle=(0, (1, 2)),
-                linewidth=1.6,
-                label=f"Trend: {trajectory.verdict}",
-            )
-            handles.append(line)
-            shown_values.append(end_value)
-        if known:
-            (line,) = axes.plot(
-                [x for x, _ in known],
-                [y for _, y in known],
-                color=STATUS_FILL[Status.BLUE],
-                marker="o",
-                markersize=4.5,
-                linewidth=2,
-                label="Value",
-            )
-            handles.insert(0, line)
-            labelled = [
-                (x, p) for x, p in zip(xs, chart.points, strict=True) if p.value is not None
+    def _spare_work(self) -> None:
+        """Spare matplotlib work whose result these charts never show: working out, each
+        time it draws, where the axis titles would go clear of the tick labels (the axes
+        have none), and measuring the tick labels as each axis draws only to place its
+        offset text (none either: the charts' formatters write each tick in full)."""
+        self.axes.xaxis.set_label_coords(0.5, 0)
+        self.axes.yaxis.set_label_coords(0, 0.5)
+        axis: Any  # a private method, replaced on these two objects alone
+        for axis in (self.axes.xaxis, self.axes.yaxis):
+            axis._get_ticklabel_bboxes = _no_boxes
+
+    def renderer(self) -> RendererAgg:
+        """The renderer that measures texts at the figure's present size and resolution:
+        one for each, kept, so that each text is measured once (matplotlib keeps a text's
+        measures per renderer), not once per question or per chart."""
+        key = self._key()
+        renderer = self._renderers.get(key)
+        if renderer is None:
+            renderer = self._renderers[key] = RendererAgg(*key)
+        return renderer
+
+    def _key(self) -> tuple[float, float, float]:
+        """The figure's present width and height in pixels, and its resolution."""
+        width, height = self.figure.bbox.size
+        return width, height, self.figure.dpi
+
+    def period_name_boxes(self) -> list[Bbox]:
+        """The boxes of the time axis's written names, which the value labels keep clear
+        of: the same for every chart drawn on the figure at one size and resolution."""
+        key = self._key()
+        boxes = self._period_name_boxes.get(key)
+        if boxes is None:
+            renderer = self.renderer()
+            boxes = self._period_name_boxes[key] = [
+                label.get_window_extent(renderer)
+                for label in self.axes.get_xticklabels()
+                if label.get_text()
             ]
-            if len(labelled) > _ALL_LABELS:
-                # Labels on every point would collide; the first and the latest are what a
-                # reader compares (every value is in the text alternative).
-                labelled = [labelled[0], labelled[-1]]
-        ticks, labels = list(xs), [p.tick or p.period_id for p in chart.points]
-        if target_day is not None and xs[-1] < target_day <= right:
-            ticks.append(target_day)
-            labels.append(chart.target_date_text)
-        if chart.axis_end_text and right > ticks[-1]:
-            ticks.append(right)
-            labels.append(chart.axis_end_text)
-        span = (right - xs[0]) or 90.0
-        axes.set_xlim(xs[0] - span * 0.06, right + span * 0.04)
-        # Every period keeps its tick. Above _ALL_TICK_LABELS ticks, or where slanted names
-        # would still run into each other, only every other (third…) one is named, counted
-        # back from the latest period; the ticks after the periods (target date, axis end)
-        # keep theirs.
-        last = len(xs) - 1
-        step = 2 if len(labels) > _ALL_TICK_LABELS else 1
-        while True:
-            named = [
-                text if i > last or (last - i) % step == 0 else "" for i, text in enumerate(labels)
-            ]
-            axes.set_xticks(ticks, named, fontsize=7.5)
-            slanted = len(ticks) > 3 or _crowded(figure, axes.get_xticklabels())
-            if not slanted:
-                break
-            for label in axes.get_xticklabels():
-                label.set_rotation(_SLANT)
-                label.set_horizontalalignment("right")
-                label.set_rotation_mode("anchor")
-            if step > last or _slants_apart(figure, axes, ticks, named):
-                break
-            step += 1
-        suffix = chart.unit_suffix
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}{suffix}"))
-        if chart.whole_numbers:
-            axes.yaxis.set_major_locator(MaxNLocator(nbins=size.value_ticks, integer=True))
+        return boxes
+
+    def measure(self, text: str, x: float, y: float) -> Bbox:
+        """The box of a value label ``text`` set left and bottom on the point (x, y), as
+        matplotlib measures the annotation ``axes.annotate`` makes of it, by one annotation
+        kept for measuring: never added to the axes, never drawn."""
+        note = self._note
+        if note is None:
+            note = self._note = Annotation(
+                text, (x, y), ha="left", va="bottom", fontsize=7.5, color=INK
+            )
+            # what ``axes.annotate`` sets up, bar adding it to the axes
+            note.set_transform(IdentityTransform())
+            note.set_figure(self.figure)
+            note.axes = self.axes
         else:
-            axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-        axes.tick_params(axis="y", labelsize=7.5)
-        _pad_limits(axes, shown_values, chart.zero_based)
-        if handles:
-            _legend(figure, axes, handles, size)
-        if known:
-            _place_labels(
-                figure,
-                axes,
-                [(x, float(p.value), p.label) for x, p in labelled if p.value is not None],
-            )
-        return figure
+            note.xy = (x, y)
+            note.set_position((x, y))
+            note.set_text(text)
+        return note.get_window_extent(self.renderer())
+
+    def clear(self) -> None:
+        """Take the previous chart off: its lines, value labels and legend; the figure back
+        to its size (a wrapped legend made it taller) and resolution (matplotlib leaves the
+        figure at the SVG's 72 dpi)."""
+        figure, axes, size = self.figure, self.axes, self.size
+        for artist in (
+            *axes.lines,
+            *axes.texts,
+            *axes.patches,
+            *axes.collections,
+            *figure.legends,
+            *figure.texts,
+        ):
+            artist.remove()
+        axes.dataLim = Bbox.null()
+        axes.ignore_existing_data_limits = True
+        if figure.dpi != self.dpi:
+            figure.dpi = self.dpi
+        if tuple(figure.get_size_inches()) != (size.width, size.height):
+            figure.set_size_inches(size.width, size.height)
+            axes.set_position(_axes_box(size, size.height))
 
 
-def _renderer(figure: Figure) -> Any:
-    """The figure's one measuring renderer: made once per figure (and again only if the
-    figure grows), so that each text of a chart is measured once, not once per question."""
-    canvas = figure.canvas
-    if not isinstance(canvas, FigureCanvasAgg):
-        canvas = FigureCanvasAgg(figure)
-    return canvas.get_renderer()
+def _no_boxes(ticks: list[Any], renderer: Any) -> tuple[list[Bbox], list[Bbox]]:
+    return [], []
 
 
-def _crowded(figure: Figure, labels: list[Any]) -> bool:
+def _trend_figure(chart: TrendChart, size: TrendSize = PAGE) -> Figure:
+    """``chart`` drawn on a figure of its own."""
+    with _DRAWING, rc_context(_RC):
+        sheet = _Sheet(size)
+        _draw_trend(sheet, chart, _time_axis(chart))
+        return sheet.figure
+
+
+def _reused_figure(chart: TrendChart, size: TrendSize) -> Figure:
+    """``chart`` drawn on the figure the previous chart of ``size`` was drawn on when that
+    one has the same time axis, else on a new figure. The caller holds ``_DRAWING``, in
+    ``rc_context(_RC)``, until it has written the figure out: then it is the next chart's."""
+    time_axis = _time_axis(chart)
+    sheet = _SHEETS.get(size)
+    if sheet is None or sheet.time_axis != time_axis:
+        sheet = _SHEETS[size] = _Sheet(size)
+    else:
+        sheet.clear()
+    try:
+        _draw_trend(sheet, chart, time_axis)
+    except BaseException:
+        del _SHEETS[size]  # half drawn: the next chart starts on a new figure
+        raise
+    return sheet.figure
+
+
+def _draw_trend(sheet: _Sheet, chart: TrendChart, time_axis: _TimeAxis) -> None:
+    axes, size = sheet.axes, sheet.size
+    xs = [_day(p.end) for p in chart.points]
+    known = [
+        (x, float(p.value)) for x, p in zip(xs, chart.points, strict=True) if p.value is not None
+    ]
+    right = time_axis.right
+    shown_values = [y for _, y in known]
+    handles = []
+    labelled: list[tuple[float, Any]] = []
+
+    targets = [
+        (x, float(p.target)) for x, p in zip(xs, chart.points, strict=True) if p.target is not None
+    ]
+    target_day = _day(chart.target_date) if chart.target_date is not None else None
+    if targets:
+        # The line runs on to the chart's right edge: the target date when it is near
+        # enough to show (``TrendChart.end``, shared by the charts of one table).
+        if right > targets[-1][0]:
+            targets.append((right, targets[-1][1]))
+        (line,) = axes.plot(
+            [x for x, _ in targets],
+            [y for _, y in targets],
+            drawstyle="steps-post",
+            color=INK,
+            linestyle=(0, (5, 3)),
+            linewidth=1.2,
+            label=chart.line_label,
+        )
+        handles.append(line)
+        shown_values.extend(y for _, y in targets)
+    if chart.target_value is not None and target_day is not None and xs[0] <= target_day <= right:
+        axes.plot(
+            [target_day],
+            [float(chart.target_value)],
+            marker="D",
+            markersize=5,
+            color=INK,
+            linestyle="none",
+        )
+    if chart.trajectory is not None:
+        trajectory = chart.trajectory
+        start = trajectory.points[0][0]
+        end_day = min(_day(trajectory.target_date), right)
+        end_value = float(trajectory.at(date.fromordinal(int(end_day))))
+        colour = STATUS_FILL[Status.GREEN if trajectory.on_course else Status.RED]
+        (line,) = axes.plot(
+            [_day(start), end_day],
+            [float(trajectory.at(start)), end_value],
+            color=colour,
+            linestyle=(0, (1, 2)),
+            linewidth=1.6,
+            label=f"Trend: {trajectory.verdict}",
+        )
+        handles.append(line)
+        shown_values.append(end_value)
+    if known:
+        (line,) = axes.plot(
+            [x for x, _ in known],
+            [y for _, y in known],
+            color=STATUS_FILL[Status.BLUE],
+            marker="o",
+            markersize=4.5,
+            linewidth=2,
+            label="Value",
+        )
+        handles.insert(0, line)
+        labelled = [(x, p) for x, p in zip(xs, chart.points, strict=True) if p.value is not None]
+        if len(labelled) > _ALL_LABELS:
+            # Labels on every point would collide; the first and the latest are what a
+            # reader compares (every value is in the text alternative).
+            labelled = [labelled[0], labelled[-1]]
+    if sheet.time_axis is None:
+        _draw_time_axis(sheet, time_axis)
+        sheet.time_axis = time_axis
+    suffix = chart.unit_suffix
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}{suffix}"))
+    if chart.whole_numbers:
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=size.value_ticks, integer=True))
+    else:
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    _pad_limits(axes, shown_values, chart.zero_based)
+    if handles:
+        _legend(sheet, handles)
+    if known:
+        _place_labels(
+            sheet, [(x, float(p.value), p.label) for x, p in labelled if p.value is not None]
+        )
+
+
+def _draw_time_axis(sheet: _Sheet, time_axis: _TimeAxis) -> None:
+    """The time axis's limits, ticks and period names. Every period keeps its tick. Above
+    _ALL_TICK_LABELS ticks, or where slanted names would still run into each other, only
+    every other (third…) one is named, counted back from the latest period; the ticks
+    after the periods (target date, axis end) keep theirs."""
+    axes = sheet.axes
+    ticks, labels = list(time_axis.ticks), list(time_axis.labels)
+    span = (time_axis.right - ticks[0]) or 90.0
+    axes.set_xlim(ticks[0] - span * 0.06, time_axis.right + span * 0.04)
+    last = time_axis.periods - 1
+    step = 2 if len(labels) > _ALL_TICK_LABELS else 1
+    while True:
+        named = [
+            text if i > last or (last - i) % step == 0 else "" for i, text in enumerate(labels)
+        ]
+        axes.set_xticks(ticks, named, fontsize=7.5)
+        slanted = len(ticks) > 3 or _crowded(sheet, axes.get_xticklabels())
+        if not slanted:
+            break
+        for label in axes.get_xticklabels():
+            label.set_rotation(_SLANT)
+            label.set_horizontalalignment("right")
+            label.set_rotation_mode("anchor")
+        if step > last or _slants_apart(sheet, ticks, named):
+            break
+        step += 1
+
+
+def _crowded(sheet: _Sheet, labels: list[Any]) -> bool:
     """Whether two neighbouring tick labels, set level, would touch."""
-    renderer = _renderer(figure)
-    gap = 3 * figure.dpi / 72  # points kept between two period names
+    renderer = sheet.renderer()
+    gap = 3 * sheet.figure.dpi / 72  # points kept between two period names
     boxes = [label.get_window_extent(renderer) for label in labels if label.get_text()]
     return any(a.x1 + gap > b.x0 for a, b in itertools.pairwise(boxes))
 
 
-def _slants_apart(figure: Figure, axes: Any, ticks: list[float], named: list[str]) -> bool:
+def _slants_apart(sheet: _Sheet, ticks: list[float], named: list[str]) -> bool:
     """Whether slanted period names, parallel strips, stay a line's height apart."""
     xs = [
-        axes.transData.transform((tick, 0))[0]
+        sheet.axes.transData.transform((tick, 0))[0]
         for tick, text in zip(ticks, named, strict=True)
         if text
     ]
-    line = _TICK_LINE * figure.dpi / 72
+    line = _TICK_LINE * sheet.figure.dpi / 72
     return all((b - a) * math.sin(math.radians(_SLANT)) >= line for a, b in itertools.pairwise(xs))
 
 
@@ -493,10 +640,11 @@ def _axes_box(size: TrendSize, height: float) -> tuple[float, float, float, floa
     )
 
 
-def _legend(figure: Figure, axes: Any, handles: list[Any], size: TrendSize) -> None:
+def _legend(sheet: _Sheet, handles: list[Any]) -> None:
     """The legend above the axes: on one row when it fits the figure's width, else wrapped
     onto as many rows as it needs, the figure growing taller so that nothing is cut."""
-    renderer = _renderer(figure)
+    figure, size = sheet.figure, sheet.size
+    renderer = sheet.renderer()
     columns = len(handles)
     while True:
         legend = figure.legend(
@@ -520,7 +668,7 @@ def _legend(figure: Figure, axes: Any, handles: list[Any], size: TrendSize) -> N
     if rows > 1:
         height = size.height + (rows - 1) * _LEGEND_ROW
         figure.set_size_inches(size.width, height)
-        axes.set_position(_axes_box(size, height))
+        sheet.axes.set_position(_axes_box(size, height))
 
 
 _ALL_LABELS = 5  # up to this many points, every value is written beside its point
@@ -564,15 +712,19 @@ _LABEL_PLACES = (
 )
 
 
-def _place_labels(figure: Figure, axes: Any, labels: list[tuple[float, float, str]]) -> None:
+def _place_labels(sheet: _Sheet, labels: list[tuple[float, float, str]]) -> None:
     """Write each value beside its point where it overlaps no other label, no tick label,
     no line or marker and stays inside the plot; a label with no free place is left out
     (every value is in the chart's text alternative and in the tables)."""
-    renderer = _renderer(figure)
+    figure, axes = sheet.figure, sheet.axes
+    renderer = sheet.renderer()
     taken = [
-        label.get_window_extent(renderer)
-        for label in (*axes.get_xticklabels(), *axes.get_yticklabels())
-        if label.get_text()
+        *sheet.period_name_boxes(),
+        *(
+            label.get_window_extent(renderer)
+            for label in axes.get_yticklabels()
+            if label.get_text()
+        ),
     ]
     paths = _line_paths(axes)
     inside = axes.get_window_extent(renderer)
@@ -581,9 +733,7 @@ def _place_labels(figure: Figure, axes: Any, labels: list[tuple[float, float, st
         # The label's box is measured once, set left and bottom on its point; each place
         # tried is that box moved (matplotlib aligns a one-line text by its box), so that
         # only the label kept is made.
-        note = axes.annotate(text, (x, y), ha="left", va="bottom", fontsize=7.5, color=INK)
-        measured = note.get_window_extent(renderer)
-        note.remove()
+        measured = sheet.measure(text, x, y)
         width, height = measured.width, measured.height
         for offset, ha, va in _LABEL_PLACES:
             left = measured.x0 + offset[0] * points - _ALIGN[ha] * width
@@ -645,6 +795,37 @@ def _line_paths(axes: Any) -> list[Any]:
     return paths
 
 
+def _print_svg(figure: Figure, buffer: io.StringIO) -> None:
+    """``FigureCanvasSVG.print_svg`` (matplotlib's, line for line), with a renderer that
+    measures each text once per process: matplotlib keeps a text's measures per renderer,
+    and makes a renderer for each SVG it writes."""
+    dpi = figure.dpi
+    figure.dpi = 72  # and left so, as matplotlib does: ``_Sheet.clear`` puts it back
+    width, height = figure.get_size_inches()
+    svg = _RendererSVG(width * 72, height * 72, buffer, image_dpi=dpi, metadata=_METADATA)
+    renderer: Any = MixedModeRenderer(figure, width, height, dpi, svg, bbox_inches_restore=None)
+    figure.draw(renderer)
+    renderer.finalize()
+
+
+class _RendererSVG(RendererSVG):
+    def get_text_width_height_descent(
+        self, s: str, prop: FontProperties, ismath: Any
+    ) -> tuple[float, float, float]:
+        # a copy: a FontProperties is mutable, and its hash is of what it holds
+        return _svg_text_measures(s, prop.copy(), ismath)
+
+
+@lru_cache(maxsize=4096)
+def _svg_text_measures(s: str, prop: FontProperties, ismath: Any) -> tuple[float, float, float]:
+    """A text's width, height and descent as matplotlib's SVG renderer measures them, from
+    the font's outlines at a fixed size (``TextToPath``): they depend on nothing else."""
+    return _TEXT_TO_PATH.get_text_width_height_descent(s, prop, ismath)
+
+
+_TEXT_TO_PATH = TextToPath()
+
+
 # --- SVG text -------------------------------------------------------------------------------
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
@@ -656,7 +837,7 @@ _BETWEEN_TAGS = re.compile(r">\s+<")
 def _svg(figure: Figure) -> str:
     """``figure`` as an inline SVG element: no XML prologue, no metadata, sized by CSS."""
     buffer = io.StringIO()
-    FigureCanvasSVG(figure).print_svg(buffer, metadata=_METADATA)
+    _print_svg(figure, buffer)
     svg = _PROLOGUE.sub("", buffer.getvalue(), count=1)
     svg = _unwrap_groups(_METADATA_BLOCK.sub("", svg, count=1))
     # Without matplotlib's indentation: whitespace between tags draws nothing, but the
