@@ -63,6 +63,7 @@ def test_each_chart_drawn_after_another_is_the_chart_drawn_alone(size: charts.Tr
     charts.clear_cache()
     reused, figures, wrapped = [], [], []
     for chart in sequence:
+        charts._trend_drawing.cache_clear()  # drawn again, on the kept figure, every time
         reused.append(charts.trend_svg(chart, size))
         figures.append(charts._SHEETS[size])
         wrapped.append(charts._SHEETS[size].figure.get_size_inches()[1] > size.height)

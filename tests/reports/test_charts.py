@@ -189,3 +189,14 @@ def test_a_chart_as_an_image_draws_the_same_with_its_styles_as_attributes() -> N
     donut = charts.donut_svg(_donut())
     sheet = defaults if "<style" in donut else {}
     assert _drawn(charts.image_svg(donut), sheet={}) == _drawn(donut, sheet=sheet)
+
+
+def test_a_chart_image_keeps_what_it_cannot_write_as_attributes() -> None:
+    own_sheet = '<svg><style>text{fill:red}</style><path style="fill: none"/></svg>'
+    assert charts.image_svg(own_sheet) == own_sheet  # a stylesheet of its own: left alone
+    unlisted = '<svg><path style="fill: none; mix-blend-mode: multiply" d="M 0 0"/></svg>'
+    assert charts.image_svg(unlisted) == unlisted  # a property SVG takes only as a style
+    named = '<svg><text style="fill: #0b0c0c">a style="fill: red" name</text></svg>'
+    assert charts.image_svg(named) == (
+        '<svg><text fill="#0b0c0c">a style="fill: red" name</text></svg>'
+    )  # a period name is text, not markup

@@ -244,3 +244,21 @@ def test_reports_printed_at_once_on_two_threads_are_the_same_as_one_printed_alon
     with ThreadPoolExecutor(max_workers=2) as pool:
         printed = list(pool.map(lambda _: render_pdf(report), range(4)))
     assert printed == [alone] * 4
+
+
+def test_the_report_stylesheet_is_the_pages_only_style_and_needs_no_fetching() -> None:
+    # The PDF gives report.css to WeasyPrint parsed once per process, without the render's
+    # fonts and fetcher (pdf._stylesheet): that prints as before only while the page has no
+    # other style and the sheet loads nothing.
+    import plantracker.reports as reports_package
+
+    root = Path(reports_package.__file__).parent
+    css = (root / "static" / "reports" / "report.css").read_text(encoding="utf-8")
+    for rule in ("@font-face", "@import", "url(", "@counter-style"):
+        assert rule not in css, rule
+    templates = sorted((root / "templates").rglob("*.html"))
+    assert templates
+    styled = [t.name for t in templates if " style=" in t.read_text(encoding="utf-8")]
+    assert styled == []
+    sheets = [t.name for t in templates if "<style" in t.read_text(encoding="utf-8")]
+    assert sheets == ["report.html"]

@@ -7,6 +7,7 @@ import io
 from functools import cache
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
@@ -41,7 +42,7 @@ from plantracker.reports.pptx_parts import (
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
 )
-from plantracker.reports.textfit import paragraphs_height, text_width
+from plantracker.reports.textfit import fitting_size, paragraphs_height, text_width
 
 
 @cache
@@ -353,28 +354,36 @@ def test_long_lists_continue_on_further_slides_and_stay_in_their_boxes() -> None
     assert _inside_the_slide(presentation) == []
 
 
-def test_overview_counts_and_no_risks_line_move_on_when_box_reasons_fill_the_slide() -> None:
-    # Found by the property test below: five boxes set by hand, a reason with a line break,
-    # no risks: the counts table ran into the footer and "No risks are recorded." under it.
+@pytest.mark.parametrize(
+    ("boxes", "lines"),
+    [(tuple(Box), 3), ((Box.FINANCE,), 10)],
+    ids=["the counts move on", "the line alone moves on"],
+)
+def test_overview_counts_and_no_risks_line_move_on_when_box_reasons_fill_the_slide(
+    boxes: tuple[Box, ...], lines: int
+) -> None:
+    # Found by the property test below: boxes set by hand, a reason with line breaks, no
+    # risks: the counts table ran into the footer and "No risks are recorded." under it.
+    # Ten lines of one reason leave room for the counts but not for the line under them.
     base = filled_plan(recommendations=1, period_count=2)
     period = base.periods[-1].id
-    reason = "Set by the board\nafter the audit\nof the quarter"
+    reason = "\n".join(["Set by the board"] * lines)
     narrative = Narrative(
-        boxes={box: Status.BLUE for box in Box},
-        box_reasons={box: reason for box in Box},
+        boxes={box: Status.BLUE for box in boxes},
+        box_reasons={box: reason for box in boxes},
     )
     p = Plan(**{**base.__dict__, "risks": (), "narrative": {period: narrative}})
     presentation = deck_of(p)
     assert _inside_the_slide(presentation) == []
     assert _text_fits(presentation) == []
     overview = slides_titled(presentation, "Quarter overview")
-    texts = [
-        shape.text_frame.text
+    (line,) = [
+        shape
         for slide in overview
         for shape in slide.shapes
-        if shape.has_text_frame
+        if shape.has_text_frame and shape.text_frame.text == "No risks are recorded."
     ]
-    assert "No risks are recorded." in texts
+    assert line.top + line.height <= Pt(CONTENT_BOTTOM)  # above the footer
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -467,3 +476,12 @@ def test_no_slide_is_under_a_third_full() -> None:
         ]
         used = max(bottoms, default=CONTENT_TOP) - CONTENT_TOP
         assert used >= CONTENT_HEIGHT / 3, f"slide {number} {title(slide)!r}: {used:.0f} pt"
+
+
+def test_a_text_is_set_as_large_as_fits_without_breaking_a_word() -> None:
+    # "measures" in a doughnut's hole: 11 points fits the height only by breaking the word.
+    hole = 45.6
+    assert fitting_size(["3", "measures"], hole, 40.8, (13.0, 11.0, 10.0, 9.0), bold=True) == 9.0
+    # A word too wide at every size (an address) does not shrink the text to the smallest.
+    address = "https://example.org/a-very-long-address-of-the-council/plan"
+    assert fitting_size([address], 100.0, 64.0, (13.0, 11.0, 9.0)) == 13.0

@@ -819,7 +819,9 @@ class _RendererSVG(RendererSVG):
 @lru_cache(maxsize=4096)
 def _svg_text_measures(s: str, prop: FontProperties, ismath: Any) -> tuple[float, float, float]:
     """A text's width, height and descent as matplotlib's SVG renderer measures them, from
-    the font's outlines at a fixed size (``TextToPath``): they depend on nothing else."""
+    the font's outlines at a fixed size (``TextToPath``): they depend on nothing else but
+    the settings that pick a font for a family name, which are always ``_RC`` here (every
+    chart is drawn inside ``rc_context(_RC)``)."""
     return _TEXT_TO_PATH.get_text_width_height_descent(s, prop, ismath)
 
 
@@ -908,6 +910,7 @@ _PRESENTATION = frozenset(
     }
 )
 _NO_TURN = re.compile(r' transform="rotate\(-?0 [^)"]*\)"')
+_TAG = re.compile(r"<[^<>]*>")
 
 
 def image_svg(svg: str) -> str:
@@ -929,12 +932,22 @@ def image_svg(svg: str) -> str:
         svg = f"{head}{_DEFAULTS_ATTRIBUTES}>{body}"
 
     def attributes(match: re.Match[str]) -> str:
-        declarations = _DECLARATION.findall(match.group(1))
-        if not all(name in _PRESENTATION and '"' not in value for name, value in declarations):
-            return match.group(0)
+        style = match.group(1)
+        declarations = _DECLARATION.findall(style)
+        written = "".join(f"{name}:{value};" for name, value in declarations)
+        if (
+            written.replace(" ", "") != (style.rstrip(" ;") + ";").replace(" ", "")
+            or style.count("'") % 2
+            or not all(name in _PRESENTATION for name, _ in declarations)
+        ):
+            return match.group(0)  # not only plain declarations SVG takes as attributes
         return "".join(f' {name}="{value}"' for name, value in declarations)
 
-    return _NO_TURN.sub("", _STYLE_ATTRIBUTE.sub(attributes, svg))
+    def tag(match: re.Match[str]) -> str:
+        # Within tags only: a chart's texts are data (an escaped "<" and ">" in them).
+        return _NO_TURN.sub("", _STYLE_ATTRIBUTE.sub(attributes, match.group(0)))
+
+    return _TAG.sub(tag, svg)
 
 
 _ID = re.compile(r'\sid="([^"]+)"')

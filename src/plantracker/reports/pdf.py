@@ -54,8 +54,10 @@ def _render_pdf(report: Report) -> bytes:
     # Our own parse of the report's HTML in place of WeasyPrint's (a twelfth of the time).
     root = element_tree(html)
     # The report's stylesheet, the same text every time, parsed once per process: it is
-    # taken out of the page and given as the document's one stylesheet. With no other
-    # author styles (the templates write no style attributes) it cascades as before.
+    # taken out of the page's head and given to WeasyPrint, which counts it a user's
+    # stylesheet. As the page has no other styles (no style attributes, no other <style>:
+    # a test checks the templates), it cascades as before; one added to the page would
+    # now take precedence over it whatever its selectors.
     styles = []
     if (head := root.find("head")) is not None:
         styles = head.findall("style")
@@ -86,7 +88,7 @@ def _font_config() -> Any:
     of faces and glyph metrics, which made afresh for every render cost a twentieth of the
     example's PDF (the PDF's bytes are the same). One per thread, as a Pango font map is not
     to be shared between threads (a web process serves on several, ADR 0090). The report's
-    stylesheet declares no ``@font-face``, so nothing accumulates in it from render to
+    stylesheet declares no fonts of its own, so nothing accumulates in it from render to
     render."""
     from weasyprint.text.fonts import FontConfiguration
 
@@ -97,7 +99,9 @@ def _font_config() -> Any:
 
 @lru_cache(maxsize=4)
 def _stylesheet(text: str) -> Any:
-    """``text`` parsed as WeasyPrint's stylesheet (a twentieth of a second each time)."""
+    """``text`` parsed as WeasyPrint's stylesheet (a twentieth of a second each time),
+    without the render's fonts and URL fetcher: ``report.css`` has no ``@font-face``,
+    ``@import`` or ``url()`` (a test checks), which would need them."""
     from weasyprint import CSS
 
     return CSS(string=text)

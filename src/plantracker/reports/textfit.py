@@ -156,19 +156,23 @@ def fitting_size(
     bold: bool = False,
 ) -> float:
     """The largest of ``sizes`` (tried in order) at which all ``paragraphs`` fit the box
-    with no word broken across lines (a word wider than the box is broken, "measure/s").
+    with no word broken across lines (a word wider than the box is broken, "measure/s");
+    if a word is too wide at every size (a long address), the largest at which they fit.
 
     Falls back to the last (smallest) size; callers that cannot accept an overflow split
     the text with ``split_to_fit`` first.
     """
     words = {word for paragraph in paragraphs for word in paragraph.split()}
+    broken: float | None = None  # the largest size that fits with a word broken
     for size in sizes:
-        if any(text_width(word, size, bold=bold) > width for word in words):
-            continue
         needed = sum(text_height(p, width, size, bold=bold) + space_after for p in paragraphs)
-        if needed <= height:
+        if needed > height:
+            continue
+        if all(text_width(word, size, bold=bold) <= width for word in words):
             return size
-    return sizes[-1]
+        if broken is None:
+            broken = size
+    return broken if broken is not None else sizes[-1]
 
 
 MORE = " …"
