@@ -26,7 +26,7 @@ from tests.web.test_workflow_permissions import ROUTES as WORKFLOW_ROUTES
 from tests.web.test_workflow_permissions import fingerprint
 
 from plantracker.api.tokens import token_create
-from plantracker.tracker import evidence_pack
+from plantracker.tracker import reports_cache
 from plantracker.tracker.models import InspectorVisit, Membership, ReportBuild, Role, User
 from plantracker.tracker.reports_cache import CACHE, report_key
 from plantracker.tracker.selectors import period_plan
@@ -280,8 +280,8 @@ def test_the_evidence_pack_is_built_once_by_the_worker_and_holds_everything(
     # The plan is digested once per data version, not on every request (ADR 0064); a new
     # version with the same figures is the same pack, served at once.
     digested: list[object] = []
-    real = evidence_pack.plan_digest
-    monkeypatch.setattr(evidence_pack, "plan_digest", lambda p: digested.append(p) or real(p))
+    real = reports_cache.plan_digest
+    monkeypatch.setattr(reports_cache, "plan_digest", lambda p: digested.append(p) or real(p))
     assert inspector.get(url).status_code == 200 and digested == []
     with transaction.atomic():
         data_version_bump(plan_ids=[site.plan.pk])

@@ -57,22 +57,15 @@ def reported_period_ids(plan: Plan) -> frozenset[str]:
     return frozenset(ids)
 
 
-def default_period(
-    plan: Plan, today: date | None = None, reported: frozenset[str] | None = None
-) -> Period | None:
+def default_period(plan: Plan, today: date | None = None) -> Period | None:
     """The period a plan opens on: the latest one with anything reported; None when the
     plan declares no periods (ADR 0030).
 
     A plan declares its periods ahead (all four quarters of a year), so the last declared
     period is often still empty; a plan with nothing reported yet opens on the latest period
-    that has begun, else its first. ``reported`` is the whole plan's
-    ``reported_period_ids`` when ``plan`` holds only part of it (ADR 0089).
+    that has begun, else its first.
     """
-    if not plan.periods:
-        return None
-    return current_period(
-        plan.periods, reported_period_ids(plan) if reported is None else reported, today
-    )
+    return current_period(plan.periods, reported_period_ids(plan), today)
 
 
 def current_period(

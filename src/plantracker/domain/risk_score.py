@@ -47,7 +47,7 @@ def placed(likelihood: object, impact: object, scale: RiskScale) -> Placed | Non
         position=where,
         likelihood_word=scale.likelihood[likelihood - 1],
         impact_word=scale.impact[impact - 1],
-        derived=scale.status(where.score),
+        derived=derived_status(likelihood, impact, scale),
     )
 
 
@@ -83,7 +83,7 @@ def assess(risk: Risk, period_id: str, scale: RiskScale) -> Assessment | None:
         return None
     update = risk.updates[period_id]
     assert isinstance(update, RiskUpdate)
-    derived = scale.status(where.score)
+    derived = derived_status(where.likelihood, where.impact, scale)
     overridden = Status(update.status) is not derived
     reason = update.reason.strip() if update.reason and update.reason.strip() else None
     return Assessment(where, derived, overridden, reason)
@@ -92,4 +92,4 @@ def assess(risk: Risk, period_id: str, scale: RiskScale) -> Assessment | None:
 def derived_status(likelihood: int, impact: int, scale: RiskScale) -> Status:
     """The RAG ``scale`` derives from a likelihood and impact (for readers that are given a
     scored update without a status)."""
-    return scale.status(likelihood * impact)
+    return scale.status(Position(likelihood, impact).score)

@@ -40,6 +40,7 @@ from plantracker.domain.results import (
     RecommendationResult,
     RiskResult,
 )
+from plantracker.domain.risk_score import derived_status
 from plantracker.domain.trajectory import kpi_trajectory
 from plantracker.reports.committee import with_committee_paper
 from plantracker.reports.model import (
@@ -134,8 +135,8 @@ def build_report(
     ``previous`` is the previous period's result (a closed period's snapshot in the
     application); when not given and the plan has a previous period, it is evaluated.
     ``tables=False`` leaves out the deep dives, exceptions, all-KPIs and measures tables
-    (empty) and the committee paper and glossary, for a page that shows only the rest, the
-    dashboard (ADR 0089).
+    (empty) and the committee paper, order note and glossary, for a page that shows only
+    the rest, the dashboard (ADR 0089).
     """
     if previous is None and result.previous_period is not None:
         previous = evaluate(result.plan, result.previous_period.id)
@@ -273,7 +274,7 @@ def _heat_map(risks: tuple[RiskResult, ...], scale: RiskScale) -> HeatMap:
             HeatCell(
                 likelihood=likelihood,
                 impact=impact,
-                status=scale.status(likelihood * impact),
+                status=derived_status(likelihood, impact, scale),
                 now=tuple(
                     f"R{n}"
                     for n, r in enumerate(risks, start=1)

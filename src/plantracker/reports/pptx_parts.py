@@ -45,6 +45,7 @@ from plantracker.reports.textfit import (
     LINE_SPACING,
     fitting_size,
     line_count,
+    longest_word_width,
     shorten_to_fit,
     text_height,
     text_width,
@@ -485,8 +486,7 @@ def _cell_height(text: str, width: float, size: float, *, bold: bool) -> float:
 def narrowest_column(text: str, size: float, *, bold: bool = False) -> float:
     """The narrowest table column in which ``text`` breaks only between words: its longest
     word and the cell's insets (PowerPoint breaks a word that is wider than its cell)."""
-    longest = max((text_width(word, size, bold=bold) for word in text.split()), default=0.0)
-    return longest + 2 * CELL_INSET + 1
+    return longest_word_width(text, size, bold=bold) + 2 * CELL_INSET + 1
 
 
 def note_height(note: str, width: float, size: float) -> float:

@@ -77,6 +77,12 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
     return _em_width(text, bold) * size / _EM
 
 
+def longest_word_width(text: str, size: float, *, bold: bool = False) -> float:
+    """The width of ``text``'s widest word (0 for no words): a box narrower than that
+    breaks the word across lines, as PowerPoint and Word do."""
+    return max((text_width(word, size, bold=bold) for word in text.split()), default=0.0)
+
+
 def line_count(text: str, width: float, size: float, *, bold: bool = False) -> int:
     """Lines ``text`` takes when wrapped at word boundaries into ``width`` points.
 
@@ -162,13 +168,12 @@ def fitting_size(
     Falls back to the last (smallest) size; callers that cannot accept an overflow split
     the text with ``split_to_fit`` first.
     """
-    words = {word for paragraph in paragraphs for word in paragraph.split()}
     broken: float | None = None  # the largest size that fits with a word broken
     for size in sizes:
         needed = sum(text_height(p, width, size, bold=bold) + space_after for p in paragraphs)
         if needed > height:
             continue
-        if all(text_width(word, size, bold=bold) <= width for word in words):
+        if all(longest_word_width(p, size, bold=bold) <= width for p in paragraphs):
             return size
         if broken is None:
             broken = size

@@ -43,7 +43,6 @@ from plantracker.reports.text import shown, status_text
 from plantracker.tracker import reports_cache
 from plantracker.tracker.models import Evidence, Period, PlanRecord
 from plantracker.tracker.selectors import period_plan
-from plantracker.tracker.selectors.cached import counted, counted_period_plan
 from plantracker.tracker.services.evidence import evidence_storage
 
 # Not a plan's folder: a slug (the first part of an evidence file's name) has no dot.
@@ -80,12 +79,6 @@ def _evidence(record: PlanRecord, period: Period) -> list[Evidence]:
     )
 
 
-def plan_digest(plan: Plan) -> str:
-    """A digest of ``plan``: repr of the frozen domain plan holds every figure, status and
-    update text."""
-    return hashlib.sha256(repr(plan).encode("utf-8")).hexdigest()
-
-
 def pack_key(plan_sha: str, period_code: str, evidence: list[Evidence]) -> str:
     """The build lock's key of the pack of the plan whose ``plan_digest`` is ``plan_sha``
     for ``period_code`` with ``evidence``."""
@@ -116,16 +109,10 @@ class PackFile:
 def evidence_pack(*, plan_record: PlanRecord, period: Period) -> PackFile:
     """The period's pack from the storage, or its build queued once for the worker.
 
-    The plan's digest is worked out once per data version (ADR 0064), as a report file's
-    key is (``reports_cache.report_file``), not read and digested whole on every request;
-    the evidence is not counted data and is read each time."""
-    digest = counted(
-        plan_record,
-        f"pack-plan-digest:{period.code}",
-        lambda record: plan_digest(
-            counted_period_plan(plan_record=record, period_code=period.code)
-        ),
-    )
+    The plan's digest is the one a report file's key is made of, worked out once per data
+    version (``reports_cache.period_digest``, ADR 0064); the evidence is not counted data
+    and is read each time."""
+    digest = reports_cache.period_digest(plan_record=plan_record, period_code=period.code)
     key = pack_key(digest, period.code, _evidence(plan_record, period))
     name = _stored_name(plan_record, period.code, key)
     storage = evidence_storage()
@@ -156,7 +143,7 @@ def evidence_pack_build(*, plan_id: int, period_code: str, key: str) -> str:
     try:
         plan = period_plan(plan_record=record, period_code=period_code)
         evidence = _evidence(record, period)
-        if pack_key(plan_digest(plan), period_code, evidence) != key:
+        if pack_key(reports_cache.plan_digest(plan), period_code, evidence) != key:
             reports_cache.build_release(key)
             return "not built: the data changed since it was asked for"
         name = _stored_name(record, period_code, key)

@@ -79,6 +79,18 @@ def plan_digest(plan: Plan) -> str:
     return hashlib.sha256(repr(plan).encode("utf-8")).hexdigest()
 
 
+def period_digest(*, plan_record: PlanRecord, period_code: str) -> str:
+    """``plan_digest`` of the period's plan, worked out once per data version and period
+    (ADR 0064): what a report file's key and an evidence pack's key are made of."""
+    return counted(
+        plan_record,
+        f"period-digest:{period_code}",
+        lambda record: plan_digest(
+            counted_period_plan(plan_record=record, period_code=period_code)
+        ),
+    )
+
+
 def report_key(plan: Plan, period_code: str, fmt: str) -> str:
     """The cache key of the report of ``plan`` for ``period_code`` in ``fmt``."""
     return _report_key(plan_digest(plan), period_code, fmt)
@@ -115,14 +127,9 @@ def report_file(*, plan_record: PlanRecord, period_code: str, fmt: str) -> Repor
     digesting a big plan takes tens of milliseconds, which every request for a report would
     otherwise pay. Raises Period.DoesNotExist for a period the plan does not have.
     """
-    digest = counted(
-        plan_record,
-        f"report-digest:{period_code}",
-        lambda record: plan_digest(
-            counted_period_plan(plan_record=record, period_code=period_code)
-        ),
+    key = _report_key(
+        period_digest(plan_record=plan_record, period_code=period_code), period_code, fmt
     )
-    key = _report_key(digest, period_code, fmt)
     store = caches[CACHE]
     content = store.get(key)
     if isinstance(content, bytes):
