@@ -49,10 +49,15 @@ def period_or_404(plan: Plan, period_id: str | None) -> domain.Period:
         if default is None:
             raise Http404("This plan has no reporting periods yet")
         return default
-    try:
-        return plan.period(period_id)
-    except KeyError:
-        raise Http404("This plan has no such period") from None
+    return named_period_or_404(plan.periods, period_id)
+
+
+def named_period_or_404(periods: tuple[domain.Period, ...], period_id: str) -> domain.Period:
+    """The period of ``periods`` named in the URL; 404 if there is none such."""
+    found = next((period for period in periods if period.id == period_id), None)
+    if found is None:
+        raise Http404("This plan has no such period")
+    return found
 
 
 @dataclass(frozen=True)

@@ -165,9 +165,11 @@ def reminders(
     today: date | None = None,
     result: PeriodResult | None = None,
     owned: ReminderOwners | None = None,
+    awaiting: int | None = None,
 ) -> Reminders:
     """The reminders due for ``period`` of ``plan_record`` on ``today`` (``result``: what the
-    period reports, and ``owned``: ``reminder_owners``, when the caller already has them).
+    period reports, ``owned``: ``reminder_owners``, and ``awaiting``:
+    ``awaiting_review_count``, when the caller already has them).
 
     Only the period's submitted entries are read (a submitted update is not missing, and
     only those await review), and only the accounts of owners with a missing update: a
@@ -180,7 +182,11 @@ def reminders(
         period_entries(
             plan_record=plan_record, period=period, states=(EntryState.SUBMITTED,), ordered=False
         )
-        if awaiting_review_count(plan_record=plan_record, period=period)
+        if (
+            awaiting
+            if awaiting is not None
+            else awaiting_review_count(plan_record=plan_record, period=period)
+        )
         else []
     )
     owners: dict[int, list[MissingUpdate]] = defaultdict(list)

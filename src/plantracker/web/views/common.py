@@ -162,11 +162,12 @@ def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> Dash
         if owned and not closed
         else ()
     )
+    awaiting = awaiting_review_count(plan_record=record, period=period)
     return DashboardPanel(
         record=record,
         period=period,
         closed=closed,
-        awaiting_review=awaiting_review_count(plan_record=record, period=period),
+        awaiting_review=awaiting,
         lead=lead,
         contributor=owned > 0,
         owned=owned,
@@ -180,6 +181,7 @@ def dashboard_panel(request: HttpRequest, record: PlanRecord, code: str) -> Dash
                 owned=counted(
                     record, "reminder-owners", lambda fresh: reminder_owners(plan_record=fresh)
                 ),
+                awaiting=awaiting,
             )
             if lead and not closed
             else None

@@ -190,15 +190,6 @@ def _current(record: PlanRecord) -> domain.Period | None:
     return current_period(*_calendar(record))
 
 
-def _period_or_404(record: PlanRecord, period_id: str) -> domain.Period:
-    """``pages.period_or_404`` of the whole plan for a named period, without reading the
-    plan (``_calendar``)."""
-    found = next((period for period in _calendar(record)[0] if period.id == period_id), None)
-    if found is None:
-        raise Http404("This plan has no such period")
-    return found
-
-
 @login_required
 @require_safe
 def recommendation(request: HttpRequest, slug: str, period: str, number: int) -> HttpResponse:
@@ -206,7 +197,7 @@ def recommendation(request: HttpRequest, slug: str, period: str, number: int) ->
     if request.GET.get("period"):
         return _redirect_or_404("web:recommendation", slug, request.GET["period"], number)
     record = request_plan(request, slug)
-    chosen = _period_or_404(record, period)
+    chosen = pages.named_period_or_404(_calendar(record)[0], period)  # without the plan
 
     def build(fresh: PlanRecord) -> pages.RecommendationPage:
         # The recommendation alone is evaluated (``recommendation_only``), and unless this
